@@ -1,0 +1,128 @@
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::error::JsonPayloadError;
+use actix_web::http::StatusCode;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, App, HttpServer};
+use colophon_service::Colophon;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::problem::ApiError;
+use crate::{graphql, rest};
+
+/// How the HTTP server runs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Worker threads (each with its own event loop); 0 means one per CPU core.
+    pub workers: usize,
+    /// Largest JSON body accepted, in bytes; larger ones get 413.
+    pub json_limit: usize,
+    /// How long in-flight requests may run after SIGTERM before the server exits.
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { workers: 0, json_limit: 256 * 1024, shutdown_timeout: Duration::from_secs(30) }
+    }
+}
+
+/// The HTTP server, bound and ready to run (zero2prod's `Application`): tests bind port 0
+/// and read the port back.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Builds the server on `listener`. Must be called inside a tokio runtime.
+    pub fn build(colophon: Colophon, listener: TcpListener, config: ServerConfig) -> std::io::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let colophon = web::Data::new(colophon);
+        let schema = web::Data::new(graphql::schema());
+        let openapi = rest::ApiDoc::openapi();
+        let json_limit = config.json_limit;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(colophon.clone())
+                .app_data(schema.clone())
+                .app_data(web::JsonConfig::default().limit(json_limit).error_handler(|err, _| json_error(err).into()))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "no-referrer")),
+                )
+                .wrap_fn(|req, srv| {
+                    let started = Instant::now();
+                    let method = req.method().clone();
+                    let path = req.path().to_owned();
+                    let response = srv.call(req);
+                    async move {
+                        let response = response.await?;
+                        let status = response.status().as_u16();
+                        let micros = started.elapsed().as_micros() as u64;
+                        if status >= 500 {
+                            tracing::warn!(%method, %path, status, micros, "request failed");
+                        } else {
+                            tracing::debug!(%method, %path, status, micros, "request");
+                        }
+                        Ok(response)
+                    }
+                })
+                .configure(rest::configure)
+                .route("/graphql", web::post().to(graphql::execute))
+                .route("/graphql", web::get().to(graphql::graphiql))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+                .default_service(web::to(rest::not_found))
+        })
+        .listen(listener)?
+        .shutdown_timeout(config.shutdown_timeout.as_secs());
+        if config.workers > 0 {
+            server = server.workers(config.workers);
+        }
+        Ok(Self { server: server.run(), port })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server from elsewhere.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped; SIGTERM and SIGINT stop it gracefully (in-flight requests finish).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Maps a refused JSON body: too large 413, wrong content type 415, not JSON 400, JSON of the
+/// wrong shape 422.
+fn json_error(err: JsonPayloadError) -> ApiError {
+    match err {
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::request(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the body may be at most {limit} bytes"),
+            )
+        }
+        JsonPayloadError::ContentType => ApiError::request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the body must be JSON, sent as Content-Type: application/json",
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ApiError::request(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", format!("invalid JSON body: {e}"))
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::request(StatusCode::BAD_REQUEST, "malformed_json", format!("malformed JSON: {e}"))
+        }
+        other => ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("unreadable body: {other}")),
+    }
+}

@@ -1,0 +1,186 @@
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use colophon_domain::{Post, PostLink, PostStatus};
+use colophon_service::Colophon;
+use tokio::sync::OnceCell;
+
+use super::{AuthorNode, CommentNode, SidebarNode};
+use crate::graphql::error::{paging_error, GqlResult};
+use crate::graphql::loaders::{load_error, Loaders};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "PostStatus")]
+pub enum PostStatusEnum {
+    Draft,
+    Scheduled,
+    Published,
+}
+
+impl From<PostStatus> for PostStatusEnum {
+    fn from(s: PostStatus) -> Self {
+        match s {
+            PostStatus::Draft => Self::Draft,
+            PostStatus::Scheduled => Self::Scheduled,
+            PostStatus::Published => Self::Published,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "FeaturedImage")]
+pub struct FeaturedImageNode {
+    url: Option<String>,
+    alt: Option<String>,
+    /// "Image via Snorgtees".
+    credit: Option<String>,
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "Tag")]
+pub struct TagNode {
+    slug: String,
+    name: String,
+}
+
+/// A neighbouring post, for previous / next links.
+#[derive(SimpleObject)]
+#[graphql(name = "PostLink")]
+pub struct PostLinkNode {
+    id: ID,
+    slug: String,
+    title: String,
+    published_at: Option<DateTime<Utc>>,
+}
+
+impl From<PostLink> for PostLinkNode {
+    fn from(l: PostLink) -> Self {
+        Self {
+            id: ID(l.id.0.to_string()),
+            slug: l.slug.into_string(),
+            title: l.title,
+            published_at: l.published_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+type Neighbours = (Option<PostLink>, Option<PostLink>);
+
+pub struct PostNode {
+    post: Post,
+    status: PostStatus,
+    /// Previous and next come from one service call, made at most once per post.
+    neighbours: Arc<OnceCell<Neighbours>>,
+}
+
+impl PostNode {
+    pub fn new(post: Post, now: colophon_domain::Timestamp) -> Self {
+        let status = post.status_at(now);
+        Self { post, status, neighbours: Arc::default() }
+    }
+
+    async fn neighbours(&self, ctx: &Context<'_>) -> Result<&Neighbours> {
+        self.neighbours
+            .get_or_try_init(|| async {
+                ctx.data_unchecked::<Colophon>().post_neighbours(self.post.clone()).await.gql()
+            })
+            .await
+    }
+}
+
+#[Object(name = "Post")]
+impl PostNode {
+    async fn id(&self) -> ID {
+        ID(self.post.id.0.to_string())
+    }
+
+    async fn slug(&self) -> &str {
+        self.post.slug.as_str()
+    }
+
+    async fn title(&self) -> &str {
+        &self.post.title
+    }
+
+    /// The teaser shown before "More >" (plain text).
+    async fn excerpt(&self) -> &str {
+        &self.post.excerpt
+    }
+
+    /// The body, sanitized HTML.
+    async fn body_html(&self) -> &str {
+        &self.post.body_html
+    }
+
+    async fn status(&self) -> PostStatusEnum {
+        self.status.into()
+    }
+
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.post.published_at.map(|t| t.and_utc())
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.post.updated_at.and_utc()
+    }
+
+    async fn featured_image(&self) -> Option<FeaturedImageNode> {
+        self.post.featured_image.clone().map(|i| FeaturedImageNode { url: i.url, alt: i.alt, credit: i.credit })
+    }
+
+    async fn comments_enabled(&self) -> bool {
+        self.post.comments_enabled
+    }
+
+    /// Approved comments only.
+    async fn comment_count(&self) -> i64 {
+        self.post.comment_count
+    }
+
+    async fn author(&self, ctx: &Context<'_>) -> Result<AuthorNode> {
+        let author =
+            ctx.data_unchecked::<Arc<Loaders>>().authors.load_one(self.post.author_id).await.map_err(load_error)?;
+        author.map(AuthorNode::from).ok_or_else(|| "the post's author is missing".into())
+    }
+
+    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<TagNode>> {
+        let tags = ctx.data_unchecked::<Arc<Loaders>>().tags.load_one(self.post.id).await.map_err(load_error)?;
+        Ok(tags.unwrap_or_default().into_iter().map(|t| TagNode { slug: t.slug.into_string(), name: t.name }).collect())
+    }
+
+    /// Approved comments, oldest first.
+    #[graphql(complexity = "(first.max(1) as usize) * child_complexity")]
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<Connection<String, CommentNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        let page =
+            colophon.list_comments_of(self.post.id, Some(i64::from(first)), after).await.map_err(paging_error)?;
+        let mut connection = Connection::new(false, page.next_cursor.is_some());
+        connection
+            .edges
+            .extend(page.items.into_iter().map(|c| Edge::new(colophon.comment_cursor(&c), CommentNode::from(c))));
+        Ok(connection)
+    }
+
+    /// The older published post.
+    async fn previous(&self, ctx: &Context<'_>) -> Result<Option<PostLinkNode>> {
+        Ok(self.neighbours(ctx).await?.0.clone().map(Into::into))
+    }
+
+    /// The newer published post.
+    async fn next(&self, ctx: &Context<'_>) -> Result<Option<PostLinkNode>> {
+        Ok(self.neighbours(ctx).await?.1.clone().map(Into::into))
+    }
+
+    async fn sidebar(&self, ctx: &Context<'_>) -> Result<Option<SidebarNode>> {
+        let Some(id) = self.post.sidebar_id else { return Ok(None) };
+        let sidebar = ctx.data_unchecked::<Arc<Loaders>>().sidebars.load_one(id).await.map_err(load_error)?;
+        Ok(sidebar.map(SidebarNode::from))
+    }
+}

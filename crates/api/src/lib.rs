@@ -1,0 +1,19 @@
+//! Colophon's HTTP faces: REST under `/api/v1` (documented at `/openapi.json`, browsable at
+//! `/docs`) and GraphQL at `/graphql`. Both are thin adapters over `colophon-service`.
+
+mod app;
+mod etag;
+pub mod graphql;
+mod problem;
+pub mod rest;
+
+pub use app::{Application, ServerConfig};
+pub use problem::{ApiError, Problem, PROBLEM_JSON};
+
+/// The OpenAPI document, as checked in at `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    use utoipa::OpenApi;
+    let mut json = rest::ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serializes");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,158 @@
+//! Products and sidebars.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use colophon_domain::Product;
+use colophon_service::{Colophon, SidebarView, WidgetView};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::authors::AuthorRef;
+use super::{paged, PageParams};
+use crate::etag::json_with_etag;
+use crate::problem::{ApiError, Problem};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductBody {
+    pub id: i64,
+    #[schema(example = "The Big Lebowski (Limited Edition) [Blu-ray Book + Digital Copy]")]
+    pub title: String,
+    pub url: Option<String>,
+    pub image_url: Option<String>,
+    /// The word before the names.
+    #[schema(example = "starring")]
+    pub contributor_label: Option<String>,
+    #[schema(example = json!(["Jeff Bridges", "John Goodman"]))]
+    pub contributors: Vec<String>,
+    #[schema(example = "Limited Edition [Blu-ray Book + Digital Copy]")]
+    pub edition: Option<String>,
+}
+
+impl From<Product> for ProductBody {
+    fn from(p: Product) -> Self {
+        Self {
+            id: p.id.0,
+            title: p.title,
+            url: p.url,
+            image_url: p.image_url,
+            contributor_label: p.contributor_label,
+            contributors: p.contributors,
+            edition: p.edition,
+        }
+    }
+}
+
+/// One block of a sidebar, in display order.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WidgetBody {
+    Product { product: ProductBody },
+    AuthorBio { author: AuthorRef },
+    Html { html: String },
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SidebarBody {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub widgets: Vec<WidgetBody>,
+}
+
+impl From<SidebarView> for SidebarBody {
+    fn from(s: SidebarView) -> Self {
+        Self {
+            id: s.id.0,
+            slug: s.slug.into_string(),
+            title: s.title,
+            widgets: s
+                .widgets
+                .into_iter()
+                .map(|w| match w {
+                    WidgetView::Product(product) => WidgetBody::Product { product: product.into() },
+                    WidgetView::AuthorBio(author) => WidgetBody::AuthorBio { author: AuthorRef::from(&author) },
+                    WidgetView::Html(html) => WidgetBody::Html { html },
+                })
+                .collect(),
+        }
+    }
+}
+
+paged!(ProductPage, ProductBody);
+paged!(SidebarPage, SidebarBody);
+
+/// The product catalogue, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/products", tag = "products", params(PageParams),
+    responses(
+        (status = 200, description = "A page of products", body = ProductPage, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_products(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.into_inner();
+    let products = colophon.list_products(page.limit, page.cursor).await?;
+    json_with_etag(&req, &ProductPage::from_page(products, ProductBody::from))
+}
+
+/// One product.
+#[utoipa::path(
+    get, path = "/api/v1/products/{id}", tag = "products",
+    params(("id" = i64, Path, description = "The product's id")),
+    responses(
+        (status = 200, description = "The product", body = ProductBody, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 400, description = "The id is not an integer", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_product(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let product = colophon.get_product(id.into_inner()).await?;
+    json_with_etag(&req, &ProductBody::from(product))
+}
+
+/// Sidebars with their widgets resolved, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/sidebars", tag = "sidebars", params(PageParams),
+    responses(
+        (status = 200, description = "A page of sidebars", body = SidebarPage, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_sidebars(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.into_inner();
+    let sidebars = colophon.list_sidebars(page.limit, page.cursor).await?;
+    json_with_etag(&req, &SidebarPage::from_page(sidebars, SidebarBody::from))
+}
+
+/// One sidebar with its widgets resolved.
+#[utoipa::path(
+    get, path = "/api/v1/sidebars/{slug}", tag = "sidebars",
+    params(("slug" = String, Path, description = "The sidebar's slug")),
+    responses(
+        (status = 200, description = "The sidebar", body = SidebarBody, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 404, description = "No such sidebar", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_sidebar(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let sidebar = colophon.get_sidebar(slug.into_inner()).await?;
+    json_with_etag(&req, &SidebarBody::from(sidebar))
+}

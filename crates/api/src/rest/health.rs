@@ -1,0 +1,31 @@
+use actix_web::{web, HttpResponse};
+use colophon_service::Colophon;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::problem::{ApiError, Problem};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthBody {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// Liveness: the process answers. Does not touch the database.
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Alive", body = HealthBody)))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(HealthBody { status: "ok" })
+}
+
+/// Readiness: the database answers a query.
+#[utoipa::path(
+    get, path = "/readyz", tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = HealthBody),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn readyz(colophon: web::Data<Colophon>) -> Result<HttpResponse, ApiError> {
+    colophon.check_ready().await?;
+    Ok(HttpResponse::Ok().json(HealthBody { status: "ok" }))
+}

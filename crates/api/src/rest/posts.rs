@@ -1,0 +1,198 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use colophon_domain::{FeaturedImage, PostLink, PostStatus, Tag};
+use colophon_service::{Colophon, PostDetail, PostListQuery, PostSummary};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::authors::AuthorRef;
+use super::catalog::SidebarBody;
+use super::paged;
+use crate::etag::json_with_etag;
+use crate::problem::{ApiError, Problem};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PostListParams {
+    /// Only posts of the author with this slug.
+    pub author: Option<String>,
+    /// Only posts with the tag of this slug.
+    pub tag: Option<String>,
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PostStatusBody {
+    Draft,
+    Scheduled,
+    Published,
+}
+
+impl From<PostStatus> for PostStatusBody {
+    fn from(s: PostStatus) -> Self {
+        match s {
+            PostStatus::Draft => Self::Draft,
+            PostStatus::Scheduled => Self::Scheduled,
+            PostStatus::Published => Self::Published,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeaturedImageBody {
+    pub url: Option<String>,
+    pub alt: Option<String>,
+    #[schema(example = "Image via Snorgtees")]
+    pub credit: Option<String>,
+}
+
+impl From<FeaturedImage> for FeaturedImageBody {
+    fn from(i: FeaturedImage) -> Self {
+        Self { url: i.url, alt: i.alt, credit: i.credit }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagBody {
+    pub slug: String,
+    pub name: String,
+}
+
+impl From<Tag> for TagBody {
+    fn from(t: Tag) -> Self {
+        Self { slug: t.slug.into_string(), name: t.name }
+    }
+}
+
+/// A post as lists show it: everything but the body, the neighbours and the sidebar.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostSummaryBody {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    /// The teaser shown before "More >" (plain text).
+    pub excerpt: String,
+    pub status: PostStatusBody,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub author: AuthorRef,
+    pub featured_image: Option<FeaturedImageBody>,
+    pub tags: Vec<TagBody>,
+    pub comments_enabled: bool,
+    /// Approved comments only.
+    pub comment_count: i64,
+}
+
+impl From<PostSummary> for PostSummaryBody {
+    fn from(s: PostSummary) -> Self {
+        let p = s.post;
+        Self {
+            id: p.id.0,
+            slug: p.slug.into_string(),
+            title: p.title,
+            excerpt: p.excerpt,
+            status: s.status.into(),
+            published_at: p.published_at.map(|t| t.and_utc()),
+            updated_at: p.updated_at.and_utc(),
+            author: AuthorRef::from(&s.author),
+            featured_image: p.featured_image.map(Into::into),
+            tags: s.tags.into_iter().map(Into::into).collect(),
+            comments_enabled: p.comments_enabled,
+            comment_count: p.comment_count,
+        }
+    }
+}
+
+/// A neighbouring post, for previous / next links.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostLinkBody {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl From<PostLink> for PostLinkBody {
+    fn from(l: PostLink) -> Self {
+        Self {
+            id: l.id.0,
+            slug: l.slug.into_string(),
+            title: l.title,
+            published_at: l.published_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// One post with everything its page shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostBody {
+    #[serde(flatten)]
+    pub summary: PostSummaryBody,
+    /// The body, sanitized HTML.
+    pub body_html: String,
+    /// The older published post.
+    pub previous: Option<PostLinkBody>,
+    /// The newer published post.
+    pub next: Option<PostLinkBody>,
+    pub sidebar: Option<SidebarBody>,
+}
+
+impl From<PostDetail> for PostBody {
+    fn from(d: PostDetail) -> Self {
+        let body_html = d.summary.post.body_html.clone();
+        Self {
+            summary: d.summary.into(),
+            body_html,
+            previous: d.previous.map(Into::into),
+            next: d.next.map(Into::into),
+            sidebar: d.sidebar.map(Into::into),
+        }
+    }
+}
+
+paged!(PostPage, PostSummaryBody);
+
+/// Published posts, newest first, with author, tags and comment count.
+#[utoipa::path(
+    get, path = "/api/v1/posts", tag = "posts", params(PostListParams),
+    responses(
+        (status = 200, description = "A page of posts", body = PostPage, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    params: web::Query<PostListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let p = params.into_inner();
+    let query = PostListQuery { author: p.author, tag: p.tag, limit: p.limit, cursor: p.cursor };
+    let page = colophon.list_post_summaries(query).await?;
+    json_with_etag(&req, &PostPage::from_page(page, PostSummaryBody::from))
+}
+
+/// One published post by slug, with author, tags, featured image, comment count,
+/// previous and next posts, and its sidebar.
+#[utoipa::path(
+    get, path = "/api/v1/posts/{slug}", tag = "posts",
+    params(("slug" = String, Path, description = "The post's slug")),
+    responses(
+        (status = 200, description = "The post", body = PostBody, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 404, description = "No such post, or not published", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let post = colophon.get_post(slug.into_inner()).await?;
+    json_with_etag(&req, &PostBody::from(post))
+}

@@ -1,0 +1,36 @@
+//! Colophon's domain: entities, value types that can only be built valid, and the rules
+//! that need no I/O. Every other crate depends on this one; it depends on nothing of ours.
+
+mod author;
+mod comment;
+mod error;
+pub mod html;
+mod ids;
+mod page;
+mod post;
+mod product;
+mod sidebar;
+mod slug;
+mod text;
+
+pub use author::{Author, Role};
+pub use comment::{Comment, CommentStatus};
+pub use error::{FieldError, ValidationErrors};
+pub use ids::{AuthorId, CommentId, PostId, ProductId, SidebarId, TagId};
+pub use page::{Page, PageLimit};
+pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
+pub use product::Product;
+pub use sidebar::{Sidebar, Widget};
+pub use slug::Slug;
+pub use text::BoundedText;
+
+/// Timestamps are UTC, stored without a zone, truncated to microseconds so that
+/// PostgreSQL (microseconds) and SQLite (text) hold the very same value.
+pub type Timestamp = chrono::NaiveDateTime;
+
+/// Truncates a timestamp to the microsecond precision both backends keep.
+pub fn truncate_to_micros(ts: Timestamp) -> Timestamp {
+    use chrono::Timelike;
+    let nanos = ts.nanosecond() / 1_000 * 1_000;
+    ts.with_nanosecond(nanos).unwrap_or(ts)
+}

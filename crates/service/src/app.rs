@@ -1,0 +1,102 @@
+use std::sync::Arc;
+
+use colophon_domain::Timestamp;
+use colophon_store::{self as store, DatabaseTarget, DbConnection, Pool, PoolSettings, QueryCounter};
+
+use crate::{Clock, CursorCodec, ServiceError, ServiceResult};
+
+/// What the service needs besides the database.
+pub struct ColophonConfig {
+    /// Server secret (≥ 32 bytes): signs tokens and page cursors.
+    pub secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for ColophonConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ColophonConfig").field("secret", &"[redacted]").finish()
+    }
+}
+
+/// The service layer: cheap to clone, shared by every REST handler and GraphQL resolver.
+#[derive(Clone)]
+pub struct Colophon(Arc<Inner>);
+
+struct Inner {
+    pool: Pool,
+    clock: Arc<dyn Clock>,
+    cursors: CursorCodec,
+    target: DatabaseTarget,
+}
+
+impl Colophon {
+    /// Connects (failing at once with the backend's own message), runs pending migrations
+    /// and builds the pool.
+    pub fn open(
+        target: &DatabaseTarget,
+        pool: &PoolSettings,
+        clock: Arc<dyn Clock>,
+        config: ColophonConfig,
+        counter: Option<QueryCounter>,
+    ) -> ServiceResult<Self> {
+        let mut conn = store::connect(target).map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        let applied = store::run_migrations(&mut conn).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if !applied.is_empty() {
+            tracing::info!(migrations = ?applied, "applied migrations");
+        }
+        drop(conn);
+        let pool = store::build_pool(target, pool, counter).map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        Ok(Self(Arc::new(Inner { pool, clock, cursors: CursorCodec::new(&config.secret), target: target.clone() })))
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.0.clock.now()
+    }
+
+    pub fn database(&self) -> &DatabaseTarget {
+        &self.0.target
+    }
+
+    pub(crate) fn cursors(&self) -> &CursorCodec {
+        &self.0.cursors
+    }
+
+    /// Runs `f` with a pooled connection on the blocking pool; `now` is read once per call.
+    pub(crate) async fn db<T, F>(&self, f: F) -> ServiceResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T> + Send + 'static,
+    {
+        let pool = self.0.pool.clone();
+        let now = self.now();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+            f(&mut conn, now)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Like [`Colophon::db`], inside one write transaction: all of `f` is stored, or none.
+    #[allow(dead_code)]
+    pub(crate) async fn db_write<T, F>(&self, f: F) -> ServiceResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T> + Send + 'static,
+    {
+        self.db(move |conn, now| store::write_transaction(conn, |conn| f(conn, now))).await
+    }
+
+    /// Readiness: the database answers a query.
+    pub async fn check_ready(&self) -> ServiceResult<()> {
+        self.db(|conn, _| store::ping(conn).map_err(ServiceError::from)).await
+    }
+
+    /// Blocking variant of [`Colophon::db`] for start-up and command-line work.
+    pub(crate) fn db_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T>,
+    ) -> ServiceResult<T> {
+        let mut conn = self.0.pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        f(&mut conn, self.now())
+    }
+}

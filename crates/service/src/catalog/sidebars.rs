@@ -1,0 +1,73 @@
+use std::collections::HashMap;
+
+use colophon_domain::{Page, Sidebar, SidebarId, Slug, Widget};
+use colophon_store::{self as store, DbConnection};
+
+use crate::{Colophon, CursorPage, ServiceError, ServiceResult, SidebarView, WidgetView};
+
+const LIST: &str = "sidebars";
+
+impl Colophon {
+    pub async fn list_sidebars(
+        &self,
+        limit: Option<i64>,
+        cursor: Option<String>,
+    ) -> ServiceResult<CursorPage<SidebarView>> {
+        let (limit, after) = self.id_page_args(LIST, limit, cursor)?;
+        let codec = self.cursors().clone();
+        self.db(move |conn, _| {
+            let rows = store::list_sidebars(conn, after.map(SidebarId), limit.probe())?;
+            let page = Page::from_probe(rows, limit, |s| s.id.0);
+            let next_cursor = page.next.map(|id| codec.encode(LIST, &[id]));
+            Ok(CursorPage { items: resolve_sidebars(conn, page.items)?, next_cursor })
+        })
+        .await
+    }
+
+    pub async fn get_sidebar(&self, slug: String) -> ServiceResult<SidebarView> {
+        self.db(move |conn, _| {
+            let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
+            let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;
+            resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))
+        })
+        .await
+    }
+
+    /// Sidebars by id, resolved (for GraphQL's batched loader).
+    pub async fn sidebars_by_ids(&self, ids: Vec<SidebarId>) -> ServiceResult<Vec<SidebarView>> {
+        self.db(move |conn, _| {
+            let sidebars = store::sidebars_by_ids(conn, &ids)?;
+            resolve_sidebars(conn, sidebars)
+        })
+        .await
+    }
+}
+
+/// Replaces widget references by the products and authors they show: two queries for any
+/// number of sidebars. A widget whose product or author is gone is left out.
+pub(crate) fn resolve_sidebars(conn: &mut DbConnection, sidebars: Vec<Sidebar>) -> ServiceResult<Vec<SidebarView>> {
+    let widgets = || sidebars.iter().flat_map(|s| s.widgets.iter());
+    let product_ids: Vec<_> =
+        widgets().filter_map(|w| if let Widget::Product(id) = w { Some(*id) } else { None }).collect();
+    let author_ids: Vec<_> =
+        widgets().filter_map(|w| if let Widget::AuthorBio(id) = w { Some(*id) } else { None }).collect();
+    let products: HashMap<_, _> = store::products_by_ids(conn, &product_ids)?.into_iter().map(|p| (p.id, p)).collect();
+    let authors: HashMap<_, _> = store::authors_by_ids(conn, &author_ids)?.into_iter().map(|a| (a.id, a)).collect();
+    Ok(sidebars
+        .into_iter()
+        .map(|sidebar| SidebarView {
+            id: sidebar.id,
+            slug: sidebar.slug,
+            title: sidebar.title,
+            widgets: sidebar
+                .widgets
+                .into_iter()
+                .filter_map(|widget| match widget {
+                    Widget::Product(id) => products.get(&id).cloned().map(WidgetView::Product),
+                    Widget::AuthorBio(id) => authors.get(&id).cloned().map(WidgetView::AuthorBio),
+                    Widget::Html(html) => Some(WidgetView::Html(html)),
+                })
+                .collect(),
+        })
+        .collect())
+}

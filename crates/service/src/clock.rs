@@ -1,0 +1,42 @@
+use std::sync::Mutex;
+
+use colophon_domain::{truncate_to_micros, Timestamp};
+
+/// Where "now" comes from. Injected so that tests move time instead of sleeping.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Timestamp;
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        truncate_to_micros(chrono::Utc::now().naive_utc())
+    }
+}
+
+/// A clock that stands still until moved: for tests of scheduling and expiry.
+#[derive(Debug)]
+pub struct ManualClock(Mutex<Timestamp>);
+
+impl ManualClock {
+    pub fn new(start: Timestamp) -> Self {
+        Self(Mutex::new(truncate_to_micros(start)))
+    }
+
+    pub fn set(&self, to: Timestamp) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = truncate_to_micros(to);
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,26 @@
+//! Colophon's use cases. Every rule and every permission check lives here, once; the REST
+//! handlers and GraphQL resolvers of `colophon-api` are thin adapters over these functions.
+//!
+//! Functions are `async` for their callers but run diesel on tokio's blocking pool, never on
+//! an async worker thread.
+
+mod app;
+mod authors;
+mod catalog;
+mod clock;
+mod comments;
+mod cursor;
+mod demo;
+mod error;
+mod posts;
+mod views;
+
+pub use app::{Colophon, ColophonConfig};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use cursor::CursorCodec;
+pub use error::{ServiceError, ServiceResult};
+pub use posts::PostListQuery;
+pub use views::*;
+
+/// Re-exported so that adapters name domain types through one crate.
+pub use colophon_domain as domain;

@@ -1,0 +1,120 @@
+use std::collections::HashMap;
+
+use colophon_domain::{Page, PageLimit, Post, PostId, Slug, Timestamp};
+use colophon_store::{self as store, DbConnection, PostFilter, PostKey};
+
+use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
+use crate::{Colophon, CursorPage, PostSummary, ServiceError, ServiceResult};
+
+const LIST: &str = "posts";
+
+/// The public list of posts: filters and paging as the caller gave them, not yet parsed.
+#[derive(Debug, Clone, Default)]
+pub struct PostListQuery {
+    /// An author's slug.
+    pub author: Option<String>,
+    /// A tag's slug.
+    pub tag: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A parsed query. `None` filters a slug that cannot exist: the page is empty without a query.
+struct ParsedQuery {
+    filter: Option<PostFilter>,
+    limit: PageLimit,
+    after: Option<PostKey>,
+}
+
+impl Colophon {
+    /// Published posts, newest first (one query). GraphQL resolves authors and tags through
+    /// its DataLoaders.
+    pub async fn list_posts(&self, query: PostListQuery) -> ServiceResult<CursorPage<Post>> {
+        let parsed = self.parse_post_query(query)?;
+        let codec = self.cursors().clone();
+        self.db(move |conn, now| {
+            let page = published_page(conn, &parsed, now)?;
+            Ok(CursorPage { next_cursor: page.next.map(|k| encode(&codec, k)), items: page.items })
+        })
+        .await
+    }
+
+    /// Published posts, newest first, each with its author and tags: three queries for any
+    /// page size.
+    pub async fn list_post_summaries(&self, query: PostListQuery) -> ServiceResult<CursorPage<PostSummary>> {
+        let parsed = self.parse_post_query(query)?;
+        let codec = self.cursors().clone();
+        self.db(move |conn, now| {
+            let page = published_page(conn, &parsed, now)?;
+            let next_cursor = page.next.map(|k| encode(&codec, k));
+            Ok(CursorPage { items: summarize(conn, page.items, now)?, next_cursor })
+        })
+        .await
+    }
+
+    /// The cursor that continues a post list after `post` (a Relay edge's cursor).
+    pub fn post_cursor(&self, post: &Post) -> Option<String> {
+        PostKey::of(post).map(|key| encode(self.cursors(), key))
+    }
+
+    fn parse_post_query(&self, query: PostListQuery) -> ServiceResult<ParsedQuery> {
+        let limit = PageLimit::parse(query.limit).map_err(|m| ServiceError::bad_request("limit", m))?;
+        let after = match query.cursor.as_deref() {
+            None | Some("") => None,
+            Some(cursor) => {
+                let [micros, id] = self.cursors().decode::<2>(LIST, cursor)?;
+                Some(PostKey { published_at: micros_to_timestamp(micros)?, id: PostId(id) })
+            }
+        };
+        let author = query.author.filter(|s| !s.is_empty()).map(Slug::parse).transpose();
+        let tag = query.tag.filter(|s| !s.is_empty()).map(Slug::parse).transpose();
+        let filter = match (author, tag) {
+            (Ok(author), Ok(tag)) => Some(PostFilter { author, tag }),
+            _ => None,
+        };
+        Ok(ParsedQuery { filter, limit, after })
+    }
+}
+
+fn encode(codec: &crate::CursorCodec, key: PostKey) -> String {
+    codec.encode(LIST, &[timestamp_to_micros(key.published_at), key.id.0])
+}
+
+fn published_page(conn: &mut DbConnection, query: &ParsedQuery, now: Timestamp) -> ServiceResult<Page<Post, PostKey>> {
+    let Some(filter) = &query.filter else { return Ok(Page { items: Vec::new(), next: None }) };
+    let rows = store::list_published(conn, filter, query.after, query.limit.probe(), now)?;
+    let page = Page::from_probe(rows, query.limit, |post| PostKey::of(post));
+    Ok(Page { items: page.items, next: page.next.flatten() })
+}
+
+/// Adds authors and tags to posts: two queries whatever the number of posts.
+pub(crate) fn summarize(conn: &mut DbConnection, posts: Vec<Post>, now: Timestamp) -> ServiceResult<Vec<PostSummary>> {
+    let mut author_ids: Vec<_> = posts.iter().map(|p| p.author_id).collect();
+    author_ids.sort_unstable();
+    author_ids.dedup();
+    let authors: HashMap<_, _> = store::authors_by_ids(conn, &author_ids)?.into_iter().map(|a| (a.id, a)).collect();
+    let post_ids: Vec<_> = posts.iter().map(|p| p.id).collect();
+    let mut tags = store::tags_for_posts(conn, &post_ids)?;
+    posts
+        .into_iter()
+        .map(|post| {
+            let author = authors
+                .get(&post.author_id)
+                .cloned()
+                .ok_or_else(|| ServiceError::Internal(format!("post {} has no author", post.id)))?;
+            Ok(PostSummary {
+                status: post.status_at(now),
+                tags: tags.remove(&post.id).unwrap_or_default(),
+                author,
+                post,
+            })
+        })
+        .collect()
+}
+
+impl Colophon {
+    /// The tags of each post, in order, in one query (GraphQL's batched loader).
+    pub async fn tags_of_posts(&self, posts: Vec<PostId>) -> ServiceResult<HashMap<PostId, Vec<colophon_domain::Tag>>> {
+        self.db(move |conn, _| Ok(store::tags_for_posts(conn, &posts)?)).await
+    }
+}

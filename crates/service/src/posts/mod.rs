@@ -1,0 +1,4 @@
+mod get;
+mod list;
+
+pub use list::PostListQuery;

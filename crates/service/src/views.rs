@@ -1,0 +1,70 @@
+//! Read models: what a use case returns, entities joined with what a reader needs beside them.
+
+use colophon_domain::{Author, AuthorId, Post, PostLink, PostStatus, Product, SidebarId, Slug, Tag};
+
+/// One page of a list and the opaque cursor of the next page, if there is one.
+#[derive(Debug, Clone)]
+pub struct CursorPage<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// A post in a list: with its author and tags, without previous/next or sidebar.
+#[derive(Debug, Clone)]
+pub struct PostSummary {
+    pub post: Post,
+    /// The status the caller sees now (a future `published_at` reads as scheduled).
+    pub status: PostStatus,
+    pub author: Author,
+    pub tags: Vec<Tag>,
+}
+
+/// Everything the page of one post shows.
+#[derive(Debug, Clone)]
+pub struct PostDetail {
+    pub summary: PostSummary,
+    pub previous: Option<PostLink>,
+    pub next: Option<PostLink>,
+    pub sidebar: Option<SidebarView>,
+}
+
+/// A public author profile.
+#[derive(Debug, Clone)]
+pub struct AuthorProfile {
+    pub author: Author,
+    /// Posts the public can read.
+    pub post_count: i64,
+}
+
+/// A sidebar with its widgets resolved to what they show.
+#[derive(Debug, Clone)]
+pub struct SidebarView {
+    pub id: SidebarId,
+    pub slug: Slug,
+    pub title: String,
+    pub widgets: Vec<WidgetView>,
+}
+
+#[derive(Debug, Clone)]
+pub enum WidgetView {
+    Product(Product),
+    AuthorBio(Author),
+    Html(String),
+}
+
+impl WidgetView {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WidgetView::Product(_) => "product",
+            WidgetView::AuthorBio(_) => "author_bio",
+            WidgetView::Html(_) => "html",
+        }
+    }
+}
+
+/// Who is asking. Anonymous readers see only what is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Anonymous,
+    Staff { id: AuthorId, role: colophon_domain::Role },
+}

@@ -1,0 +1,104 @@
+use colophon_domain::{AuthorId, Comment, CommentId, CommentStatus, PostId, Timestamp};
+use diesel::prelude::*;
+
+use crate::rows::{convert, CommentRow};
+use crate::schema::{comments, posts};
+use crate::{DbConnection, StoreResult};
+
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    pub post_id: PostId,
+    pub parent_id: Option<CommentId>,
+    pub author_id: Option<AuthorId>,
+    pub author_name: String,
+    pub author_email: Option<String>,
+    pub author_url: Option<String>,
+    pub body_source: String,
+    pub body_html: String,
+    pub status: CommentStatus,
+    pub depth: i32,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// Inserts a comment and, when it is approved, counts it on its post (same transaction
+/// as the caller's).
+pub fn insert_comment(conn: &mut DbConnection, new: &NewComment) -> StoreResult<Comment> {
+    let row: CommentRow = diesel::insert_into(comments::table)
+        .values((
+            comments::post_id.eq(new.post_id.0),
+            comments::parent_id.eq(new.parent_id.map(|id| id.0)),
+            comments::author_id.eq(new.author_id.map(|id| id.0)),
+            comments::author_name.eq(&new.author_name),
+            comments::author_email.eq(&new.author_email),
+            comments::author_url.eq(&new.author_url),
+            comments::body_source.eq(&new.body_source),
+            comments::body_html.eq(&new.body_html),
+            comments::status.eq(new.status.as_str()),
+            comments::depth.eq(new.depth),
+            comments::ip.eq(&new.ip),
+            comments::user_agent.eq(&new.user_agent),
+            comments::created_at.eq(new.created_at),
+            comments::updated_at.eq(new.created_at),
+        ))
+        .returning(comments::all_columns)
+        .get_result(conn)?;
+    if new.status == CommentStatus::Approved {
+        adjust_comment_count(conn, new.post_id, 1)?;
+    }
+    row.into_domain()
+}
+
+/// Moves a post's approved-comment count by `delta`, in the caller's transaction.
+pub fn adjust_comment_count(conn: &mut DbConnection, post: PostId, delta: i64) -> StoreResult<()> {
+    diesel::update(posts::table.find(post.0))
+        .set(posts::comment_count.eq(posts::comment_count + delta))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The position of a comment in oldest-first order: the keyset cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommentKey {
+    pub created_at: Timestamp,
+    pub id: CommentId,
+}
+
+impl CommentKey {
+    pub fn of(comment: &Comment) -> Self {
+        Self { created_at: comment.created_at, id: comment.id }
+    }
+}
+
+/// A post's approved comments, oldest first, strictly after `after`.
+pub fn list_approved_comments(
+    conn: &mut DbConnection,
+    post: PostId,
+    after: Option<CommentKey>,
+    limit: i64,
+) -> StoreResult<Vec<Comment>> {
+    let mut query = comments::table
+        .filter(comments::post_id.eq(post.0))
+        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .into_boxed();
+    if let Some(key) = after {
+        query = query.filter(
+            comments::created_at
+                .gt(key.created_at)
+                .or(comments::created_at.eq(key.created_at).and(comments::id.gt(key.id.0))),
+        );
+    }
+    let rows: Vec<CommentRow> =
+        query.order((comments::created_at.asc(), comments::id.asc())).limit(limit).load(conn)?;
+    convert(rows, CommentRow::into_domain)
+}
+
+/// Approved comments of a post counted afresh (the reference for the stored counter).
+pub fn count_approved_comments(conn: &mut DbConnection, post: PostId) -> StoreResult<i64> {
+    Ok(comments::table
+        .filter(comments::post_id.eq(post.0))
+        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,33 @@
+//! Colophon's persistence: one diesel code path over PostgreSQL and SQLite.
+//!
+//! Every function takes a `&mut DbConnection` and returns domain types; the service layer
+//! decides what runs in which transaction and on which thread.
+
+mod authors;
+mod comments;
+mod connection;
+mod counter;
+mod error;
+mod migrate;
+mod posts;
+mod products;
+mod rows;
+pub mod schema;
+mod sidebars;
+mod tags;
+mod transaction;
+
+pub use authors::*;
+pub use comments::*;
+pub use connection::{build_pool, connect, ping, DatabaseTarget, DbConnection, Pool, PoolSettings, PooledConnection};
+pub use counter::QueryCounter;
+pub use error::StoreError;
+pub use migrate::{applied_migrations, run_migrations};
+pub use posts::*;
+pub use products::*;
+pub use sidebars::*;
+pub use tags::*;
+pub use transaction::write_transaction;
+
+/// Result of every store function.
+pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,0 +1,59 @@
+use colophon_domain::{Product, ProductId, Timestamp};
+use diesel::prelude::*;
+
+use crate::rows::{convert, ProductRow};
+use crate::schema::products;
+use crate::{DbConnection, StoreResult};
+
+#[derive(Debug, Clone)]
+pub struct NewProduct {
+    pub title: String,
+    pub url: Option<String>,
+    pub image_url: Option<String>,
+    pub contributor_label: Option<String>,
+    pub contributors: Vec<String>,
+    pub edition: Option<String>,
+    pub now: Timestamp,
+}
+
+pub fn insert_product(conn: &mut DbConnection, new: &NewProduct) -> StoreResult<Product> {
+    let contributors = serde_json::to_string(&new.contributors).expect("a list of strings serializes");
+    let row: ProductRow = diesel::insert_into(products::table)
+        .values((
+            products::title.eq(&new.title),
+            products::url.eq(&new.url),
+            products::image_url.eq(&new.image_url),
+            products::contributor_label.eq(&new.contributor_label),
+            products::contributors.eq(contributors),
+            products::edition.eq(&new.edition),
+            products::created_at.eq(new.now),
+            products::updated_at.eq(new.now),
+        ))
+        .returning(products::all_columns)
+        .get_result(conn)?;
+    row.into_domain()
+}
+
+pub fn find_product(conn: &mut DbConnection, id: ProductId) -> StoreResult<Option<Product>> {
+    let row: Option<ProductRow> = products::table.find(id.0).first(conn).optional()?;
+    row.map(ProductRow::into_domain).transpose()
+}
+
+pub fn products_by_ids(conn: &mut DbConnection, ids: &[ProductId]) -> StoreResult<Vec<Product>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let rows: Vec<ProductRow> = products::table.filter(products::id.eq_any(ids)).load(conn)?;
+    convert(rows, ProductRow::into_domain)
+}
+
+/// Products ordered by id, after the given id.
+pub fn list_products(conn: &mut DbConnection, after: Option<ProductId>, limit: i64) -> StoreResult<Vec<Product>> {
+    let rows: Vec<ProductRow> = products::table
+        .filter(products::id.gt(after.map_or(0, |id| id.0)))
+        .order(products::id.asc())
+        .limit(limit)
+        .load(conn)?;
+    convert(rows, ProductRow::into_domain)
+}

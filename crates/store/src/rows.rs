@@ -1,0 +1,244 @@
+//! Row structs in table column order, and their conversion into domain entities.
+
+use colophon_domain::*;
+use diesel::prelude::*;
+
+use crate::schema::authors;
+
+use crate::{StoreError, StoreResult};
+
+pub(crate) fn slug(value: String) -> StoreResult<Slug> {
+    Slug::parse(value.clone()).map_err(|e| StoreError::Corrupt(format!("slug {value:?}: {e}")))
+}
+
+/// Every author column but the password hash, which only the credential query reads.
+pub(crate) const AUTHOR_COLUMNS: (
+    authors::id,
+    authors::slug,
+    authors::name,
+    authors::email,
+    authors::role,
+    authors::token_version,
+    authors::bio_html,
+    authors::avatar_url,
+    authors::website_url,
+    authors::created_at,
+    authors::updated_at,
+) = (
+    authors::id,
+    authors::slug,
+    authors::name,
+    authors::email,
+    authors::role,
+    authors::token_version,
+    authors::bio_html,
+    authors::avatar_url,
+    authors::website_url,
+    authors::created_at,
+    authors::updated_at,
+);
+
+#[derive(Queryable)]
+pub(crate) struct AuthorRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub token_version: i64,
+    pub bio_html: String,
+    pub avatar_url: Option<String>,
+    pub website_url: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl AuthorRow {
+    pub fn into_domain(self) -> StoreResult<Author> {
+        Ok(Author {
+            id: AuthorId(self.id),
+            slug: slug(self.slug)?,
+            name: self.name,
+            email: self.email,
+            role: Role::parse(&self.role).map_err(StoreError::Corrupt)?,
+            bio_html: self.bio_html,
+            avatar_url: self.avatar_url,
+            website_url: self.website_url,
+            token_version: self.token_version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(Queryable)]
+pub(crate) struct PostRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub body_markdown: Option<String>,
+    pub status: String,
+    pub published_at: Option<Timestamp>,
+    pub author_id: i64,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub comments_enabled: bool,
+    pub comment_count: i64,
+    pub sidebar_id: Option<i64>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl PostRow {
+    pub fn into_domain(self) -> StoreResult<Post> {
+        let image = FeaturedImage {
+            url: self.featured_image_url,
+            alt: self.featured_image_alt,
+            credit: self.featured_image_credit,
+        };
+        Ok(Post {
+            id: PostId(self.id),
+            slug: slug(self.slug)?,
+            title: self.title,
+            excerpt: self.excerpt,
+            body_html: self.body_html,
+            body_markdown: self.body_markdown,
+            status: PostStatus::parse(&self.status).map_err(StoreError::Corrupt)?,
+            published_at: self.published_at,
+            author_id: AuthorId(self.author_id),
+            featured_image: (!image.is_empty()).then_some(image),
+            comments_enabled: self.comments_enabled,
+            comment_count: self.comment_count,
+            sidebar_id: self.sidebar_id.map(SidebarId),
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(Queryable)]
+pub(crate) struct CommentRow {
+    pub id: i64,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub author_name: String,
+    pub author_email: Option<String>,
+    pub author_url: Option<String>,
+    pub body_source: String,
+    pub body_html: String,
+    pub status: String,
+    pub depth: i32,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl CommentRow {
+    pub fn into_domain(self) -> StoreResult<Comment> {
+        Ok(Comment {
+            id: CommentId(self.id),
+            post_id: PostId(self.post_id),
+            parent_id: self.parent_id.map(CommentId),
+            author_id: self.author_id.map(AuthorId),
+            author_name: self.author_name,
+            author_email: self.author_email,
+            author_url: self.author_url,
+            body_source: self.body_source,
+            body_html: self.body_html,
+            status: CommentStatus::parse(&self.status).map_err(StoreError::Corrupt)?,
+            depth: self.depth,
+            ip: self.ip,
+            user_agent: self.user_agent,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(Queryable)]
+pub(crate) struct ProductRow {
+    pub id: i64,
+    pub title: String,
+    pub url: Option<String>,
+    pub image_url: Option<String>,
+    pub contributor_label: Option<String>,
+    pub contributors: String,
+    pub edition: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl ProductRow {
+    pub fn into_domain(self) -> StoreResult<Product> {
+        let contributors = serde_json::from_str(&self.contributors)
+            .map_err(|e| StoreError::Corrupt(format!("product {} contributors: {e}", self.id)))?;
+        Ok(Product {
+            id: ProductId(self.id),
+            title: self.title,
+            url: self.url,
+            image_url: self.image_url,
+            contributor_label: self.contributor_label,
+            contributors,
+            edition: self.edition,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(Queryable)]
+pub(crate) struct SidebarRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Queryable)]
+pub(crate) struct WidgetRow {
+    pub id: i64,
+    pub sidebar_id: i64,
+    pub _position: i32,
+    pub kind: String,
+    pub product_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub html: Option<String>,
+}
+
+impl WidgetRow {
+    pub fn into_domain(self) -> StoreResult<Widget> {
+        let corrupt = || StoreError::Corrupt(format!("widget {} of kind {} lacks its target", self.id, self.kind));
+        match self.kind.as_str() {
+            "product" => self.product_id.map(|id| Widget::Product(ProductId(id))).ok_or_else(corrupt),
+            "author_bio" => self.author_id.map(|id| Widget::AuthorBio(AuthorId(id))).ok_or_else(corrupt),
+            "html" => self.html.clone().map(Widget::Html).ok_or_else(corrupt),
+            other => Err(StoreError::Corrupt(format!("unknown widget kind {other}"))),
+        }
+    }
+}
+
+#[derive(Queryable)]
+pub(crate) struct TagRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+impl TagRow {
+    pub fn into_domain(self) -> StoreResult<Tag> {
+        Ok(Tag { id: TagId(self.id), slug: slug(self.slug)?, name: self.name })
+    }
+}
+
+/// Converts every row, failing on the first corrupt one.
+pub(crate) fn convert<R, T>(rows: Vec<R>, f: impl Fn(R) -> StoreResult<T>) -> StoreResult<Vec<T>> {
+    rows.into_iter().map(f).collect()
+}

@@ -1,0 +1,131 @@
+//! One diesel schema for both backends, written by hand: only column types both
+//! PostgreSQL and SQLite map the same way (no Jsonb, Uuid or Timestamptz).
+
+diesel::table! {
+    authors (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        token_version -> BigInt,
+        bio_html -> Text,
+        avatar_url -> Nullable<Text>,
+        website_url -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        title -> Text,
+        url -> Nullable<Text>,
+        image_url -> Nullable<Text>,
+        contributor_label -> Nullable<Text>,
+        contributors -> Text,
+        edition -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sidebars (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sidebar_widgets (id) {
+        id -> BigInt,
+        sidebar_id -> BigInt,
+        position -> Integer,
+        kind -> Text,
+        product_id -> Nullable<BigInt>,
+        author_id -> Nullable<BigInt>,
+        html -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        excerpt -> Text,
+        body_html -> Text,
+        body_markdown -> Nullable<Text>,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        author_id -> BigInt,
+        featured_image_url -> Nullable<Text>,
+        featured_image_alt -> Nullable<Text>,
+        featured_image_credit -> Nullable<Text>,
+        comments_enabled -> Bool,
+        comment_count -> BigInt,
+        sidebar_id -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    post_tags (post_id, tag_id) {
+        post_id -> BigInt,
+        tag_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_id -> Nullable<BigInt>,
+        author_name -> Text,
+        author_email -> Nullable<Text>,
+        author_url -> Nullable<Text>,
+        body_source -> Text,
+        body_html -> Text,
+        status -> Text,
+        depth -> Integer,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(posts -> authors (author_id));
+diesel::joinable!(post_tags -> posts (post_id));
+diesel::joinable!(post_tags -> tags (tag_id));
+diesel::joinable!(comments -> posts (post_id));
+diesel::joinable!(sidebar_widgets -> sidebars (sidebar_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    authors,
+    products,
+    sidebars,
+    sidebar_widgets,
+    posts,
+    tags,
+    post_tags,
+    comments,
+);

@@ -1,0 +1,59 @@
+use std::collections::HashMap;
+
+use colophon_domain::{PostId, Slug, Tag};
+use diesel::prelude::*;
+
+use crate::rows::TagRow;
+use crate::schema::{post_tags, tags};
+use crate::{DbConnection, StoreResult};
+
+/// Finds or creates each tag by slug, keeping the given order.
+pub fn ensure_tags(conn: &mut DbConnection, wanted: &[(Slug, String)]) -> StoreResult<Vec<Tag>> {
+    let mut result = Vec::with_capacity(wanted.len());
+    for (slug, name) in wanted {
+        let existing: Option<TagRow> = tags::table.filter(tags::slug.eq(slug.as_str())).first(conn).optional()?;
+        let row = match existing {
+            Some(row) => row,
+            None => diesel::insert_into(tags::table)
+                .values((tags::slug.eq(slug.as_str()), tags::name.eq(name)))
+                .returning(tags::all_columns)
+                .get_result(conn)?,
+        };
+        result.push(row.into_domain()?);
+    }
+    Ok(result)
+}
+
+/// Replaces the tags of a post, in order.
+pub fn set_post_tags(conn: &mut DbConnection, post: PostId, tags: &[Tag]) -> StoreResult<()> {
+    diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post.0))).execute(conn)?;
+    for (position, tag) in tags.iter().enumerate() {
+        diesel::insert_into(post_tags::table)
+            .values((
+                post_tags::post_id.eq(post.0),
+                post_tags::tag_id.eq(tag.id.0),
+                post_tags::position.eq(position as i32),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The tags of each post, in their order, in one query.
+pub fn tags_for_posts(conn: &mut DbConnection, posts: &[PostId]) -> StoreResult<HashMap<PostId, Vec<Tag>>> {
+    let mut by_post: HashMap<PostId, Vec<Tag>> = posts.iter().map(|id| (*id, Vec::new())).collect();
+    if posts.is_empty() {
+        return Ok(by_post);
+    }
+    let ids: Vec<i64> = posts.iter().map(|id| id.0).collect();
+    let rows: Vec<(i64, TagRow)> = post_tags::table
+        .inner_join(tags::table)
+        .filter(post_tags::post_id.eq_any(ids))
+        .order((post_tags::post_id, post_tags::position))
+        .select((post_tags::post_id, tags::all_columns))
+        .load(conn)?;
+    for (post_id, row) in rows {
+        by_post.entry(PostId(post_id)).or_default().push(row.into_domain()?);
+    }
+    Ok(by_post)
+}

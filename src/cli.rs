@@ -1,0 +1,74 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Colophon: a fast, trustworthy headless CMS. Without a command, `serve`.
+#[derive(Debug, Parser)]
+#[command(name = "colophon", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve REST, GraphQL and the docs (the default command).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DataArgs),
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Print the GraphQL schema (SDL).
+    Sdl,
+}
+
+impl Default for Command {
+    fn default() -> Self {
+        Command::Serve(ServeArgs::default())
+    }
+}
+
+/// Where the data lives. `DATABASE_URL=postgres://…` selects PostgreSQL; without it the
+/// embedded SQLite file `colophon.db` lives in the data directory.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Directory of the SQLite database and the generated secret.
+    #[arg(long, env = "COLOPHON_DATA_DIR", default_value = ".")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL (`postgres://user:pass@host/db`); unset for embedded SQLite.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+impl Default for DataArgs {
+    fn default() -> Self {
+        Self {
+            data_dir: std::env::var_os("COLOPHON_DATA_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from),
+            database_url: std::env::var("DATABASE_URL").ok(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "COLOPHON_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Do not load the demo content into an empty database.
+    #[arg(long)]
+    pub no_demo: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        let bind = std::env::var("COLOPHON_BIND").ok().and_then(|b| b.parse().ok());
+        Self {
+            bind: bind.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            no_demo: false,
+            data: DataArgs::default(),
+        }
+    }
+}

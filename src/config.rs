@@ -1,0 +1,54 @@
+//! Settings that come from the environment, with defaults that suit the embedded quickstart.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use colophon_api::ServerConfig;
+use colophon_store::PoolSettings;
+
+/// Reads `NAME` as a `T`, or `default` when unset; a value that does not parse is an error.
+fn env_or<T: FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+    match std::env::var(name) {
+        Ok(value) => value.trim().parse().map_err(|_| anyhow::anyhow!("{name}={value:?} is not a valid value")),
+        Err(_) => Ok(default),
+    }
+}
+
+pub fn pool_settings() -> anyhow::Result<PoolSettings> {
+    let defaults = PoolSettings::default();
+    Ok(PoolSettings {
+        max_size: env_or("COLOPHON_DB_POOL_SIZE", defaults.max_size)?,
+        connection_timeout: Duration::from_millis(env_or(
+            "COLOPHON_DB_TIMEOUT_MS",
+            defaults.connection_timeout.as_millis() as u64,
+        )?),
+        statement_timeout: Duration::from_millis(env_or(
+            "COLOPHON_STATEMENT_TIMEOUT_MS",
+            defaults.statement_timeout.as_millis() as u64,
+        )?),
+    })
+}
+
+pub fn server_config() -> anyhow::Result<ServerConfig> {
+    let defaults = ServerConfig::default();
+    Ok(ServerConfig {
+        workers: env_or("COLOPHON_WORKERS", defaults.workers)?,
+        json_limit: env_or("COLOPHON_JSON_LIMIT", defaults.json_limit)?,
+        shutdown_timeout: Duration::from_secs(env_or(
+            "COLOPHON_SHUTDOWN_TIMEOUT_S",
+            defaults.shutdown_timeout.as_secs(),
+        )?),
+    })
+}
+
+/// Structured logs: `RUST_LOG` filters (default `info`), `COLOPHON_LOG_FORMAT=json` for JSON lines.
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("COLOPHON_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
