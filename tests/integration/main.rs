@@ -1,1 +1,16 @@
+//! Colophon's integration tests: one binary, the real server on a random port, a fresh
+//! database per test. Every test in a `backend_tests!` list runs on SQLite and, when
+//! `COLOPHON_TEST_POSTGRES_URL` is set, on PostgreSQL too.
 
+#[macro_use]
+mod support;
+
+mod catalog;
+mod comments;
+mod contracts;
+mod errors;
+mod graphql;
+mod posts;
+mod privacy;
+mod queries;
+mod storage;

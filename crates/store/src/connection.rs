@@ -185,6 +185,13 @@ impl r2d2::HandleError<r2d2::Error> for LogErrors {
     }
 }
 
+/// A trivial query: does the database answer?
+pub fn ping(conn: &mut DbConnection) -> StoreResult<()> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute(PING)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,11 +209,4 @@ mod tests {
         assert_eq!(mask_password("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(mask_password("postgres://u@h/db"), "postgres://u@h/db");
     }
-}
-
-/// A trivial query: does the database answer?
-pub fn ping(conn: &mut DbConnection) -> StoreResult<()> {
-    use diesel::connection::SimpleConnection;
-    conn.batch_execute(PING)?;
-    Ok(())
 }

@@ -83,7 +83,7 @@ fn encode(codec: &crate::CursorCodec, key: PostKey) -> String {
 fn published_page(conn: &mut DbConnection, query: &ParsedQuery, now: Timestamp) -> ServiceResult<Page<Post, PostKey>> {
     let Some(filter) = &query.filter else { return Ok(Page { items: Vec::new(), next: None }) };
     let rows = store::list_published(conn, filter, query.after, query.limit.probe(), now)?;
-    let page = Page::from_probe(rows, query.limit, |post| PostKey::of(post));
+    let page = Page::from_probe(rows, query.limit, PostKey::of);
     Ok(Page { items: page.items, next: page.next.flatten() })
 }
 

@@ -1,0 +1,49 @@
+//! The checked-in contracts must equal what the code generates.
+
+use std::path::Path;
+
+use crate::support::{Backend, TestApp};
+
+fn checked_in(relative: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn openapi_document_matches_the_code() {
+    let generated = colophon_api::openapi_json();
+    assert!(
+        checked_in("openapi/openapi.json") == generated,
+        "openapi/openapi.json is stale: run `cargo run -- openapi > openapi/openapi.json` and review the diff"
+    );
+    let document: serde_json::Value = serde_json::from_str(&generated).unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+}
+
+#[test]
+fn graphql_schema_matches_the_code() {
+    assert!(
+        checked_in("schema/schema.graphql") == colophon_api::graphql::sdl(),
+        "schema/schema.graphql is stale: run `cargo run -- sdl > schema/schema.graphql` and review the diff"
+    );
+}
+
+#[test]
+fn every_route_in_the_document_is_served() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite) else { return };
+    let served = app.get("/openapi.json");
+    assert_eq!(served.status, 200);
+    assert_eq!(served.json(), serde_json::from_str::<serde_json::Value>(&checked_in("openapi/openapi.json")).unwrap());
+    let document = served.json();
+    for (path, _) in document["paths"].as_object().unwrap() {
+        let slug = if path.starts_with("/api/v1/posts") {
+            crate::support::DEMO_POST
+        } else if path.starts_with("/api/v1/sidebars") {
+            "main"
+        } else {
+            "steve-rubel"
+        };
+        let response = app.get(&path.replace("{slug}", slug).replace("{id}", "1"));
+        assert_eq!(response.status, 200, "{path}: {}", response.body);
+    }
+}

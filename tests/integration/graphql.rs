@@ -1,0 +1,65 @@
+use serde_json::json;
+
+use crate::support::{Backend, TestApp, DEMO_POST};
+
+backend_tests!(seed_page_renders_from_one_query, limits_and_errors_carry_codes);
+
+/// What a frontend sends to render the seed page.
+pub const SEED_PAGE_QUERY: &str = r#"
+query SeedPage($slug: String!) {
+  post(slug: $slug) {
+    title publishedAt excerpt bodyHtml commentCount
+    featuredImage { credit }
+    author { name bio }
+    tags { slug name }
+    previous { slug title }
+    next { slug title }
+    comments(first: 50) { edges { node { id parentId authorName authorUrl isRegistered bodyHtml createdAt } } }
+    sidebar { title widgets { kind html author { name bio } product { title edition contributorLabel contributors } } }
+  }
+}"#;
+
+fn seed_page_renders_from_one_query(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let (response, queries) = app.count_queries(|| app.graphql(SEED_PAGE_QUERY, json!({ "slug": DEMO_POST })));
+    assert!(response["errors"].is_null(), "{response}");
+    let post = &response["data"]["post"];
+    assert_eq!(post["title"], "The Case for Converging Your Personal/Professional Networks");
+    assert_eq!(post["publishedAt"], "2010-04-29T09:00:00+00:00");
+    assert_eq!(post["featuredImage"]["credit"], "Image via Snorgtees");
+    assert_eq!(post["author"]["name"], "Steve Rubel");
+    assert_eq!(post["previous"]["title"], "Thoughts on Media Reforestation and Algorithmic Journalism");
+    assert_eq!(post["next"]["title"], "The Apple 4G iPhone Prototype is Probably a Head Fake");
+    assert_eq!(post["comments"]["edges"].as_array().unwrap().len(), 10);
+    let widgets = post["sidebar"]["widgets"].as_array().unwrap();
+    assert_eq!(widgets[1]["kind"], "PRODUCT");
+    assert_eq!(widgets[1]["product"]["contributorLabel"], "starring");
+    assert_eq!(widgets[2]["product"]["contributors"][4], "David Huddleston");
+    // post, author, tags, neighbours (2), comments, sidebar + widgets + their products and authors.
+    assert!(queries <= 11, "the seed page cost {queries} statements");
+}
+
+fn limits_and_errors_carry_codes(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let bad_first = app.graphql("{ posts(first: 0) { edges { cursor } } }", json!({}));
+    assert_eq!(bad_first["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(bad_first["errors"][0]["extensions"]["field"], "first");
+    let bad_after = app.graphql("{ posts(after: \"nope\") { edges { cursor } } }", json!({}));
+    assert_eq!(bad_after["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(bad_after["errors"][0]["extensions"]["field"], "after");
+
+    // Depth: nesting beyond the limit is refused before anything runs.
+    let deep = "{ post(slug: \"x\") { sidebar { widgets { author { name } } } author { name } comments { edges { node { author { name } } } } } }";
+    assert!(app.graphql(deep, json!({}))["errors"].is_null(), "a normal query passes");
+    let too_deep =
+        format!("{{ __schema {{ types {{ fields {{ type {}name{} }} }} }} }}", "{ ofType ".repeat(12), " }".repeat(12));
+    let refused = app.graphql(&too_deep, json!({}));
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("nested too deep"), "{refused}");
+
+    // Complexity: 100 posts × 100 comments each is refused before it runs.
+    let (expensive, queries) = app.count_queries(|| {
+        app.graphql("{ posts(first: 100) { edges { node { comments(first: 100) { edges { node { bodyHtml authorName createdAt } } } } } } }", json!({}))
+    });
+    assert!(expensive["errors"][0]["message"].as_str().unwrap().contains("too complex"), "{expensive}");
+    assert_eq!(queries, 0, "refused before any SQL ran");
+}

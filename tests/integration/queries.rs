@@ -1,0 +1,40 @@
+use colophon_domain::PostStatus;
+use serde_json::json;
+
+use crate::support::server::test_now;
+use crate::support::{Backend, TestApp};
+
+backend_tests!(a_page_of_posts_costs_a_constant_number_of_queries);
+
+const MAX_QUERIES_PER_PAGE: u64 = 4;
+
+fn a_page_of_posts_costs_a_constant_number_of_queries(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    for i in 0..30 {
+        app.insert_post(&format!("extra-{i}"), PostStatus::Published, Some(test_now() - chrono::Duration::hours(i)));
+    }
+    let mut rest_counts = Vec::new();
+    let mut graphql_counts = Vec::new();
+    for limit in [1, 5, 20] {
+        let (page, rest) = app.count_queries(|| app.get(&format!("/api/v1/posts?limit={limit}")).json());
+        let items = page["data"].as_array().unwrap();
+        assert_eq!(items.len(), limit);
+        assert!(items.iter().all(|p| p["author"]["name"].is_string() && p["tags"].is_array()));
+        rest_counts.push(rest);
+
+        let (data, graphql) = app.count_queries(|| {
+            app.graphql(
+                "query($n: Int!) { posts(first: $n) { edges { node { title commentCount author { name } tags { slug } } } } }",
+                json!({ "n": limit }),
+            )
+        });
+        let edges = data["data"]["posts"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), limit, "{data}");
+        assert!(edges.iter().all(|e| e["node"]["author"]["name"].is_string()));
+        graphql_counts.push(graphql);
+    }
+    assert!(rest_counts.iter().all(|&n| n <= MAX_QUERIES_PER_PAGE), "REST: {rest_counts:?}");
+    assert!(graphql_counts.iter().all(|&n| n <= MAX_QUERIES_PER_PAGE), "GraphQL: {graphql_counts:?}");
+    assert!(rest_counts.windows(2).all(|w| w[0] == w[1]), "REST cost grows with the page: {rest_counts:?}");
+    assert!(graphql_counts.windows(2).all(|w| w[0] == w[1]), "GraphQL cost grows with the page: {graphql_counts:?}");
+}

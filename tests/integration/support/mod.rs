@@ -1,0 +1,23 @@
+//! The test harness: databases, the in-process server, and an HTTP client.
+
+mod db;
+mod http;
+pub mod server;
+
+pub use db::{Backend, TestDb};
+pub use server::TestApp;
+
+/// Generates one `#[test]` per backend for each listed `fn name(backend: Backend)`.
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name($crate::support::Backend::Sqlite) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::$name($crate::support::Backend::Postgres) })*
+        }
+    };
+}
+
+/// The slug of the seed page's post, present in every app started with demo content.
+pub const DEMO_POST: &str = "the-case-for-converging-your-personal-professional-networks";

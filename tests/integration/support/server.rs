@@ -1,0 +1,147 @@
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use colophon_api::{Application, ServerConfig};
+use colophon_domain::{AuthorId, PostStatus, Slug, Timestamp};
+use colophon_service::{Colophon, ColophonConfig, ManualClock};
+use colophon_store::{NewPost, PoolSettings, QueryCounter};
+use serde_json::{json, Value};
+
+use super::http::{agent, read, Response};
+use super::{Backend, TestDb};
+
+pub const TEST_SECRET: &[u8] = b"a test secret that is long enough for the rules";
+
+/// The real server on a random port over a database of its own, with a clock the test moves.
+pub struct TestApp {
+    pub base: String,
+    pub db: TestDb,
+    pub colophon: Colophon,
+    pub clock: Arc<ManualClock>,
+    pub queries: QueryCounter,
+    agent: ureq::Agent,
+    handle: actix_web::dev::ServerHandle,
+}
+
+/// "Now" for every test app: after all the demo content.
+pub fn test_now() -> Timestamp {
+    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap().and_hms_opt(12, 0, 0).unwrap()
+}
+
+impl TestApp {
+    /// With the demo content. `None` when the backend is not configured here.
+    pub fn spawn(backend: Backend) -> Option<Self> {
+        Self::start(TestDb::create(backend)?, true)
+    }
+
+    /// Without any content.
+    pub fn spawn_empty(backend: Backend) -> Option<Self> {
+        Self::start(TestDb::create(backend)?, false)
+    }
+
+    fn start(db: TestDb, demo: bool) -> Option<Self> {
+        let clock = Arc::new(ManualClock::new(test_now()));
+        let queries = QueryCounter::default();
+        let pool = PoolSettings { max_size: 4, ..PoolSettings::default() };
+        let colophon = Colophon::open(
+            &db.target,
+            &pool,
+            clock.clone(),
+            ColophonConfig { secret: TEST_SECRET.to_vec() },
+            Some(queries.clone()),
+        )
+        .expect("open the service");
+        if demo {
+            assert!(colophon.load_demo_if_empty().expect("load demo"), "a fresh database takes the demo");
+        }
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+        let port = listener.local_addr().unwrap().port();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let server_colophon = colophon.clone();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let config = ServerConfig { workers: 2, ..ServerConfig::default() };
+                let app = Application::build(server_colophon, listener, config).expect("build the server");
+                sender.send(app.handle()).expect("hand over the server handle");
+                app.run_until_stopped().await
+            })
+        });
+        let handle = receiver.recv().expect("the server started");
+        Some(Self { base: format!("http://127.0.0.1:{port}"), db, colophon, clock, queries, agent: agent(), handle })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        read(self.agent.get(&self.url(path)).call())
+    }
+
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut request = self.agent.get(&self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        read(request.call())
+    }
+
+    /// Sends raw bytes with a content type (for malformed-body tests).
+    pub fn post_raw(&self, path: &str, content_type: &str, body: &[u8]) -> Response {
+        read(self.agent.post(&self.url(path)).header("content-type", content_type).send(body))
+    }
+
+    pub fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.post_raw(path, "application/json", body.to_string().as_bytes())
+    }
+
+    /// Runs a GraphQL operation and returns the whole response body.
+    pub fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self.post_json("/graphql", &json!({ "query": query, "variables": variables }));
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.json()
+    }
+
+    /// Statements the server sent to the database while `f` ran.
+    pub fn count_queries<T>(&self, f: impl FnOnce() -> T) -> (T, u64) {
+        let before = self.queries.get();
+        let result = f();
+        (result, self.queries.get() - before)
+    }
+
+    /// Inserts a post by the demo author straight into the database.
+    pub fn insert_post(
+        &self,
+        slug: &str,
+        status: PostStatus,
+        published_at: Option<Timestamp>,
+    ) -> colophon_domain::Post {
+        let mut conn = self.db.conn();
+        colophon_store::insert_post(
+            &mut conn,
+            &NewPost {
+                slug: Slug::parse(slug).unwrap(),
+                title: format!("Title of {slug}"),
+                excerpt: format!("Excerpt of {slug}"),
+                body_html: format!("<p>Body of {slug}</p>"),
+                body_markdown: None,
+                status,
+                published_at,
+                author_id: AuthorId(1),
+                featured_image: None,
+                comments_enabled: true,
+                sidebar_id: None,
+                now: test_now(),
+            },
+        )
+        .expect("insert post")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; the server thread winds down by itself.
+        drop(self.handle.stop(false));
+    }
+}
