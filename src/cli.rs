@@ -21,6 +21,37 @@ pub enum Command {
     Openapi,
     /// Print the GraphQL schema (SDL).
     Sdl,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from a prompt, or from standard input with
+    /// `--password-stdin` (never from a flag, which would land in the shell history).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// contributor, author, editor or admin.
+        #[arg(long, default_value = "contributor")]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Set an account's password (ends its sessions).
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 impl Default for Command {

@@ -4,6 +4,7 @@ mod cli;
 mod config;
 mod secret;
 mod serve;
+mod user;
 
 use clap::Parser;
 
@@ -23,5 +24,6 @@ fn main() -> anyhow::Result<()> {
             print!("{}", colophon_api::graphql::sdl());
             Ok(())
         }
+        Command::User(command) => user::run(command),
     }
 }

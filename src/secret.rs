@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use colophon_store::DatabaseTarget;
 
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -20,7 +20,9 @@ pub fn load(target: &DatabaseTarget, data_dir: &Path) -> anyhow::Result<Vec<u8>>
         return Ok(secret.into_bytes());
     }
     if target.is_postgres() {
-        bail!("COLOPHON_JWT_SECRET is required with PostgreSQL (at least {MIN_SECRET_BYTES} bytes, shared by every server)");
+        bail!(
+            "COLOPHON_JWT_SECRET is required with PostgreSQL (at least {MIN_SECRET_BYTES} bytes, shared by every server)"
+        );
     }
     let path = data_dir.join(SECRET_FILE);
     if path.exists() {

@@ -10,20 +10,37 @@ use crate::cli::{DataArgs, ServeArgs};
 use crate::{config, secret};
 
 fn open(data: &DataArgs) -> anyhow::Result<Colophon> {
+    let target = target(data)?;
+    let secret = secret::load(&target, &data.data_dir)?;
+    open_with(&target, secret)
+}
+
+fn target(data: &DataArgs) -> anyhow::Result<DatabaseTarget> {
     std::fs::create_dir_all(&data.data_dir)
         .with_context(|| format!("creating the data directory {}", data.data_dir.display()))?;
     let target = DatabaseTarget::resolve(data.database_url.as_deref(), &data.data_dir)?;
     tracing::info!(database = %target.describe(), "opening the database");
-    let secret = secret::load(&target, &data.data_dir)?;
+    Ok(target)
+}
+
+fn open_with(target: &DatabaseTarget, secret: Vec<u8>) -> anyhow::Result<Colophon> {
     let colophon =
-        Colophon::open(&target, &config::pool_settings()?, Arc::new(SystemClock), ColophonConfig { secret }, None)?;
+        Colophon::open(target, &config::pool_settings()?, Arc::new(SystemClock), ColophonConfig::new(secret), None)?;
     Ok(colophon)
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let colophon = open(&args.data)?;
-    if !args.no_demo && colophon.load_demo_if_empty()? {
-        tracing::info!("loaded the demo content into the empty database");
+    if !args.no_demo {
+        if let Some(admin) = colophon.load_demo_if_empty()? {
+            tracing::info!("loaded the demo content into the empty database");
+            // Printed once, here, and never logged: only its hash is stored.
+            println!(
+                "\n  Demo admin account (shown only this once; change it with `colophon user set-password`):\n    \
+                 e-mail:   {}\n    password: {}\n",
+                admin.email, admin.password
+            );
+        }
     }
     let listener = TcpListener::bind(args.bind).with_context(|| format!("binding {}", args.bind))?;
     let server_config = config::server_config()?;
@@ -32,6 +49,13 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .block_on(async move { Application::build(colophon, listener, server_config)?.run_until_stopped().await })?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Opens the service for an account task: it issues no tokens or cursors, so it needs no
+/// server secret (a throwaway one stands in). Migrations run as at start-up.
+pub fn open_for_cli(data: &DataArgs) -> anyhow::Result<Colophon> {
+    let throwaway: [u8; 32] = rand::random();
+    open_with(&target(data)?, throwaway.to_vec())
 }
 
 pub fn migrate(data: DataArgs) -> anyhow::Result<()> {

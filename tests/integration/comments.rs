@@ -3,7 +3,7 @@ use colophon_store::NewComment;
 use serde_json::json;
 
 use crate::support::server::test_now;
-use crate::support::{Backend, TestApp, DEMO_POST};
+use crate::support::{Backend, DEMO_POST, TestApp};
 
 backend_tests!(only_approved_comments_are_shown_oldest_first_with_threading, comments_page_by_cursor);
 

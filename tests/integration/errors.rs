@@ -1,4 +1,4 @@
-use crate::support::{Backend, TestApp, DEMO_POST};
+use crate::support::{Backend, DEMO_POST, TestApp};
 
 backend_tests!(bad_requests_get_problem_json, malformed_bodies_get_problem_json);
 

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::support::{Backend, TestApp, DEMO_POST};
+use crate::support::{Backend, DEMO_POST, TestApp};
 
 backend_tests!(seed_page_renders_from_one_query, limits_and_errors_carry_codes);
 

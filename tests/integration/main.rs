@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+mod auth;
 mod catalog;
 mod comments;
 mod contracts;

@@ -4,7 +4,7 @@ use chrono::Duration;
 use colophon_domain::PostStatus;
 
 use crate::support::server::test_now;
-use crate::support::{Backend, TestApp, DEMO_POST};
+use crate::support::{Backend, DEMO_POST, TestApp};
 
 backend_tests!(
     demo_post_is_served_with_author_tags_neighbours_and_sidebar,

@@ -53,7 +53,7 @@ fn both_migration_sets_produce_the_same_tables_and_columns() {
 
 fn demo_content_loads_only_into_an_empty_database(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
-    assert!(!app.colophon.load_demo_if_empty().unwrap(), "a second start keeps the data as it is");
+    assert!(app.colophon.load_demo_if_empty().unwrap().is_none(), "a second start keeps the data as it is");
     assert_eq!(app.get("/api/v1/posts").json()["data"].as_array().unwrap().len(), 3);
     let Some(empty) = TestApp::spawn_empty(backend) else { return };
     assert!(empty.get("/api/v1/posts").json()["data"].as_array().unwrap().is_empty());
@@ -87,7 +87,7 @@ fn a_bad_postgres_url_reports_the_real_error_and_creates_no_file() {
         &target,
         &Default::default(),
         std::sync::Arc::new(colophon_service::SystemClock),
-        colophon_service::ColophonConfig { secret: TEST_SECRET.to_vec() },
+        colophon_service::ColophonConfig::new(TEST_SECRET.to_vec()),
         None,
     )
     .err()

@@ -5,7 +5,7 @@ use actix_web::dev::{Server, ServerHandle, Service};
 use actix_web::error::JsonPayloadError;
 use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{web, App, HttpServer};
+use actix_web::{App, HttpServer, web};
 use colophon_service::Colophon;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;

@@ -3,8 +3,8 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -25,14 +25,48 @@ pub fn none_match(header_value: &str, etag: &str) -> bool {
 
 /// Serializes `value` as the JSON body with its `ETag`, or answers 304 when the client holds it.
 pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> Result<HttpResponse, ApiError> {
+    respond(req, value, None)
+}
+
+/// Like [`json_with_etag`] for a post: the tag starts with the post's version (`"v7-…"`), which
+/// is what `If-Match` is checked against, so a stale edit is refused even when only the
+/// comment count or the neighbours changed the body.
+pub fn post_with_etag<T: Serialize>(req: &HttpRequest, value: &T, version: i64) -> Result<HttpResponse, ApiError> {
+    respond(req, value, Some(version))
+}
+
+/// The post version an `If-Match` header names: `None` without the header or with `*`;
+/// a tag that names no version can match no version (412).
+pub fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
+    let value = value.to_str().unwrap_or_default().trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    let tag = value.trim_start_matches("W/").trim_matches('"');
+    let version = tag.strip_prefix('v').map(|rest| rest.split('-').next().unwrap_or_default());
+    match version.and_then(|v| v.parse::<i64>().ok()) {
+        Some(version) => Ok(Some(version)),
+        None => Err(ServiceError::PreconditionFailed.into()),
+    }
+}
+
+fn respond<T: Serialize>(req: &HttpRequest, value: &T, version: Option<i64>) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(|e| ServiceError::Internal(format!("serialize: {e}")))?;
-    let etag = entity_tag(&body);
+    let hash = entity_tag(&body);
+    let etag = match version {
+        Some(version) => format!("\"v{version}-{}", &hash[1..]),
+        None => hash,
+    };
     let matches =
         req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| none_match(v, &etag));
     let mut response = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    // Answers that depend on who asks must not be shared by caches.
+    let cache_control =
+        if req.headers().contains_key(header::AUTHORIZATION) { "private, no-cache" } else { "no-cache" };
     response
         .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static(cache_control)));
     if matches {
         return Ok(response.finish());
     }
@@ -51,5 +85,16 @@ mod tests {
         assert!(none_match("*", &tag));
         assert!(!none_match("\"other\"", &tag));
         assert_ne!(entity_tag(b"{}"), entity_tag(b"[]"));
+    }
+
+    #[test]
+    fn if_match_reads_the_version() {
+        let req =
+            |v: &str| actix_web::test::TestRequest::default().insert_header((header::IF_MATCH, v)).to_http_request();
+        assert_eq!(if_match_version(&req("\"v7-abc\"")).unwrap(), Some(7));
+        assert_eq!(if_match_version(&req("W/\"v12\"")).unwrap(), Some(12));
+        assert_eq!(if_match_version(&req("*")).unwrap(), None);
+        assert!(if_match_version(&req("\"abc\"")).is_err());
+        assert_eq!(if_match_version(&actix_web::test::TestRequest::default().to_http_request()).unwrap(), None);
     }
 }

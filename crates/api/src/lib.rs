@@ -2,13 +2,14 @@
 //! `/docs`) and GraphQL at `/graphql`. Both are thin adapters over `colophon-service`.
 
 mod app;
+mod caller;
 mod etag;
 pub mod graphql;
 mod problem;
 pub mod rest;
 
 pub use app::{Application, ServerConfig};
-pub use problem::{ApiError, Problem, PROBLEM_JSON};
+pub use problem::{ApiError, PROBLEM_JSON, Problem};
 
 /// The OpenAPI document, as checked in at `openapi/openapi.json`.
 pub fn openapi_json() -> String {

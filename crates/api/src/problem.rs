@@ -1,7 +1,7 @@
 //! RFC 9457 problem details: the one mapping from service errors to HTTP.
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use colophon_domain::{FieldError, ValidationErrors};
 use colophon_service::ServiceError;

@@ -43,11 +43,7 @@ impl ValidationErrors {
 
     /// `Ok(())` when nothing was recorded.
     pub fn into_result(self) -> Result<(), ValidationErrors> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(self)
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
     }
 }
 

@@ -3,10 +3,13 @@
 
 mod author;
 mod comment;
+mod content;
+mod email;
 mod error;
 pub mod html;
 mod ids;
 mod page;
+mod policy;
 mod post;
 mod product;
 mod sidebar;
@@ -15,9 +18,12 @@ mod text;
 
 pub use author::{Author, Role};
 pub use comment::{Comment, CommentStatus};
+pub use content::{EXCERPT_MAX, Excerpt, PostHtml, plain_text, truncate_words};
+pub use email::{Email, HttpUrl, Password};
 pub use error::{FieldError, ValidationErrors};
 pub use ids::{AuthorId, CommentId, PostId, ProductId, SidebarId, TagId};
 pub use page::{Page, PageLimit};
+pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
 pub use product::Product;
 pub use sidebar::{Sidebar, Widget};

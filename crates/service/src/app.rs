@@ -3,17 +3,26 @@ use std::sync::Arc;
 use colophon_domain::Timestamp;
 use colophon_store::{self as store, DatabaseTarget, DbConnection, Pool, PoolSettings, QueryCounter};
 
+use crate::auth::{AuthSettings, TokenKeys};
+use crate::rate_limit::RateLimiter;
 use crate::{Clock, CursorCodec, ServiceError, ServiceResult};
 
 /// What the service needs besides the database.
 pub struct ColophonConfig {
     /// Server secret (≥ 32 bytes): signs tokens and page cursors.
     pub secret: Vec<u8>,
+    pub auth: AuthSettings,
+}
+
+impl ColophonConfig {
+    pub fn new(secret: Vec<u8>) -> Self {
+        Self { secret, auth: AuthSettings::default() }
+    }
 }
 
 impl std::fmt::Debug for ColophonConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ColophonConfig").field("secret", &"[redacted]").finish()
+        f.debug_struct("ColophonConfig").field("secret", &"[redacted]").field("auth", &self.auth).finish()
     }
 }
 
@@ -25,6 +34,10 @@ struct Inner {
     pool: Pool,
     clock: Arc<dyn Clock>,
     cursors: CursorCodec,
+    tokens: TokenKeys,
+    limiter: RateLimiter,
+    auth: AuthSettings,
+    verifications: std::sync::atomic::AtomicU64,
     target: DatabaseTarget,
 }
 
@@ -45,7 +58,17 @@ impl Colophon {
         }
         drop(conn);
         let pool = store::build_pool(target, pool, counter).map_err(|e| ServiceError::Unavailable(e.to_string()))?;
-        Ok(Self(Arc::new(Inner { pool, clock, cursors: CursorCodec::new(&config.secret), target: target.clone() })))
+        crate::auth::warm_up_passwords();
+        Ok(Self(Arc::new(Inner {
+            pool,
+            clock,
+            cursors: CursorCodec::new(&config.secret),
+            tokens: TokenKeys::new(&config.secret),
+            limiter: RateLimiter::default(),
+            auth: config.auth,
+            verifications: Default::default(),
+            target: target.clone(),
+        })))
     }
 
     pub fn now(&self) -> Timestamp {
@@ -58,6 +81,27 @@ impl Colophon {
 
     pub(crate) fn cursors(&self) -> &CursorCodec {
         &self.0.cursors
+    }
+
+    pub(crate) fn tokens(&self) -> &TokenKeys {
+        &self.0.tokens
+    }
+
+    pub(crate) fn limiter(&self) -> &RateLimiter {
+        &self.0.limiter
+    }
+
+    pub(crate) fn auth_settings(&self) -> &AuthSettings {
+        &self.0.auth
+    }
+
+    pub(crate) fn password_verification_counter(&self) -> &std::sync::atomic::AtomicU64 {
+        &self.0.verifications
+    }
+
+    /// Argon2 password verifications done by sign-ins so far, real or against the dummy hash.
+    pub fn password_verifications(&self) -> u64 {
+        self.0.verifications.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs `f` with a pooled connection on the blocking pool; `now` is read once per call.
@@ -77,7 +121,6 @@ impl Colophon {
     }
 
     /// Like [`Colophon::db`], inside one write transaction: all of `f` is stored, or none.
-    #[allow(dead_code)]
     pub(crate) async fn db_write<T, F>(&self, f: F) -> ServiceResult<T>
     where
         T: Send + 'static,

@@ -1,6 +1,6 @@
 use std::sync::Mutex;
 
-use colophon_domain::{truncate_to_micros, Timestamp};
+use colophon_domain::{Timestamp, truncate_to_micros};
 
 /// Where "now" comes from. Injected so that tests move time instead of sleeping.
 pub trait Clock: Send + Sync + 'static {

@@ -1,5 +1,5 @@
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use colophon_domain::Timestamp;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

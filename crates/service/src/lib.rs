@@ -5,6 +5,7 @@
 //! an async worker thread.
 
 mod app;
+mod auth;
 mod authors;
 mod catalog;
 mod clock;
@@ -13,13 +14,20 @@ mod cursor;
 mod demo;
 mod error;
 mod posts;
+mod rate_limit;
 mod views;
 
 pub use app::{Colophon, ColophonConfig};
+pub use auth::{AuthSettings, Caller, Session, hash_password};
+pub use authors::AuthorInput;
+pub use catalog::{ProductInput, SidebarInput, WidgetInput};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use comments::QueueQuery;
 pub use cursor::CursorCodec;
+pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{ServiceError, ServiceResult};
-pub use posts::PostListQuery;
+pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery};
+pub use rate_limit::Limit;
 pub use views::*;
 
 /// Re-exported so that adapters name domain types through one crate.

@@ -1,6 +1,6 @@
 //! Read models: what a use case returns, entities joined with what a reader needs beside them.
 
-use colophon_domain::{Author, AuthorId, Post, PostLink, PostStatus, Product, SidebarId, Slug, Tag};
+use colophon_domain::{Author, Post, PostLink, PostStatus, Product, SidebarId, Slug, Tag};
 
 /// One page of a list and the opaque cursor of the next page, if there is one.
 #[derive(Debug, Clone)]
@@ -26,6 +26,8 @@ pub struct PostDetail {
     pub previous: Option<PostLink>,
     pub next: Option<PostLink>,
     pub sidebar: Option<SidebarView>,
+    /// Whether the caller may edit the post (and so sees its Markdown source).
+    pub editable: bool,
 }
 
 /// A public author profile.
@@ -60,11 +62,4 @@ impl WidgetView {
             WidgetView::Html(_) => "html",
         }
     }
-}
-
-/// Who is asking. Anonymous readers see only what is published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer {
-    Anonymous,
-    Staff { id: AuthorId, role: colophon_domain::Role },
 }

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Author, AuthorId, Role, Slug, Timestamp};
 use diesel::prelude::*;
 
-use crate::rows::{convert, AuthorRow, AUTHOR_COLUMNS};
+use crate::rows::{AUTHOR_COLUMNS, AuthorRow, convert};
 use crate::schema::{authors, posts};
 use crate::{DbConnection, StoreResult};
 
@@ -95,4 +95,70 @@ pub fn published_post_counts(
 
 pub fn count_authors(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(authors::table.count().get_result(conn)?)
+}
+
+/// Changes to an author's record; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct AuthorChanges {
+    pub slug: Option<Slug>,
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub role: Option<Role>,
+    pub bio_html: Option<String>,
+    pub avatar_url: Option<Option<String>>,
+    pub website_url: Option<Option<String>>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = authors)]
+struct AuthorChangeset<'a> {
+    slug: Option<&'a str>,
+    name: Option<&'a str>,
+    email: Option<Option<&'a str>>,
+    role: Option<&'a str>,
+    bio_html: Option<&'a str>,
+    avatar_url: Option<Option<&'a str>>,
+    website_url: Option<Option<&'a str>>,
+    updated_at: Timestamp,
+}
+
+/// Applies the changes; a role change also bumps the token version, ending every session.
+pub fn update_author(
+    conn: &mut DbConnection,
+    id: AuthorId,
+    changes: &AuthorChanges,
+    now: Timestamp,
+) -> StoreResult<Author> {
+    let changeset = AuthorChangeset {
+        slug: changes.slug.as_ref().map(Slug::as_str),
+        name: changes.name.as_deref(),
+        email: changes.email.as_ref().map(Option::as_deref),
+        role: changes.role.map(Role::as_str),
+        bio_html: changes.bio_html.as_deref(),
+        avatar_url: changes.avatar_url.as_ref().map(Option::as_deref),
+        website_url: changes.website_url.as_ref().map(Option::as_deref),
+        updated_at: now,
+    };
+    let bump = i64::from(changes.role.is_some());
+    let row: AuthorRow = diesel::update(authors::table.find(id.0))
+        .set((changeset, authors::token_version.eq(authors::token_version + bump)))
+        .returning(AUTHOR_COLUMNS)
+        .get_result(conn)?;
+    row.into_domain()
+}
+
+pub fn delete_author(conn: &mut DbConnection, id: AuthorId) -> StoreResult<()> {
+    match diesel::delete(authors::table.find(id.0)).execute(conn)? {
+        0 => Err(crate::StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
+
+/// All posts of an author, whatever their status.
+pub fn count_posts_of(conn: &mut DbConnection, id: AuthorId) -> StoreResult<i64> {
+    Ok(posts::table.filter(posts::author_id.eq(id.0)).count().get_result(conn)?)
+}
+
+pub fn author_slug_taken(conn: &mut DbConnection, slug: &Slug) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(authors::table.filter(authors::slug.eq(slug.as_str())))).get_result(conn)?)
 }

@@ -1,7 +1,7 @@
 use colophon_domain::{AuthorId, Comment, CommentId, CommentStatus, PostId, Timestamp};
 use diesel::prelude::*;
 
-use crate::rows::{convert, CommentRow};
+use crate::rows::{CommentRow, convert};
 use crate::schema::{comments, posts};
 use crate::{DbConnection, StoreResult};
 
@@ -101,4 +101,72 @@ pub fn count_approved_comments(conn: &mut DbConnection, post: PostId) -> StoreRe
         .filter(comments::status.eq(CommentStatus::Approved.as_str()))
         .count()
         .get_result(conn)?)
+}
+
+pub fn find_comment(conn: &mut DbConnection, id: CommentId) -> StoreResult<Option<Comment>> {
+    let row: Option<CommentRow> = comments::table.find(id.0).first(conn).optional()?;
+    row.map(CommentRow::into_domain).transpose()
+}
+
+/// The position in the moderation queue, newest first.
+pub type QueueKey = CommentKey;
+
+/// The moderation queue: comments of a status (and post), newest first.
+pub fn list_for_moderation(
+    conn: &mut DbConnection,
+    status: Option<CommentStatus>,
+    post: Option<PostId>,
+    after: Option<QueueKey>,
+    limit: i64,
+) -> StoreResult<Vec<Comment>> {
+    let mut query = comments::table.into_boxed();
+    if let Some(status) = status {
+        query = query.filter(comments::status.eq(status.as_str()));
+    }
+    if let Some(post) = post {
+        query = query.filter(comments::post_id.eq(post.0));
+    }
+    if let Some(key) = after {
+        query = query.filter(
+            comments::created_at
+                .lt(key.created_at)
+                .or(comments::created_at.eq(key.created_at).and(comments::id.lt(key.id.0))),
+        );
+    }
+    let rows: Vec<CommentRow> =
+        query.order((comments::created_at.desc(), comments::id.desc())).limit(limit).load(conn)?;
+    convert(rows, CommentRow::into_domain)
+}
+
+/// Changes a comment's status and keeps its post's approved count in step, in the caller's
+/// transaction. Returns the comment as it is now.
+pub fn set_comment_status(
+    conn: &mut DbConnection,
+    comment: &Comment,
+    status: CommentStatus,
+    now: Timestamp,
+) -> StoreResult<Comment> {
+    let row: CommentRow = diesel::update(comments::table.find(comment.id.0))
+        .set((comments::status.eq(status.as_str()), comments::updated_at.eq(now)))
+        .returning(comments::all_columns)
+        .get_result(conn)?;
+    let was = comment.status == CommentStatus::Approved;
+    let is = status == CommentStatus::Approved;
+    if was != is {
+        adjust_comment_count(conn, comment.post_id, if is { 1 } else { -1 })?;
+    }
+    row.into_domain()
+}
+
+/// Deletes a comment. Its replies move up to its parent (a deleted comment loses nothing but
+/// itself), and its post's approved count follows, in the caller's transaction.
+pub fn delete_comment(conn: &mut DbConnection, comment: &Comment) -> StoreResult<()> {
+    diesel::update(comments::table.filter(comments::parent_id.eq(comment.id.0)))
+        .set((comments::parent_id.eq(comment.parent_id.map(|p| p.0)), comments::depth.eq(comment.depth)))
+        .execute(conn)?;
+    diesel::delete(comments::table.find(comment.id.0)).execute(conn)?;
+    if comment.status == CommentStatus::Approved {
+        adjust_comment_count(conn, comment.post_id, -1)?;
+    }
+    Ok(())
 }

@@ -1,5 +1,5 @@
 use diesel::connection::SimpleConnection;
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::{DbConnection, StoreError, StoreResult};
 

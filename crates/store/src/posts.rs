@@ -1,8 +1,8 @@
 use colophon_domain::{AuthorId, FeaturedImage, Post, PostId, PostLink, PostStatus, SidebarId, Slug, Timestamp};
 use diesel::prelude::*;
 
-use crate::rows::{convert, slug, PostRow};
-use crate::schema::{authors, post_tags, posts, tags};
+use crate::rows::{PostRow, convert, slug};
+use crate::schema::{authors, post_tags, posts, slug_redirects, tags};
 use crate::{DbConnection, StoreResult};
 
 /// A post to insert. `status` must be `Draft` or `Published` (scheduled is derived).
@@ -159,4 +159,153 @@ pub fn neighbours(
 
 pub fn count_posts(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(posts::table.count().get_result(conn)?)
+}
+
+/// Changes to a post; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct PostChanges {
+    pub slug: Option<Slug>,
+    pub title: Option<String>,
+    pub excerpt: Option<String>,
+    pub body_html: Option<String>,
+    pub body_markdown: Option<Option<String>>,
+    pub status: Option<PostStatus>,
+    pub published_at: Option<Option<Timestamp>>,
+    pub author_id: Option<AuthorId>,
+    pub featured_image: Option<Option<FeaturedImage>>,
+    pub comments_enabled: Option<bool>,
+    pub sidebar_id: Option<Option<SidebarId>>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = posts)]
+struct PostChangeset<'a> {
+    slug: Option<&'a str>,
+    title: Option<&'a str>,
+    excerpt: Option<&'a str>,
+    body_html: Option<&'a str>,
+    body_markdown: Option<Option<&'a str>>,
+    status: Option<&'static str>,
+    published_at: Option<Option<Timestamp>>,
+    author_id: Option<i64>,
+    featured_image_url: Option<Option<&'a str>>,
+    featured_image_alt: Option<Option<&'a str>>,
+    featured_image_credit: Option<Option<&'a str>>,
+    comments_enabled: Option<bool>,
+    sidebar_id: Option<Option<i64>>,
+    updated_at: Timestamp,
+}
+
+/// Applies the changes and bumps the version, in one statement guarded by `expected_version`:
+/// `Ok(None)` means the post changed since (or is gone), and nothing was written.
+pub fn update_post(
+    conn: &mut DbConnection,
+    id: PostId,
+    expected_version: i64,
+    changes: &PostChanges,
+    now: Timestamp,
+) -> StoreResult<Option<Post>> {
+    let image = changes.featured_image.as_ref().map(|i| i.clone().unwrap_or_default());
+    let changeset = PostChangeset {
+        slug: changes.slug.as_ref().map(Slug::as_str),
+        title: changes.title.as_deref(),
+        excerpt: changes.excerpt.as_deref(),
+        body_html: changes.body_html.as_deref(),
+        body_markdown: changes.body_markdown.as_ref().map(Option::as_deref),
+        status: changes.status.map(stored_status),
+        published_at: changes.published_at,
+        author_id: changes.author_id.map(|a| a.0),
+        featured_image_url: image.as_ref().map(|i| i.url.as_deref()),
+        featured_image_alt: image.as_ref().map(|i| i.alt.as_deref()),
+        featured_image_credit: image.as_ref().map(|i| i.credit.as_deref()),
+        comments_enabled: changes.comments_enabled,
+        sidebar_id: changes.sidebar_id.map(|s| s.map(|s| s.0)),
+        updated_at: now,
+    };
+    let row: Option<PostRow> = diesel::update(posts::table)
+        .filter(posts::id.eq(id.0))
+        .filter(posts::version.eq(expected_version))
+        .set((changeset, posts::version.eq(posts::version + 1)))
+        .returning(posts::all_columns)
+        .get_result(conn)
+        .optional()?;
+    row.map(PostRow::into_domain).transpose()
+}
+
+pub fn delete_post(conn: &mut DbConnection, id: PostId) -> StoreResult<bool> {
+    Ok(diesel::delete(posts::table.find(id.0)).execute(conn)? == 1)
+}
+
+pub fn post_slug_taken(conn: &mut DbConnection, slug: &Slug) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(posts::table.filter(posts::slug.eq(slug.as_str())))).get_result(conn)?)
+}
+
+/// Keeps `old` resolving to the post after a slug change.
+pub fn insert_slug_redirect(conn: &mut DbConnection, old: &Slug, post: PostId, now: Timestamp) -> StoreResult<()> {
+    diesel::delete(slug_redirects::table.filter(slug_redirects::old_slug.eq(old.as_str()))).execute(conn)?;
+    diesel::insert_into(slug_redirects::table)
+        .values((
+            slug_redirects::old_slug.eq(old.as_str()),
+            slug_redirects::post_id.eq(post.0),
+            slug_redirects::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A slug that now names a live post stops redirecting.
+pub fn delete_slug_redirect(conn: &mut DbConnection, slug: &Slug) -> StoreResult<()> {
+    diesel::delete(slug_redirects::table.filter(slug_redirects::old_slug.eq(slug.as_str()))).execute(conn)?;
+    Ok(())
+}
+
+/// The post an old slug now points to.
+pub fn find_slug_redirect(conn: &mut DbConnection, slug: &Slug) -> StoreResult<Option<Post>> {
+    let row: Option<PostRow> = slug_redirects::table
+        .inner_join(posts::table)
+        .filter(slug_redirects::old_slug.eq(slug.as_str()))
+        .select(posts::all_columns)
+        .first(conn)
+        .optional()?;
+    row.map(PostRow::into_domain).transpose()
+}
+
+/// Which posts a staff list shows: one status, optionally one author's only.
+#[derive(Debug, Clone)]
+pub struct StaffFilter {
+    pub status: PostStatus,
+    pub author_id: Option<AuthorId>,
+}
+
+/// The position in a staff list, newest edit first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EditKey {
+    pub updated_at: Timestamp,
+    pub id: PostId,
+}
+
+/// Posts of one status for staff, most recently edited first.
+pub fn list_for_staff(
+    conn: &mut DbConnection,
+    filter: &StaffFilter,
+    after: Option<EditKey>,
+    limit: i64,
+    now: Timestamp,
+) -> StoreResult<Vec<Post>> {
+    let mut query = posts::table.into_boxed();
+    query = match filter.status {
+        PostStatus::Draft => query.filter(posts::status.eq("draft")),
+        PostStatus::Scheduled => query.filter(posts::status.eq("published")).filter(posts::published_at.gt(now)),
+        PostStatus::Published => query.filter(posts::status.eq("published")).filter(posts::published_at.le(now)),
+    };
+    if let Some(author) = filter.author_id {
+        query = query.filter(posts::author_id.eq(author.0));
+    }
+    if let Some(key) = after {
+        query = query.filter(
+            posts::updated_at.lt(key.updated_at).or(posts::updated_at.eq(key.updated_at).and(posts::id.lt(key.id.0))),
+        );
+    }
+    let rows: Vec<PostRow> = query.order((posts::updated_at.desc(), posts::id.desc())).limit(limit).load(conn)?;
+    convert(rows, PostRow::into_domain)
 }

@@ -1,7 +1,7 @@
 use colophon_domain::{Product, ProductId, Timestamp};
 use diesel::prelude::*;
 
-use crate::rows::{convert, ProductRow};
+use crate::rows::{ProductRow, convert};
 use crate::schema::products;
 use crate::{DbConnection, StoreResult};
 
@@ -56,4 +56,54 @@ pub fn list_products(conn: &mut DbConnection, after: Option<ProductId>, limit: i
         .limit(limit)
         .load(conn)?;
     convert(rows, ProductRow::into_domain)
+}
+
+/// Changes to a product; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProductChanges {
+    pub title: Option<String>,
+    pub url: Option<Option<String>>,
+    pub image_url: Option<Option<String>>,
+    pub contributor_label: Option<Option<String>>,
+    pub contributors: Option<Vec<String>>,
+    pub edition: Option<Option<String>>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = products)]
+struct ProductChangeset<'a> {
+    title: Option<&'a str>,
+    url: Option<Option<&'a str>>,
+    image_url: Option<Option<&'a str>>,
+    contributor_label: Option<Option<&'a str>>,
+    contributors: Option<String>,
+    edition: Option<Option<&'a str>>,
+    updated_at: Timestamp,
+}
+
+pub fn update_product(
+    conn: &mut DbConnection,
+    id: ProductId,
+    changes: &ProductChanges,
+    now: Timestamp,
+) -> StoreResult<Option<Product>> {
+    let changeset = ProductChangeset {
+        title: changes.title.as_deref(),
+        url: changes.url.as_ref().map(Option::as_deref),
+        image_url: changes.image_url.as_ref().map(Option::as_deref),
+        contributor_label: changes.contributor_label.as_ref().map(Option::as_deref),
+        contributors: changes.contributors.as_ref().map(|c| serde_json::to_string(c).expect("strings serialize")),
+        edition: changes.edition.as_ref().map(Option::as_deref),
+        updated_at: now,
+    };
+    let row: Option<ProductRow> = diesel::update(products::table.find(id.0))
+        .set(changeset)
+        .returning(products::all_columns)
+        .get_result(conn)
+        .optional()?;
+    row.map(ProductRow::into_domain).transpose()
+}
+
+pub fn delete_product(conn: &mut DbConnection, id: ProductId) -> StoreResult<bool> {
+    Ok(diesel::delete(products::table.find(id.0)).execute(conn)? == 1)
 }

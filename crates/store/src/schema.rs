@@ -113,10 +113,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        author_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    slug_redirects (id) {
+        id -> BigInt,
+        old_slug -> Text,
+        post_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(posts -> authors (author_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
 diesel::joinable!(comments -> posts (post_id));
+diesel::joinable!(slug_redirects -> posts (post_id));
 diesel::joinable!(sidebar_widgets -> sidebars (sidebar_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -128,4 +151,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     tags,
     post_tags,
     comments,
+    refresh_tokens,
+    slug_redirects,
 );

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Sidebar, SidebarId, Slug, Timestamp, Widget};
 use diesel::prelude::*;
 
-use crate::rows::{slug, SidebarRow, WidgetRow};
+use crate::rows::{SidebarRow, WidgetRow, slug};
 use crate::schema::{sidebar_widgets, sidebars};
 use crate::{DbConnection, StoreResult};
 
@@ -110,4 +110,25 @@ fn with_widgets(conn: &mut DbConnection, rows: Vec<SidebarRow>) -> StoreResult<V
             })
         })
         .collect()
+}
+
+/// Replaces a sidebar's slug, title and widgets.
+pub fn replace_sidebar(conn: &mut DbConnection, id: SidebarId, new: &NewSidebar) -> StoreResult<Sidebar> {
+    let row: SidebarRow = diesel::update(sidebars::table.find(id.0))
+        .set((sidebars::slug.eq(new.slug.as_str()), sidebars::title.eq(&new.title), sidebars::updated_at.eq(new.now)))
+        .returning(sidebars::all_columns)
+        .get_result(conn)?;
+    replace_widgets(conn, id, &new.widgets)?;
+    Ok(Sidebar {
+        id,
+        slug: slug(row.slug)?,
+        title: row.title,
+        widgets: new.widgets.clone(),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub fn delete_sidebar(conn: &mut DbConnection, id: SidebarId) -> StoreResult<bool> {
+    Ok(diesel::delete(sidebars::table.find(id.0)).execute(conn)? == 1)
 }

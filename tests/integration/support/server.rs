@@ -4,11 +4,11 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use colophon_api::{Application, ServerConfig};
 use colophon_domain::{AuthorId, PostStatus, Slug, Timestamp};
-use colophon_service::{Colophon, ColophonConfig, ManualClock};
+use colophon_service::{Colophon, ColophonConfig, DemoAdmin, ManualClock};
 use colophon_store::{NewPost, PoolSettings, QueryCounter};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::http::{agent, read, Response};
+use super::http::{Response, agent, read};
 use super::{Backend, TestDb};
 
 pub const TEST_SECRET: &[u8] = b"a test secret that is long enough for the rules";
@@ -20,6 +20,8 @@ pub struct TestApp {
     pub colophon: Colophon,
     pub clock: Arc<ManualClock>,
     pub queries: QueryCounter,
+    /// The demo admin's credentials (apps started with demo content).
+    pub admin: Option<DemoAdmin>,
     agent: ureq::Agent,
     handle: actix_web::dev::ServerHandle,
 }
@@ -48,13 +50,15 @@ impl TestApp {
             &db.target,
             &pool,
             clock.clone(),
-            ColophonConfig { secret: TEST_SECRET.to_vec() },
+            ColophonConfig::new(TEST_SECRET.to_vec()),
             Some(queries.clone()),
         )
         .expect("open the service");
-        if demo {
-            assert!(colophon.load_demo_if_empty().expect("load demo"), "a fresh database takes the demo");
-        }
+        let admin = if demo {
+            Some(colophon.load_demo_if_empty().expect("load demo").expect("a fresh database takes the demo"))
+        } else {
+            None
+        };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let port = listener.local_addr().unwrap().port();
         let (sender, receiver) = std::sync::mpsc::channel();
@@ -68,7 +72,16 @@ impl TestApp {
             })
         });
         let handle = receiver.recv().expect("the server started");
-        Some(Self { base: format!("http://127.0.0.1:{port}"), db, colophon, clock, queries, agent: agent(), handle })
+        Some(Self {
+            base: format!("http://127.0.0.1:{port}"),
+            db,
+            colophon,
+            clock,
+            queries,
+            admin,
+            agent: agent(),
+            handle,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -85,6 +98,66 @@ impl TestApp {
             request = request.header(*name, *value);
         }
         read(request.call())
+    }
+
+    /// Any method, optional bearer token, optional JSON body, extra headers.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = ureq::http::Request::builder().method(method).uri(self.url(path));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let result = match body {
+            Some(body) => self.agent.run(
+                request.header("content-type", "application/json").body(body.to_string()).expect("a valid request"),
+            ),
+            None => self.agent.run(request.body(()).expect("a valid request")),
+        };
+        read(result)
+    }
+
+    /// The app's clock as Unix seconds.
+    pub fn clock_now(&self) -> i64 {
+        use colophon_service::Clock;
+        self.clock.now().and_utc().timestamp()
+    }
+
+    /// Signs in through the API and returns the access token.
+    pub fn login(&self, email: &str, password: &str) -> String {
+        let response = self.post_json("/api/v1/auth/login", &json!({ "email": email, "password": password }));
+        assert_eq!(response.status, 200, "login as {email}: {}", response.body);
+        response.json()["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// The demo admin's access token.
+    pub fn admin_token(&self) -> String {
+        let admin = self.admin.as_ref().expect("started with demo content");
+        self.login(&admin.email, &admin.password)
+    }
+
+    /// Creates an account of `role` (through the operator's path) and signs it in.
+    pub fn user(&self, name: &str, role: &str) -> (i64, String) {
+        let email = format!("{name}@colophon.test");
+        let author =
+            self.colophon.create_author_unchecked(&email, name, role, "a long enough password").expect("create user");
+        (author.id.0, self.login(&email, "a long enough password"))
+    }
+
+    /// Runs a GraphQL operation as a signed-in author.
+    pub fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let response =
+            self.send("POST", "/graphql", Some(token), Some(&json!({ "query": query, "variables": variables })), &[]);
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.json()
     }
 
     /// Sends raw bytes with a content type (for malformed-body tests).

@@ -1,23 +1,29 @@
 //! The GraphQL face: `/graphql`, the same service calls as REST behind every resolver.
 
+mod context;
 mod error;
+mod inputs;
 mod loaders;
+mod mutation;
 mod query;
 mod types;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{BatchRequest, EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{BatchRequest, EmptySubscription, Schema};
 use colophon_service::Colophon;
 
+use context::RequestAuth;
 pub use error::gql_error;
 use loaders::Loaders;
+use mutation::MutationRoot;
 use query::QueryRoot;
 
+use crate::caller::{bearer, client_address};
 use crate::problem::ApiError;
 
-pub type ColophonSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type ColophonSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Deeper queries are refused before they run.
 pub const MAX_DEPTH: usize = 12;
@@ -28,7 +34,7 @@ pub const MAX_BATCH: usize = 10;
 
 /// The schema; the service is attached per request so that the SDL can be printed without one.
 pub fn schema() -> ColophonSchema {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()
@@ -41,6 +47,7 @@ pub fn sdl() -> String {
 
 /// `POST /graphql`: one operation or a batch, with fresh DataLoaders per request.
 pub async fn execute(
+    req: HttpRequest,
     schema: web::Data<ColophonSchema>,
     colophon: web::Data<Colophon>,
     body: web::Json<BatchRequest>,
@@ -56,7 +63,12 @@ pub async fn execute(
         }
     }
     let colophon = colophon.get_ref().clone();
-    let batch = batch.data(Loaders::new(&colophon)).data(colophon);
+    let auth = std::sync::Arc::new(RequestAuth {
+        bearer: bearer(&req).map(|b| b.map(str::to_string)).map_err(|_| ()),
+        caller: Default::default(),
+        client: client_address(&req),
+    });
+    let batch = batch.data(Loaders::new(&colophon)).data(colophon).data(auth);
     let response = schema.execute_batch(batch).await;
     Ok(HttpResponse::Ok().json(response))
 }

@@ -2,8 +2,9 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result};
 use colophon_service::{Colophon, PostListQuery, ServiceError};
 
-use super::error::{paging_error, GqlResult};
-use super::types::{AuthorNode, PostNode, ProductNode, SidebarNode};
+use super::context::caller;
+use super::error::{GqlResult, paging_error};
+use super::types::{AuthorNode, MeNode, PostNode, ProductNode, SidebarNode};
 
 /// Lists without paging arguments (`authors`, `products`) return at most this many items;
 /// REST pages through all of them.
@@ -22,7 +23,8 @@ fn found<T>(result: Result<T, ServiceError>) -> Result<Option<T>> {
 
 #[Object]
 impl QueryRoot {
-    /// Published posts, newest first.
+    /// Published posts, newest first. Signed-in staff may pass `status` for the posts of that
+    /// status, most recently edited first.
     #[graphql(complexity = "(first.max(1) as usize) * child_complexity")]
     async fn posts(
         &self,
@@ -31,10 +33,19 @@ impl QueryRoot {
         after: Option<String>,
         #[graphql(desc = "An author's slug")] author: Option<String>,
         #[graphql(desc = "A tag's slug")] tag: Option<String>,
+        #[graphql(desc = "Staff only: draft, scheduled or published")] status: Option<String>,
     ) -> Result<Connection<String, PostNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
-        let query = PostListQuery { author, tag, limit: Some(i64::from(first)), cursor: after };
-        let page = colophon.list_posts(query).await.map_err(paging_error)?;
+        let query = PostListQuery { author, tag, limit: Some(i64::from(first)), cursor: after, status };
+        let page = if query.status.is_some() {
+            let page = colophon.list_post_summaries(caller(ctx).await?, query).await.map_err(paging_error)?;
+            colophon_service::CursorPage {
+                items: page.items.into_iter().map(|s| s.post).collect(),
+                next_cursor: page.next_cursor,
+            }
+        } else {
+            colophon.list_posts(query).await.map_err(paging_error)?
+        };
         let now = colophon.now();
         let mut connection = Connection::new(false, page.next_cursor.is_some());
         connection.edges.extend(page.items.into_iter().map(|post| {
@@ -44,11 +55,21 @@ impl QueryRoot {
         Ok(connection)
     }
 
-    /// One published post by slug; null when there is none (or it is not published).
+    /// One post by slug (or a renamed post's old slug); null when there is none or the caller
+    /// may not see it (drafts are for their author and editors).
     async fn post(&self, ctx: &Context<'_>, slug: String) -> Result<Option<PostNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
         let now = colophon.now();
-        Ok(found(colophon.find_post(slug).await)?.map(|post| PostNode::new(post, now)))
+        Ok(found(colophon.find_post(caller(ctx).await?, slug).await)?.map(|post| PostNode::new(post, now)))
+    }
+
+    /// The signed-in author's own record, private fields included; null when signed out.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Option<MeNode>> {
+        let caller = caller(ctx).await?;
+        if caller.as_actor().is_none() {
+            return Ok(None);
+        }
+        Ok(Some(ctx.data_unchecked::<Colophon>().me(caller).await.gql()?.into()))
     }
 
     async fn author(&self, ctx: &Context<'_>, slug: String) -> Result<Option<AuthorNode>> {

@@ -1,11 +1,11 @@
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::Author;
 use colophon_service::{AuthorProfile, Colophon};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{paged, PageParams};
+use super::{PageParams, paged};
 use crate::etag::json_with_etag;
 use crate::problem::{ApiError, Problem};
 
@@ -54,7 +54,7 @@ paged!(AuthorPage, AuthorBody);
 
 /// Public author profiles, oldest first.
 #[utoipa::path(
-    get, path = "/api/v1/authors", tag = "authors", params(PageParams),
+    get, operation_id = "list_authors", path = "/api/v1/authors", tag = "authors", params(PageParams),
     responses(
         (status = 200, description = "A page of authors", body = AuthorPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
@@ -73,7 +73,7 @@ pub async fn list(
 
 /// One public author profile.
 #[utoipa::path(
-    get, path = "/api/v1/authors/{slug}", tag = "authors",
+    get, operation_id = "get_author", path = "/api/v1/authors/{slug}", tag = "authors",
     params(("slug" = String, Path, description = "The author's slug")),
     responses(
         (status = 200, description = "The author", body = AuthorBody, headers(("ETag" = String))),

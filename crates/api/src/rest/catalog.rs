@@ -1,13 +1,13 @@
 //! Products and sidebars.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use colophon_domain::Product;
 use colophon_service::{Colophon, SidebarView, WidgetView};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::authors::AuthorRef;
-use super::{paged, PageParams};
+use super::{PageParams, paged};
 use crate::etag::json_with_etag;
 use crate::problem::{ApiError, Problem};
 
@@ -82,7 +82,7 @@ paged!(SidebarPage, SidebarBody);
 
 /// The product catalogue, oldest first.
 #[utoipa::path(
-    get, path = "/api/v1/products", tag = "products", params(PageParams),
+    get, operation_id = "list_products", path = "/api/v1/products", tag = "products", params(PageParams),
     responses(
         (status = 200, description = "A page of products", body = ProductPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
@@ -101,7 +101,7 @@ pub async fn list_products(
 
 /// One product.
 #[utoipa::path(
-    get, path = "/api/v1/products/{id}", tag = "products",
+    get, operation_id = "get_product", path = "/api/v1/products/{id}", tag = "products",
     params(("id" = i64, Path, description = "The product's id")),
     responses(
         (status = 200, description = "The product", body = ProductBody, headers(("ETag" = String))),
@@ -121,7 +121,7 @@ pub async fn get_product(
 
 /// Sidebars with their widgets resolved, oldest first.
 #[utoipa::path(
-    get, path = "/api/v1/sidebars", tag = "sidebars", params(PageParams),
+    get, operation_id = "list_sidebars", path = "/api/v1/sidebars", tag = "sidebars", params(PageParams),
     responses(
         (status = 200, description = "A page of sidebars", body = SidebarPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
@@ -140,7 +140,7 @@ pub async fn list_sidebars(
 
 /// One sidebar with its widgets resolved.
 #[utoipa::path(
-    get, path = "/api/v1/sidebars/{slug}", tag = "sidebars",
+    get, operation_id = "get_sidebar", path = "/api/v1/sidebars/{slug}", tag = "sidebars",
     params(("slug" = String, Path, description = "The sidebar's slug")),
     responses(
         (status = 200, description = "The sidebar", body = SidebarBody, headers(("ETag" = String))),

@@ -1,11 +1,11 @@
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::Comment;
 use colophon_service::Colophon;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{paged, PageParams};
+use super::{PageParams, paged};
 use crate::etag::json_with_etag;
 use crate::problem::{ApiError, Problem};
 
@@ -47,7 +47,7 @@ paged!(CommentPage, CommentBody);
 
 /// The approved comments of a published post, oldest first.
 #[utoipa::path(
-    get, path = "/api/v1/posts/{slug}/comments", tag = "comments",
+    get, operation_id = "list_comments", path = "/api/v1/posts/{slug}/comments", tag = "comments",
     params(("slug" = String, Path, description = "The post's slug"), PageParams),
     responses(
         (status = 200, description = "A page of comments", body = CommentPage, headers(("ETag" = String))),

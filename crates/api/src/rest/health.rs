@@ -1,4 +1,4 @@
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use colophon_service::Colophon;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -12,14 +12,14 @@ pub struct HealthBody {
 }
 
 /// Liveness: the process answers. Does not touch the database.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Alive", body = HealthBody)))]
+#[utoipa::path(get, operation_id = "healthz", path = "/healthz", tag = "health", responses((status = 200, description = "Alive", body = HealthBody)))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(HealthBody { status: "ok" })
 }
 
 /// Readiness: the database answers a query.
 #[utoipa::path(
-    get, path = "/readyz", tag = "health",
+    get, operation_id = "readyz", path = "/readyz", tag = "health",
     responses(
         (status = 200, description = "Ready", body = HealthBody),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),

@@ -1,15 +1,21 @@
 //! The REST face: `/api/v1`, documented by the OpenAPI document generated from these handlers.
 
+pub mod author_write;
 pub mod authors;
 pub mod catalog;
+pub mod catalog_write;
 pub mod comments;
 mod health;
+pub mod moderation;
+pub mod post_write;
 pub mod posts;
+pub mod session;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest};
+use actix_web::{HttpRequest, web};
 use serde::Deserialize;
-use utoipa::{IntoParams, OpenApi};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
 
 use crate::problem::{ApiError, FieldErrorBody, Problem};
 
@@ -52,14 +58,21 @@ pub(crate) use paged;
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(
-        posts::list, posts::get, comments::list,
-        authors::list, authors::get,
-        catalog::list_products, catalog::get_product, catalog::list_sidebars, catalog::get_sidebar,
+        session::login, session::refresh, session::logout, session::me,
+        posts::list, posts::get, post_write::create, post_write::update, post_write::delete,
+        comments::list, moderation::queue, moderation::moderate, moderation::delete,
+        authors::list, authors::get, author_write::create, author_write::update, author_write::delete,
+        catalog::list_products, catalog::get_product,
+        catalog_write::create_product, catalog_write::update_product, catalog_write::delete_product,
+        catalog::list_sidebars, catalog::get_sidebar,
+        catalog_write::create_sidebar, catalog_write::put_sidebar, catalog_write::delete_sidebar,
         health::healthz, health::readyz,
     ),
     components(schemas(Problem, FieldErrorBody)),
+    modifiers(&BearerAuth),
     tags(
-        (name = "posts", description = "Published posts"),
+        (name = "auth", description = "Sign-in with JWT access tokens and rotating refresh tokens"),
+        (name = "posts", description = "Posts"),
         (name = "comments", description = "Reader comments"),
         (name = "authors", description = "Author profiles"),
         (name = "products", description = "The product catalogue"),
@@ -68,6 +81,19 @@ pub(crate) use paged;
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme the write routes name.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        scheme.description = Some("An access token from POST /api/v1/auth/login".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 /// Registers every REST route and the extractor error handlers.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -81,15 +107,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/readyz", web::get().to(health::readyz))
     .service(
         web::scope("/api/v1")
+            .route("/auth/login", web::post().to(session::login))
+            .route("/auth/refresh", web::post().to(session::refresh))
+            .route("/auth/logout", web::post().to(session::logout))
+            .route("/me", web::get().to(session::me))
             .route("/posts", web::get().to(posts::list))
+            .route("/posts", web::post().to(post_write::create))
             .route("/posts/{slug}", web::get().to(posts::get))
+            .route("/posts/{id}", web::patch().to(post_write::update))
+            .route("/posts/{id}", web::delete().to(post_write::delete))
             .route("/posts/{slug}/comments", web::get().to(comments::list))
+            .route("/comments", web::get().to(moderation::queue))
+            .route("/comments/{id}", web::patch().to(moderation::moderate))
+            .route("/comments/{id}", web::delete().to(moderation::delete))
             .route("/authors", web::get().to(authors::list))
+            .route("/authors", web::post().to(author_write::create))
             .route("/authors/{slug}", web::get().to(authors::get))
+            .route("/authors/{id}", web::patch().to(author_write::update))
+            .route("/authors/{id}", web::delete().to(author_write::delete))
             .route("/products", web::get().to(catalog::list_products))
+            .route("/products", web::post().to(catalog_write::create_product))
             .route("/products/{id}", web::get().to(catalog::get_product))
+            .route("/products/{id}", web::patch().to(catalog_write::update_product))
+            .route("/products/{id}", web::delete().to(catalog_write::delete_product))
             .route("/sidebars", web::get().to(catalog::list_sidebars))
-            .route("/sidebars/{slug}", web::get().to(catalog::get_sidebar)),
+            .route("/sidebars", web::post().to(catalog_write::create_sidebar))
+            .route("/sidebars/{slug}", web::get().to(catalog::get_sidebar))
+            .route("/sidebars/{slug}", web::put().to(catalog_write::put_sidebar))
+            .route("/sidebars/{slug}", web::delete().to(catalog_write::delete_sidebar)),
     );
 }
 

@@ -1,14 +1,16 @@
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{FeaturedImage, PostLink, PostStatus, Tag};
-use colophon_service::{Colophon, PostDetail, PostListQuery, PostSummary};
+use colophon_service::{Colophon, Lookup, PostDetail, PostListQuery, PostSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::authors::AuthorRef;
 use super::catalog::SidebarBody;
 use super::paged;
-use crate::etag::json_with_etag;
+use crate::caller::caller;
+use crate::etag::{json_with_etag, post_with_etag};
 use crate::problem::{ApiError, Problem};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -23,6 +25,9 @@ pub struct PostListParams {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Signed-in staff: list posts of this status (`draft`, `scheduled`, `published`), most
+    /// recently edited first. Contributors and authors see their own drafts only.
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -133,6 +138,11 @@ impl From<PostLink> for PostLinkBody {
 pub struct PostBody {
     #[serde(flatten)]
     pub summary: PostSummaryBody,
+    /// Bumped by every edit; send it back in `If-Match` (as the `ETag`) to edit safely.
+    pub version: i64,
+    /// The Markdown source, for those who may edit the post (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_markdown: Option<String>,
     /// The body, sanitized HTML.
     pub body_html: String,
     /// The older published post.
@@ -145,8 +155,12 @@ pub struct PostBody {
 impl From<PostDetail> for PostBody {
     fn from(d: PostDetail) -> Self {
         let body_html = d.summary.post.body_html.clone();
+        let version = d.summary.post.version;
+        let body_markdown = if d.editable { d.summary.post.body_markdown.clone() } else { None };
         Self {
             summary: d.summary.into(),
+            version,
+            body_markdown,
             body_html,
             previous: d.previous.map(Into::into),
             next: d.next.map(Into::into),
@@ -159,11 +173,12 @@ paged!(PostPage, PostSummaryBody);
 
 /// Published posts, newest first, with author, tags and comment count.
 #[utoipa::path(
-    get, path = "/api/v1/posts", tag = "posts", params(PostListParams),
+    get, operation_id = "list_posts", path = "/api/v1/posts", tag = "posts", params(PostListParams),
     responses(
         (status = 200, description = "A page of posts", body = PostPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad limit, cursor or status", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`status` without signing in, or a bad token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list(
@@ -171,21 +186,25 @@ pub async fn list(
     colophon: web::Data<Colophon>,
     params: web::Query<PostListParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
     let p = params.into_inner();
-    let query = PostListQuery { author: p.author, tag: p.tag, limit: p.limit, cursor: p.cursor };
-    let page = colophon.list_post_summaries(query).await?;
+    let query = PostListQuery { author: p.author, tag: p.tag, limit: p.limit, cursor: p.cursor, status: p.status };
+    let page = colophon.list_post_summaries(caller, query).await?;
     json_with_etag(&req, &PostPage::from_page(page, PostSummaryBody::from))
 }
 
-/// One published post by slug, with author, tags, featured image, comment count,
-/// previous and next posts, and its sidebar.
+/// One post by slug, with author, tags, featured image, comment count, previous and next
+/// posts, and its sidebar. The public sees published posts; staff also their drafts. An old
+/// slug of a renamed post answers 301 with the new location.
 #[utoipa::path(
-    get, path = "/api/v1/posts/{slug}", tag = "posts",
+    get, operation_id = "get_post", path = "/api/v1/posts/{slug}", tag = "posts",
     params(("slug" = String, Path, description = "The post's slug")),
     responses(
         (status = 200, description = "The post", body = PostBody, headers(("ETag" = String))),
+        (status = 301, description = "The post's slug changed", headers(("Location" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 404, description = "No such post, or not published", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get(
@@ -193,6 +212,14 @@ pub async fn get(
     colophon: web::Data<Colophon>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let post = colophon.get_post(slug.into_inner()).await?;
-    json_with_etag(&req, &PostBody::from(post))
+    let caller = caller(&req, &colophon).await?;
+    match colophon.get_post(caller, slug.into_inner()).await? {
+        Lookup::Found(post) => {
+            let version = post.summary.post.version;
+            post_with_etag(&req, &PostBody::from(post), version)
+        }
+        Lookup::Moved(slug) => Ok(HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, format!("/api/v1/posts/{slug}")))
+            .finish()),
+    }
 }

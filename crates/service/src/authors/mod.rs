@@ -1,1 +1,4 @@
 mod read;
+mod write;
+
+pub use write::AuthorInput;

@@ -1,1 +1,4 @@
 mod list;
+mod moderate;
+
+pub use moderate::QueueQuery;

@@ -1,7 +1,7 @@
 //! The demo content: the seed page (`seed.json`), loaded on first start of an empty database.
 
 use chrono::{DateTime, Utc};
-use colophon_domain::{html, CommentStatus, FeaturedImage, PostStatus, Role, Slug, Widget};
+use colophon_domain::{CommentStatus, FeaturedImage, PostStatus, Role, Slug, Widget, html};
 use colophon_store::{self as store, NewAuthor, NewComment, NewPost, NewProduct, NewSidebar};
 use serde::Deserialize;
 
@@ -81,15 +81,41 @@ fn slug(value: &str) -> ServiceResult<Slug> {
     Slug::parse(value).map_err(|e| ServiceError::Internal(format!("demo slug {value:?}: {e}")))
 }
 
+/// The quickstart's admin account: its password exists only in this value, to be shown once.
+#[derive(Clone)]
+pub struct DemoAdmin {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for DemoAdmin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoAdmin").field("email", &self.email).field("password", &"[redacted]").finish()
+    }
+}
+
+pub const DEMO_ADMIN_EMAIL: &str = "admin@colophon.test";
+
+/// 20 random letters and digits (about 119 bits).
+fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    (0..20).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect()
+}
+
 impl Colophon {
-    /// Loads the demo content when the database holds neither authors nor posts, in one
-    /// transaction. Returns whether it did.
-    pub fn load_demo_if_empty(&self) -> ServiceResult<bool> {
+    /// Loads the demo content, and an admin account with a freshly generated password, when
+    /// the database holds neither authors nor posts, in one transaction. Returns the admin's
+    /// credentials when it did: the caller shows them once; only the hash is stored.
+    pub fn load_demo_if_empty(&self) -> ServiceResult<Option<DemoAdmin>> {
         let seed: Seed = serde_json::from_str(SEED).map_err(|e| ServiceError::Internal(format!("demo seed: {e}")))?;
+        let admin = DemoAdmin { email: DEMO_ADMIN_EMAIL.into(), password: generate_password() };
+        let admin_hash = crate::auth::hash_password(
+            &colophon_domain::Password::parse(admin.password.clone()).map_err(ServiceError::Internal)?,
+        )?;
         self.db_blocking(|conn, now| {
             store::write_transaction(conn, |conn| {
                 if store::count_authors(conn)? > 0 || store::count_posts(conn)? > 0 {
-                    return Ok(false);
+                    return Ok(None);
                 }
                 let mut authors = Vec::new();
                 for a in &seed.authors {
@@ -199,7 +225,21 @@ impl Colophon {
                         inserted.push(comment);
                     }
                 }
-                Ok(true)
+                store::insert_author(
+                    conn,
+                    &NewAuthor {
+                        slug: slug("admin")?,
+                        name: "Admin".into(),
+                        email: Some(admin.email.clone()),
+                        role: Role::Admin,
+                        password_hash: Some(admin_hash.clone()),
+                        bio_html: String::new(),
+                        avatar_url: None,
+                        website_url: None,
+                        now,
+                    },
+                )?;
+                Ok(Some(admin.clone()))
             })
         })
     }

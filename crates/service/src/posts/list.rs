@@ -1,12 +1,13 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Page, PageLimit, Post, PostId, Slug, Timestamp};
-use colophon_store::{self as store, DbConnection, PostFilter, PostKey};
+use colophon_domain::{Actor, Page, PageLimit, Post, PostId, PostStatus, Role, Slug, Timestamp};
+use colophon_store::{self as store, DbConnection, EditKey, PostFilter, PostKey, StaffFilter};
 
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
-use crate::{Colophon, CursorPage, PostSummary, ServiceError, ServiceResult};
+use crate::{Caller, Colophon, CursorPage, PostSummary, ServiceError, ServiceResult};
 
 const LIST: &str = "posts";
+const STAFF_LIST: &str = "staff-posts";
 
 /// The public list of posts: filters and paging as the caller gave them, not yet parsed.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +18,9 @@ pub struct PostListQuery {
     pub tag: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+    /// Staff only: posts of this status (`draft`, `scheduled`, `published`), most recently
+    /// edited first. Contributors and authors see their own drafts and scheduled posts only.
+    pub status: Option<String>,
 }
 
 /// A parsed query. `None` filters a slug that cannot exist: the page is empty without a query.
@@ -40,8 +44,15 @@ impl Colophon {
     }
 
     /// Published posts, newest first, each with its author and tags: three queries for any
-    /// page size.
-    pub async fn list_post_summaries(&self, query: PostListQuery) -> ServiceResult<CursorPage<PostSummary>> {
+    /// page size. With `status`, the staff list of that status.
+    pub async fn list_post_summaries(
+        &self,
+        caller: Caller,
+        query: PostListQuery,
+    ) -> ServiceResult<CursorPage<PostSummary>> {
+        if let Some(status) = query.status.clone() {
+            return self.list_for_staff(caller.actor()?, status, query).await;
+        }
         let parsed = self.parse_post_query(query)?;
         let codec = self.cursors().clone();
         self.db(move |conn, now| {
@@ -73,6 +84,43 @@ impl Colophon {
             _ => None,
         };
         Ok(ParsedQuery { filter, limit, after })
+    }
+}
+
+impl Colophon {
+    async fn list_for_staff(
+        &self,
+        actor: Actor,
+        status: String,
+        query: PostListQuery,
+    ) -> ServiceResult<CursorPage<PostSummary>> {
+        let status = PostStatus::parse(&status).map_err(|m| ServiceError::bad_request("status", m))?;
+        let limit = PageLimit::parse(query.limit).map_err(|m| ServiceError::bad_request("limit", m))?;
+        let after = match query.cursor.as_deref() {
+            None | Some("") => None,
+            Some(cursor) => {
+                let [micros, id] = self.cursors().decode::<2>(STAFF_LIST, cursor)?;
+                Some(EditKey { updated_at: micros_to_timestamp(micros)?, id: PostId(id) })
+            }
+        };
+        let author = query.author.filter(|s| !s.is_empty()).map(Slug::parse).transpose().ok().flatten();
+        let codec = self.cursors().clone();
+        self.db(move |conn, now| {
+            let own_only = status != PostStatus::Published && actor.role < Role::Editor;
+            let author_id = match (&author, own_only) {
+                (_, true) => Some(actor.id),
+                (Some(slug), false) => match store::find_author_by_slug(conn, slug)? {
+                    Some(author) => Some(author.id),
+                    None => return Ok(CursorPage { items: Vec::new(), next_cursor: None }),
+                },
+                (None, false) => None,
+            };
+            let rows = store::list_for_staff(conn, &StaffFilter { status, author_id }, after, limit.probe(), now)?;
+            let page = Page::from_probe(rows, limit, |p| EditKey { updated_at: p.updated_at, id: p.id });
+            let next_cursor = page.next.map(|k| codec.encode(STAFF_LIST, &[timestamp_to_micros(k.updated_at), k.id.0]));
+            Ok(CursorPage { items: summarize(conn, page.items, now)?, next_cursor })
+        })
+        .await
     }
 }
 

@@ -1,4 +1,4 @@
-use async_graphql::{Enum, Object, SimpleObject, ID};
+use async_graphql::{Enum, ID, Object, SimpleObject};
 use colophon_domain::Product;
 use colophon_service::{SidebarView, WidgetView};
 

@@ -2,6 +2,6 @@ mod catalog;
 mod people;
 mod post;
 
-pub use catalog::{ProductNode, SidebarNode};
-pub use people::{AuthorNode, CommentNode};
-pub use post::PostNode;
+pub use catalog::{ProductNode, SidebarNode, WidgetKind};
+pub use people::{AuthorNode, CommentNode, MeNode};
+pub use post::{PostNode, PostStatusEnum};

@@ -1,10 +1,10 @@
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use colophon_domain::{Author, Comment};
 
-use crate::graphql::loaders::{load_error, Loaders};
+use crate::graphql::loaders::{Loaders, load_error};
 
 /// A public author profile: no e-mail, role or password, ever.
 pub struct AuthorNode(Author);
@@ -96,5 +96,43 @@ impl CommentNode {
 
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at.and_utc()
+    }
+}
+
+/// The signed-in author's own record: public profile plus e-mail and role.
+#[derive(SimpleObject)]
+#[graphql(name = "Me")]
+pub struct MeNode {
+    id: ID,
+    slug: String,
+    name: String,
+    bio: String,
+    avatar_url: Option<String>,
+    website_url: Option<String>,
+    email: Option<String>,
+    role: crate::graphql::inputs::RoleEnum,
+    created_at: DateTime<Utc>,
+}
+
+impl From<Author> for MeNode {
+    fn from(a: Author) -> Self {
+        use crate::graphql::inputs::RoleEnum;
+        let role = match a.role {
+            colophon_domain::Role::Contributor => RoleEnum::Contributor,
+            colophon_domain::Role::Author => RoleEnum::Author,
+            colophon_domain::Role::Editor => RoleEnum::Editor,
+            colophon_domain::Role::Admin => RoleEnum::Admin,
+        };
+        Self {
+            id: ID(a.id.0.to_string()),
+            slug: a.slug.into_string(),
+            name: a.name,
+            bio: a.bio_html,
+            avatar_url: a.avatar_url,
+            website_url: a.website_url,
+            email: a.email,
+            role,
+            created_at: a.created_at.and_utc(),
+        }
     }
 }

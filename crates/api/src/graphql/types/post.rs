@@ -1,15 +1,15 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use colophon_domain::{Post, PostLink, PostStatus};
 use colophon_service::Colophon;
 use tokio::sync::OnceCell;
 
 use super::{AuthorNode, CommentNode, SidebarNode};
-use crate::graphql::error::{paging_error, GqlResult};
-use crate::graphql::loaders::{load_error, Loaders};
+use crate::graphql::error::{GqlResult, paging_error};
+use crate::graphql::loaders::{Loaders, load_error};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "PostStatus")]
@@ -112,6 +112,17 @@ impl PostNode {
     /// The body, sanitized HTML.
     async fn body_html(&self) -> &str {
         &self.post.body_html
+    }
+
+    /// The Markdown source, for those who may edit the post (null otherwise).
+    async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let caller = crate::graphql::context::caller(ctx).await?;
+        Ok(ctx.data_unchecked::<Colophon>().markdown_for(caller, &self.post))
+    }
+
+    /// Bumped by every edit; pass it as `expectedVersion` to `updatePost` to edit safely.
+    async fn version(&self) -> i64 {
+        self.post.version
     }
 
     async fn status(&self) -> PostStatusEnum {

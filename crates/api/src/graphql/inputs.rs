@@ -1,0 +1,278 @@
+//! GraphQL input objects, mirroring the REST bodies, and their conversion to service input.
+
+use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
+use chrono::{DateTime, Utc};
+use colophon_service::{AuthorInput, FeaturedImageInput, PostInput, ProductInput, SidebarInput, WidgetInput};
+
+use super::types::{PostStatusEnum, WidgetKind};
+
+/// `undefined` stays unchanged, `null` clears, a value sets.
+fn patch<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<Option<U>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(f(v))),
+    }
+}
+
+fn status(s: PostStatusEnum) -> String {
+    match s {
+        PostStatusEnum::Draft => "draft",
+        PostStatusEnum::Scheduled => "scheduled",
+        PostStatusEnum::Published => "published",
+    }
+    .to_string()
+}
+
+#[derive(InputObject)]
+#[graphql(name = "FeaturedImageInput")]
+pub struct FeaturedImageInputObject {
+    url: Option<String>,
+    alt: Option<String>,
+    credit: Option<String>,
+}
+
+impl From<FeaturedImageInputObject> for FeaturedImageInput {
+    fn from(i: FeaturedImageInputObject) -> Self {
+        Self { url: i.url, alt: i.alt, credit: i.credit }
+    }
+}
+
+/// A new post: send `bodyMarkdown` or `bodyHtml`, not both.
+#[derive(InputObject)]
+pub struct CreatePostInput {
+    title: String,
+    slug: Option<String>,
+    body_markdown: Option<String>,
+    body_html: Option<String>,
+    excerpt: Option<String>,
+    status: Option<PostStatusEnum>,
+    published_at: Option<DateTime<Utc>>,
+    featured_image: Option<FeaturedImageInputObject>,
+    tags: Option<Vec<String>>,
+    comments_enabled: Option<bool>,
+    /// A sidebar's slug.
+    sidebar: Option<String>,
+    /// An author's slug (editors only).
+    author: Option<String>,
+}
+
+impl From<CreatePostInput> for PostInput {
+    fn from(i: CreatePostInput) -> Self {
+        Self {
+            title: Some(i.title),
+            slug: i.slug,
+            body_markdown: i.body_markdown,
+            body_html: i.body_html,
+            excerpt: i.excerpt.map(Some),
+            status: i.status.map(status),
+            published_at: i.published_at.map(Some),
+            featured_image: i.featured_image.map(|f| Some(f.into())),
+            tags: i.tags,
+            comments_enabled: i.comments_enabled,
+            sidebar: i.sidebar.map(Some),
+            author: i.author,
+        }
+    }
+}
+
+/// A partial update: absent fields stay; `null` clears excerpt (derive again), publishedAt,
+/// featuredImage and sidebar.
+#[derive(InputObject)]
+pub struct UpdatePostInput {
+    title: Option<String>,
+    slug: Option<String>,
+    body_markdown: Option<String>,
+    body_html: Option<String>,
+    excerpt: MaybeUndefined<String>,
+    status: Option<PostStatusEnum>,
+    published_at: MaybeUndefined<DateTime<Utc>>,
+    featured_image: MaybeUndefined<FeaturedImageInputObject>,
+    tags: Option<Vec<String>>,
+    comments_enabled: Option<bool>,
+    sidebar: MaybeUndefined<String>,
+    author: Option<String>,
+}
+
+impl From<UpdatePostInput> for PostInput {
+    fn from(i: UpdatePostInput) -> Self {
+        Self {
+            title: i.title,
+            slug: i.slug,
+            body_markdown: i.body_markdown,
+            body_html: i.body_html,
+            excerpt: patch(i.excerpt, |e| e),
+            status: i.status.map(status),
+            published_at: patch(i.published_at, |t| t),
+            featured_image: patch(i.featured_image, Into::into),
+            tags: i.tags,
+            comments_enabled: i.comments_enabled,
+            sidebar: patch(i.sidebar, |s| s),
+            author: i.author,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "Role")]
+pub enum RoleEnum {
+    Contributor,
+    Author,
+    Editor,
+    Admin,
+}
+
+pub fn role_name(role: RoleEnum) -> String {
+    match role {
+        RoleEnum::Contributor => "contributor",
+        RoleEnum::Author => "author",
+        RoleEnum::Editor => "editor",
+        RoleEnum::Admin => "admin",
+    }
+    .to_string()
+}
+
+#[derive(InputObject)]
+pub struct CreateAuthorInput {
+    email: String,
+    name: String,
+    slug: Option<String>,
+    role: Option<RoleEnum>,
+    password: Option<String>,
+    bio: Option<String>,
+    avatar_url: Option<String>,
+    website_url: Option<String>,
+}
+
+impl From<CreateAuthorInput> for AuthorInput {
+    fn from(i: CreateAuthorInput) -> Self {
+        Self {
+            email: Some(i.email),
+            name: Some(i.name),
+            slug: i.slug,
+            role: i.role.map(role_name),
+            password: i.password,
+            bio: i.bio,
+            avatar_url: i.avatar_url.map(Some),
+            website_url: i.website_url.map(Some),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateAuthorInput {
+    email: Option<String>,
+    name: Option<String>,
+    slug: Option<String>,
+    role: Option<RoleEnum>,
+    password: Option<String>,
+    bio: Option<String>,
+    avatar_url: MaybeUndefined<String>,
+    website_url: MaybeUndefined<String>,
+}
+
+impl From<UpdateAuthorInput> for AuthorInput {
+    fn from(i: UpdateAuthorInput) -> Self {
+        Self {
+            email: i.email,
+            name: i.name,
+            slug: i.slug,
+            role: i.role.map(role_name),
+            password: i.password,
+            bio: i.bio,
+            avatar_url: patch(i.avatar_url, |u| u),
+            website_url: patch(i.website_url, |u| u),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateProductInput {
+    title: String,
+    url: Option<String>,
+    image_url: Option<String>,
+    contributor_label: Option<String>,
+    contributors: Option<Vec<String>>,
+    edition: Option<String>,
+}
+
+impl From<CreateProductInput> for ProductInput {
+    fn from(i: CreateProductInput) -> Self {
+        Self {
+            title: Some(i.title),
+            url: i.url.map(Some),
+            image_url: i.image_url.map(Some),
+            contributor_label: i.contributor_label.map(Some),
+            contributors: i.contributors,
+            edition: i.edition.map(Some),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateProductInput {
+    title: Option<String>,
+    url: MaybeUndefined<String>,
+    image_url: MaybeUndefined<String>,
+    contributor_label: MaybeUndefined<String>,
+    contributors: Option<Vec<String>>,
+    edition: MaybeUndefined<String>,
+}
+
+impl From<UpdateProductInput> for ProductInput {
+    fn from(i: UpdateProductInput) -> Self {
+        Self {
+            title: i.title,
+            url: patch(i.url, |u| u),
+            image_url: patch(i.image_url, |u| u),
+            contributor_label: patch(i.contributor_label, |l| l),
+            contributors: i.contributors,
+            edition: patch(i.edition, |e| e),
+        }
+    }
+}
+
+/// One widget: `PRODUCT` takes `productId`, `AUTHOR_BIO` takes `authorId`, `HTML` takes `html`.
+#[derive(InputObject)]
+#[graphql(name = "WidgetInput")]
+pub struct WidgetInputObject {
+    kind: WidgetKind,
+    product_id: Option<ID>,
+    author_id: Option<ID>,
+    html: Option<String>,
+}
+
+#[derive(InputObject)]
+#[graphql(name = "SidebarInput")]
+pub struct SidebarInputObject {
+    /// Absent keeps the slug the mutation names.
+    slug: Option<String>,
+    title: String,
+    widgets: Vec<WidgetInputObject>,
+}
+
+impl From<SidebarInputObject> for SidebarInput {
+    fn from(i: SidebarInputObject) -> Self {
+        // An id that is not an integer names nothing: -1 is refused as "no such product/author".
+        let id = |id: Option<ID>| id.map(|id| id.parse::<i64>().unwrap_or(-1));
+        Self {
+            slug: i.slug,
+            title: Some(i.title),
+            widgets: i
+                .widgets
+                .into_iter()
+                .map(|w| WidgetInput {
+                    kind: match w.kind {
+                        WidgetKind::Product => "product",
+                        WidgetKind::AuthorBio => "author_bio",
+                        WidgetKind::Html => "html",
+                    }
+                    .to_string(),
+                    product_id: id(w.product_id),
+                    author_id: id(w.author_id),
+                    html: w.html,
+                })
+                .collect(),
+        }
+    }
+}

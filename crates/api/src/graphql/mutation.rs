@@ -1,0 +1,142 @@
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use colophon_service::{Colophon, Session};
+
+use super::context::{RequestAuth, caller, int_id};
+use super::error::GqlResult;
+use super::inputs::*;
+use super::types::{CommentNode, MeNode, PostNode, ProductNode, SidebarNode};
+
+pub struct MutationRoot;
+
+/// A signed-in session: send `accessToken` as `Authorization: Bearer …`.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    access_token: String,
+    token_type: &'static str,
+    /// Seconds until the access token expires.
+    expires_in: i64,
+    /// Exchange it once with `refreshToken` for a new pair.
+    refresh_token: String,
+}
+
+impl From<Session> for AuthPayload {
+    fn from(s: Session) -> Self {
+        Self {
+            access_token: s.access_token,
+            token_type: "Bearer",
+            expires_in: s.expires_in,
+            refresh_token: s.refresh_token,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum CommentStatus {
+    Pending,
+    Approved,
+    Spam,
+    Trash,
+}
+
+fn service<'a>(ctx: &Context<'a>) -> &'a Colophon {
+    ctx.data_unchecked::<Colophon>()
+}
+
+#[Object]
+impl MutationRoot {
+    /// Signs in; unknown e-mail and wrong password give the same error.
+    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<AuthPayload> {
+        let client = ctx.data_unchecked::<std::sync::Arc<RequestAuth>>().client.clone();
+        Ok(service(ctx).login(email, password, client).await.gql()?.into())
+    }
+
+    /// Rotates a refresh token; reusing an old one revokes its whole sign-in.
+    async fn refresh_token(&self, ctx: &Context<'_>, refresh_token: String) -> Result<AuthPayload> {
+        Ok(service(ctx).refresh(refresh_token).await.gql()?.into())
+    }
+
+    /// Ends the sign-in the refresh token belongs to.
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
+        service(ctx).logout(caller(ctx).await?, refresh_token).await.gql()?;
+        Ok(true)
+    }
+
+    async fn create_post(&self, ctx: &Context<'_>, input: CreatePostInput) -> Result<PostNode> {
+        let colophon = service(ctx);
+        let detail = colophon.create_post(caller(ctx).await?, input.into()).await.gql()?;
+        Ok(PostNode::new(detail.summary.post, colophon.now()))
+    }
+
+    /// With `expectedVersion`, an edit based on an older version fails with
+    /// PRECONDITION_FAILED and nothing is written.
+    async fn update_post(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdatePostInput,
+        expected_version: Option<i64>,
+    ) -> Result<PostNode> {
+        let colophon = service(ctx);
+        let id = int_id(&id, "id")?;
+        let detail = colophon.update_post(caller(ctx).await?, id, input.into(), expected_version).await.gql()?;
+        Ok(PostNode::new(detail.summary.post, colophon.now()))
+    }
+
+    async fn delete_post(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i64>) -> Result<bool> {
+        service(ctx).delete_post(caller(ctx).await?, int_id(&id, "id")?, expected_version).await.gql()?;
+        Ok(true)
+    }
+
+    async fn moderate_comment(&self, ctx: &Context<'_>, id: ID, status: CommentStatus) -> Result<CommentNode> {
+        let status = match status {
+            CommentStatus::Pending => "pending",
+            CommentStatus::Approved => "approved",
+            CommentStatus::Spam => "spam",
+            CommentStatus::Trash => "trash",
+        };
+        let comment =
+            service(ctx).moderate_comment(caller(ctx).await?, int_id(&id, "id")?, status.into()).await.gql()?;
+        Ok(comment.into())
+    }
+
+    async fn delete_comment(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        service(ctx).delete_comment(caller(ctx).await?, int_id(&id, "id")?).await.gql()?;
+        Ok(true)
+    }
+
+    async fn create_author(&self, ctx: &Context<'_>, input: CreateAuthorInput) -> Result<MeNode> {
+        Ok(service(ctx).create_author(caller(ctx).await?, input.into()).await.gql()?.into())
+    }
+
+    async fn update_author(&self, ctx: &Context<'_>, id: ID, input: UpdateAuthorInput) -> Result<MeNode> {
+        Ok(service(ctx).update_author(caller(ctx).await?, int_id(&id, "id")?, input.into()).await.gql()?.into())
+    }
+
+    async fn delete_author(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        service(ctx).delete_author(caller(ctx).await?, int_id(&id, "id")?).await.gql()?;
+        Ok(true)
+    }
+
+    async fn create_product(&self, ctx: &Context<'_>, input: CreateProductInput) -> Result<ProductNode> {
+        Ok(service(ctx).create_product(caller(ctx).await?, input.into()).await.gql()?.into())
+    }
+
+    async fn update_product(&self, ctx: &Context<'_>, id: ID, input: UpdateProductInput) -> Result<ProductNode> {
+        Ok(service(ctx).update_product(caller(ctx).await?, int_id(&id, "id")?, input.into()).await.gql()?.into())
+    }
+
+    async fn delete_product(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        service(ctx).delete_product(caller(ctx).await?, int_id(&id, "id")?).await.gql()?;
+        Ok(true)
+    }
+
+    /// Replaces the sidebar at `slug`, or creates it.
+    async fn put_sidebar(&self, ctx: &Context<'_>, slug: String, input: SidebarInputObject) -> Result<SidebarNode> {
+        Ok(service(ctx).put_sidebar(caller(ctx).await?, slug, input.into()).await.gql()?.0.into())
+    }
+
+    async fn delete_sidebar(&self, ctx: &Context<'_>, slug: String) -> Result<bool> {
+        service(ctx).delete_sidebar(caller(ctx).await?, slug).await.gql()?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,248 @@
+//! Managing products and sidebars (editors and admins).
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use colophon_service::{Colophon, ProductInput, SidebarInput, WidgetInput};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::catalog::{ProductBody, SidebarBody};
+use crate::caller::{caller, double_option};
+use crate::problem::{ApiError, Problem};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProductBody {
+    #[schema(example = "The Big Lebowski (Limited Edition) [Blu-ray Book + Digital Copy]")]
+    pub title: String,
+    pub url: Option<String>,
+    pub image_url: Option<String>,
+    #[schema(example = "starring")]
+    pub contributor_label: Option<String>,
+    #[schema(example = json!(["Jeff Bridges", "John Goodman"]))]
+    pub contributors: Option<Vec<String>>,
+    pub edition: Option<String>,
+}
+
+/// A partial update; `null` clears the optional fields.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProductBody {
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub image_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub contributor_label: Option<Option<String>>,
+    pub contributors: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub edition: Option<Option<String>>,
+}
+
+/// One widget: `{kind: "product", product_id}`, `{kind: "author_bio", author_id}` or
+/// `{kind: "html", html}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetInputBody {
+    #[schema(example = "product")]
+    pub kind: String,
+    pub product_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub html: Option<String>,
+}
+
+/// A whole sidebar; its widgets in display order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SidebarInputBody {
+    /// Required on create; on replace, absent keeps the slug of the path.
+    pub slug: Option<String>,
+    pub title: String,
+    pub widgets: Vec<WidgetInputBody>,
+}
+
+impl From<SidebarInputBody> for SidebarInput {
+    fn from(b: SidebarInputBody) -> Self {
+        Self {
+            slug: b.slug,
+            title: Some(b.title),
+            widgets: b
+                .widgets
+                .into_iter()
+                .map(|w| WidgetInput { kind: w.kind, product_id: w.product_id, author_id: w.author_id, html: w.html })
+                .collect(),
+        }
+    }
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+/// Adds a product (editors).
+#[utoipa::path(
+    post, operation_id = "create_product", path = "/api/v1/products", tag = "products", request_body = CreateProductBody, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = ProductBody, headers(("Location" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn create_product(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    body: web::Json<CreateProductBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let b = body.into_inner();
+    let input = ProductInput {
+        title: Some(b.title),
+        url: b.url.map(Some),
+        image_url: b.image_url.map(Some),
+        contributor_label: b.contributor_label.map(Some),
+        contributors: b.contributors,
+        edition: b.edition.map(Some),
+    };
+    let product = colophon.create_product(caller, input).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/products/{}", product.id)))
+        .json(ProductBody::from(product)))
+}
+
+/// Updates a product (editors).
+#[utoipa::path(
+    patch, operation_id = "update_product", path = "/api/v1/products/{id}", tag = "products", request_body = UpdateProductBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The product's id")),
+    responses(
+        (status = 200, description = "Updated", body = ProductBody),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such product", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn update_product(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    id: web::Path<i64>,
+    body: web::Json<UpdateProductBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let b = body.into_inner();
+    let input = ProductInput {
+        title: b.title,
+        url: b.url,
+        image_url: b.image_url,
+        contributor_label: b.contributor_label,
+        contributors: b.contributors,
+        edition: b.edition,
+    };
+    Ok(HttpResponse::Ok().json(ProductBody::from(colophon.update_product(caller, id.into_inner(), input).await?)))
+}
+
+/// Deletes a product; sidebar widgets showing it go too (editors).
+#[utoipa::path(
+    delete, operation_id = "delete_product", path = "/api/v1/products/{id}", tag = "products", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The product's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such product", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn delete_product(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    colophon.delete_product(caller, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Creates a sidebar (editors).
+#[utoipa::path(
+    post, operation_id = "create_sidebar", path = "/api/v1/sidebars", tag = "sidebars", request_body = SidebarInputBody, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = SidebarBody, headers(("Location" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields or widgets", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn create_sidebar(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    body: web::Json<SidebarInputBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let sidebar = colophon.create_sidebar(caller, body.into_inner().into()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/sidebars/{}", sidebar.slug)))
+        .json(SidebarBody::from(sidebar)))
+}
+
+/// Replaces the sidebar at this slug, or creates it (editors).
+#[utoipa::path(
+    put, operation_id = "put_sidebar", path = "/api/v1/sidebars/{slug}", tag = "sidebars", request_body = SidebarInputBody, security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The sidebar's slug")),
+    responses(
+        (status = 200, description = "Replaced", body = SidebarBody),
+        (status = 201, description = "Created", body = SidebarBody),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The new slug is taken", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields or widgets", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn put_sidebar(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    slug: web::Path<String>,
+    body: web::Json<SidebarInputBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let (sidebar, created) = colophon.put_sidebar(caller, slug.into_inner(), body.into_inner().into()).await?;
+    let mut response = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    Ok(response.json(SidebarBody::from(sidebar)))
+}
+
+/// Deletes a sidebar; posts that showed it show none (editors).
+#[utoipa::path(
+    delete, operation_id = "delete_sidebar", path = "/api/v1/sidebars/{slug}", tag = "sidebars", security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The sidebar's slug")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such sidebar", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn delete_sidebar(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    colophon.delete_sidebar(caller, slug.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,152 @@
+//! The comment moderation queue (editors and admins).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use colophon_domain::Comment;
+use colophon_service::{Colophon, QueueQuery};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::paged;
+use crate::caller::caller;
+use crate::problem::{ApiError, Problem};
+
+/// A comment as moderators see it: with status, e-mail, address and user agent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModeratedCommentBody {
+    pub id: i64,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    #[schema(example = "pending")]
+    pub status: &'static str,
+    pub author_name: String,
+    pub author_email: Option<String>,
+    pub author_url: Option<String>,
+    pub is_registered: bool,
+    pub author_id: Option<i64>,
+    pub body_html: String,
+    /// What the commenter typed, before sanitizing.
+    pub body_source: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Comment> for ModeratedCommentBody {
+    fn from(c: Comment) -> Self {
+        Self {
+            id: c.id.0,
+            post_id: c.post_id.0,
+            parent_id: c.parent_id.map(|p| p.0),
+            status: c.status.as_str(),
+            is_registered: c.is_registered(),
+            author_id: c.author_id.map(|a| a.0),
+            author_name: c.author_name,
+            author_email: c.author_email,
+            author_url: c.author_url,
+            body_html: c.body_html,
+            body_source: c.body_source,
+            ip: c.ip,
+            user_agent: c.user_agent,
+            created_at: c.created_at.and_utc(),
+            updated_at: c.updated_at.and_utc(),
+        }
+    }
+}
+
+paged!(ModerationPage, ModeratedCommentBody);
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// `pending`, `approved`, `spam` or `trash`; all when absent.
+    pub status: Option<String>,
+    /// Only the comments of this post.
+    pub post_id: Option<i64>,
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModerateBody {
+    /// `pending`, `approved`, `spam` or `trash`.
+    #[schema(example = "approved")]
+    pub status: String,
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+/// The moderation queue, newest first (editors).
+#[utoipa::path(
+    get, operation_id = "moderation_queue", path = "/api/v1/comments", tag = "comments", params(QueueParams), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of comments", body = ModerationPage),
+        (status = 400, description = "Bad status, limit or cursor", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn queue(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    params: web::Query<QueueParams>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let p = params.into_inner();
+    let query = QueueQuery { status: p.status, post_id: p.post_id, limit: p.limit, cursor: p.cursor };
+    let page = colophon.moderation_queue(caller, query).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(ModerationPage::from_page(page, ModeratedCommentBody::from)))
+}
+
+/// Sets a comment's status; the post's comment count follows (editors).
+#[utoipa::path(
+    patch, operation_id = "moderate_comment", path = "/api/v1/comments/{id}", tag = "comments", request_body = ModerateBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The comment's id")),
+    responses(
+        (status = 200, description = "Moderated", body = ModeratedCommentBody),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such comment", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid status", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn moderate(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    id: web::Path<i64>,
+    body: web::Json<ModerateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let comment = colophon.moderate_comment(caller, id.into_inner(), body.into_inner().status).await?;
+    Ok(HttpResponse::Ok().json(ModeratedCommentBody::from(comment)))
+}
+
+/// Deletes a comment; its replies move up to its parent (editors).
+#[utoipa::path(
+    delete, operation_id = "delete_comment", path = "/api/v1/comments/{id}", tag = "comments", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The comment's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such comment", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn delete(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    colophon.delete_comment(caller, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

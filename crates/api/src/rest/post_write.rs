@@ -1,0 +1,203 @@
+//! Writing posts: create, partial update (guarded by `If-Match`), delete.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use colophon_service::{Colophon, FeaturedImageInput, PostInput};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::posts::PostBody;
+use crate::caller::{caller, double_option};
+use crate::etag::{if_match_version, post_with_etag};
+use crate::problem::{ApiError, Problem};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturedImageInputBody {
+    pub url: Option<String>,
+    pub alt: Option<String>,
+    #[schema(example = "Image via Snorgtees")]
+    pub credit: Option<String>,
+}
+
+impl From<FeaturedImageInputBody> for FeaturedImageInput {
+    fn from(b: FeaturedImageInputBody) -> Self {
+        Self { url: b.url, alt: b.alt, credit: b.credit }
+    }
+}
+
+/// A new post. Send `body_markdown` or `body_html`, not both; the slug is derived from the
+/// title when absent, the excerpt from the body's first paragraph.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePostBody {
+    #[schema(example = "The Case for Converging Your Personal/Professional Networks")]
+    pub title: String,
+    pub slug: Option<String>,
+    pub body_markdown: Option<String>,
+    pub body_html: Option<String>,
+    pub excerpt: Option<String>,
+    /// `draft` (default), `published` or `scheduled` (with a future `published_at`).
+    #[schema(example = "draft")]
+    pub status: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub featured_image: Option<FeaturedImageInputBody>,
+    #[schema(example = json!(["Social Networking"]))]
+    pub tags: Option<Vec<String>>,
+    pub comments_enabled: Option<bool>,
+    /// A sidebar's slug.
+    pub sidebar: Option<String>,
+    /// An author's slug (editors only; default: the caller).
+    pub author: Option<String>,
+}
+
+/// A partial update: absent fields stay as they are; `null` clears `excerpt` (derive it
+/// again), `published_at`, `featured_image` and `sidebar`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePostBody {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub body_markdown: Option<String>,
+    pub body_html: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub excerpt: Option<Option<String>>,
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub published_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<FeaturedImageInputBody>)]
+    pub featured_image: Option<Option<FeaturedImageInputBody>>,
+    pub tags: Option<Vec<String>>,
+    pub comments_enabled: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub sidebar: Option<Option<String>>,
+    pub author: Option<String>,
+}
+
+impl From<CreatePostBody> for PostInput {
+    fn from(b: CreatePostBody) -> Self {
+        Self {
+            title: Some(b.title),
+            slug: b.slug,
+            body_markdown: b.body_markdown,
+            body_html: b.body_html,
+            excerpt: b.excerpt.map(Some),
+            status: b.status,
+            published_at: b.published_at.map(Some),
+            featured_image: b.featured_image.map(|i| Some(i.into())),
+            tags: b.tags,
+            comments_enabled: b.comments_enabled,
+            sidebar: b.sidebar.map(Some),
+            author: b.author,
+        }
+    }
+}
+
+impl From<UpdatePostBody> for PostInput {
+    fn from(b: UpdatePostBody) -> Self {
+        Self {
+            title: b.title,
+            slug: b.slug,
+            body_markdown: b.body_markdown,
+            body_html: b.body_html,
+            excerpt: b.excerpt,
+            status: b.status,
+            published_at: b.published_at,
+            featured_image: b.featured_image.map(|i| i.map(Into::into)),
+            tags: b.tags,
+            comments_enabled: b.comments_enabled,
+            sidebar: b.sidebar,
+            author: b.author,
+        }
+    }
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+/// Creates a post (contributors: drafts only; authors publish their own).
+#[utoipa::path(
+    post, operation_id = "create_post", path = "/api/v1/posts", tag = "posts", request_body = CreatePostBody, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = PostBody, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not allowed (publishing as a contributor, writing as another author)", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn create(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    body: web::Json<CreatePostBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let post = colophon.create_post(caller, body.into_inner().into()).await?;
+    let version = post.summary.post.version;
+    let location = format!("/api/v1/posts/{}", post.summary.post.slug);
+    let mut response = post_with_etag(&req, &PostBody::from(post), version)?;
+    *response.status_mut() = actix_web::http::StatusCode::CREATED;
+    response.headers_mut().insert(header::LOCATION, location.parse().expect("a slug is a valid header value"));
+    Ok(response)
+}
+
+/// Partially updates a post. With `If-Match` (the post's `ETag`), an edit based on an older
+/// version is refused with 412 and nothing is written.
+#[utoipa::path(
+    patch, operation_id = "update_post", path = "/api/v1/posts/{id}", tag = "posts", request_body = UpdatePostBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post's id"), ("If-Match" = Option<String>, Header, description = "The ETag the edit is based on")),
+    responses(
+        (status = 200, description = "Updated", body = PostBody, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not allowed to edit or publish this post", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = PROBLEM),
+        (status = 412, description = "The post changed since the If-Match version", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn update(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    id: web::Path<i64>,
+    body: web::Json<UpdatePostBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let expected = if_match_version(&req)?;
+    let post = colophon.update_post(caller, id.into_inner(), body.into_inner().into(), expected).await?;
+    let version = post.summary.post.version;
+    post_with_etag(&req, &PostBody::from(post), version)
+}
+
+/// Deletes a post and its comments.
+#[utoipa::path(
+    delete, operation_id = "delete_post", path = "/api/v1/posts/{id}", tag = "posts", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post's id"), ("If-Match" = Option<String>, Header, description = "The ETag the deletion is based on")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not allowed to delete this post", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = PROBLEM),
+        (status = 412, description = "The post changed since the If-Match version", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn delete(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    colophon.delete_post(caller, id.into_inner(), if_match_version(&req)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

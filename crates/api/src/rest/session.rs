@@ -1,0 +1,146 @@
+//! Sign-in: login, refresh, logout, and the caller's own record.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use colophon_domain::Author;
+use colophon_service::{Colophon, Session};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::authors::AuthorRef;
+use crate::caller::{caller, client_address};
+use crate::problem::{ApiError, Problem};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    #[schema(example = "admin@colophon.test")]
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshBody {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionBody {
+    /// A JWT for `Authorization: Bearer …`.
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    /// Opaque; exchange it once at `/auth/refresh` for a new pair.
+    pub refresh_token: String,
+}
+
+impl From<Session> for SessionBody {
+    fn from(s: Session) -> Self {
+        Self {
+            access_token: s.access_token,
+            token_type: "Bearer",
+            expires_in: s.expires_in,
+            refresh_token: s.refresh_token,
+        }
+    }
+}
+
+/// The caller's own record, private fields included.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeBody {
+    #[serde(flatten)]
+    pub author: AuthorRef,
+    pub email: Option<String>,
+    #[schema(example = "editor")]
+    pub role: &'static str,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Author> for MeBody {
+    fn from(a: Author) -> Self {
+        Self { author: AuthorRef::from(&a), email: a.email, role: a.role.as_str(), created_at: a.created_at.and_utc() }
+    }
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+/// Signs in with e-mail and password. Unknown e-mail and wrong password get the same 401.
+#[utoipa::path(
+    post, operation_id = "login", path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
+    responses(
+        (status = 200, description = "Signed in", body = SessionBody),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Missing or unknown fields", body = Problem, content_type = PROBLEM),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = PROBLEM, headers(("Retry-After" = u64))),
+    )
+)]
+pub async fn login(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    body: web::Json<LoginBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let session = colophon.login(body.email, body.password, client_address(&req)).await?;
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(SessionBody::from(session)))
+}
+
+/// Exchanges a refresh token for a new pair. The old token dies; presenting it again revokes
+/// every token of that sign-in.
+#[utoipa::path(
+    post, operation_id = "refresh", path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshBody,
+    responses(
+        (status = 200, description = "A new pair", body = SessionBody),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Invalid, expired or reused refresh token", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Missing or unknown fields", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn refresh(colophon: web::Data<Colophon>, body: web::Json<RefreshBody>) -> Result<HttpResponse, ApiError> {
+    let session = colophon.refresh(body.into_inner().refresh_token).await?;
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(SessionBody::from(session)))
+}
+
+/// Ends the sign-in the refresh token belongs to.
+#[utoipa::path(
+    post, operation_id = "logout", path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshBody, security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Missing or unknown fields", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn logout(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    body: web::Json<RefreshBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    colophon.logout(caller, body.into_inner().refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in author's own record, with e-mail and role.
+#[utoipa::path(
+    get, operation_id = "me", path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = MeBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn me(req: HttpRequest, colophon: web::Data<Colophon>) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let author = colophon.me(caller).await?;
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "private, no-store")).json(MeBody::from(author)))
+}

@@ -1,0 +1,67 @@
+//! Who may do what: the permission rules, as pure functions the service calls once.
+
+use crate::{AuthorId, Post, PostStatus, Role};
+
+/// A signed-in author acting on the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub id: AuthorId,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn is_at_least(&self, role: Role) -> bool {
+        self.role >= role
+    }
+
+    fn owns(&self, post: &Post) -> bool {
+        post.author_id == self.id
+    }
+
+    /// Drafts and scheduled posts are visible to their author and to editors.
+    pub fn can_read_unpublished(&self, post: &Post) -> bool {
+        self.owns(post) || self.is_at_least(Role::Editor)
+    }
+
+    /// Editors edit every post; authors their own; contributors only their own drafts.
+    pub fn can_edit(&self, post: &Post) -> bool {
+        match self.role {
+            Role::Admin | Role::Editor => true,
+            Role::Author => self.owns(post),
+            Role::Contributor => self.owns(post) && post.status == PostStatus::Draft,
+        }
+    }
+
+    /// Publishing (or scheduling, or unpublishing): editors for every post, authors for their own.
+    pub fn can_publish(&self, post_author: AuthorId) -> bool {
+        match self.role {
+            Role::Admin | Role::Editor => true,
+            Role::Author => post_author == self.id,
+            Role::Contributor => false,
+        }
+    }
+
+    /// Writing a post under another author's name is an editor's call.
+    pub fn can_write_as(&self, author: AuthorId) -> bool {
+        author == self.id || self.is_at_least(Role::Editor)
+    }
+
+    pub fn can_delete(&self, post: &Post) -> bool {
+        self.can_edit(post)
+    }
+
+    /// Products, sidebars and comment moderation.
+    pub fn can_curate(&self) -> bool {
+        self.is_at_least(Role::Editor)
+    }
+
+    /// Creating, deleting and re-roling authors.
+    pub fn can_manage_authors(&self) -> bool {
+        self.is_at_least(Role::Admin)
+    }
+
+    /// Profile fields and password: oneself, or an admin.
+    pub fn can_edit_profile(&self, author: AuthorId) -> bool {
+        author == self.id || self.can_manage_authors()
+    }
+}

@@ -1,0 +1,222 @@
+use colophon_domain::{
+    Author, AuthorId, BoundedText, Email, HttpUrl, Password, PostHtml, Role, Slug, ValidationErrors,
+};
+use colophon_store::{self as store, AuthorChanges, NewAuthor};
+
+use crate::auth::hash_password;
+use crate::{Caller, Colophon, ServiceError, ServiceResult};
+
+type Name = BoundedText<120>;
+
+/// An author's fields as sent: for create (absent = default) and update (absent = unchanged;
+/// `Some(None)` clears a nullable field).
+#[derive(Debug, Clone, Default)]
+pub struct AuthorInput {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub role: Option<String>,
+    pub password: Option<String>,
+    pub bio: Option<String>,
+    pub avatar_url: Option<Option<String>>,
+    pub website_url: Option<Option<String>>,
+}
+
+struct ParsedAuthor {
+    changes: AuthorChanges,
+    email: Option<Email>,
+    password: Option<Password>,
+}
+
+fn parse(input: AuthorInput) -> Result<ParsedAuthor, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let mut changes = AuthorChanges::default();
+    let email = input.email.and_then(|e| errors.check("email", Email::parse(e)));
+    changes.email = email.as_ref().map(|e| Some(e.as_str().to_string()));
+    changes.name = input.name.and_then(|n| errors.check("name", Name::parse(n))).map(Name::into_string);
+    changes.slug = input.slug.and_then(|s| errors.check("slug", Slug::parse(s)));
+    changes.role = input.role.and_then(|r| errors.check("role", Role::parse(&r)));
+    let password = input.password.and_then(|p| errors.check("password", Password::parse(p)));
+    changes.bio_html = input.bio.and_then(|b| errors.check("bio", PostHtml::from_html(&b))).map(PostHtml::into_string);
+    let url = |errors: &mut ValidationErrors, field: &str, value: Option<Option<String>>| match value {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(u)) => errors.check(field, HttpUrl::parse(u)).map(|u| Some(u.into_string())),
+    };
+    changes.avatar_url = url(&mut errors, "avatar_url", input.avatar_url);
+    changes.website_url = url(&mut errors, "website_url", input.website_url);
+    errors.into_result().map(|()| ParsedAuthor { changes, email, password })
+}
+
+impl Colophon {
+    /// Admins create accounts. Without a password the account exists but cannot sign in.
+    pub async fn create_author(&self, caller: Caller, input: AuthorInput) -> ServiceResult<Author> {
+        let actor = caller.actor()?;
+        if !actor.can_manage_authors() {
+            return Err(ServiceError::Forbidden("only admins create authors"));
+        }
+        let parsed = parse(input).map_err(ServiceError::Invalid)?;
+        let name = parsed.changes.name.clone().ok_or_else(|| ServiceError::invalid("name", "is required"))?;
+        let email = parsed.email.clone().ok_or_else(|| ServiceError::invalid("email", "is required"))?;
+        let password_hash = match &parsed.password {
+            Some(password) => Some(self.hash_blocking(password.clone()).await?),
+            None => None,
+        };
+        self.db_write(move |conn, now| {
+            let slug = match parsed.changes.slug.clone() {
+                Some(slug) => slug,
+                None => Slug::derive(&name)
+                    .ok_or_else(|| ServiceError::invalid("slug", "cannot be derived from the name; send one"))?,
+            };
+            if store::author_slug_taken(conn, &slug)? {
+                return Err(ServiceError::Conflict(format!("the author slug {slug} is taken")));
+            }
+            let new = NewAuthor {
+                slug,
+                name,
+                email: Some(email.into_string()),
+                role: parsed.changes.role.unwrap_or(Role::Contributor),
+                password_hash,
+                bio_html: parsed.changes.bio_html.clone().unwrap_or_default(),
+                avatar_url: parsed.changes.avatar_url.clone().flatten(),
+                website_url: parsed.changes.website_url.clone().flatten(),
+                now,
+            };
+            store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))
+        })
+        .await
+    }
+
+    /// Admins edit anyone; authors edit their own profile and password, not their role. A new
+    /// role or password ends the author's sessions at once.
+    pub async fn update_author(&self, caller: Caller, id: i64, input: AuthorInput) -> ServiceResult<Author> {
+        let actor = caller.actor()?;
+        let id = AuthorId(id);
+        if !actor.can_edit_profile(id) {
+            return Err(ServiceError::Forbidden("you may edit only your own profile"));
+        }
+        let parsed = parse(input).map_err(ServiceError::Invalid)?;
+        if parsed.changes.role.is_some() && !actor.can_manage_authors() {
+            return Err(ServiceError::Forbidden("only admins change roles"));
+        }
+        if id == actor.id && parsed.changes.role.is_some_and(|r| r < actor.role) {
+            return Err(ServiceError::invalid("role", "admins cannot demote themselves; ask another admin"));
+        }
+        let password_hash = match &parsed.password {
+            Some(password) => Some(self.hash_blocking(password.clone()).await?),
+            None => None,
+        };
+        self.db_write(move |conn, now| {
+            if store::find_author(conn, id)?.is_none() {
+                return Err(ServiceError::NotFound("author"));
+            }
+            let author =
+                store::update_author(conn, id, &parsed.changes, now).map_err(|e| conflict_on_email(e.into()))?;
+            if let Some(hash) = &password_hash {
+                store::set_password_hash(conn, id, hash, now)?;
+            }
+            if parsed.changes.role.is_some() {
+                store::revoke_author_sessions(conn, id, now)?;
+            }
+            Ok(author)
+        })
+        .await
+    }
+
+    /// Admins delete accounts that have no posts (reassign or delete those first).
+    pub async fn delete_author(&self, caller: Caller, id: i64) -> ServiceResult<()> {
+        let actor = caller.actor()?;
+        if !actor.can_manage_authors() {
+            return Err(ServiceError::Forbidden("only admins delete authors"));
+        }
+        let id = AuthorId(id);
+        if id == actor.id {
+            return Err(ServiceError::Conflict("admins cannot delete their own account".into()));
+        }
+        self.db_write(move |conn, _| {
+            if store::find_author(conn, id)?.is_none() {
+                return Err(ServiceError::NotFound("author"));
+            }
+            if store::count_posts_of(conn, id)? > 0 {
+                return Err(ServiceError::Conflict("the author has posts; reassign or delete them first".into()));
+            }
+            store::delete_author(conn, id)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets a password from the command line (no caller: the operator has the database).
+    pub fn set_password_by_email(&self, email: &str, password: &str) -> ServiceResult<()> {
+        let email = Email::parse(email).map_err(|m| ServiceError::invalid("email", m))?;
+        let password = Password::parse(password).map_err(|m| ServiceError::invalid("password", m))?;
+        let hash = hash_password(&password)?;
+        self.db_blocking(|conn, now| {
+            let credentials = store::find_credentials(conn, email.as_str())?.ok_or(ServiceError::NotFound("author"))?;
+            store::set_password_hash(conn, credentials.id, &hash, now)?;
+            Ok(())
+        })
+    }
+
+    /// Creates an account from the command line (no caller: the operator has the database).
+    pub fn create_author_unchecked(
+        &self,
+        email: &str,
+        name: &str,
+        role: &str,
+        password: &str,
+    ) -> ServiceResult<Author> {
+        let input = AuthorInput {
+            email: Some(email.into()),
+            name: Some(name.into()),
+            role: Some(role.into()),
+            password: Some(password.into()),
+            ..AuthorInput::default()
+        };
+        let parsed = parse(input).map_err(ServiceError::Invalid)?;
+        let password = parsed.password.clone().ok_or_else(|| ServiceError::invalid("password", "is required"))?;
+        let hash = hash_password(&password)?;
+        let name = parsed.changes.name.clone().unwrap_or_default();
+        self.db_blocking(|conn, now| {
+            store::write_transaction(conn, |conn| {
+                let base =
+                    Slug::derive(&name).ok_or_else(|| ServiceError::invalid("name", "needs a letter or digit"))?;
+                let mut slug = base.clone();
+                let mut n = 2;
+                while store::author_slug_taken(conn, &slug)? {
+                    slug = base.with_suffix(n);
+                    n += 1;
+                }
+                let new = NewAuthor {
+                    slug,
+                    name: name.clone(),
+                    email: parsed.email.as_ref().map(|e| e.as_str().to_string()),
+                    role: parsed.changes.role.unwrap_or(Role::Contributor),
+                    password_hash: Some(hash.clone()),
+                    bio_html: String::new(),
+                    avatar_url: None,
+                    website_url: None,
+                    now,
+                };
+                store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))
+            })
+        })
+    }
+
+    async fn hash_blocking(&self, password: Password) -> ServiceResult<String> {
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("argon2 task: {e}")))?
+    }
+}
+
+/// A unique-constraint conflict on authors is about the e-mail or the slug; say which.
+fn conflict_on_email(error: ServiceError) -> ServiceError {
+    match error {
+        ServiceError::Conflict(what) if what.contains("email") => {
+            ServiceError::Conflict("an author with this e-mail exists".into())
+        }
+        ServiceError::Conflict(_) => ServiceError::Conflict("an author with this slug or e-mail exists".into()),
+        other => other,
+    }
+}

@@ -1,0 +1,104 @@
+use colophon_domain::{BoundedText, HttpUrl, Product, ProductId, ValidationErrors};
+use colophon_store::{self as store, NewProduct, ProductChanges};
+
+use crate::{Caller, Colophon, ServiceError, ServiceResult};
+
+type Title = BoundedText<300>;
+type Label = BoundedText<50>;
+type Name = BoundedText<120>;
+const MAX_CONTRIBUTORS: usize = 50;
+
+/// A product's fields as sent: absent = unchanged (or default), `Some(None)` clears.
+#[derive(Debug, Clone, Default)]
+pub struct ProductInput {
+    pub title: Option<String>,
+    pub url: Option<Option<String>>,
+    pub image_url: Option<Option<String>>,
+    pub contributor_label: Option<Option<String>>,
+    pub contributors: Option<Vec<String>>,
+    pub edition: Option<Option<String>>,
+}
+
+fn parse(input: ProductInput) -> Result<ProductChanges, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let mut changes = ProductChanges {
+        title: input.title.and_then(|t| errors.check("title", Title::parse(t))).map(Title::into_string),
+        ..ProductChanges::default()
+    };
+    let mut url = |field: &str, value: Option<Option<String>>| match value {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(u)) => errors.check(field, HttpUrl::parse(u)).map(|u| Some(u.into_string())),
+    };
+    changes.url = url("url", input.url);
+    changes.image_url = url("image_url", input.image_url);
+    changes.contributor_label = match input.contributor_label {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(l)) => errors.check("contributor_label", Label::parse(l)).map(|l| Some(l.into_string())),
+    };
+    changes.edition = match input.edition {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(e)) => errors.check("edition", Title::parse(e)).map(|e| Some(e.into_string())),
+    };
+    if let Some(names) = input.contributors {
+        if names.len() > MAX_CONTRIBUTORS {
+            errors.push("contributors", format!("at most {MAX_CONTRIBUTORS} names"));
+        } else {
+            let parsed: Vec<String> = names
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, n)| errors.check(&format!("contributors[{i}]"), Name::parse(n)))
+                .map(Name::into_string)
+                .collect();
+            changes.contributors = Some(parsed);
+        }
+    }
+    errors.into_result().map(|()| changes)
+}
+
+impl Colophon {
+    pub async fn create_product(&self, caller: Caller, input: ProductInput) -> ServiceResult<Product> {
+        curator(caller)?;
+        let changes = parse(input).map_err(ServiceError::Invalid)?;
+        let title = changes.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
+        self.db_write(move |conn, now| {
+            let new = NewProduct {
+                title,
+                url: changes.url.flatten(),
+                image_url: changes.image_url.flatten(),
+                contributor_label: changes.contributor_label.flatten(),
+                contributors: changes.contributors.unwrap_or_default(),
+                edition: changes.edition.flatten(),
+                now,
+            };
+            Ok(store::insert_product(conn, &new)?)
+        })
+        .await
+    }
+
+    pub async fn update_product(&self, caller: Caller, id: i64, input: ProductInput) -> ServiceResult<Product> {
+        curator(caller)?;
+        let changes = parse(input).map_err(ServiceError::Invalid)?;
+        self.db_write(move |conn, now| {
+            store::update_product(conn, ProductId(id), &changes, now)?.ok_or(ServiceError::NotFound("product"))
+        })
+        .await
+    }
+
+    /// Deletes a product; the sidebar widgets that showed it go with it.
+    pub async fn delete_product(&self, caller: Caller, id: i64) -> ServiceResult<()> {
+        curator(caller)?;
+        self.db_write(move |conn, _| match store::delete_product(conn, ProductId(id))? {
+            true => Ok(()),
+            false => Err(ServiceError::NotFound("product")),
+        })
+        .await
+    }
+}
+
+/// Products, sidebars and comment moderation are for editors and admins.
+pub(crate) fn curator(caller: Caller) -> ServiceResult<()> {
+    if caller.actor()?.can_curate() { Ok(()) } else { Err(ServiceError::Forbidden("editors and admins only")) }
+}

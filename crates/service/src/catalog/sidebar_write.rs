@@ -1,0 +1,151 @@
+use colophon_domain::{AuthorId, BoundedText, PostHtml, ProductId, Slug, ValidationErrors, Widget};
+use colophon_store::{self as store, DbConnection, NewSidebar};
+
+use super::product_write::curator;
+use super::sidebars::resolve_sidebars;
+use crate::{Caller, Colophon, ServiceError, ServiceResult, SidebarView};
+
+type Title = BoundedText<200>;
+const MAX_WIDGETS: usize = 50;
+
+/// A whole sidebar as sent (create and replace).
+#[derive(Debug, Clone, Default)]
+pub struct SidebarInput {
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub widgets: Vec<WidgetInput>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WidgetInput {
+    pub kind: String,
+    pub product_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub html: Option<String>,
+}
+
+fn parse(input: SidebarInput, slug_from_path: Option<&str>) -> Result<(Slug, String, Vec<Widget>), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let slug = match (input.slug.as_deref(), slug_from_path) {
+        (Some(slug), _) | (None, Some(slug)) => errors.check("slug", Slug::parse(slug)),
+        (None, None) => {
+            errors.push("slug", "is required");
+            None
+        }
+    };
+    let title = match input.title {
+        Some(t) => errors.check("title", Title::parse(t)),
+        None => {
+            errors.push("title", "is required");
+            None
+        }
+    };
+    if input.widgets.len() > MAX_WIDGETS {
+        errors.push("widgets", format!("at most {MAX_WIDGETS} widgets"));
+    }
+    let mut widgets = Vec::new();
+    for (i, w) in input.widgets.into_iter().take(MAX_WIDGETS).enumerate() {
+        let field = format!("widgets[{i}]");
+        let widget = match (w.kind.as_str(), w.product_id, w.author_id, w.html) {
+            ("product", Some(id), None, None) => Some(Widget::Product(ProductId(id))),
+            ("author_bio", None, Some(id), None) => Some(Widget::AuthorBio(AuthorId(id))),
+            ("html", None, None, Some(html)) => {
+                errors.check(&field, PostHtml::from_html(&html)).map(|h| Widget::Html(h.into_string()))
+            }
+            ("product" | "author_bio" | "html", ..) => {
+                errors.push(
+                    &field,
+                    "a product widget takes product_id, author_bio takes author_id, html takes html, and nothing else",
+                );
+                None
+            }
+            _ => {
+                errors.push(format!("{field}.kind"), "must be one of product, author_bio, html");
+                None
+            }
+        };
+        widgets.extend(widget);
+    }
+    match (slug, title) {
+        (Some(slug), Some(title)) if errors.is_empty() => Ok((slug, title.into_string(), widgets)),
+        _ => Err(errors),
+    }
+}
+
+/// Every product and author a widget names must exist.
+fn check_targets(conn: &mut DbConnection, widgets: &[Widget]) -> ServiceResult<()> {
+    let mut errors = ValidationErrors::default();
+    let products: Vec<_> =
+        widgets.iter().filter_map(|w| if let Widget::Product(id) = w { Some(*id) } else { None }).collect();
+    let authors: Vec<_> =
+        widgets.iter().filter_map(|w| if let Widget::AuthorBio(id) = w { Some(*id) } else { None }).collect();
+    let found_products: Vec<_> = store::products_by_ids(conn, &products)?.into_iter().map(|p| p.id).collect();
+    let found_authors: Vec<_> = store::authors_by_ids(conn, &authors)?.into_iter().map(|a| a.id).collect();
+    for (i, w) in widgets.iter().enumerate() {
+        match w {
+            Widget::Product(id) if !found_products.contains(id) => {
+                errors.push(format!("widgets[{i}].product_id"), "no such product")
+            }
+            Widget::AuthorBio(id) if !found_authors.contains(id) => {
+                errors.push(format!("widgets[{i}].author_id"), "no such author")
+            }
+            _ => {}
+        }
+    }
+    errors.into_result().map_err(ServiceError::Invalid)
+}
+
+impl Colophon {
+    pub async fn create_sidebar(&self, caller: Caller, input: SidebarInput) -> ServiceResult<SidebarView> {
+        curator(caller)?;
+        let (slug, title, widgets) = parse(input, None).map_err(ServiceError::Invalid)?;
+        self.db_write(move |conn, now| {
+            if store::find_sidebar_by_slug(conn, &slug)?.is_some() {
+                return Err(ServiceError::Conflict(format!("the sidebar slug {slug} is taken")));
+            }
+            check_targets(conn, &widgets)?;
+            let sidebar = store::insert_sidebar(conn, &NewSidebar { slug, title, widgets, now })?;
+            resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))
+        })
+        .await
+    }
+
+    /// Replaces the sidebar at `slug` (its slug may change), or creates it: `true` when created.
+    pub async fn put_sidebar(
+        &self,
+        caller: Caller,
+        slug: String,
+        input: SidebarInput,
+    ) -> ServiceResult<(SidebarView, bool)> {
+        curator(caller)?;
+        let (new_slug, title, widgets) = parse(input, Some(&slug)).map_err(ServiceError::Invalid)?;
+        let path_slug = Slug::parse(slug).map_err(|m| ServiceError::invalid("slug", m))?;
+        self.db_write(move |conn, now| {
+            check_targets(conn, &widgets)?;
+            let existing = store::find_sidebar_by_slug(conn, &path_slug)?;
+            if new_slug != path_slug && store::find_sidebar_by_slug(conn, &new_slug)?.is_some() {
+                return Err(ServiceError::Conflict(format!("the sidebar slug {new_slug} is taken")));
+            }
+            let new = NewSidebar { slug: new_slug, title, widgets, now };
+            let (sidebar, created) = match existing {
+                Some(existing) => (store::replace_sidebar(conn, existing.id, &new)?, false),
+                None => (store::insert_sidebar(conn, &new)?, true),
+            };
+            let view = resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))?;
+            Ok((view, created))
+        })
+        .await
+    }
+
+    /// Deletes a sidebar; posts that showed it show none.
+    pub async fn delete_sidebar(&self, caller: Caller, slug: String) -> ServiceResult<()> {
+        curator(caller)?;
+        self.db_write(move |conn, _| {
+            let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
+            let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;
+            store::delete_sidebar(conn, sidebar.id)?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,73 @@
+use colophon_domain::{Comment, CommentId, CommentStatus, Page, PageLimit, PostId};
+use colophon_store::{self as store, QueueKey};
+
+use crate::catalog::curator;
+use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
+use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult};
+
+const QUEUE: &str = "moderation";
+
+/// The moderation queue's filters and paging, as sent.
+#[derive(Debug, Clone, Default)]
+pub struct QueueQuery {
+    pub status: Option<String>,
+    pub post_id: Option<i64>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+impl Colophon {
+    /// Comments for moderators, newest first, private fields included (e-mail, address and
+    /// user agent are what moderators judge spam by).
+    pub async fn moderation_queue(&self, caller: Caller, query: QueueQuery) -> ServiceResult<CursorPage<Comment>> {
+        curator(caller)?;
+        let status = query
+            .status
+            .filter(|s| !s.is_empty())
+            .map(|s| CommentStatus::parse(&s))
+            .transpose()
+            .map_err(|m| ServiceError::bad_request("status", m))?;
+        let limit = PageLimit::parse(query.limit).map_err(|m| ServiceError::bad_request("limit", m))?;
+        let after = match query.cursor.as_deref() {
+            None | Some("") => None,
+            Some(cursor) => {
+                let [micros, id] = self.cursors().decode::<2>(QUEUE, cursor)?;
+                Some(QueueKey { created_at: micros_to_timestamp(micros)?, id: CommentId(id) })
+            }
+        };
+        let codec = self.cursors().clone();
+        self.db(move |conn, _| {
+            let rows = store::list_for_moderation(conn, status, query.post_id.map(PostId), after, limit.probe())?;
+            let page = Page::from_probe(rows, limit, QueueKey::of);
+            Ok(CursorPage {
+                next_cursor: page.next.map(|k| codec.encode(QUEUE, &[timestamp_to_micros(k.created_at), k.id.0])),
+                items: page.items,
+            })
+        })
+        .await
+    }
+
+    /// Changes a comment's status; the post's approved count follows in the same transaction.
+    pub async fn moderate_comment(&self, caller: Caller, id: i64, status: String) -> ServiceResult<Comment> {
+        curator(caller)?;
+        let status = CommentStatus::parse(&status).map_err(|m| ServiceError::invalid("status", m))?;
+        self.db_write(move |conn, now| {
+            let comment = store::find_comment(conn, CommentId(id))?.ok_or(ServiceError::NotFound("comment"))?;
+            if comment.status == status {
+                return Ok(comment);
+            }
+            Ok(store::set_comment_status(conn, &comment, status, now)?)
+        })
+        .await
+    }
+
+    /// Deletes a comment; its replies move up to its parent.
+    pub async fn delete_comment(&self, caller: Caller, id: i64) -> ServiceResult<()> {
+        curator(caller)?;
+        self.db_write(move |conn, _| {
+            let comment = store::find_comment(conn, CommentId(id))?.ok_or(ServiceError::NotFound("comment"))?;
+            Ok(store::delete_comment(conn, &comment)?)
+        })
+        .await
+    }
+}

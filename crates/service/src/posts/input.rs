@@ -1,0 +1,147 @@
+//! Parsing a post's fields as a client sent them into domain values: every bad value is
+//! reported with its field name, all at once.
+
+use chrono::{DateTime, Utc};
+use colophon_domain::{BoundedText, Excerpt, FeaturedImage, HttpUrl, PostHtml, PostStatus, Slug, ValidationErrors};
+
+/// A post's fields as sent, for create (absent = default) and update (absent = unchanged).
+/// `Some(None)` clears a nullable field.
+#[derive(Debug, Clone, Default)]
+pub struct PostInput {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub body_markdown: Option<String>,
+    pub body_html: Option<String>,
+    /// `Some(None)` asks for an excerpt derived from the body again.
+    pub excerpt: Option<Option<String>>,
+    pub status: Option<String>,
+    pub published_at: Option<Option<DateTime<Utc>>>,
+    pub featured_image: Option<Option<FeaturedImageInput>>,
+    pub tags: Option<Vec<String>>,
+    pub comments_enabled: Option<bool>,
+    /// A sidebar's slug.
+    pub sidebar: Option<Option<String>>,
+    /// An author's slug: editors may write under another author's name.
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FeaturedImageInput {
+    pub url: Option<String>,
+    pub alt: Option<String>,
+    pub credit: Option<String>,
+}
+
+pub const MAX_TAGS: usize = 20;
+pub type Title = BoundedText<300>;
+type TagName = BoundedText<50>;
+type ImageText = BoundedText<300>;
+
+/// The body as given, rendered and sanitized, with the Markdown source kept when there was one.
+pub struct Body {
+    pub html: PostHtml,
+    pub markdown: Option<String>,
+}
+
+/// The parsed fields; `None` where the input left the field out.
+#[derive(Default)]
+pub struct ParsedPost {
+    pub title: Option<Title>,
+    pub slug: Option<Slug>,
+    pub body: Option<Body>,
+    pub excerpt: Option<Option<Excerpt>>,
+    pub status: Option<PostStatus>,
+    pub published_at: Option<Option<DateTime<Utc>>>,
+    pub featured_image: Option<Option<FeaturedImage>>,
+    pub tags: Option<Vec<(Slug, String)>>,
+    pub comments_enabled: Option<bool>,
+    pub sidebar: Option<Option<Slug>>,
+    pub author: Option<Slug>,
+}
+
+pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let mut parsed = ParsedPost {
+        comments_enabled: input.comments_enabled,
+        published_at: input.published_at,
+        ..ParsedPost::default()
+    };
+    if let Some(title) = input.title {
+        parsed.title = errors.check("title", Title::parse(title));
+    }
+    if let Some(slug) = input.slug {
+        parsed.slug = errors.check("slug", Slug::parse(slug));
+    }
+    parsed.body = match (input.body_markdown, input.body_html) {
+        (Some(_), Some(_)) => {
+            errors.push("body_html", "send body_markdown or body_html, not both");
+            None
+        }
+        (Some(markdown), None) => errors
+            .check("body_markdown", PostHtml::from_markdown(&markdown))
+            .map(|html| Body { html, markdown: Some(markdown) }),
+        (None, Some(html)) => {
+            errors.check("body_html", PostHtml::from_html(&html)).map(|html| Body { html, markdown: None })
+        }
+        (None, None) => None,
+    };
+    if let Some(excerpt) = input.excerpt {
+        parsed.excerpt = match excerpt {
+            None => Some(None),
+            Some(text) => errors.check("excerpt", Excerpt::parse(&text)).map(Some),
+        };
+    }
+    if let Some(status) = input.status {
+        parsed.status = errors.check("status", PostStatus::parse(&status));
+    }
+    if let Some(image) = input.featured_image {
+        parsed.featured_image = match image {
+            None => Some(None),
+            Some(image) => parse_image(image, &mut errors).map(Some),
+        };
+    }
+    if let Some(tags) = input.tags {
+        parsed.tags = parse_tags(tags, &mut errors);
+    }
+    if let Some(sidebar) = input.sidebar {
+        parsed.sidebar = match sidebar {
+            None => Some(None),
+            Some(slug) => errors.check("sidebar", Slug::parse(slug)).map(Some),
+        };
+    }
+    if let Some(author) = input.author {
+        parsed.author = errors.check("author", Slug::parse(author));
+    }
+    errors.into_result().map(|()| parsed)
+}
+
+fn parse_image(image: FeaturedImageInput, errors: &mut ValidationErrors) -> Option<FeaturedImage> {
+    let url = image.url.and_then(|u| errors.check("featured_image.url", HttpUrl::parse(u)));
+    let alt = image.alt.and_then(|a| errors.check("featured_image.alt", ImageText::parse(a)));
+    let credit = image.credit.and_then(|c| errors.check("featured_image.credit", ImageText::parse(c)));
+    Some(FeaturedImage {
+        url: url.map(HttpUrl::into_string),
+        alt: alt.map(ImageText::into_string),
+        credit: credit.map(ImageText::into_string),
+    })
+}
+
+fn parse_tags(tags: Vec<String>, errors: &mut ValidationErrors) -> Option<Vec<(Slug, String)>> {
+    if tags.len() > MAX_TAGS {
+        errors.push("tags", format!("at most {MAX_TAGS} tags"));
+        return None;
+    }
+    let mut parsed: Vec<(Slug, String)> = Vec::with_capacity(tags.len());
+    for (i, tag) in tags.into_iter().enumerate() {
+        let field = format!("tags[{i}]");
+        let Some(name) = errors.check(&field, TagName::parse(tag)) else { continue };
+        let Some(slug) = Slug::derive(name.as_str()) else {
+            errors.push(field, "needs at least one letter or digit");
+            continue;
+        };
+        if !parsed.iter().any(|(s, _)| *s == slug) {
+            parsed.push((slug, name.into_string()));
+        }
+    }
+    Some(parsed)
+}

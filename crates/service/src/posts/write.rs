@@ -1,0 +1,255 @@
+use colophon_domain::{Actor, Author, Excerpt, Post, PostHtml, PostId, PostStatus, Slug, Timestamp};
+use colophon_store::{self as store, DbConnection, NewPost, PostChanges};
+
+use super::get::detail;
+use super::input::{ParsedPost, PostInput, parse};
+use crate::{Caller, Colophon, PostDetail, ServiceError, ServiceResult};
+
+/// How many numbered suffixes a derived slug may try before giving up.
+const MAX_SLUG_SUFFIX: u32 = 1000;
+
+impl Colophon {
+    /// Creates a post as the caller (or, for editors, as another author). Contributors create
+    /// drafts only; authors publish only their own posts.
+    pub async fn create_post(&self, caller: Caller, input: PostInput) -> ServiceResult<PostDetail> {
+        let actor = caller.actor()?;
+        let parsed = parse(input).map_err(ServiceError::Invalid)?;
+        self.db_write(move |conn, now| {
+            let title = parsed.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
+            let author = match &parsed.author {
+                Some(slug) => find_author(conn, slug)?,
+                None => store::find_author(conn, actor.id)?.ok_or(ServiceError::Unauthenticated("account is gone"))?,
+            };
+            if !actor.can_write_as(author.id) {
+                return Err(ServiceError::Forbidden("only editors may write as another author"));
+            }
+            let (status, published_at) = publication(
+                parsed.status.unwrap_or(PostStatus::Draft),
+                parsed.published_at.flatten().map(|t| t.naive_utc()),
+                now,
+            )?;
+            if status == PostStatus::Published && !actor.can_publish(author.id) {
+                return Err(ServiceError::Forbidden(
+                    "contributors cannot publish; authors publish only their own posts",
+                ));
+            }
+            let slug = match &parsed.slug {
+                Some(slug) if store::post_slug_taken(conn, slug)? => {
+                    return Err(ServiceError::Conflict(format!("the slug {slug} is taken")));
+                }
+                Some(slug) => slug.clone(),
+                None => derived_slug(conn, title.as_str())?,
+            };
+            store::delete_slug_redirect(conn, &slug)?;
+            let body = match parsed.body {
+                Some(body) => body,
+                None => super::input::Body { html: PostHtml::from_html("").expect("empty is small"), markdown: None },
+            };
+            let excerpt = match parsed.excerpt.clone().flatten() {
+                Some(excerpt) => excerpt,
+                None => Excerpt::derive(&body.html),
+            };
+            let sidebar_id = match &parsed.sidebar {
+                Some(Some(slug)) => Some(find_sidebar_id(conn, slug)?),
+                _ => None,
+            };
+            let post = store::insert_post(
+                conn,
+                &NewPost {
+                    slug,
+                    title: title.into_string(),
+                    excerpt: excerpt.into_string(),
+                    body_html: body.html.into_string(),
+                    body_markdown: body.markdown,
+                    status,
+                    published_at,
+                    author_id: author.id,
+                    featured_image: parsed.featured_image.clone().flatten(),
+                    comments_enabled: parsed.comments_enabled.unwrap_or(true),
+                    sidebar_id,
+                    now,
+                },
+            )?;
+            if let Some(tags) = &parsed.tags {
+                let tags = store::ensure_tags(conn, tags)?;
+                store::set_post_tags(conn, post.id, &tags)?;
+            }
+            detail(conn, post, Some(actor), now)
+        })
+        .await
+    }
+
+    /// Applies a partial update. With `expected_version` (`If-Match`, GraphQL `expectedVersion`)
+    /// a post edited since is refused with 412 and nothing is written.
+    pub async fn update_post(
+        &self,
+        caller: Caller,
+        id: i64,
+        input: PostInput,
+        expected_version: Option<i64>,
+    ) -> ServiceResult<PostDetail> {
+        let actor = caller.actor()?;
+        let mut parsed = parse(input).map_err(ServiceError::Invalid)?;
+        let tags = parsed.tags.take();
+        self.db_write(move |conn, now| {
+            let post = editable_post(conn, actor, PostId(id), now)?;
+            if let Some(expected) = expected_version {
+                if expected != post.version {
+                    return Err(ServiceError::PreconditionFailed);
+                }
+            }
+            let changes = changes(conn, actor, &post, parsed, now)?;
+            let updated = store::update_post(conn, post.id, post.version, &changes, now)?
+                .ok_or(ServiceError::PreconditionFailed)?;
+            if let Some(tags) = &tags {
+                let tags = store::ensure_tags(conn, tags)?;
+                store::set_post_tags(conn, post.id, &tags)?;
+            }
+            detail(conn, updated, Some(actor), now)
+        })
+        .await
+    }
+
+    pub async fn delete_post(&self, caller: Caller, id: i64, expected_version: Option<i64>) -> ServiceResult<()> {
+        let actor = caller.actor()?;
+        self.db_write(move |conn, now| {
+            let post = editable_post(conn, actor, PostId(id), now)?;
+            if expected_version.is_some_and(|v| v != post.version) {
+                return Err(ServiceError::PreconditionFailed);
+            }
+            store::delete_post(conn, post.id)?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// A post the actor may edit: 404 when they may not even see it (no probing of drafts by
+/// id), 403 when they see it but may not change it.
+fn editable_post(conn: &mut DbConnection, actor: Actor, id: PostId, now: Timestamp) -> ServiceResult<Post> {
+    let post = store::find_post(conn, id)?.ok_or(ServiceError::NotFound("post"))?;
+    if !post.is_visible_at(now) && !actor.can_read_unpublished(&post) {
+        return Err(ServiceError::NotFound("post"));
+    }
+    if !actor.can_edit(&post) {
+        return Err(ServiceError::Forbidden("you may not edit this post"));
+    }
+    Ok(post)
+}
+
+/// Turns a requested status and time into what is stored: a draft keeps its planned time;
+/// publishing without a time means now; scheduling needs a time in the future.
+fn publication(
+    requested: PostStatus,
+    published_at: Option<Timestamp>,
+    now: Timestamp,
+) -> ServiceResult<(PostStatus, Option<Timestamp>)> {
+    let published_at = published_at.map(colophon_domain::truncate_to_micros);
+    match requested {
+        PostStatus::Draft => Ok((PostStatus::Draft, published_at)),
+        PostStatus::Published => Ok((PostStatus::Published, Some(published_at.unwrap_or(now)))),
+        PostStatus::Scheduled => match published_at {
+            Some(at) if at > now => Ok((PostStatus::Published, Some(at))),
+            _ => Err(ServiceError::invalid("published_at", "a scheduled post needs a published_at in the future")),
+        },
+    }
+}
+
+fn changes(
+    conn: &mut DbConnection,
+    actor: Actor,
+    post: &Post,
+    parsed: ParsedPost,
+    now: Timestamp,
+) -> ServiceResult<PostChanges> {
+    let mut changes = PostChanges { comments_enabled: parsed.comments_enabled, ..PostChanges::default() };
+    let author_id = match &parsed.author {
+        Some(slug) => {
+            let author = find_author(conn, slug)?;
+            if author.id != post.author_id && !actor.can_write_as(author.id) {
+                return Err(ServiceError::Forbidden("only editors may give a post to another author"));
+            }
+            changes.author_id = Some(author.id);
+            author.id
+        }
+        None => post.author_id,
+    };
+    if parsed.status.is_some() || parsed.published_at.is_some() {
+        let requested = parsed.status.unwrap_or(post.status_at(now));
+        let at = match parsed.published_at {
+            Some(at) => at.map(|t| t.naive_utc()),
+            None => post.published_at,
+        };
+        let (status, published_at) = publication(requested, at, now)?;
+        let goes_live = status == PostStatus::Published && (post.status != status || post.published_at != published_at);
+        let goes_back = status == PostStatus::Draft && post.status == PostStatus::Published;
+        if (goes_live || goes_back) && !actor.can_publish(author_id) {
+            return Err(ServiceError::Forbidden("contributors cannot publish; authors publish only their own posts"));
+        }
+        changes.status = Some(status);
+        changes.published_at = Some(published_at);
+    }
+    if let Some(title) = parsed.title {
+        changes.title = Some(title.into_string());
+    }
+    if let Some(slug) = parsed.slug.filter(|s| *s != post.slug) {
+        if store::post_slug_taken(conn, &slug)? {
+            return Err(ServiceError::Conflict(format!("the slug {slug} is taken")));
+        }
+        store::delete_slug_redirect(conn, &slug)?;
+        if post.is_visible_at(now) {
+            // Links to the published post keep working.
+            store::insert_slug_redirect(conn, &post.slug, post.id, now)?;
+        }
+        changes.slug = Some(slug);
+    }
+    let old_body = PostHtml::from_html(&post.body_html).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let excerpt_was_derived = post.excerpt == old_body.derive_excerpt();
+    let new_body = parsed.body.as_ref().map(|b| b.html.clone());
+    changes.excerpt = match (parsed.excerpt, &new_body) {
+        (Some(Some(excerpt)), _) => Some(excerpt.into_string()),
+        (Some(None), body) => Some(Excerpt::derive(body.as_ref().unwrap_or(&old_body)).into_string()),
+        (None, Some(body)) if excerpt_was_derived => Some(Excerpt::derive(body).into_string()),
+        (None, _) => None,
+    };
+    if let Some(body) = parsed.body {
+        changes.body_html = Some(body.html.into_string());
+        changes.body_markdown = Some(body.markdown);
+    }
+    if let Some(image) = parsed.featured_image {
+        changes.featured_image = Some(image);
+    }
+    if let Some(sidebar) = parsed.sidebar {
+        changes.sidebar_id = Some(match sidebar {
+            Some(slug) => Some(find_sidebar_id(conn, &slug)?),
+            None => None,
+        });
+    }
+    Ok(changes)
+}
+
+fn find_author(conn: &mut DbConnection, slug: &Slug) -> ServiceResult<Author> {
+    store::find_author_by_slug(conn, slug)?.ok_or_else(|| ServiceError::invalid("author", "no author has this slug"))
+}
+
+fn find_sidebar_id(conn: &mut DbConnection, slug: &Slug) -> ServiceResult<colophon_domain::SidebarId> {
+    Ok(store::find_sidebar_by_slug(conn, slug)?
+        .ok_or_else(|| ServiceError::invalid("sidebar", "no sidebar has this slug"))?
+        .id)
+}
+
+/// The title's slug, or the first free numbered variant of it.
+fn derived_slug(conn: &mut DbConnection, title: &str) -> ServiceResult<Slug> {
+    let base = Slug::derive(title)
+        .ok_or_else(|| ServiceError::invalid("slug", "cannot be derived from this title; send one"))?;
+    if !store::post_slug_taken(conn, &base)? {
+        return Ok(base);
+    }
+    for n in 2..=MAX_SLUG_SUFFIX {
+        let candidate = base.with_suffix(n);
+        if !store::post_slug_taken(conn, &candidate)? {
+            return Ok(candidate);
+        }
+    }
+    Err(ServiceError::Conflict(format!("every numbered variant of {base} is taken")))
+}

@@ -1,0 +1,3 @@
+DROP INDEX posts_by_status_updated;
+DROP TABLE slug_redirects;
+DROP TABLE refresh_tokens;
