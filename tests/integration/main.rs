@@ -6,6 +6,7 @@
 mod support;
 
 mod auth;
+mod authoring;
 mod catalog;
 mod comments;
 mod contracts;
@@ -14,4 +15,5 @@ mod graphql;
 mod posts;
 mod privacy;
 mod queries;
+mod roles;
 mod storage;

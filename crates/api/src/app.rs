@@ -2,15 +2,12 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use actix_web::dev::{Server, ServerHandle, Service};
-use actix_web::error::JsonPayloadError;
-use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpServer, web};
 use colophon_service::Colophon;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::problem::ApiError;
 use crate::{graphql, rest};
 
 /// How the HTTP server runs.
@@ -49,7 +46,8 @@ impl Application {
             App::new()
                 .app_data(colophon.clone())
                 .app_data(schema.clone())
-                .app_data(web::JsonConfig::default().limit(json_limit).error_handler(|err, _| json_error(err).into()))
+                .app_data(crate::json::JsonLimit(json_limit))
+                .app_data(web::PayloadConfig::new(json_limit))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
@@ -98,31 +96,5 @@ impl Application {
     /// Serves until stopped; SIGTERM and SIGINT stop it gracefully (in-flight requests finish).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
-    }
-}
-
-/// Maps a refused JSON body: too large 413, wrong content type 415, not JSON 400, JSON of the
-/// wrong shape 422.
-fn json_error(err: JsonPayloadError) -> ApiError {
-    match err {
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            ApiError::request(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the body may be at most {limit} bytes"),
-            )
-        }
-        JsonPayloadError::ContentType => ApiError::request(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "the body must be JSON, sent as Content-Type: application/json",
-        ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::request(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", format!("invalid JSON body: {e}"))
-        }
-        JsonPayloadError::Deserialize(e) => {
-            ApiError::request(StatusCode::BAD_REQUEST, "malformed_json", format!("malformed JSON: {e}"))
-        }
-        other => ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("unreadable body: {other}")),
     }
 }

@@ -5,6 +5,7 @@ mod app;
 mod caller;
 mod etag;
 pub mod graphql;
+mod json;
 mod problem;
 pub mod rest;
 

@@ -160,6 +160,23 @@ impl TestApp {
         response.json()
     }
 
+    /// Sends raw bytes with any method and content type (for malformed-body tests).
+    pub fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request =
+            ureq::http::Request::builder().method(method).uri(self.url(path)).header("content-type", content_type);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        read(self.agent.run(request.body(body.to_vec()).expect("a valid request")))
+    }
+
     /// Sends raw bytes with a content type (for malformed-body tests).
     pub fn post_raw(&self, path: &str, content_type: &str, body: &[u8]) -> Response {
         read(self.agent.post(&self.url(path)).header("content-type", content_type).send(body))

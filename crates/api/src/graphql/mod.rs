@@ -50,7 +50,7 @@ pub async fn execute(
     req: HttpRequest,
     schema: web::Data<ColophonSchema>,
     colophon: web::Data<Colophon>,
-    body: web::Json<BatchRequest>,
+    body: crate::json::Json<BatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let batch = body.into_inner();
     if let BatchRequest::Batch(requests) = &batch {

@@ -67,7 +67,7 @@ const PROBLEM: &str = "application/problem+json";
 pub async fn create(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    body: web::Json<CreateAuthorBody>,
+    body: crate::json::Json<CreateAuthorBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
@@ -107,7 +107,7 @@ pub async fn update(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
     id: web::Path<i64>,
-    body: web::Json<UpdateAuthorBody>,
+    body: crate::json::Json<UpdateAuthorBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();

@@ -98,7 +98,7 @@ const PROBLEM: &str = "application/problem+json";
 pub async fn create_product(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    body: web::Json<CreateProductBody>,
+    body: crate::json::Json<CreateProductBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
@@ -135,7 +135,7 @@ pub async fn update_product(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
     id: web::Path<i64>,
-    body: web::Json<UpdateProductBody>,
+    body: crate::json::Json<UpdateProductBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
@@ -189,7 +189,7 @@ pub async fn delete_product(
 pub async fn create_sidebar(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    body: web::Json<SidebarInputBody>,
+    body: crate::json::Json<SidebarInputBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let sidebar = colophon.create_sidebar(caller, body.into_inner().into()).await?;
@@ -218,7 +218,7 @@ pub async fn put_sidebar(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
     slug: web::Path<String>,
-    body: web::Json<SidebarInputBody>,
+    body: crate::json::Json<SidebarInputBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let (sidebar, created) = colophon.put_sidebar(caller, slug.into_inner(), body.into_inner().into()).await?;

@@ -122,7 +122,7 @@ pub async fn moderate(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
     id: web::Path<i64>,
-    body: web::Json<ModerateBody>,
+    body: crate::json::Json<ModerateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let comment = colophon.moderate_comment(caller, id.into_inner(), body.into_inner().status).await?;

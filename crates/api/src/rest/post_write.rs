@@ -136,7 +136,7 @@ const PROBLEM: &str = "application/problem+json";
 pub async fn create(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    body: web::Json<CreatePostBody>,
+    body: crate::json::Json<CreatePostBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let post = colophon.create_post(caller, body.into_inner().into()).await?;
@@ -170,7 +170,7 @@ pub async fn update(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
     id: web::Path<i64>,
-    body: web::Json<UpdatePostBody>,
+    body: crate::json::Json<UpdatePostBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let expected = if_match_version(&req)?;

@@ -84,7 +84,7 @@ const PROBLEM: &str = "application/problem+json";
 pub async fn login(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    body: web::Json<LoginBody>,
+    body: crate::json::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let session = colophon.login(body.email, body.password, client_address(&req)).await?;
@@ -104,7 +104,10 @@ pub async fn login(
         (status = 422, description = "Missing or unknown fields", body = Problem, content_type = PROBLEM),
     )
 )]
-pub async fn refresh(colophon: web::Data<Colophon>, body: web::Json<RefreshBody>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    colophon: web::Data<Colophon>,
+    body: crate::json::Json<RefreshBody>,
+) -> Result<HttpResponse, ApiError> {
     let session = colophon.refresh(body.into_inner().refresh_token).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(SessionBody::from(session)))
 }
@@ -124,7 +127,7 @@ pub async fn refresh(colophon: web::Data<Colophon>, body: web::Json<RefreshBody>
 pub async fn logout(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    body: web::Json<RefreshBody>,
+    body: crate::json::Json<RefreshBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     colophon.logout(caller, body.into_inner().refresh_token).await?;

@@ -1,0 +1,138 @@
+//! The JSON body extractor of every write route: 415 for another content type, 413 past the
+//! size limit, 400 for text that is not JSON, and 422 naming the field for JSON of the wrong
+//! shape (serde_path_to_error finds the field; plain serde_json would not say which).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{FromRequest, HttpRequest, web};
+use colophon_domain::ValidationErrors;
+use serde::de::DeserializeOwned;
+
+use crate::problem::ApiError;
+
+/// A JSON request body, parsed into `T` or refused with a precise problem.
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// The largest body accepted, set by the server configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonLimit(pub usize);
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<JsonLimit>().map_or(256 * 1024, |l| l.0);
+        let json = is_json(req);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::request(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "the body must be JSON, sent as Content-Type: application/json",
+                ));
+            }
+            let bytes = body.await.map_err(|_| too_large(limit))?;
+            if bytes.len() > limit {
+                return Err(too_large(limit));
+            }
+            parse(&bytes).map(Json)
+        })
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::request(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the body may be at most {limit} bytes"),
+    )
+}
+
+/// Parses a body: syntax errors are 400, shape errors 422 with the field's path.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let malformed = |e: &serde_json::Error| {
+        ApiError::request(StatusCode::BAD_REQUEST, "malformed_json", format!("malformed JSON: {e}"))
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let inner = error.inner();
+        if !inner.is_data() {
+            return malformed(inner);
+        }
+        let message = inner.to_string();
+        let path = error.path().to_string();
+        let field = match path.as_str() {
+            "." | "" => named_field(&message).unwrap_or_else(|| "body".into()),
+            _ => path,
+        };
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        ApiError::Request {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_input",
+            detail: format!("invalid JSON body: {field}: {message}"),
+            errors: Some(ValidationErrors::single(field, message)),
+        }
+    })?;
+    deserializer.end().map_err(|e| malformed(&e))?;
+    Ok(value)
+}
+
+/// "missing field `title`" and "unknown field `titel`, expected …" name their field in backticks.
+fn named_field(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(message[start..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        title: String,
+        tags: Option<Vec<String>>,
+    }
+
+    fn field(bytes: &[u8]) -> (StatusCode, Option<String>) {
+        match parse::<Body>(bytes) {
+            Ok(_) => (StatusCode::OK, None),
+            Err(ApiError::Request { status, errors, .. }) => (status, errors.map(|e| e.0[0].field.clone())),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_field_of_a_shape_error() {
+        assert_eq!(field(br#"{"title": 42}"#), (StatusCode::UNPROCESSABLE_ENTITY, Some("title".into())));
+        assert_eq!(field(br#"{}"#), (StatusCode::UNPROCESSABLE_ENTITY, Some("title".into())));
+        assert_eq!(field(br#"{"title": "x", "titel": 1}"#), (StatusCode::UNPROCESSABLE_ENTITY, Some("titel".into())));
+        assert_eq!(
+            field(br#"{"title": "x", "tags": ["a", 2]}"#),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("tags[1]".into()))
+        );
+        assert_eq!(field(br#"{"title": "#).0, StatusCode::BAD_REQUEST);
+        assert_eq!(field(br#"{"title": "x"} trailing"#).0, StatusCode::BAD_REQUEST);
+        assert_eq!(field(br#"{"title": "x"}"#).0, StatusCode::OK);
+    }
+}

@@ -1,0 +1,359 @@
+//! The role matrix: every write route, for each caller, on REST and on GraphQL, from one table.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use colophon_domain::{AuthorId, CommentStatus, PostStatus, Role, Slug, Widget};
+use colophon_store::{NewAuthor, NewPost, NewProduct, NewSidebar};
+use serde_json::{Value, json};
+
+use crate::comments::comment;
+use crate::support::server::test_now;
+use crate::support::{Backend, TestApp};
+
+backend_tests!(every_write_route_answers_each_role_as_the_table_says);
+
+/// Callers, in the order of each row's expectations.
+const CALLERS: [&str; 6] = ["anonymous", "contributor", "author", "editor", "admin", "other author"];
+
+/// Fresh targets for one cell of the matrix, so that no cell sees another's writes.
+struct Fixture {
+    /// A published post of "author".
+    post: i64,
+    /// A draft of "contributor".
+    draft: i64,
+    product: i64,
+    sidebar: String,
+    comment: i64,
+    author_id: i64,
+    /// An account without posts, to delete.
+    spare: i64,
+    n: u32,
+}
+
+struct Row {
+    name: &'static str,
+    rest: fn(&Fixture) -> (&'static str, String, Option<Value>),
+    graphql: fn(&Fixture) -> (String, Value),
+    /// Expected REST status per caller in [`CALLERS`] order; GraphQL maps 2xx to no error and
+    /// 401/403/404 to UNAUTHENTICATED/FORBIDDEN/NOT_FOUND.
+    expect: [u16; 6],
+}
+
+fn q(query: &str) -> (String, Value) {
+    (query.to_string(), json!({}))
+}
+
+fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            name: "create a draft",
+            rest: |f| ("POST", "/api/v1/posts".into(), Some(json!({ "title": format!("Draft {}", f.n) }))),
+            graphql: |f| q(&format!("mutation {{ createPost(input: {{ title: \"Draft {}\" }}) {{ id }} }}", f.n)),
+            expect: [401, 201, 201, 201, 201, 201],
+        },
+        Row {
+            name: "create a published post",
+            rest: |f| {
+                (
+                    "POST",
+                    "/api/v1/posts".into(),
+                    Some(json!({ "title": format!("Live {}", f.n), "status": "published" })),
+                )
+            },
+            graphql: |f| {
+                q(&format!(
+                    "mutation {{ createPost(input: {{ title: \"Live {}\", status: PUBLISHED }}) {{ id }} }}",
+                    f.n
+                ))
+            },
+            expect: [401, 403, 201, 201, 201, 201],
+        },
+        Row {
+            name: "edit the author's published post",
+            rest: |f| ("PATCH", format!("/api/v1/posts/{}", f.post), Some(json!({ "title": "Edited" }))),
+            graphql: |f| {
+                q(&format!("mutation {{ updatePost(id: \"{}\", input: {{ title: \"Edited\" }}) {{ id }} }}", f.post))
+            },
+            expect: [401, 403, 200, 200, 200, 403],
+        },
+        Row {
+            name: "edit the contributor's draft",
+            rest: |f| ("PATCH", format!("/api/v1/posts/{}", f.draft), Some(json!({ "title": "Edited" }))),
+            graphql: |f| {
+                q(&format!("mutation {{ updatePost(id: \"{}\", input: {{ title: \"Edited\" }}) {{ id }} }}", f.draft))
+            },
+            expect: [401, 200, 404, 200, 200, 404],
+        },
+        Row {
+            name: "publish the contributor's draft",
+            rest: |f| ("PATCH", format!("/api/v1/posts/{}", f.draft), Some(json!({ "status": "published" }))),
+            graphql: |f| {
+                q(&format!("mutation {{ updatePost(id: \"{}\", input: {{ status: PUBLISHED }}) {{ id }} }}", f.draft))
+            },
+            expect: [401, 403, 404, 200, 200, 404],
+        },
+        Row {
+            name: "unpublish the author's post",
+            rest: |f| ("PATCH", format!("/api/v1/posts/{}", f.post), Some(json!({ "status": "draft" }))),
+            graphql: |f| {
+                q(&format!("mutation {{ updatePost(id: \"{}\", input: {{ status: DRAFT }}) {{ id }} }}", f.post))
+            },
+            expect: [401, 403, 200, 200, 200, 403],
+        },
+        Row {
+            name: "delete the author's post",
+            rest: |f| ("DELETE", format!("/api/v1/posts/{}", f.post), None),
+            graphql: |f| q(&format!("mutation {{ deletePost(id: \"{}\") }}", f.post)),
+            expect: [401, 403, 204, 204, 204, 403],
+        },
+        Row {
+            name: "delete the contributor's draft",
+            rest: |f| ("DELETE", format!("/api/v1/posts/{}", f.draft), None),
+            graphql: |f| q(&format!("mutation {{ deletePost(id: \"{}\") }}", f.draft)),
+            expect: [401, 204, 404, 204, 204, 404],
+        },
+        Row {
+            name: "create an author",
+            rest: |f| {
+                (
+                    "POST",
+                    "/api/v1/authors".into(),
+                    Some(json!({ "email": format!("new{}@colophon.test", f.n), "name": format!("New {}", f.n) })),
+                )
+            },
+            graphql: |f| {
+                q(&format!(
+                    "mutation {{ createAuthor(input: {{ email: \"new{0}@colophon.test\", name: \"New {0}\" }}) {{ id }} }}",
+                    f.n
+                ))
+            },
+            expect: [401, 403, 403, 403, 201, 403],
+        },
+        Row {
+            name: "edit the author's profile",
+            rest: |f| ("PATCH", format!("/api/v1/authors/{}", f.author_id), Some(json!({ "bio": "<p>Hello</p>" }))),
+            graphql: |f| {
+                q(&format!(
+                    "mutation {{ updateAuthor(id: \"{}\", input: {{ bio: \"Hello\" }}) {{ id }} }}",
+                    f.author_id
+                ))
+            },
+            expect: [401, 403, 200, 403, 200, 403],
+        },
+        Row {
+            // On a spare account: a role change ends the target's sessions.
+            name: "change an author's role",
+            rest: |f| ("PATCH", format!("/api/v1/authors/{}", f.spare), Some(json!({ "role": "editor" }))),
+            graphql: |f| {
+                q(&format!("mutation {{ updateAuthor(id: \"{}\", input: {{ role: EDITOR }}) {{ id }} }}", f.spare))
+            },
+            expect: [401, 403, 403, 403, 200, 403],
+        },
+        Row {
+            name: "delete an author",
+            rest: |f| ("DELETE", format!("/api/v1/authors/{}", f.spare), None),
+            graphql: |f| q(&format!("mutation {{ deleteAuthor(id: \"{}\") }}", f.spare)),
+            expect: [401, 403, 403, 403, 204, 403],
+        },
+        Row {
+            name: "create a product",
+            rest: |_| ("POST", "/api/v1/products".into(), Some(json!({ "title": "A product" }))),
+            graphql: |_| q("mutation { createProduct(input: { title: \"A product\" }) { id } }"),
+            expect: [401, 403, 403, 201, 201, 403],
+        },
+        Row {
+            name: "edit a product",
+            rest: |f| ("PATCH", format!("/api/v1/products/{}", f.product), Some(json!({ "edition": "Second" }))),
+            graphql: |f| {
+                q(&format!(
+                    "mutation {{ updateProduct(id: \"{}\", input: {{ edition: \"Second\" }}) {{ id }} }}",
+                    f.product
+                ))
+            },
+            expect: [401, 403, 403, 200, 200, 403],
+        },
+        Row {
+            name: "delete a product",
+            rest: |f| ("DELETE", format!("/api/v1/products/{}", f.product), None),
+            graphql: |f| q(&format!("mutation {{ deleteProduct(id: \"{}\") }}", f.product)),
+            expect: [401, 403, 403, 204, 204, 403],
+        },
+        Row {
+            name: "create a sidebar",
+            rest: |f| {
+                (
+                    "POST",
+                    "/api/v1/sidebars".into(),
+                    Some(json!({ "slug": format!("new-{}", f.n), "title": "New", "widgets": [] })),
+                )
+            },
+            graphql: |f| {
+                q(&format!(
+                    "mutation {{ putSidebar(slug: \"new-{}\", input: {{ title: \"New\", widgets: [] }}) {{ id }} }}",
+                    f.n
+                ))
+            },
+            expect: [401, 403, 403, 201, 201, 403],
+        },
+        Row {
+            name: "replace a sidebar",
+            rest: |f| {
+                (
+                    "PUT",
+                    format!("/api/v1/sidebars/{}", f.sidebar),
+                    Some(json!({ "title": "Replaced", "widgets": [{ "kind": "html", "html": "<p>Hi</p>" }] })),
+                )
+            },
+            graphql: |f| {
+                q(&format!(
+                    "mutation {{ putSidebar(slug: \"{}\", input: {{ title: \"Replaced\", widgets: [{{ kind: HTML, html: \"Hi\" }}] }}) {{ id }} }}",
+                    f.sidebar
+                ))
+            },
+            expect: [401, 403, 403, 200, 200, 403],
+        },
+        Row {
+            name: "delete a sidebar",
+            rest: |f| ("DELETE", format!("/api/v1/sidebars/{}", f.sidebar), None),
+            graphql: |f| q(&format!("mutation {{ deleteSidebar(slug: \"{}\") }}", f.sidebar)),
+            expect: [401, 403, 403, 204, 204, 403],
+        },
+        Row {
+            name: "moderate a comment",
+            rest: |f| ("PATCH", format!("/api/v1/comments/{}", f.comment), Some(json!({ "status": "spam" }))),
+            graphql: |f| q(&format!("mutation {{ moderateComment(id: \"{}\", status: SPAM) {{ id }} }}", f.comment)),
+            expect: [401, 403, 403, 200, 200, 403],
+        },
+        Row {
+            name: "delete a comment",
+            rest: |f| ("DELETE", format!("/api/v1/comments/{}", f.comment), None),
+            graphql: |f| q(&format!("mutation {{ deleteComment(id: \"{}\") }}", f.comment)),
+            expect: [401, 403, 403, 204, 204, 403],
+        },
+    ]
+}
+
+static FIXTURES: AtomicU32 = AtomicU32::new(0);
+
+fn fixture(app: &TestApp, author: i64, contributor: i64) -> Fixture {
+    let n = FIXTURES.fetch_add(1, Ordering::Relaxed);
+    let mut conn = app.db.conn();
+    let post = |slug: String, author: i64, status: PostStatus| NewPost {
+        slug: Slug::parse(slug).unwrap(),
+        title: "Fixture".into(),
+        excerpt: String::new(),
+        body_html: "<p>Fixture</p>".into(),
+        body_markdown: None,
+        status,
+        published_at: (status == PostStatus::Published).then(|| test_now() - chrono::Duration::days(1)),
+        author_id: AuthorId(author),
+        featured_image: None,
+        comments_enabled: true,
+        sidebar_id: None,
+        now: test_now(),
+    };
+    let published =
+        colophon_store::insert_post(&mut conn, &post(format!("fixture-post-{n}"), author, PostStatus::Published))
+            .unwrap();
+    let draft =
+        colophon_store::insert_post(&mut conn, &post(format!("fixture-draft-{n}"), contributor, PostStatus::Draft))
+            .unwrap();
+    let product = colophon_store::insert_product(
+        &mut conn,
+        &NewProduct {
+            title: "P".into(),
+            url: None,
+            image_url: None,
+            contributor_label: None,
+            contributors: vec![],
+            edition: None,
+            now: test_now(),
+        },
+    )
+    .unwrap();
+    let sidebar = colophon_store::insert_sidebar(
+        &mut conn,
+        &NewSidebar {
+            slug: Slug::parse(format!("fixture-{n}")).unwrap(),
+            title: "S".into(),
+            widgets: vec![Widget::Product(product.id)],
+            now: test_now(),
+        },
+    )
+    .unwrap();
+    let comment =
+        colophon_store::insert_comment(&mut conn, &comment(published.id.0, "Reader", CommentStatus::Approved, None))
+            .unwrap();
+    let spare = colophon_store::insert_author(
+        &mut conn,
+        &NewAuthor {
+            slug: Slug::parse(format!("spare-{n}")).unwrap(),
+            name: "Spare".into(),
+            email: None,
+            role: Role::Contributor,
+            password_hash: None,
+            bio_html: String::new(),
+            avatar_url: None,
+            website_url: None,
+            now: test_now(),
+        },
+    )
+    .unwrap();
+    Fixture {
+        post: published.id.0,
+        draft: draft.id.0,
+        product: product.id.0,
+        sidebar: sidebar.slug.to_string(),
+        comment: comment.id.0,
+        author_id: author,
+        spare: spare.id.0,
+        n,
+    }
+}
+
+fn graphql_code(status: u16) -> Option<&'static str> {
+    match status {
+        200..=299 => None,
+        401 => Some("UNAUTHENTICATED"),
+        403 => Some("FORBIDDEN"),
+        404 => Some("NOT_FOUND"),
+        other => panic!("no GraphQL code for {other}"),
+    }
+}
+
+fn every_write_route_answers_each_role_as_the_table_says(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let (contributor_id, contributor) = app.user("contributor", "contributor");
+    let (author_id, author) = app.user("author", "author");
+    let (_, editor) = app.user("editor", "editor");
+    let admin = app.admin_token();
+    let (_, other) = app.user("other", "author");
+    let tokens = [None, Some(contributor), Some(author), Some(editor), Some(admin), Some(other)];
+    let mut failures = Vec::new();
+    for row in rows() {
+        for (i, token) in tokens.iter().enumerate() {
+            let f = fixture(&app, author_id, contributor_id);
+            let (method, path, body) = (row.rest)(&f);
+            let status = app.send(method, &path, token.as_deref(), body.as_ref(), &[]).status;
+            if status != row.expect[i] {
+                failures.push(format!("REST {}: {} got {status}, expected {}", row.name, CALLERS[i], row.expect[i]));
+            }
+            let f = fixture(&app, author_id, contributor_id);
+            let (query, variables) = (row.graphql)(&f);
+            let response = match token {
+                Some(token) => app.graphql_as(token, &query, variables),
+                None => app.graphql(&query, variables),
+            };
+            let code = response["errors"][0]["extensions"]["code"].as_str();
+            if code != graphql_code(row.expect[i]) {
+                failures.push(format!(
+                    "GraphQL {}: {} got {code:?}, expected {:?}: {response}",
+                    row.name,
+                    CALLERS[i],
+                    graphql_code(row.expect[i])
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+}
