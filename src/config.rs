@@ -4,6 +4,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use colophon_api::ServerConfig;
+use colophon_service::AuthSettings;
 use colophon_store::PoolSettings;
 
 /// Reads `NAME` as a `T`, or `default` when unset; a value that does not parse is an error.
@@ -39,6 +40,19 @@ pub fn server_config() -> anyhow::Result<ServerConfig> {
             defaults.shutdown_timeout.as_secs(),
         )?),
     })
+}
+
+pub fn auth_settings() -> anyhow::Result<AuthSettings> {
+    let defaults = AuthSettings::default();
+    let settings = AuthSettings {
+        access_ttl_secs: env_or("COLOPHON_ACCESS_TTL_S", defaults.access_ttl_secs)?,
+        refresh_ttl_secs: env_or("COLOPHON_REFRESH_TTL_S", defaults.refresh_ttl_secs)?,
+        ..defaults
+    };
+    if settings.access_ttl_secs < 1 || settings.refresh_ttl_secs < settings.access_ttl_secs {
+        anyhow::bail!("token lifetimes must be positive, and the refresh token must outlive the access token");
+    }
+    Ok(settings)
 }
 
 /// Structured logs: `RUST_LOG` filters (default `info`), `COLOPHON_LOG_FORMAT=json` for JSON lines.

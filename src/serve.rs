@@ -25,8 +25,12 @@ fn target(data: &DataArgs) -> anyhow::Result<DatabaseTarget> {
 
 fn open_with(target: &DatabaseTarget, secret: Vec<u8>) -> anyhow::Result<Colophon> {
     let colophon =
-        Colophon::open(target, &config::pool_settings()?, Arc::new(SystemClock), ColophonConfig::new(secret), None)?;
+        Colophon::open(target, &config::pool_settings()?, Arc::new(SystemClock), config_with(secret)?, None)?;
     Ok(colophon)
+}
+
+fn config_with(secret: Vec<u8>) -> anyhow::Result<ColophonConfig> {
+    Ok(ColophonConfig { secret, auth: config::auth_settings()? })
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
