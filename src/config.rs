@@ -4,7 +4,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use colophon_api::ServerConfig;
-use colophon_service::AuthSettings;
+use colophon_service::{AuthSettings, CommentSettings, Limit};
 use colophon_store::PoolSettings;
 
 /// Reads `NAME` as a `T`, or `default` when unset; a value that does not parse is an error.
@@ -39,6 +39,29 @@ pub fn server_config() -> anyhow::Result<ServerConfig> {
             "COLOPHON_SHUTDOWN_TIMEOUT_S",
             defaults.shutdown_timeout.as_secs(),
         )?),
+        trusted_proxies: trusted_proxies()?,
+        public_url: env_or("COLOPHON_PUBLIC_URL", defaults.public_url)?,
+    })
+}
+
+/// `COLOPHON_TRUSTED_PROXIES`: comma-separated addresses whose `X-Forwarded-For` is believed.
+fn trusted_proxies() -> anyhow::Result<Vec<std::net::IpAddr>> {
+    let Ok(list) = std::env::var("COLOPHON_TRUSTED_PROXIES") else { return Ok(Vec::new()) };
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| anyhow::anyhow!("COLOPHON_TRUSTED_PROXIES: {s:?} is not an IP address")))
+        .collect()
+}
+
+pub fn comment_settings() -> anyhow::Result<CommentSettings> {
+    let defaults = CommentSettings::default();
+    Ok(CommentSettings {
+        per_address: Limit::per_minute(env_or("COLOPHON_COMMENTS_PER_MINUTE", defaults.per_address.max)?),
+        min_submit_secs: env_or("COLOPHON_COMMENT_MIN_SECONDS", defaults.min_submit_secs)?,
+        max_links: env_or("COLOPHON_COMMENT_MAX_LINKS", defaults.max_links)?,
+        max_depth: env_or("COLOPHON_COMMENT_MAX_DEPTH", defaults.max_depth)?,
+        ..defaults
     })
 }
 

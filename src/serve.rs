@@ -30,7 +30,7 @@ fn open_with(target: &DatabaseTarget, secret: Vec<u8>) -> anyhow::Result<Colopho
 }
 
 fn config_with(secret: Vec<u8>) -> anyhow::Result<ColophonConfig> {
-    Ok(ColophonConfig { secret, auth: config::auth_settings()? })
+    Ok(ColophonConfig { secret, auth: config::auth_settings()?, comments: config::comment_settings()? })
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -34,6 +34,7 @@ fn every_route_in_the_document_is_served() {
     let served = app.get("/openapi.json");
     assert_eq!(served.status, 200);
     let document = served.json();
+    let admin = app.admin_token();
     assert!(
         document == serde_json::from_str::<serde_json::Value>(&checked_in("openapi/openapi.json")).unwrap(),
         "the served document differs from openapi/openapi.json"
@@ -44,9 +45,8 @@ fn every_route_in_the_document_is_served() {
             let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             assert!(operation_ids.insert(id.to_string()), "operationId {id} is used twice");
         }
-        if operations.get("get").is_none() || path.starts_with("/api/v1/me") || path == "/api/v1/comments" {
-            continue;
-        }
+        let Some(get) = operations.get("get") else { continue };
+        let token = get.get("security").map(|_| admin.as_str());
         let slug = if path.starts_with("/api/v1/posts") {
             crate::support::DEMO_POST
         } else if path.starts_with("/api/v1/sidebars") {
@@ -54,7 +54,7 @@ fn every_route_in_the_document_is_served() {
         } else {
             "steve-rubel"
         };
-        let response = app.get(&path.replace("{slug}", slug).replace("{id}", "1"));
+        let response = app.send("GET", &path.replace("{slug}", slug).replace("{id}", "1"), token, None, &[]);
         assert_eq!(response.status, 200, "{path}: {}", response.body);
     }
 }

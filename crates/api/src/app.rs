@@ -19,11 +19,21 @@ pub struct ServerConfig {
     pub json_limit: usize,
     /// How long in-flight requests may run after SIGTERM before the server exits.
     pub shutdown_timeout: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The public base URL, for links in feeds.
+    pub public_url: String,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { workers: 0, json_limit: 256 * 1024, shutdown_timeout: Duration::from_secs(30) }
+        Self {
+            workers: 0,
+            json_limit: 256 * 1024,
+            shutdown_timeout: Duration::from_secs(30),
+            trusted_proxies: Vec::new(),
+            public_url: "http://127.0.0.1:8080".into(),
+        }
     }
 }
 
@@ -42,11 +52,15 @@ impl Application {
         let schema = web::Data::new(graphql::schema());
         let openapi = rest::ApiDoc::openapi();
         let json_limit = config.json_limit;
+        let proxies = crate::caller::TrustedProxies(config.trusted_proxies.clone());
+        let public_url = crate::feeds::PublicUrl(config.public_url.trim_end_matches('/').to_string());
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(colophon.clone())
                 .app_data(schema.clone())
                 .app_data(crate::json::JsonLimit(json_limit))
+                .app_data(proxies.clone())
+                .app_data(public_url.clone())
                 .app_data(web::PayloadConfig::new(json_limit))
                 .wrap(
                     DefaultHeaders::new()
@@ -71,6 +85,8 @@ impl Application {
                     }
                 })
                 .configure(rest::configure)
+                .route("/feed.atom", web::get().to(crate::feeds::posts))
+                .route("/posts/{slug}/comments.atom", web::get().to(crate::feeds::comments))
                 .route("/graphql", web::post().to(graphql::execute))
                 .route("/graphql", web::get().to(graphql::graphiql))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))

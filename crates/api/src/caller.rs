@@ -30,10 +30,32 @@ pub async fn caller(req: &HttpRequest, colophon: &Colophon) -> Result<Caller, Ap
     Ok(colophon.authenticate(bearer(req)?).await?)
 }
 
-/// The client's address as the socket saw it. (Behind a proxy every client shares the
-/// proxy's address; see README.)
+/// Proxies whose `X-Forwarded-For` is believed (`COLOPHON_TRUSTED_PROXIES`); empty by default,
+/// since any client can send the header.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<std::net::IpAddr>);
+
+/// The client's address for rate limits and moderation: the socket's peer, or, when the peer is
+/// a trusted proxy, the nearest address in `X-Forwarded-For` that is not one.
 pub fn client_address(req: &HttpRequest) -> Option<String> {
-    req.peer_addr().map(|addr| addr.ip().to_string())
+    let peer = req.peer_addr()?.ip();
+    let trusted = req.app_data::<TrustedProxies>().map(|t| t.0.as_slice()).unwrap_or_default();
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded =
+        req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+    let client = forwarded
+        .split(',')
+        .rev()
+        .filter_map(|hop| hop.trim().parse::<std::net::IpAddr>().ok())
+        .find(|ip| !trusted.contains(ip));
+    Some(client.unwrap_or(peer).to_string())
+}
+
+/// The client's user agent, as it said.
+pub fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 /// For PATCH bodies: a field that is absent stays `None`, an explicit `null` becomes

@@ -4,6 +4,7 @@
 mod app;
 mod caller;
 mod etag;
+mod feeds;
 pub mod graphql;
 mod json;
 mod problem;

@@ -3,6 +3,7 @@
 
 mod author;
 mod comment;
+mod comment_html;
 mod content;
 mod email;
 mod error;
@@ -18,6 +19,7 @@ mod text;
 
 pub use author::{Author, Role};
 pub use comment::{Comment, CommentStatus};
+pub use comment_html::{COMMENT_LINK_REL, COMMENT_TAGS, COMMENT_URL_SCHEMES, CommentBody, comment_attributes};
 pub use content::{EXCERPT_MAX, Excerpt, PostHtml, plain_text, truncate_words};
 pub use email::{Email, HttpUrl, Password};
 pub use error::{FieldError, ValidationErrors};

@@ -4,6 +4,7 @@ use colophon_domain::Timestamp;
 use colophon_store::{self as store, DatabaseTarget, DbConnection, Pool, PoolSettings, QueryCounter};
 
 use crate::auth::{AuthSettings, TokenKeys};
+use crate::comments::CommentSettings;
 use crate::rate_limit::RateLimiter;
 use crate::{Clock, CursorCodec, ServiceError, ServiceResult};
 
@@ -12,17 +13,22 @@ pub struct ColophonConfig {
     /// Server secret (≥ 32 bytes): signs tokens and page cursors.
     pub secret: Vec<u8>,
     pub auth: AuthSettings,
+    pub comments: CommentSettings,
 }
 
 impl ColophonConfig {
     pub fn new(secret: Vec<u8>) -> Self {
-        Self { secret, auth: AuthSettings::default() }
+        Self { secret, auth: AuthSettings::default(), comments: CommentSettings::default() }
     }
 }
 
 impl std::fmt::Debug for ColophonConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ColophonConfig").field("secret", &"[redacted]").field("auth", &self.auth).finish()
+        f.debug_struct("ColophonConfig")
+            .field("secret", &"[redacted]")
+            .field("auth", &self.auth)
+            .field("comments", &self.comments)
+            .finish()
     }
 }
 
@@ -37,6 +43,7 @@ struct Inner {
     tokens: TokenKeys,
     limiter: RateLimiter,
     auth: AuthSettings,
+    comments: CommentSettings,
     verifications: std::sync::atomic::AtomicU64,
     target: DatabaseTarget,
 }
@@ -66,6 +73,7 @@ impl Colophon {
             tokens: TokenKeys::new(&config.secret),
             limiter: RateLimiter::default(),
             auth: config.auth,
+            comments: config.comments,
             verifications: Default::default(),
             target: target.clone(),
         })))
@@ -93,6 +101,10 @@ impl Colophon {
 
     pub(crate) fn auth_settings(&self) -> &AuthSettings {
         &self.0.auth
+    }
+
+    pub(crate) fn comment_settings(&self) -> &CommentSettings {
+        &self.0.comments
     }
 
     pub(crate) fn password_verification_counter(&self) -> &std::sync::atomic::AtomicU64 {

@@ -9,6 +9,7 @@ mod connection;
 mod counter;
 mod error;
 mod migrate;
+mod moderation;
 mod posts;
 mod products;
 mod rows;
@@ -24,6 +25,7 @@ pub use connection::{DatabaseTarget, DbConnection, Pool, PoolSettings, PooledCon
 pub use counter::QueryCounter;
 pub use error::StoreError;
 pub use migrate::{applied_migrations, run_migrations};
+pub use moderation::*;
 pub use posts::*;
 pub use products::*;
 pub use sessions::*;

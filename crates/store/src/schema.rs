@@ -135,6 +135,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blocklist (id) {
+        id -> BigInt,
+        kind -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(posts -> authors (author_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
@@ -153,4 +170,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     refresh_tokens,
     slug_redirects,
+    settings,
+    blocklist,
 );

@@ -11,6 +11,7 @@ pub struct RequestAuth {
     pub bearer: Result<Option<String>, ()>,
     pub caller: OnceCell<Caller>,
     pub client: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 /// The caller of this request: anonymous without a token, UNAUTHENTICATED with a bad one.

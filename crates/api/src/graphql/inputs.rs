@@ -276,3 +276,35 @@ impl From<SidebarInputObject> for SidebarInput {
         }
     }
 }
+
+/// A new comment. Only the seed's tags survive in `body`.
+#[derive(InputObject)]
+pub struct AddCommentInput {
+    /// 1–80 characters; ignored when signed in.
+    author_name: Option<String>,
+    /// Private: never shown.
+    author_email: Option<String>,
+    author_url: Option<String>,
+    body: String,
+    /// An approved comment of the same post.
+    parent_id: Option<ID>,
+    /// Leave empty: a field hidden from people.
+    website: Option<String>,
+    /// From `GET /api/v1/posts/{slug}/comment-token`, fetched when the form was shown.
+    form_token: Option<String>,
+}
+
+impl AddCommentInput {
+    pub fn into_service(self) -> async_graphql::Result<colophon_service::CommentInput> {
+        let parent_id = self.parent_id.as_ref().map(|id| super::context::int_id(id, "parentId")).transpose()?;
+        Ok(colophon_service::CommentInput {
+            author_name: self.author_name,
+            author_email: self.author_email,
+            author_url: self.author_url,
+            body: Some(self.body),
+            parent_id,
+            honeypot: self.website,
+            form_token: self.form_token,
+        })
+    }
+}

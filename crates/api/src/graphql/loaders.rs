@@ -1,11 +1,11 @@
-//! Per-request DataLoaders: every `Post.author`, `Post.tags`, `Author.postCount` and
-//! `Post.sidebar` of one query is fetched in one batch, whatever the page size.
+//! Per-request DataLoaders: every `Post.author`, `Post.tags`, `Author.postCount`,
+//! `Post.sidebar` and `Comment.replies` of one query is fetched in one batch, whatever the page size.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use colophon_domain::{Author, AuthorId, PostId, SidebarId, Tag};
+use colophon_domain::{Author, AuthorId, Comment, CommentId, PostId, SidebarId, Tag};
 use colophon_service::{Colophon, ServiceError, SidebarView};
 
 type LoadError = Arc<ServiceError>;
@@ -14,6 +14,16 @@ pub struct AuthorLoader(Colophon);
 pub struct TagLoader(Colophon);
 pub struct PostCountLoader(Colophon);
 pub struct SidebarLoader(Colophon);
+pub struct ReplyLoader(Colophon);
+
+impl Loader<CommentId> for ReplyLoader {
+    type Value = Vec<Comment>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[CommentId]) -> Result<HashMap<CommentId, Vec<Comment>>, LoadError> {
+        self.0.approved_replies(keys.to_vec()).await.map_err(Arc::new)
+    }
+}
 
 impl Loader<AuthorId> for AuthorLoader {
     type Value = Author;
@@ -59,6 +69,7 @@ pub struct Loaders {
     pub tags: DataLoader<TagLoader>,
     pub post_counts: DataLoader<PostCountLoader>,
     pub sidebars: DataLoader<SidebarLoader>,
+    pub replies: DataLoader<ReplyLoader>,
 }
 
 impl Loaders {
@@ -68,6 +79,7 @@ impl Loaders {
             tags: DataLoader::new(TagLoader(colophon.clone()), tokio::spawn),
             post_counts: DataLoader::new(PostCountLoader(colophon.clone()), tokio::spawn),
             sidebars: DataLoader::new(SidebarLoader(colophon.clone()), tokio::spawn),
+            replies: DataLoader::new(ReplyLoader(colophon.clone()), tokio::spawn),
         })
     }
 }

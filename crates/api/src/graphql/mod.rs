@@ -67,6 +67,7 @@ pub async fn execute(
         bearer: bearer(&req).map(|b| b.map(str::to_string)).map_err(|_| ()),
         caller: Default::default(),
         client: client_address(&req),
+        user_agent: crate::caller::user_agent(&req),
     });
     let batch = batch.data(Loaders::new(&colophon)).data(colophon).data(auth);
     let response = schema.execute_batch(batch).await;

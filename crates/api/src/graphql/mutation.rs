@@ -1,4 +1,4 @@
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use colophon_service::{Colophon, Session};
 
 use super::context::{RequestAuth, caller, int_id};
@@ -30,12 +30,15 @@ impl From<Session> for AuthPayload {
     }
 }
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum CommentStatus {
-    Pending,
-    Approved,
-    Spam,
-    Trash,
+use super::types::CommentStatusEnum as CommentStatus;
+
+fn status_name(status: CommentStatus) -> &'static str {
+    match status {
+        CommentStatus::Pending => "pending",
+        CommentStatus::Approved => "approved",
+        CommentStatus::Spam => "spam",
+        CommentStatus::Trash => "trash",
+    }
 }
 
 fn service<'a>(ctx: &Context<'a>) -> &'a Colophon {
@@ -87,15 +90,33 @@ impl MutationRoot {
         Ok(true)
     }
 
+    /// Submits a comment; signed in, it is registered and approved at once. The returned
+    /// status says whether it awaits moderation.
+    async fn add_comment(&self, ctx: &Context<'_>, post_slug: String, input: AddCommentInput) -> Result<CommentNode> {
+        let auth = ctx.data_unchecked::<std::sync::Arc<RequestAuth>>();
+        let client = colophon_service::ClientInfo { address: auth.client.clone(), user_agent: auth.user_agent.clone() };
+        let input = input.into_service()?;
+        Ok(service(ctx).submit_comment(caller(ctx).await?, post_slug, input, client).await.gql()?.into())
+    }
+
+    /// Sets the status of many comments at once, all or none (editors).
+    async fn moderate_comments(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+        status: CommentStatus,
+    ) -> Result<Vec<CommentNode>> {
+        let ids = ids.iter().map(|id| int_id(id, "ids")).collect::<Result<Vec<_>>>()?;
+        let comments =
+            service(ctx).moderate_comments(caller(ctx).await?, ids, status_name(status).into()).await.gql()?;
+        Ok(comments.into_iter().map(Into::into).collect())
+    }
+
     async fn moderate_comment(&self, ctx: &Context<'_>, id: ID, status: CommentStatus) -> Result<CommentNode> {
-        let status = match status {
-            CommentStatus::Pending => "pending",
-            CommentStatus::Approved => "approved",
-            CommentStatus::Spam => "spam",
-            CommentStatus::Trash => "trash",
-        };
-        let comment =
-            service(ctx).moderate_comment(caller(ctx).await?, int_id(&id, "id")?, status.into()).await.gql()?;
+        let comment = service(ctx)
+            .moderate_comment(caller(ctx).await?, int_id(&id, "id")?, status_name(status).into())
+            .await
+            .gql()?;
         Ok(comment.into())
     }
 

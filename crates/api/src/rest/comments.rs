@@ -1,12 +1,17 @@
+//! Reader comments: the public list, submission, and the form token.
+
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::Comment;
-use colophon_service::Colophon;
-use serde::Serialize;
-use utoipa::ToSchema;
+use colophon_service::{ClientInfo, Colophon, CommentInput, CommentOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::{PageParams, paged};
+use super::paged;
+use crate::caller::{caller, client_address, user_agent};
 use crate::etag::json_with_etag;
+use crate::json::Json;
 use crate::problem::{ApiError, Problem};
 
 /// A comment as the public sees it: no e-mail, address or user agent, ever.
@@ -16,13 +21,15 @@ pub struct CommentBody {
     pub post_id: i64,
     /// The comment this one replies to.
     pub parent_id: Option<i64>,
+    /// Nesting level: 0 for a top-level comment (in thread order, the level shown).
+    pub depth: i32,
     pub author_name: String,
     pub author_url: Option<String>,
     /// False for an "Unregistered Commenter".
     pub is_registered: bool,
     /// The author's id when the commenter was signed in.
     pub author_id: Option<i64>,
-    /// Sanitized HTML.
+    /// Sanitized HTML (the seed's allowlist).
     pub body_html: String,
     pub created_at: DateTime<Utc>,
 }
@@ -33,6 +40,7 @@ impl From<Comment> for CommentBody {
             id: c.id.0,
             post_id: c.post_id.0,
             parent_id: c.parent_id.map(|id| id.0),
+            depth: c.depth,
             is_registered: c.is_registered(),
             author_id: c.author_id.map(|id| id.0),
             author_name: c.author_name,
@@ -45,24 +53,151 @@ impl From<Comment> for CommentBody {
 
 paged!(CommentPage, CommentBody);
 
-/// The approved comments of a published post, oldest first.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommentListParams {
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// `oldest` (default): oldest first, each with `parent_id`. `thread`: each top-level comment
+    /// followed by its replies, depth first; `limit` counts top-level comments.
+    pub order: Option<String>,
+}
+
+/// A new comment. Only the seed's tags survive in `body`: `a[href title]`, `abbr[title]`,
+/// `acronym[title]`, `b`, `blockquote[cite]`, `code`, `em`, `i`, `strike`, `strong`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCommentBody {
+    /// 1–80 characters; ignored when signed in (the account's name is used).
+    #[schema(example = "Josh Moore")]
+    pub author_name: Option<String>,
+    /// Private: never shown.
+    pub author_email: Option<String>,
+    /// An http(s) URL.
+    pub author_url: Option<String>,
+    /// 1–10,000 characters.
+    #[schema(example = "I do business with people that I like.")]
+    pub body: String,
+    /// An approved comment of the same post.
+    pub parent_id: Option<i64>,
+    /// Leave empty: a field hidden from people.
+    pub website: Option<String>,
+    /// From `GET /posts/{slug}/comment-token`, fetched when the form was shown.
+    pub form_token: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmittedBody {
+    pub id: i64,
+    /// `approved`, or `pending` until an editor approves it.
+    #[schema(example = "pending")]
+    pub status: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormTokenBody {
+    pub token: String,
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+/// The approved comments of a published post.
 #[utoipa::path(
     get, operation_id = "list_comments", path = "/api/v1/posts/{slug}/comments", tag = "comments",
-    params(("slug" = String, Path, description = "The post's slug"), PageParams),
+    params(("slug" = String, Path, description = "The post's slug"), CommentListParams),
     responses(
         (status = 200, description = "A page of comments", body = CommentPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not published", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad limit, cursor or order", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such post, or not published", body = Problem, content_type = PROBLEM),
     )
 )]
 pub async fn list(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
     slug: web::Path<String>,
-    page: web::Query<PageParams>,
+    params: web::Query<CommentListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = page.into_inner();
-    let comments = colophon.list_comments(slug.into_inner(), page.limit, page.cursor).await?;
+    let p = params.into_inner();
+    let order = CommentOrder::parse(p.order.as_deref())?;
+    let comments = colophon.list_comments(slug.into_inner(), p.limit, p.cursor, order).await?;
     json_with_etag(&req, &CommentPage::from_page(comments, CommentBody::from))
+}
+
+/// Submits a comment. Signed in (bearer token), it is registered and approved at once;
+/// otherwise it starts as the site's moderation setting says.
+#[utoipa::path(
+    post, operation_id = "submit_comment", path = "/api/v1/posts/{slug}/comments", tag = "comments",
+    params(("slug" = String, Path, description = "The post's slug")), request_body = NewCommentBody,
+    responses(
+        (status = 201, description = "Accepted", body = SubmittedBody, headers(("Location" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "A bad token", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Comments are closed on this post", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such post, or not published", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The same comment was just submitted", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields, or a reply to a comment it may not answer", body = Problem, content_type = PROBLEM),
+        (status = 429, description = "Too many comments from this address", body = Problem, content_type = PROBLEM, headers(("Retry-After" = u64))),
+    )
+)]
+pub async fn submit(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    slug: web::Path<String>,
+    body: Json<NewCommentBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let b = body.into_inner();
+    let input = CommentInput {
+        author_name: b.author_name,
+        author_email: b.author_email,
+        author_url: b.author_url,
+        body: Some(b.body),
+        parent_id: b.parent_id,
+        honeypot: b.website,
+        form_token: b.form_token,
+    };
+    let client = ClientInfo { address: client_address(&req), user_agent: user_agent(&req) };
+    let comment = colophon.submit_comment(caller, slug.into_inner(), input, client).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/comments/{}", comment.id)))
+        .json(SubmittedBody { id: comment.id.0, status: comment.status.as_str() }))
+}
+
+/// A token to send back with the comment form: a submission sooner than a few seconds after
+/// it was issued is treated as a bot's.
+#[utoipa::path(
+    get, operation_id = "comment_form_token", path = "/api/v1/posts/{slug}/comment-token", tag = "comments",
+    params(("slug" = String, Path, description = "The post's slug")),
+    responses(
+        (status = 200, description = "A form token", body = FormTokenBody),
+        (status = 404, description = "No such post, or not published", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn form_token(colophon: web::Data<Colophon>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let token = colophon.comment_form_token(slug.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(FormTokenBody { token }))
+}
+
+/// One approved comment.
+#[utoipa::path(
+    get, operation_id = "get_comment", path = "/api/v1/comments/{id}", tag = "comments",
+    params(("id" = i64, Path, description = "The comment's id")),
+    responses(
+        (status = 200, description = "The comment", body = CommentBody, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such comment, or not approved", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn get(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let comment = colophon.get_comment(id.into_inner()).await?;
+    json_with_etag(&req, &CommentBody::from(comment))
 }

@@ -10,6 +10,7 @@ pub mod moderation;
 pub mod post_write;
 pub mod posts;
 pub mod session;
+pub mod site;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
@@ -60,7 +61,9 @@ pub(crate) use paged;
     paths(
         session::login, session::refresh, session::logout, session::me,
         posts::list, posts::get, post_write::create, post_write::update, post_write::delete,
-        comments::list, moderation::queue, moderation::moderate, moderation::delete,
+        comments::list, comments::submit, comments::form_token, comments::get,
+        moderation::queue, moderation::moderate_many, moderation::moderate, moderation::delete,
+        site::get_settings, site::update_settings, site::list_blocklist, site::add_block_rule, site::remove_block_rule,
         authors::list, authors::get, author_write::create, author_write::update, author_write::delete,
         catalog::list_products, catalog::get_product,
         catalog_write::create_product, catalog_write::update_product, catalog_write::delete_product,
@@ -77,6 +80,7 @@ pub(crate) use paged;
         (name = "authors", description = "Author profiles"),
         (name = "products", description = "The product catalogue"),
         (name = "sidebars", description = "Sidebars and their widgets"),
+        (name = "settings", description = "Site settings and the comment blocklist"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -117,7 +121,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/posts/{id}", web::patch().to(post_write::update))
             .route("/posts/{id}", web::delete().to(post_write::delete))
             .route("/posts/{slug}/comments", web::get().to(comments::list))
+            .route("/posts/{slug}/comments", web::post().to(comments::submit))
+            .route("/posts/{slug}/comment-token", web::get().to(comments::form_token))
             .route("/comments", web::get().to(moderation::queue))
+            .route("/comments", web::patch().to(moderation::moderate_many))
+            .route("/comments/{id}", web::get().to(comments::get))
             .route("/comments/{id}", web::patch().to(moderation::moderate))
             .route("/comments/{id}", web::delete().to(moderation::delete))
             .route("/authors", web::get().to(authors::list))
@@ -134,7 +142,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/sidebars", web::post().to(catalog_write::create_sidebar))
             .route("/sidebars/{slug}", web::get().to(catalog::get_sidebar))
             .route("/sidebars/{slug}", web::put().to(catalog_write::put_sidebar))
-            .route("/sidebars/{slug}", web::delete().to(catalog_write::delete_sidebar)),
+            .route("/sidebars/{slug}", web::delete().to(catalog_write::delete_sidebar))
+            .route("/settings", web::get().to(site::get_settings))
+            .route("/settings", web::patch().to(site::update_settings))
+            .route("/blocklist", web::get().to(site::list_blocklist))
+            .route("/blocklist", web::post().to(site::add_block_rule))
+            .route("/blocklist/{id}", web::delete().to(site::remove_block_rule)),
     );
 }
 

@@ -150,3 +150,43 @@ pub async fn delete(
     colophon.delete_comment(caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkModerateBody {
+    /// 1 to 100 comment ids.
+    pub ids: Vec<i64>,
+    #[schema(example = "spam")]
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkModeratedBody {
+    pub data: Vec<ModeratedCommentBody>,
+}
+
+/// Sets the status of many comments at once, all or none (editors).
+#[utoipa::path(
+    patch, operation_id = "moderate_comments", path = "/api/v1/comments", tag = "comments", request_body = BulkModerateBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Moderated", body = BulkModeratedBody),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "One of the comments does not exist (nothing changed)", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
+        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid status or ids", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn moderate_many(
+    req: HttpRequest,
+    colophon: web::Data<Colophon>,
+    body: crate::json::Json<BulkModerateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    let b = body.into_inner();
+    let comments = colophon.moderate_comments(caller, b.ids, b.status).await?;
+    Ok(HttpResponse::Ok().json(BulkModeratedBody { data: comments.into_iter().map(Into::into).collect() }))
+}

@@ -1,47 +1,178 @@
-use colophon_domain::{Comment, CommentId, Page, PageLimit, PostId, Slug};
-use colophon_store::{self as store, CommentKey};
+use std::collections::HashMap;
+
+use colophon_domain::{Comment, CommentId, CommentStatus, Page, PageLimit, Post, PostId, Slug, Timestamp};
+use colophon_store::{self as store, CommentKey, DbConnection};
 
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
 use crate::{Colophon, CursorCodec, CursorPage, ServiceError, ServiceResult};
 
 const LIST: &str = "comments";
+const THREAD: &str = "comment-thread";
+
+/// The order of a post's comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CommentOrder {
+    /// Oldest first, each with its `parent_id` (the page as the seed shows it).
+    #[default]
+    Oldest,
+    /// Each top-level comment followed by its replies, depth first; `depth` is the nesting level.
+    /// Pages count top-level comments, so a reply never lands on another page than its thread.
+    Thread,
+}
+
+impl CommentOrder {
+    pub fn parse(value: Option<&str>) -> ServiceResult<Self> {
+        match value {
+            None | Some("" | "oldest") => Ok(Self::Oldest),
+            Some("thread") => Ok(Self::Thread),
+            Some(_) => Err(ServiceError::bad_request("order", "must be oldest or thread")),
+        }
+    }
+}
+
+fn readable_post(conn: &mut DbConnection, slug: String, now: Timestamp) -> ServiceResult<Post> {
+    let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("post"))?;
+    match store::find_post_by_slug(conn, &slug)? {
+        Some(post) if post.is_visible_at(now) => Ok(post),
+        _ => Err(ServiceError::NotFound("post")),
+    }
+}
 
 impl Colophon {
-    /// The approved comments of a readable post, oldest first.
+    /// The approved comments of a readable post, in the order asked for.
     pub async fn list_comments(
         &self,
         post_slug: String,
         limit: Option<i64>,
         cursor: Option<String>,
+        order: CommentOrder,
     ) -> ServiceResult<CursorPage<Comment>> {
-        let (limit, after) = self.comment_page_args(limit, cursor)?;
-        let codec = self.cursors().clone();
+        let service = self.clone();
         self.db(move |conn, now| {
-            let slug = Slug::parse(post_slug).map_err(|_| ServiceError::NotFound("post"))?;
-            let post = match store::find_post_by_slug(conn, &slug)? {
-                Some(post) if post.is_visible_at(now) => post,
-                _ => return Err(ServiceError::NotFound("post")),
-            };
-            let rows = store::list_approved_comments(conn, post.id, after, limit.probe())?;
-            Ok(page(&codec, rows, limit))
+            let post = readable_post(conn, post_slug, now)?;
+            service.comments_page(conn, post.id, limit, cursor, order)
         })
         .await
     }
 
     /// The approved comments of a post the caller already holds as readable (GraphQL's
-    /// `Post.comments`), oldest first.
+    /// `Post.comments`).
     pub async fn list_comments_of(
         &self,
         post: PostId,
         limit: Option<i64>,
         cursor: Option<String>,
+        order: CommentOrder,
     ) -> ServiceResult<CursorPage<Comment>> {
-        let (limit, after) = self.comment_page_args(limit, cursor)?;
-        let codec = self.cursors().clone();
-        self.db(move |conn, _| {
-            Ok(page(&codec, store::list_approved_comments(conn, post, after, limit.probe())?, limit))
+        let service = self.clone();
+        self.db(move |conn, _| service.comments_page(conn, post, limit, cursor, order)).await
+    }
+
+    /// One approved comment of a readable post (where a new comment's `Location` points).
+    pub async fn get_comment(&self, id: i64) -> ServiceResult<Comment> {
+        self.db(move |conn, now| {
+            let comment = store::find_comment(conn, CommentId(id))?
+                .filter(|c| c.status == CommentStatus::Approved)
+                .ok_or(ServiceError::NotFound("comment"))?;
+            match store::find_post(conn, comment.post_id)? {
+                Some(post) if post.is_visible_at(now) => Ok(comment),
+                _ => Err(ServiceError::NotFound("comment")),
+            }
         })
         .await
+    }
+
+    /// The approved replies of each comment, oldest first, in one query (GraphQL's
+    /// `Comment.replies` loader).
+    pub async fn approved_replies(&self, parents: Vec<CommentId>) -> ServiceResult<HashMap<CommentId, Vec<Comment>>> {
+        self.db(move |conn, _| {
+            let mut replies: HashMap<CommentId, Vec<Comment>> = HashMap::new();
+            for reply in store::approved_replies(conn, &parents)? {
+                if let Some(parent) = reply.parent_id {
+                    replies.entry(parent).or_default().push(reply);
+                }
+            }
+            Ok(replies)
+        })
+        .await
+    }
+
+    /// A readable post and its newest approved comments (its Atom feed).
+    pub async fn comment_feed(&self, post_slug: String, limit: i64) -> ServiceResult<(Post, Vec<Comment>)> {
+        self.db(move |conn, now| {
+            let post = readable_post(conn, post_slug, now)?;
+            let comments = store::latest_approved_comments(conn, post.id, limit)?;
+            Ok((post, comments))
+        })
+        .await
+    }
+
+    fn comments_page(
+        &self,
+        conn: &mut DbConnection,
+        post: PostId,
+        limit: Option<i64>,
+        cursor: Option<String>,
+        order: CommentOrder,
+    ) -> ServiceResult<CursorPage<Comment>> {
+        match order {
+            CommentOrder::Oldest => {
+                let (limit, after) = self.comment_page_args(limit, cursor)?;
+                Ok(page(self.cursors(), store::list_approved_comments(conn, post, after, limit.probe())?, limit))
+            }
+            CommentOrder::Thread => self.thread_page(conn, post, limit, cursor),
+        }
+    }
+
+    /// Thread order, computed in memory over the post's approved comments (at most the
+    /// configured cap). A reply whose parent is not visible is shown as a thread of its own.
+    fn thread_page(
+        &self,
+        conn: &mut DbConnection,
+        post: PostId,
+        limit: Option<i64>,
+        cursor: Option<String>,
+    ) -> ServiceResult<CursorPage<Comment>> {
+        let limit = PageLimit::parse(limit).map_err(|m| ServiceError::bad_request("limit", m))?;
+        let after = match cursor.as_deref() {
+            None | Some("") => None,
+            Some(cursor) => {
+                let [micros, id] = self.cursors().decode::<2>(THREAD, cursor)?;
+                Some(CommentKey { created_at: micros_to_timestamp(micros)?, id: CommentId(id) })
+            }
+        };
+        let cap = self.comment_settings().thread_cap;
+        let all = store::all_approved_comments(conn, post, cap + 1)?;
+        if all.len() as i64 > cap {
+            return Err(ServiceError::bad_request(
+                "order",
+                format!("thread order serves posts with up to {cap} approved comments; use the default order"),
+            ));
+        }
+        let visible: std::collections::HashSet<CommentId> = all.iter().map(|c| c.id).collect();
+        let mut children: HashMap<CommentId, Vec<Comment>> = HashMap::new();
+        let mut roots = Vec::new();
+        for comment in all {
+            match comment.parent_id.filter(|p| visible.contains(p)) {
+                Some(parent) => children.entry(parent).or_default().push(comment),
+                None => roots.push(comment),
+            }
+        }
+        let roots: Vec<Comment> =
+            roots.into_iter().filter(|r| after.is_none_or(|a| (r.created_at, r.id) > (a.created_at, a.id))).collect();
+        let roots = Page::from_probe(roots, limit, CommentKey::of);
+        let mut items = Vec::new();
+        for root in roots.items {
+            flatten(root, 0, &mut children, &mut items);
+        }
+        let next_cursor =
+            roots.next.map(|k| self.cursors().encode(THREAD, &[timestamp_to_micros(k.created_at), k.id.0]));
+        Ok(CursorPage { items, next_cursor })
+    }
+
+    /// The cursor that continues a thread-order list after the thread of `root`.
+    pub fn comment_thread_cursor(&self, root: &Comment) -> String {
+        self.cursors().encode(THREAD, &[timestamp_to_micros(root.created_at), root.id.0])
     }
 
     /// The cursor that continues a comment list after `comment` (a Relay edge's cursor).
@@ -63,6 +194,16 @@ impl Colophon {
             }
         };
         Ok((limit, after))
+    }
+}
+
+/// Depth first: a comment, then each of its replies with theirs, oldest first.
+fn flatten(mut comment: Comment, depth: i32, children: &mut HashMap<CommentId, Vec<Comment>>, out: &mut Vec<Comment>) {
+    comment.depth = depth;
+    let replies = children.remove(&comment.id).unwrap_or_default();
+    out.push(comment);
+    for reply in replies {
+        flatten(reply, depth + 1, children, out);
     }
 }
 

@@ -71,3 +71,35 @@ impl Colophon {
         .await
     }
 }
+
+/// The most comments one bulk request may change.
+pub const MAX_BULK: usize = 100;
+
+impl Colophon {
+    /// Sets the status of many comments at once, all or none.
+    pub async fn moderate_comments(
+        &self,
+        caller: Caller,
+        ids: Vec<i64>,
+        status: String,
+    ) -> ServiceResult<Vec<Comment>> {
+        curator(caller)?;
+        let status = CommentStatus::parse(&status).map_err(|m| ServiceError::invalid("status", m))?;
+        if ids.is_empty() || ids.len() > MAX_BULK {
+            return Err(ServiceError::invalid("ids", format!("give 1 to {MAX_BULK} comment ids")));
+        }
+        self.db_write(move |conn, now| {
+            let mut changed = Vec::with_capacity(ids.len());
+            for id in ids {
+                let comment = store::find_comment(conn, CommentId(id))?.ok_or(ServiceError::NotFound("comment"))?;
+                changed.push(if comment.status == status {
+                    comment
+                } else {
+                    store::set_comment_status(conn, &comment, status, now)?
+                });
+            }
+            Ok(changed)
+        })
+        .await
+    }
+}

@@ -1,7 +1,7 @@
 //! The demo content: the seed page (`seed.json`), loaded on first start of an empty database.
 
 use chrono::{DateTime, Utc};
-use colophon_domain::{CommentStatus, FeaturedImage, PostStatus, Role, Slug, Widget, html};
+use colophon_domain::{CommentStatus, FeaturedImage, PostStatus, Role, Slug, Widget};
 use colophon_store::{self as store, NewAuthor, NewComment, NewPost, NewProduct, NewSidebar};
 use serde::Deserialize;
 
@@ -214,7 +214,9 @@ impl Colophon {
                                 author_email: None,
                                 author_url: None,
                                 body_source: c.body.clone(),
-                                body_html: html::paragraphs(&c.body, html::escape),
+                                body_html: colophon_domain::CommentBody::parse(&c.body)
+                                    .map_err(ServiceError::Internal)?
+                                    .render(),
                                 status: CommentStatus::Approved,
                                 depth: parent.map_or(0, |p| p.depth + 1),
                                 ip: None,

@@ -3,5 +3,5 @@ mod people;
 mod post;
 
 pub use catalog::{ProductNode, SidebarNode, WidgetKind};
-pub use people::{AuthorNode, CommentNode, MeNode};
+pub use people::{AuthorNode, CommentNode, CommentStatusEnum, MeNode};
 pub use post::{PostNode, PostStatusEnum};

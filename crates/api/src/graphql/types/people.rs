@@ -49,6 +49,15 @@ impl AuthorNode {
     }
 }
 
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "CommentStatus")]
+pub enum CommentStatusEnum {
+    Pending,
+    Approved,
+    Spam,
+    Trash,
+}
+
 /// A reader's comment as the public sees it: no e-mail, address or user agent, ever.
 pub struct CommentNode(Comment);
 
@@ -89,9 +98,31 @@ impl CommentNode {
         Ok(author.map(AuthorNode::from))
     }
 
-    /// Sanitized HTML.
+    /// Sanitized HTML (the seed's allowlist).
     async fn body_html(&self) -> &str {
         &self.0.body_html
+    }
+
+    /// Nesting level: 0 for a top-level comment (in thread order, the level shown).
+    async fn depth(&self) -> i32 {
+        self.0.depth
+    }
+
+    /// Public lists hold approved comments only; a new comment may be pending.
+    async fn status(&self) -> CommentStatusEnum {
+        match self.0.status {
+            colophon_domain::CommentStatus::Pending => CommentStatusEnum::Pending,
+            colophon_domain::CommentStatus::Approved => CommentStatusEnum::Approved,
+            colophon_domain::CommentStatus::Spam => CommentStatusEnum::Spam,
+            colophon_domain::CommentStatus::Trash => CommentStatusEnum::Trash,
+        }
+    }
+
+    /// The approved replies, oldest first (batched across the whole query).
+    #[graphql(complexity = "10 * child_complexity")]
+    async fn replies(&self, ctx: &Context<'_>) -> Result<Vec<CommentNode>> {
+        let replies = ctx.data_unchecked::<Arc<Loaders>>().replies.load_one(self.0.id).await.map_err(load_error)?;
+        Ok(replies.unwrap_or_default().into_iter().map(CommentNode).collect())
     }
 
     async fn created_at(&self) -> DateTime<Utc> {

@@ -4,7 +4,7 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use colophon_domain::{Post, PostLink, PostStatus};
-use colophon_service::Colophon;
+use colophon_service::{Colophon, CommentOrder};
 use tokio::sync::OnceCell;
 
 use super::{AuthorNode, CommentNode, SidebarNode};
@@ -27,6 +27,14 @@ impl From<PostStatus> for PostStatusEnum {
             PostStatus::Published => Self::Published,
         }
     }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+#[graphql(name = "CommentOrder")]
+pub enum CommentOrderEnum {
+    #[default]
+    Oldest,
+    Thread,
 }
 
 #[derive(SimpleObject)]
@@ -161,21 +169,40 @@ impl PostNode {
         Ok(tags.unwrap_or_default().into_iter().map(|t| TagNode { slug: t.slug.into_string(), name: t.name }).collect())
     }
 
-    /// Approved comments, oldest first.
+    /// Approved comments: oldest first, or in THREAD order (each top-level comment followed by
+    /// its replies, depth first; `first` counts top-level comments).
     #[graphql(complexity = "(first.max(1) as usize) * child_complexity")]
     async fn comments(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
+        #[graphql(default)] order: CommentOrderEnum,
     ) -> Result<Connection<String, CommentNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
-        let page =
-            colophon.list_comments_of(self.post.id, Some(i64::from(first)), after).await.map_err(paging_error)?;
+        let order = match order {
+            CommentOrderEnum::Oldest => CommentOrder::Oldest,
+            CommentOrderEnum::Thread => CommentOrder::Thread,
+        };
+        let page = colophon
+            .list_comments_of(self.post.id, Some(i64::from(first)), after, order)
+            .await
+            .map_err(paging_error)?;
         let mut connection = Connection::new(false, page.next_cursor.is_some());
-        connection
-            .edges
-            .extend(page.items.into_iter().map(|c| Edge::new(colophon.comment_cursor(&c), CommentNode::from(c))));
+        // In thread order a page ends after a whole thread: every edge carries its thread's cursor.
+        let mut thread_cursor = String::new();
+        for comment in page.items {
+            let cursor = match order {
+                CommentOrder::Oldest => colophon.comment_cursor(&comment),
+                CommentOrder::Thread => {
+                    if comment.depth == 0 {
+                        thread_cursor = colophon.comment_thread_cursor(&comment);
+                    }
+                    thread_cursor.clone()
+                }
+            };
+            connection.edges.push(Edge::new(cursor, CommentNode::from(comment)));
+        }
         Ok(connection)
     }
 

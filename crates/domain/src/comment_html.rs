@@ -1,0 +1,146 @@
+//! Reader comments: exactly the seed page's HTML allowlist, rendered once, on write.
+//!
+//! Allowed: `<a href title>`, `<abbr title>`, `<acronym title>`, `<b>`, `<blockquote cite>`,
+//! `<code>`, `<em>`, `<i>`, `<strike>`, `<strong>`. Only `http`, `https` and `mailto` URLs survive
+//! (no relative ones); links get `rel="nofollow ugc noopener"`. Blank-line-separated text becomes
+//! paragraphs and single newlines `<br>`.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// Stands in for a newline while the allowlist is applied: text nodes keep it, attribute values
+/// lose it, so every one left afterwards is a line break in text.
+const NEWLINE: char = '\u{E000}';
+
+pub const COMMENT_TAGS: [&str; 10] = ["a", "abbr", "acronym", "b", "blockquote", "code", "em", "i", "strike", "strong"];
+pub const COMMENT_URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+pub const COMMENT_LINK_REL: &str = "nofollow ugc noopener";
+
+/// The allowed attributes of each allowed tag.
+pub fn comment_attributes() -> HashMap<&'static str, HashSet<&'static str>> {
+    HashMap::from([
+        ("a", HashSet::from(["href", "title"])),
+        ("abbr", HashSet::from(["title"])),
+        ("acronym", HashSet::from(["title"])),
+        ("blockquote", HashSet::from(["cite"])),
+    ])
+}
+
+fn policy(extra_tags: &[&'static str]) -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(COMMENT_TAGS.iter().chain(extra_tags).copied().collect())
+        .tag_attributes(comment_attributes())
+        .generic_attributes(HashSet::new())
+        .url_schemes(COMMENT_URL_SCHEMES.into_iter().collect())
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(Some(COMMENT_LINK_REL))
+        .clean_content_tags(HashSet::from(["script", "style", "template", "textarea", "title", "noscript", "xmp"]))
+        .strip_comments(true)
+        .attribute_filter(|_, _, value| Some(Cow::Owned(value.replace(NEWLINE, " "))));
+    builder
+}
+
+/// Pass one: the reader's markup through the exact allowlist.
+static READER_POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| policy(&[]));
+/// Pass two: the same allowlist plus the paragraphs and breaks we add, to balance the nesting.
+static LAYOUT_POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| policy(&["p", "br"]));
+
+/// A comment body as the reader typed it: 1 to 10,000 characters, not blank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentBody(String);
+
+impl CommentBody {
+    pub const MAX_CHARS: usize = 10_000;
+
+    pub fn parse(value: impl AsRef<str>) -> Result<Self, String> {
+        let text = value.as_ref().replace("\r\n", "\n").replace('\r', "\n").replace(NEWLINE, "");
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+        }
+        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            return Err("must not contain control characters".into());
+        }
+        Ok(Self(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The sanitized HTML served for this body.
+    pub fn render(&self) -> String {
+        let marked = self.0.replace('\n', &NEWLINE.to_string());
+        let clean = READER_POLICY.clean(&marked).to_string();
+        let paragraphs: Vec<String> = clean
+            .split(&format!("{NEWLINE}{NEWLINE}"))
+            .map(|block| block.trim_matches(|c: char| c == NEWLINE || c.is_whitespace()))
+            .filter(|block| !block.is_empty())
+            .map(|block| format!("<p>{}</p>", block.replace(NEWLINE, "<br>")))
+            .collect();
+        // Balancing can leave an empty paragraph where a blockquote closed one.
+        LAYOUT_POLICY.clean(&paragraphs.concat()).to_string().replace("<p></p>", "")
+    }
+
+    /// How many links the reader put in: markup links and bare URLs alike.
+    pub fn link_count(&self) -> usize {
+        let lower = self.0.to_ascii_lowercase();
+        lower.matches("http://").count() + lower.matches("https://").count() + lower.matches("www.").count()
+            - lower.matches("://www.").count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> String {
+        CommentBody::parse(text).unwrap().render()
+    }
+
+    #[test]
+    fn keeps_the_allowlist_and_nothing_else() {
+        assert_eq!(
+            render(
+                r#"<a href="https://example.com" title="t" onclick="x()">l</a> <b>b</b> <i>i</i> <em>e</em> <strong>s</strong> <strike>k</strike> <code>c</code> <abbr title="a">A</abbr> <acronym title="b">B</acronym> <blockquote cite="https://x.org">q</blockquote>"#
+            ),
+            r#"<p><a href="https://example.com" title="t" rel="nofollow ugc noopener">l</a> <b>b</b> <i>i</i> <em>e</em> <strong>s</strong> <strike>k</strike> <code>c</code> <abbr title="a">A</abbr> <acronym title="b">B</acronym> </p><blockquote cite="https://x.org">q</blockquote>"#
+        );
+        assert_eq!(render("<script>alert(1)</script>hi"), "<p>hi</p>");
+        assert_eq!(render(r#"<a href="javascript:alert(1)">x</a>"#), r#"<p><a rel="nofollow ugc noopener">x</a></p>"#);
+        assert_eq!(render(r#"<a href="/relative">x</a>"#), r#"<p><a rel="nofollow ugc noopener">x</a></p>"#);
+        assert_eq!(render("<p>typed</p><br><img src=x>"), "<p>typed</p>");
+        assert_eq!(render("a < b & c"), "<p>a &lt; b &amp; c</p>");
+    }
+
+    #[test]
+    fn blank_lines_make_paragraphs_and_newlines_breaks() {
+        assert_eq!(render("one\ntwo\n\nthree\r\n\r\nfour"), "<p>one<br>two</p><p>three</p><p>four</p>");
+        // Bold carried across a paragraph break stays bold, in well-formed markup.
+        assert_eq!(render("<b>bold\n\nstill</b>"), "<p><b>bold</b></p><p><b>still</b></p>");
+        assert_eq!(
+            render("<a title=\"x\ny\" href=\"https://a.b\">l</a>"),
+            "<p><a title=\"x y\" href=\"https://a.b\" rel=\"nofollow ugc noopener\">l</a></p>"
+        );
+    }
+
+    #[test]
+    fn bodies_are_bounded() {
+        assert!(CommentBody::parse("   \n ").is_err());
+        assert!(CommentBody::parse("x".repeat(10_001)).is_err());
+        assert!(CommentBody::parse("x".repeat(10_000)).is_ok());
+        assert!(CommentBody::parse("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn counts_links() {
+        let body = CommentBody::parse("see https://a.com and <a href=\"http://b.com\">b</a> and www.c.com").unwrap();
+        assert_eq!(body.link_count(), 3);
+        assert_eq!(CommentBody::parse("no links here").unwrap().link_count(), 0);
+    }
+}

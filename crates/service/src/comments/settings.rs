@@ -1,0 +1,160 @@
+//! Comment moderation settings (a site setting admins change at run time), the spam
+//! blocklist, and the limits set at start-up.
+
+use colophon_domain::{Email, ValidationErrors};
+use colophon_store::{self as store, BlockRule, DbConnection};
+
+use crate::rate_limit::Limit;
+use crate::{Caller, Colophon, ServiceError, ServiceResult};
+
+/// How unregistered comments start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModerationMode {
+    /// Held for an editor (the default).
+    Pending,
+    /// Published at once.
+    Approved,
+    /// Published at once when the same e-mail already has an approved comment (WordPress's
+    /// "comment author must have a previously approved comment"), else held.
+    PreviouslyApproved,
+}
+
+impl ModerationMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModerationMode::Pending => "pending",
+            ModerationMode::Approved => "approved",
+            ModerationMode::PreviouslyApproved => "previously_approved",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value {
+            "pending" => Ok(Self::Pending),
+            "approved" => Ok(Self::Approved),
+            "previously_approved" => Ok(Self::PreviouslyApproved),
+            _ => Err("must be one of pending, approved, previously_approved".into()),
+        }
+    }
+}
+
+const MODERATION_KEY: &str = "comment_moderation";
+
+pub(crate) fn moderation_mode(conn: &mut DbConnection) -> ServiceResult<ModerationMode> {
+    match store::get_setting(conn, MODERATION_KEY)? {
+        Some(value) => ModerationMode::parse(&value).map_err(ServiceError::Internal),
+        None => Ok(ModerationMode::Pending),
+    }
+}
+
+/// Comment limits and spam thresholds, set at start-up.
+#[derive(Debug, Clone)]
+pub struct CommentSettings {
+    /// Submissions per client address.
+    pub per_address: Limit,
+    /// With a form token: the least time between showing the form and submitting it.
+    pub min_submit_secs: i64,
+    /// More links than this holds an unregistered comment for moderation.
+    pub max_links: usize,
+    /// Deepest reply level (a top-level comment is level 0).
+    pub max_depth: i32,
+    /// The same text from the same address on the same post within this window is a duplicate.
+    pub duplicate_window_secs: i64,
+    /// Thread order is computed over at most this many approved comments of a post.
+    pub thread_cap: i64,
+}
+
+impl Default for CommentSettings {
+    fn default() -> Self {
+        Self {
+            per_address: Limit::per_minute(5),
+            min_submit_secs: 3,
+            max_links: 3,
+            max_depth: 5,
+            duplicate_window_secs: 600,
+            thread_cap: 2_000,
+        }
+    }
+}
+
+/// Site settings as admins see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteSettings {
+    pub comment_moderation: ModerationMode,
+}
+
+fn admin(caller: Caller) -> ServiceResult<()> {
+    if caller.actor()?.can_manage_authors() { Ok(()) } else { Err(ServiceError::Forbidden("admins only")) }
+}
+
+impl Colophon {
+    pub async fn site_settings(&self, caller: Caller) -> ServiceResult<SiteSettings> {
+        admin(caller)?;
+        self.db(|conn, _| Ok(SiteSettings { comment_moderation: moderation_mode(conn)? })).await
+    }
+
+    pub async fn update_site_settings(
+        &self,
+        caller: Caller,
+        comment_moderation: Option<String>,
+    ) -> ServiceResult<SiteSettings> {
+        admin(caller)?;
+        let mode = comment_moderation
+            .map(|m| ModerationMode::parse(&m))
+            .transpose()
+            .map_err(|m| ServiceError::invalid("comment_moderation", m))?;
+        self.db_write(move |conn, now| {
+            if let Some(mode) = mode {
+                store::set_setting(conn, MODERATION_KEY, mode.as_str(), now)?;
+            }
+            Ok(SiteSettings { comment_moderation: moderation_mode(conn)? })
+        })
+        .await
+    }
+
+    pub async fn blocklist(&self, caller: Caller) -> ServiceResult<Vec<BlockRule>> {
+        admin(caller)?;
+        self.db(|conn, _| Ok(store::list_blocklist(conn)?)).await
+    }
+
+    /// Adds a rule: `word` (matched in the name, URL and text), `address` or `email`.
+    pub async fn add_block_rule(&self, caller: Caller, kind: String, value: String) -> ServiceResult<BlockRule> {
+        admin(caller)?;
+        let mut errors = ValidationErrors::default();
+        let value = match kind.as_str() {
+            "word" => errors
+                .check("value", colophon_domain::BoundedText::<100>::parse(&value).map(|v| v.as_str().to_lowercase())),
+            "address" => errors.check(
+                "value",
+                value
+                    .trim()
+                    .parse::<std::net::IpAddr>()
+                    .map(|ip| ip.to_string())
+                    .map_err(|_| "must be an IP address".to_string()),
+            ),
+            "email" => errors.check("value", Email::parse(&value).map(Email::into_string)),
+            _ => {
+                errors.push("kind", "must be one of word, address, email");
+                None
+            }
+        };
+        errors.into_result().map_err(ServiceError::Invalid)?;
+        let value = value.unwrap_or_default();
+        self.db_write(move |conn, now| {
+            store::insert_block_rule(conn, &kind, &value, now).map_err(|e| match e {
+                store::StoreError::Conflict(_) => ServiceError::Conflict("this rule exists".into()),
+                other => other.into(),
+            })
+        })
+        .await
+    }
+
+    pub async fn remove_block_rule(&self, caller: Caller, id: i64) -> ServiceResult<()> {
+        admin(caller)?;
+        self.db_write(move |conn, _| match store::delete_block_rule(conn, id)? {
+            true => Ok(()),
+            false => Err(ServiceError::NotFound("blocklist rule")),
+        })
+        .await
+    }
+}
