@@ -17,3 +17,6 @@ mod privacy;
 mod queries;
 mod roles;
 mod storage;
+mod submission;
+mod threads;
+mod xss;

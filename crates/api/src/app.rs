@@ -60,7 +60,7 @@ impl Application {
                 .app_data(schema.clone())
                 .app_data(crate::json::JsonLimit(json_limit))
                 .app_data(proxies.clone())
-                .app_data(public_url.clone())
+                .app_data(web::Data::new(public_url.clone()))
                 .app_data(web::PayloadConfig::new(json_limit))
                 .wrap(
                     DefaultHeaders::new()

@@ -38,8 +38,27 @@ fn policy(extra_tags: &[&'static str]) -> ammonia::Builder<'static> {
         .link_rel(Some(COMMENT_LINK_REL))
         .clean_content_tags(HashSet::from(["script", "style", "template", "textarea", "title", "noscript", "xmp"]))
         .strip_comments(true)
-        .attribute_filter(|_, _, value| Some(Cow::Owned(value.replace(NEWLINE, " "))));
+        .attribute_filter(|_, attribute, value| {
+            let value = value.replace(NEWLINE, " ");
+            // ammonia checks `href` but does not know `cite` is a URL: check both ourselves.
+            if (attribute == "href" || attribute == "cite") && !allowed_url(&value) {
+                return None;
+            }
+            Some(Cow::Owned(value))
+        });
     builder
+}
+
+/// Whether a URL, read the way a browser reads it (tabs and newlines removed, surrounding
+/// spaces and control characters trimmed), uses one of the allowed schemes.
+fn allowed_url(value: &str) -> bool {
+    let normalized: String = value
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    COMMENT_URL_SCHEMES.iter().any(|scheme| normalized.starts_with(&format!("{scheme}:")))
 }
 
 /// Pass one: the reader's markup through the exact allowlist.
@@ -127,6 +146,14 @@ mod tests {
             render("<a title=\"x\ny\" href=\"https://a.b\">l</a>"),
             "<p><a title=\"x y\" href=\"https://a.b\" rel=\"nofollow ugc noopener\">l</a></p>"
         );
+    }
+
+    #[test]
+    fn cite_urls_are_checked_like_hrefs() {
+        assert_eq!(render(r#"<blockquote cite="javascript:alert(1)">q</blockquote>"#), "<blockquote>q</blockquote>");
+        assert_eq!(render("<blockquote cite=\" java\tscript:x\">q</blockquote>"), "<blockquote>q</blockquote>");
+        assert_eq!(render(r#"<blockquote cite="/relative">q</blockquote>"#), "<blockquote>q</blockquote>");
+        assert!(render(r#"<blockquote cite="https://ok.example">q</blockquote>"#).contains("cite="));
     }
 
     #[test]

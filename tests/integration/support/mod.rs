@@ -1,7 +1,7 @@
 //! The test harness: databases, the in-process server, and an HTTP client.
 
 mod db;
-mod http;
+pub mod http;
 pub mod server;
 
 pub use db::{Backend, TestDb};

@@ -34,26 +34,31 @@ pub fn test_now() -> Timestamp {
 impl TestApp {
     /// With the demo content. `None` when the backend is not configured here.
     pub fn spawn(backend: Backend) -> Option<Self> {
-        Self::start(TestDb::create(backend)?, true)
+        Self::start(TestDb::create(backend)?, true, |_, _| {})
     }
 
     /// Without any content.
     pub fn spawn_empty(backend: Backend) -> Option<Self> {
-        Self::start(TestDb::create(backend)?, false)
+        Self::start(TestDb::create(backend)?, false, |_, _| {})
     }
 
-    fn start(db: TestDb, demo: bool) -> Option<Self> {
+    /// With the demo content and adjusted configuration.
+    pub fn spawn_with(
+        backend: Backend,
+        configure: impl FnOnce(&mut ColophonConfig, &mut ServerConfig),
+    ) -> Option<Self> {
+        Self::start(TestDb::create(backend)?, true, configure)
+    }
+
+    fn start(db: TestDb, demo: bool, configure: impl FnOnce(&mut ColophonConfig, &mut ServerConfig)) -> Option<Self> {
         let clock = Arc::new(ManualClock::new(test_now()));
         let queries = QueryCounter::default();
         let pool = PoolSettings { max_size: 4, ..PoolSettings::default() };
-        let colophon = Colophon::open(
-            &db.target,
-            &pool,
-            clock.clone(),
-            ColophonConfig::new(TEST_SECRET.to_vec()),
-            Some(queries.clone()),
-        )
-        .expect("open the service");
+        let mut config = ColophonConfig::new(TEST_SECRET.to_vec());
+        let mut server_config = ServerConfig { workers: 2, ..ServerConfig::default() };
+        configure(&mut config, &mut server_config);
+        let colophon =
+            Colophon::open(&db.target, &pool, clock.clone(), config, Some(queries.clone())).expect("open the service");
         let admin = if demo {
             Some(colophon.load_demo_if_empty().expect("load demo").expect("a fresh database takes the demo"))
         } else {
@@ -65,8 +70,7 @@ impl TestApp {
         let server_colophon = colophon.clone();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let config = ServerConfig { workers: 2, ..ServerConfig::default() };
-                let app = Application::build(server_colophon, listener, config).expect("build the server");
+                let app = Application::build(server_colophon, listener, server_config).expect("build the server");
                 sender.send(app.handle()).expect("hand over the server handle");
                 app.run_until_stopped().await
             })

@@ -39,6 +39,8 @@ struct Parsed {
     email: Option<Email>,
     url: Option<HttpUrl>,
     body: CommentBody,
+    /// The body rendered and sanitized, once.
+    html: String,
 }
 
 fn parse(input: &CommentInput, registered: bool) -> Result<Parsed, ValidationErrors> {
@@ -70,7 +72,13 @@ fn parse(input: &CommentInput, registered: bool) -> Result<Parsed, ValidationErr
         }
     };
     match body {
-        Some(body) if errors.is_empty() => Ok(Parsed { name, email, url, body }),
+        Some(body) if errors.is_empty() => {
+            let html = body.render();
+            if colophon_domain::plain_text(&html).is_empty() {
+                return Err(ValidationErrors::single("body", "has no text left once disallowed markup is removed"));
+            }
+            Ok(Parsed { name, email, url, body, html })
+        }
         _ => Err(errors),
     }
 }
@@ -151,7 +159,7 @@ impl Colophon {
                     author_name,
                     author_email: parsed.email.map(Email::into_string),
                     author_url: parsed.url.map(HttpUrl::into_string),
-                    body_html: parsed.body.render(),
+                    body_html: parsed.html,
                     body_source: parsed.body.as_str().to_string(),
                     status,
                     depth,

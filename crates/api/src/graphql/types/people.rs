@@ -119,7 +119,7 @@ impl CommentNode {
     }
 
     /// The approved replies, oldest first (batched across the whole query).
-    #[graphql(complexity = "10 * child_complexity")]
+    #[graphql(complexity = "5 * child_complexity")]
     async fn replies(&self, ctx: &Context<'_>) -> Result<Vec<CommentNode>> {
         let replies = ctx.data_unchecked::<Arc<Loaders>>().replies.load_one(self.0.id).await.map_err(load_error)?;
         Ok(replies.unwrap_or_default().into_iter().map(CommentNode).collect())
