@@ -21,9 +21,26 @@ pub enum Command {
     Openapi,
     /// Print the GraphQL schema (SDL).
     Sdl,
+    /// Fill the database with generated data (benchmarks, scale tests).
+    Seed(SeedArgs),
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// Deterministic synthetic data of the benchmark's shape (the only kind for now).
+    #[arg(long)]
+    pub synthetic: bool,
+    /// How many posts (with their comments).
+    #[arg(long, default_value_t = 2_000)]
+    pub posts: u64,
+    /// The random seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 mod cli;
 mod config;
 mod secret;
+mod seed;
 mod serve;
 mod user;
 
@@ -24,6 +25,7 @@ fn main() -> anyhow::Result<()> {
             print!("{}", colophon_api::graphql::sdl());
             Ok(())
         }
+        Command::Seed(args) => seed::run(args),
         Command::User(command) => user::run(command),
     }
 }

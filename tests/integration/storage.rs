@@ -7,7 +7,10 @@ use diesel::sql_types::Text;
 use crate::support::server::TEST_SECRET;
 use crate::support::{Backend, TestApp, TestDb};
 
-backend_tests!(demo_content_loads_only_into_an_empty_database);
+backend_tests!(
+    demo_content_loads_only_into_an_empty_database,
+    synthetic_data_has_the_benchmark_shape_and_is_deterministic
+);
 
 #[derive(QueryableByName, PartialEq, Eq, PartialOrd, Ord, Debug)]
 struct Column {
@@ -97,4 +100,36 @@ fn a_bad_postgres_url_reports_the_real_error_and_creates_no_file() {
     assert!(!message.contains("Invalid connection url"), "{message}");
     assert_eq!(std::fs::read_dir(&dir.dir).unwrap().count(), 0, "no SQLite file was created");
     assert!(DatabaseTarget::resolve(Some("host=localhost dbname=x"), &dir.dir).is_err(), "not a URL we know");
+}
+
+fn synthetic_data_has_the_benchmark_shape_and_is_deterministic(backend: Backend) {
+    let Some(app) = TestApp::spawn_empty(backend) else { return };
+    let options = colophon_service::SyntheticOptions { posts: 60, seed: 7, batch: 25 };
+    let report = app.colophon.seed_synthetic(&options, |_| {}).unwrap();
+    assert_eq!((report.authors, report.posts), (50, 60));
+    let published = app.get("/api/v1/posts?limit=100").json()["data"].as_array().unwrap().len();
+    assert_eq!(published, 60 - 2, "every 25th post is a draft");
+    let busy = app.get(&format!("/api/v1/posts/{}", report.sample_slug)).json();
+    assert_eq!(busy["comment_count"], 36);
+    assert!(busy["body_html"].as_str().unwrap().len() > 2_500, "about 3 KB of HTML");
+    assert_eq!(busy["sidebar"]["widgets"].as_array().unwrap().len(), 14);
+    assert_eq!(busy["tags"].as_array().unwrap().len(), 3);
+    let comments = app.get(&format!("/api/v1/posts/{}/comments?limit=100", report.sample_slug)).json();
+    assert_eq!(comments["data"].as_array().unwrap().len(), 36);
+    let mut conn = app.db.conn();
+    for post in app.get("/api/v1/posts?limit=100").json()["data"].as_array().unwrap() {
+        let fresh =
+            colophon_store::count_approved_comments(&mut conn, colophon_domain::PostId(post["id"].as_i64().unwrap()))
+                .unwrap();
+        assert_eq!(post["comment_count"].as_i64().unwrap(), fresh, "{}", post["slug"]);
+    }
+    // The same seed gives the same data.
+    let Some(again) = TestApp::spawn_empty(backend) else { return };
+    again.colophon.seed_synthetic(&options, |_| {}).unwrap();
+    let first = |app: &TestApp| app.get("/api/v1/posts?limit=5").json()["data"].clone();
+    assert_eq!(first(&app), first(&again));
+    // New writes after a bulk load get fresh ids (PostgreSQL's sequences were moved on).
+    let admin =
+        app.colophon.create_author_unchecked("late@colophon.test", "Late", "admin", "a long enough password").unwrap();
+    assert!(admin.id.0 > 50);
 }

@@ -15,6 +15,7 @@ mod demo;
 mod error;
 mod posts;
 mod rate_limit;
+mod synthetic;
 mod views;
 
 pub use app::{Colophon, ColophonConfig};
@@ -29,6 +30,7 @@ pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{ServiceError, ServiceResult};
 pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery};
 pub use rate_limit::Limit;
+pub use synthetic::{SyntheticOptions, SyntheticReport};
 pub use views::*;
 
 /// Re-exported so that adapters name domain types through one crate.

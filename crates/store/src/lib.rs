@@ -4,6 +4,7 @@
 //! decides what runs in which transaction and on which thread.
 
 mod authors;
+mod bulk;
 mod comments;
 mod connection;
 mod counter;
@@ -20,6 +21,7 @@ mod tags;
 mod transaction;
 
 pub use authors::*;
+pub use bulk::*;
 pub use comments::*;
 pub use connection::{DatabaseTarget, DbConnection, Pool, PoolSettings, PooledConnection, build_pool, connect, ping};
 pub use counter::QueryCounter;

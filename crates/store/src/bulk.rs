@@ -1,0 +1,194 @@
+//! Batched inserts with explicit ids, for generating large data sets (`colophon seed
+//! --synthetic`). A multi-row insert does not compile for the shared backend type, so each
+//! statement is compiled once per backend.
+
+use colophon_domain::Timestamp;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use crate::schema::{authors, comments, post_tags, posts, products, sidebar_widgets, sidebars, tags};
+use crate::{DbConnection, StoreResult};
+
+/// Runs the same diesel code against whichever backend the connection holds.
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            DbConnection::Pg($c) => $body,
+            DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = authors)]
+pub struct AuthorRecord {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub token_version: i64,
+    pub bio_html: String,
+    pub avatar_url: Option<String>,
+    pub website_url: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = posts)]
+pub struct PostRecord {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub body_markdown: Option<String>,
+    pub status: String,
+    pub published_at: Option<Timestamp>,
+    pub author_id: i64,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub comments_enabled: bool,
+    pub comment_count: i64,
+    pub sidebar_id: Option<i64>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = comments)]
+pub struct CommentRecord {
+    pub id: i64,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub author_name: String,
+    pub author_email: Option<String>,
+    pub author_url: Option<String>,
+    pub body_source: String,
+    pub body_html: String,
+    pub status: String,
+    pub depth: i32,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = tags)]
+pub struct TagRecord {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = post_tags)]
+pub struct PostTagRecord {
+    pub post_id: i64,
+    pub tag_id: i64,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = products)]
+pub struct ProductRecord {
+    pub id: i64,
+    pub title: String,
+    pub url: Option<String>,
+    pub image_url: Option<String>,
+    pub contributor_label: Option<String>,
+    pub contributors: String,
+    pub edition: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = sidebars)]
+pub struct SidebarRecord {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = sidebar_widgets)]
+pub struct WidgetRecord {
+    pub sidebar_id: i64,
+    pub position: i32,
+    pub kind: String,
+    pub product_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub html: Option<String>,
+}
+
+/// Rows per statement: under SQLite's bound-parameter limit for the widest table (posts).
+const CHUNK: usize = 500;
+
+macro_rules! bulk_insert {
+    ($name:ident, $record:ty, $table:path) => {
+        pub fn $name(conn: &mut DbConnection, rows: &[$record]) -> StoreResult<()> {
+            for chunk in rows.chunks(CHUNK) {
+                per_backend!(conn, |c| diesel::insert_into($table).values(chunk).execute(c))?;
+            }
+            Ok(())
+        }
+    };
+}
+
+bulk_insert!(bulk_insert_authors, AuthorRecord, authors::table);
+bulk_insert!(bulk_insert_posts, PostRecord, posts::table);
+bulk_insert!(bulk_insert_comments, CommentRecord, comments::table);
+bulk_insert!(bulk_insert_tags, TagRecord, tags::table);
+bulk_insert!(bulk_insert_post_tags, PostTagRecord, post_tags::table);
+bulk_insert!(bulk_insert_products, ProductRecord, products::table);
+bulk_insert!(bulk_insert_sidebars, SidebarRecord, sidebars::table);
+bulk_insert!(bulk_insert_widgets, WidgetRecord, sidebar_widgets::table);
+
+/// The highest id of each table that new explicit ids must follow.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MaxIds {
+    pub authors: i64,
+    pub posts: i64,
+    pub comments: i64,
+    pub tags: i64,
+    pub products: i64,
+    pub sidebars: i64,
+}
+
+pub fn max_ids(conn: &mut DbConnection) -> StoreResult<MaxIds> {
+    use diesel::dsl::max;
+    Ok(MaxIds {
+        authors: authors::table.select(max(authors::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
+        posts: posts::table.select(max(posts::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
+        comments: comments::table.select(max(comments::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
+        tags: tags::table.select(max(tags::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
+        products: products::table.select(max(products::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
+        sidebars: sidebars::table.select(max(sidebars::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
+    })
+}
+
+/// After inserts with explicit ids, moves PostgreSQL's sequences past them (SQLite's
+/// AUTOINCREMENT follows by itself) and refreshes the planner's statistics.
+pub fn after_bulk_load(conn: &mut DbConnection) -> StoreResult<()> {
+    match conn {
+        DbConnection::Pg(c) => {
+            for table in ["authors", "posts", "comments", "tags", "products", "sidebars", "sidebar_widgets"] {
+                c.batch_execute(&format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"
+                ))?;
+            }
+            c.batch_execute("ANALYZE")?;
+        }
+        DbConnection::Sqlite(c) => c.batch_execute("ANALYZE")?,
+    }
+    Ok(())
+}
