@@ -65,6 +65,15 @@ pub fn comment_settings() -> anyhow::Result<CommentSettings> {
     })
 }
 
+/// `COLOPHON_CACHE=off` turns the response cache off (it is on by default).
+pub fn cache_enabled() -> anyhow::Result<bool> {
+    match std::env::var("COLOPHON_CACHE").as_deref() {
+        Err(_) | Ok("on") => Ok(true),
+        Ok("off") => Ok(false),
+        Ok(other) => anyhow::bail!("COLOPHON_CACHE must be on or off, got {other:?}"),
+    }
+}
+
 pub fn auth_settings() -> anyhow::Result<AuthSettings> {
     let defaults = AuthSettings::default();
     let settings = AuthSettings {

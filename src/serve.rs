@@ -12,7 +12,7 @@ use crate::{config, secret};
 fn open(data: &DataArgs) -> anyhow::Result<Colophon> {
     let target = target(data)?;
     let secret = secret::load(&target, &data.data_dir)?;
-    open_with(&target, secret)
+    open_with(&target, config_with(secret)?)
 }
 
 fn target(data: &DataArgs) -> anyhow::Result<DatabaseTarget> {
@@ -23,14 +23,18 @@ fn target(data: &DataArgs) -> anyhow::Result<DatabaseTarget> {
     Ok(target)
 }
 
-fn open_with(target: &DatabaseTarget, secret: Vec<u8>) -> anyhow::Result<Colophon> {
-    let colophon =
-        Colophon::open(target, &config::pool_settings()?, Arc::new(SystemClock), config_with(secret)?, None)?;
+fn open_with(target: &DatabaseTarget, config: ColophonConfig) -> anyhow::Result<Colophon> {
+    let colophon = Colophon::open(target, &config::pool_settings()?, Arc::new(SystemClock), config, None)?;
     Ok(colophon)
 }
 
 fn config_with(secret: Vec<u8>) -> anyhow::Result<ColophonConfig> {
-    Ok(ColophonConfig { secret, auth: config::auth_settings()?, comments: config::comment_settings()? })
+    Ok(ColophonConfig {
+        secret,
+        auth: config::auth_settings()?,
+        comments: config::comment_settings()?,
+        cache: config::cache_enabled()?,
+    })
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -59,7 +63,8 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
 /// server secret (a throwaway one stands in). Migrations run as at start-up.
 pub fn open_for_cli(data: &DataArgs) -> anyhow::Result<Colophon> {
     let throwaway: [u8; 32] = rand::random();
-    open_with(&target(data)?, throwaway.to_vec())
+    // A command serves no reads: no response cache, no change watcher.
+    open_with(&target(data)?, ColophonConfig { cache: false, ..config_with(throwaway.to_vec())? })
 }
 
 pub fn migrate(data: DataArgs) -> anyhow::Result<()> {

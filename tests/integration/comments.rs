@@ -27,7 +27,7 @@ pub fn comment(post: i64, name: &str, status: CommentStatus, parent: Option<i64>
 
 fn only_approved_comments_are_shown_oldest_first_with_threading(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
-    let mut conn = app.db.conn();
+    let mut conn = app.conn();
     let post_id = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["id"].as_i64().unwrap();
     for (name, status) in
         [("Pending", CommentStatus::Pending), ("Spammer", CommentStatus::Spam), ("Trashed", CommentStatus::Trash)]

@@ -7,6 +7,7 @@ mod support;
 
 mod auth;
 mod authoring;
+mod cache;
 mod catalog;
 mod comments;
 mod contracts;

@@ -43,7 +43,7 @@ fn demo_post_is_served_with_author_tags_neighbours_and_sidebar(backend: Backend)
 
 fn pages_have_no_duplicates_or_gaps_while_posts_are_inserted(backend: Backend) {
     let Some(app) = TestApp::spawn_empty(backend) else { return };
-    let mut conn = app.db.conn();
+    let mut conn = app.conn();
     colophon_store::insert_author(
         &mut conn,
         &colophon_store::NewAuthor {

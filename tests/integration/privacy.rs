@@ -13,7 +13,7 @@ const SECRETS: [&str; 6] =
 
 fn private_fields_never_appear_in_rest_or_graphql(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
-    let mut conn = app.db.conn();
+    let mut conn = app.conn();
     let post_id = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["id"].as_i64().unwrap();
     colophon_store::insert_comment(&mut conn, &comment(post_id, "Visible", CommentStatus::Approved, None)).unwrap();
     colophon_store::insert_author(

@@ -237,7 +237,7 @@ static FIXTURES: AtomicU32 = AtomicU32::new(0);
 
 fn fixture(app: &TestApp, author: i64, contributor: i64) -> Fixture {
     let n = FIXTURES.fetch_add(1, Ordering::Relaxed);
-    let mut conn = app.db.conn();
+    let mut conn = app.conn();
     let post = |slug: String, author: i64, status: PostStatus| NewPost {
         slug: Slug::parse(slug).unwrap(),
         title: "Fixture".into(),

@@ -43,8 +43,8 @@ fn columns(conn: &mut colophon_store::DbConnection, backend: Backend) -> BTreeSe
 fn both_migration_sets_produce_the_same_tables_and_columns() {
     let Some(pg) = TestApp::spawn_empty(Backend::Postgres) else { return };
     let sqlite = TestApp::spawn_empty(Backend::Sqlite).unwrap();
-    let pg_columns = columns(&mut pg.db.conn(), Backend::Postgres);
-    let sqlite_columns = columns(&mut sqlite.db.conn(), Backend::Sqlite);
+    let pg_columns = columns(&mut pg.conn(), Backend::Postgres);
+    let sqlite_columns = columns(&mut sqlite.conn(), Backend::Sqlite);
     assert!(pg_columns.len() > 60, "{pg_columns:?}");
     assert_eq!(pg_columns, sqlite_columns);
     let migrations = |dir: &str| -> BTreeSet<String> {
@@ -70,8 +70,8 @@ fn sqlite_runs_in_wal_mode_with_foreign_keys() {
         #[diesel(sql_type = Text)]
         journal_mode: String,
     }
-    let mut conn = app.db.conn();
-    let mode: Mode = diesel::sql_query("PRAGMA journal_mode").get_result(&mut conn).unwrap();
+    let mut conn = app.conn();
+    let mode: Mode = diesel::sql_query("PRAGMA journal_mode").get_result(&mut *conn).unwrap();
     assert_eq!(mode.journal_mode, "wal");
     // A comment on a post that does not exist is refused by the foreign key.
     let orphan = colophon_store::insert_comment(
@@ -116,7 +116,7 @@ fn synthetic_data_has_the_benchmark_shape_and_is_deterministic(backend: Backend)
     assert_eq!(busy["tags"].as_array().unwrap().len(), 3);
     let comments = app.get(&format!("/api/v1/posts/{}/comments?limit=100", report.sample_slug)).json();
     assert_eq!(comments["data"].as_array().unwrap().len(), 36);
-    let mut conn = app.db.conn();
+    let mut conn = app.conn();
     for post in app.get("/api/v1/posts?limit=100").json()["data"].as_array().unwrap() {
         let fresh =
             colophon_store::count_approved_comments(&mut conn, colophon_domain::PostId(post["id"].as_i64().unwrap()))

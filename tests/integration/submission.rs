@@ -364,7 +364,7 @@ fn comment_count_matches_a_fresh_count_through_every_change(backend: Backend) {
     let post = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json();
     let post_id = colophon_domain::PostId(post["id"].as_i64().unwrap());
     let check = |step: &str| {
-        let fresh = colophon_store::count_approved_comments(&mut app.db.conn(), post_id).unwrap();
+        let fresh = colophon_store::count_approved_comments(&mut app.conn(), post_id).unwrap();
         let shown = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["comment_count"].as_i64().unwrap();
         assert_eq!(shown, fresh, "after {step}");
         fresh

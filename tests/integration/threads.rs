@@ -212,7 +212,7 @@ fn concurrent_submissions_lose_nothing(backend: Backend) {
     assert!(failures.is_empty(), "{} failed, first: {:?}", failures.len(), failures.first());
     let post_id =
         colophon_domain::PostId(app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["id"].as_i64().unwrap());
-    let mut conn = app.db.conn();
+    let mut conn = app.conn();
     let stored = colophon_store::count_approved_comments(&mut conn, post_id).unwrap();
     assert_eq!(stored, 10 + TOTAL as i64, "every comment stored exactly once");
     let shown = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["comment_count"].as_i64().unwrap();

@@ -50,6 +50,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let colophon = web::Data::new(colophon);
         let schema = web::Data::new(graphql::schema());
+        let cache = web::Data::new(crate::cache::ResponseCache::default());
         let openapi = rest::ApiDoc::openapi();
         let json_limit = config.json_limit;
         let proxies = crate::caller::TrustedProxies(config.trusted_proxies.clone());
@@ -58,10 +59,12 @@ impl Application {
             App::new()
                 .app_data(colophon.clone())
                 .app_data(schema.clone())
+                .app_data(cache.clone())
                 .app_data(crate::json::JsonLimit(json_limit))
                 .app_data(proxies.clone())
                 .app_data(web::Data::new(public_url.clone()))
                 .app_data(web::PayloadConfig::new(json_limit))
+                .wrap(actix_web::middleware::from_fn(crate::cache::middleware))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))

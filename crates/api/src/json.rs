@@ -33,28 +33,47 @@ fn is_json(req: &HttpRequest) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// A JSON request body as raw bytes (content type and size checked), for handlers that need
+/// the exact bytes (the GraphQL response cache keys on them).
+pub struct JsonBytes(pub web::Bytes);
+
+fn read_body(req: &HttpRequest, payload: &mut Payload) -> impl Future<Output = Result<web::Bytes, ApiError>> + use<> {
+    let limit = req.app_data::<JsonLimit>().map_or(256 * 1024, |l| l.0);
+    let json = is_json(req);
+    let body = web::Bytes::from_request(req, payload);
+    async move {
+        if !json {
+            return Err(ApiError::request(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the body must be JSON, sent as Content-Type: application/json",
+            ));
+        }
+        let bytes = body.await.map_err(|_| too_large(limit))?;
+        if bytes.len() > limit {
+            return Err(too_large(limit));
+        }
+        Ok(bytes)
+    }
+}
+
+impl FromRequest for JsonBytes {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_body(req, payload);
+        Box::pin(async move { body.await.map(JsonBytes) })
+    }
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<JsonLimit>().map_or(256 * 1024, |l| l.0);
-        let json = is_json(req);
-        let body = web::Bytes::from_request(req, payload);
-        Box::pin(async move {
-            if !json {
-                return Err(ApiError::request(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "the body must be JSON, sent as Content-Type: application/json",
-                ));
-            }
-            let bytes = body.await.map_err(|_| too_large(limit))?;
-            if bytes.len() > limit {
-                return Err(too_large(limit));
-            }
-            parse(&bytes).map(Json)
-        })
+        let body = read_body(req, payload);
+        Box::pin(async move { parse(&body.await?).map(Json) })
     }
 }
 

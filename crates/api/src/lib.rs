@@ -2,6 +2,7 @@
 //! `/docs`) and GraphQL at `/graphql`. Both are thin adapters over `colophon-service`.
 
 mod app;
+mod cache;
 mod caller;
 mod etag;
 mod feeds;

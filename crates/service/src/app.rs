@@ -5,6 +5,7 @@ use colophon_store::{self as store, DatabaseTarget, DbConnection, Pool, PoolSett
 
 use crate::auth::{AuthSettings, TokenKeys};
 use crate::comments::CommentSettings;
+use crate::freshness::Freshness;
 use crate::rate_limit::RateLimiter;
 use crate::{Clock, CursorCodec, ServiceError, ServiceResult};
 
@@ -14,11 +15,13 @@ pub struct ColophonConfig {
     pub secret: Vec<u8>,
     pub auth: AuthSettings,
     pub comments: CommentSettings,
+    /// Whether responses may be cached (see `freshness`); on by default.
+    pub cache: bool,
 }
 
 impl ColophonConfig {
     pub fn new(secret: Vec<u8>) -> Self {
-        Self { secret, auth: AuthSettings::default(), comments: CommentSettings::default() }
+        Self { secret, auth: AuthSettings::default(), comments: CommentSettings::default(), cache: true }
     }
 }
 
@@ -45,7 +48,14 @@ struct Inner {
     auth: AuthSettings,
     comments: CommentSettings,
     verifications: std::sync::atomic::AtomicU64,
+    freshness: Arc<Freshness>,
     target: DatabaseTarget,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.freshness.stop();
+    }
 }
 
 impl Colophon {
@@ -66,6 +76,8 @@ impl Colophon {
         drop(conn);
         let pool = store::build_pool(target, pool, counter).map_err(|e| ServiceError::Unavailable(e.to_string()))?;
         crate::auth::warm_up_passwords();
+        let freshness =
+            if config.cache { Freshness::watch(target.clone(), clock.clone()) } else { Freshness::disabled() };
         Ok(Self(Arc::new(Inner {
             pool,
             clock,
@@ -75,6 +87,7 @@ impl Colophon {
             auth: config.auth,
             comments: config.comments,
             verifications: Default::default(),
+            freshness,
             target: target.clone(),
         })))
     }
@@ -138,7 +151,22 @@ impl Colophon {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T> + Send + 'static,
     {
-        self.db(move |conn, now| store::write_transaction(conn, |conn| f(conn, now))).await
+        let result = self.db(move |conn, now| store::write_transaction(conn, |conn| f(conn, now))).await;
+        // Even a failed write may have committed nothing but still raced with a cache fill;
+        // a new generation costs one cache miss, a stale page would cost trust.
+        self.0.freshness.invalidate();
+        result
+    }
+
+    /// The generation a response computed now may be cached under; `None` when caching is
+    /// off, paused, or a scheduled post just went live.
+    pub fn cache_epoch(&self) -> Option<u64> {
+        self.0.freshness.epoch(self.now())
+    }
+
+    /// Drops every cached response (after a write that did not go through the service).
+    pub fn invalidate_cache(&self) {
+        self.0.freshness.invalidate();
     }
 
     /// Readiness: the database answers a query.
@@ -152,6 +180,8 @@ impl Colophon {
         f: impl FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T>,
     ) -> ServiceResult<T> {
         let mut conn = self.0.pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
-        f(&mut conn, self.now())
+        let result = f(&mut conn, self.now());
+        self.0.freshness.invalidate();
+        result
     }
 }

@@ -13,6 +13,7 @@ mod comments;
 mod cursor;
 mod demo;
 mod error;
+mod freshness;
 mod posts;
 mod rate_limit;
 mod synthetic;

@@ -5,6 +5,7 @@
 
 mod authors;
 mod bulk;
+mod changes;
 mod comments;
 mod connection;
 mod counter;
@@ -22,6 +23,7 @@ mod transaction;
 
 pub use authors::*;
 pub use bulk::*;
+pub use changes::ChangeListener;
 pub use comments::*;
 pub use connection::{DatabaseTarget, DbConnection, Pool, PoolSettings, PooledConnection, build_pool, connect, ping};
 pub use counter::QueryCounter;

@@ -204,6 +204,13 @@ impl TestApp {
         (result, self.queries.get() - before)
     }
 
+    /// A direct connection for arranging data behind the service's back. It drops the
+    /// response cache whenever it is used for a statement, as a psql session's writes would
+    /// (through the change watcher, a few milliseconds later).
+    pub fn conn(&self) -> DirectConn<'_> {
+        DirectConn { conn: self.db.conn(), colophon: &self.colophon }
+    }
+
     /// Inserts a post by the demo author straight into the database.
     pub fn insert_post(
         &self,
@@ -211,7 +218,7 @@ impl TestApp {
         status: PostStatus,
         published_at: Option<Timestamp>,
     ) -> colophon_domain::Post {
-        let mut conn = self.db.conn();
+        let mut conn = self.conn();
         colophon_store::insert_post(
             &mut conn,
             &NewPost {
@@ -237,5 +244,25 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Sends the stop command at once; the server thread winds down by itself.
         drop(self.handle.stop(false));
+    }
+}
+
+pub struct DirectConn<'a> {
+    conn: colophon_store::DbConnection,
+    colophon: &'a Colophon,
+}
+
+impl std::ops::Deref for DirectConn<'_> {
+    type Target = colophon_store::DbConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for DirectConn<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.colophon.invalidate_cache();
+        &mut self.conn
     }
 }

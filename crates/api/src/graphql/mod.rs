@@ -20,7 +20,9 @@ use loaders::Loaders;
 use mutation::MutationRoot;
 use query::QueryRoot;
 
+use crate::cache::ResponseCache;
 use crate::caller::{bearer, client_address};
+use crate::json::JsonBytes;
 use crate::problem::ApiError;
 
 pub type ColophonSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -45,14 +47,22 @@ pub fn sdl() -> String {
     schema().sdl()
 }
 
-/// `POST /graphql`: one operation or a batch, with fresh DataLoaders per request.
+/// `POST /graphql`: one operation or a batch, with fresh DataLoaders per request. Anonymous
+/// queries that succeed are cached under the freshness generation, keyed by their exact body.
 pub async fn execute(
     req: HttpRequest,
     schema: web::Data<ColophonSchema>,
     colophon: web::Data<Colophon>,
-    body: crate::json::Json<BatchRequest>,
+    cache: web::Data<ResponseCache>,
+    body: JsonBytes,
 ) -> Result<HttpResponse, ApiError> {
-    let batch = body.into_inner();
+    let anonymous = !req.headers().contains_key(actix_web::http::header::AUTHORIZATION);
+    let key = format!("POST /graphql\n{}", String::from_utf8_lossy(&body.0));
+    let generation = if anonymous { colophon.cache_epoch() } else { None };
+    if let Some(entry) = generation.and_then(|g| cache.get(&key, g)) {
+        return Ok(entry.respond(&req));
+    }
+    let batch: BatchRequest = crate::json::parse(&body.0)?;
     if let BatchRequest::Batch(requests) = &batch {
         if requests.len() > MAX_BATCH {
             return Err(ApiError::request(
@@ -62,16 +72,38 @@ pub async fn execute(
             ));
         }
     }
-    let colophon = colophon.get_ref().clone();
+    let read_only = batch.iter().all(|r| is_query(&r.query));
+    let service = colophon.get_ref().clone();
     let auth = std::sync::Arc::new(RequestAuth {
         bearer: bearer(&req).map(|b| b.map(str::to_string)).map_err(|_| ()),
         caller: Default::default(),
         client: client_address(&req),
         user_agent: crate::caller::user_agent(&req),
     });
-    let batch = batch.data(Loaders::new(&colophon)).data(colophon).data(auth);
+    let batch = batch.data(Loaders::new(&service)).data(service).data(auth);
     let response = schema.execute_batch(batch).await;
-    Ok(HttpResponse::Ok().json(response))
+    let failed = match &response {
+        async_graphql::BatchResponse::Single(r) => r.is_err(),
+        async_graphql::BatchResponse::Batch(rs) => rs.iter().any(|r| r.is_err()),
+    };
+    let bytes = serde_json::to_vec(&response).map_err(|e| colophon_service::ServiceError::Internal(e.to_string()))?;
+    if let (Some(generation), true, false) = (generation, read_only, failed) {
+        let mut headers = actix_web::http::header::HeaderMap::new();
+        headers.insert(
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::HeaderValue::from_static("application/json"),
+        );
+        cache.put(key, generation, StatusCode::OK, &headers, bytes.clone().into());
+    }
+    Ok(HttpResponse::Ok().content_type("application/json").body(bytes))
+}
+
+/// Whether a GraphQL document holds only queries (no mutation or subscription).
+fn is_query(source: &str) -> bool {
+    use async_graphql::parser::types::OperationType;
+    async_graphql::parser::parse_query(source)
+        .map(|doc| doc.operations.iter().all(|(_, op)| op.node.ty == OperationType::Query))
+        .unwrap_or(false)
 }
 
 /// `GET /graphql`: the GraphiQL explorer.

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The load harness: builds release, seeds synthetic data on SQLite and PostgreSQL, starts the
+# server, and measures the read and write scenarios with wrk next to the floors (pgbench -S,
+# the one-statement JSON query through pgbench, nginx serving the same bytes), all in one run,
+# all on 127.0.0.1. Prints a Markdown table and writes it to bench/results/.
+#
+#   bench/run.sh                          # 2,000 posts, 32 connections, 3 s warm-up, 10 s runs
+#   POSTS=20000 DURATION=20 bench/run.sh  # bigger, longer
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+POSTS=${POSTS:-2000}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+CONNS=${CONNS:-32}
+THREADS=${THREADS:-2}
+PG=${PG:-postgres://postgres@127.0.0.1:5432}
+PORT=18090
+NGINX_PORT=18091
+SLUG=synthetic-post-1
+WORK=$(mktemp -d /tmp/colophon-bench.XXXXXX)
+RESULTS="$WORK/results.tsv"
+export SLUG
+
+fail() { echo "bench: $*" >&2; exit 1; }
+need() {
+  command -v "$1" >/dev/null 2>&1 && return
+  echo "bench: installing $2 (for $1)" >&2
+  apt-get install -y "$2" >/dev/null 2>&1 || fail "$1 is missing and apt-get install $2 failed"
+}
+need wrk wrk
+need nginx nginx-light
+need pgbench postgresql-client
+pg_isready -q -h 127.0.0.1 -p 5432 || fail "PostgreSQL is not running on 127.0.0.1:5432"
+
+echo "== building release" >&2
+cargo build --release --locked --quiet
+BIN=$PWD/target/release/colophon
+SERVER_PID=
+NGINX_PID=
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICKS=$(getconf CLK_TCK)
+
+# measure NAME BACKEND URL [wrk args...]: warm-up, then the measured run; one TSV row.
+measure() {
+  local name=$1 backend=$2 url=$3; shift 3
+  wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || true
+  local before=0 after=0
+  [ -n "${PID_FOR_CPU:-}" ] && before=$(cpu_ticks "$PID_FOR_CPU")
+  wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url" >"$WORK/wrk.out" 2>&1 || true
+  [ -n "${PID_FOR_CPU:-}" ] && after=$(cpu_ticks "$PID_FOR_CPU")
+  python3 bench/parse_wrk.py "$name" "$backend" "$WORK/wrk.out" "$(( after - before ))" "$TICKS" >>"$RESULTS"
+}
+
+start_server() {
+  local backend=$1 cache=$2
+  local env=(RUST_LOG=warn COLOPHON_JWT_SECRET=benchmark-secret-of-at-least-32-bytes!! COLOPHON_CACHE="$cache"
+             COLOPHON_TRUSTED_PROXIES=127.0.0.1 COLOPHON_COMMENTS_PER_MINUTE=100000000 COLOPHON_WORKERS=2
+             COLOPHON_DATA_DIR="$WORK/$backend")
+  [ "$backend" = postgres ] && env+=(DATABASE_URL="$PG/colophon_bench")
+  env "${env[@]}" "$BIN" serve --no-demo --bind "127.0.0.1:$PORT" >"$WORK/server-$backend.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
+  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || fail "the server did not start; see $WORK/server-$backend.log"
+  PID_FOR_CPU=$SERVER_PID
+}
+
+stop_server() {
+  local backend=$1
+  echo "$backend	$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")" >>"$WORK/rss.tsv"
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+}
+
+seed() {
+  local backend=$1
+  mkdir -p "$WORK/$backend"
+  if [ "$backend" = postgres ]; then
+    dropdb -h 127.0.0.1 -U postgres --if-exists colophon_bench
+    createdb -h 127.0.0.1 -U postgres colophon_bench
+    DATABASE_URL="$PG/colophon_bench" "$BIN" seed --synthetic --posts "$POSTS" --data-dir "$WORK/$backend" >&2
+  else
+    env -u DATABASE_URL "$BIN" seed --synthetic --posts "$POSTS" --data-dir "$WORK/$backend" >&2
+  fi
+}
+
+BASE=http://127.0.0.1:$PORT
+for backend in sqlite postgres; do
+  echo "== $backend: seeding $POSTS posts" >&2
+  seed "$backend"
+  for cache in off on; do
+    echo "== $backend, cache $cache" >&2
+    start_server "$backend" "$cache"
+    measure "(a) GET /posts?limit=20, cache $cache" "$backend" "$BASE/api/v1/posts?limit=20"
+    measure "(b) post + its comments (2 requests), cache $cache" "$backend" "$BASE" -s bench/post_and_comments.lua
+    QUERY_FILE=bench/seed_page.graphql measure "(c) GraphQL seed page, cache $cache" "$backend" "$BASE/graphql" -s bench/graphql.lua
+    if [ "$cache" = on ]; then
+      measure "(d) comment submissions" "$backend" "$BASE" -s bench/comments.lua
+    fi
+    stop_server "$backend"
+  done
+done
+
+echo "== floors" >&2
+PID_FOR_CPU=
+# pgbench -S on the same PostgreSQL.
+dropdb -h 127.0.0.1 -U postgres --if-exists colophon_pgbench
+createdb -h 127.0.0.1 -U postgres colophon_pgbench
+pgbench -h 127.0.0.1 -U postgres -i -s 10 -q colophon_pgbench >/dev/null 2>&1
+pgbench -h 127.0.0.1 -U postgres -S -c "$CONNS" -j "$THREADS" -T "$WARMUP" colophon_pgbench >/dev/null 2>&1
+pgbench -h 127.0.0.1 -U postgres -S -c "$CONNS" -j "$THREADS" -T "$DURATION" colophon_pgbench >"$WORK/pgbench-S.out" 2>&1
+python3 bench/parse_pgbench.py "floor: pgbench -S" postgres "$WORK/pgbench-S.out" >>"$RESULTS"
+# (b) as one JSON-building statement (the seeded data is reseeded: scenario (d) added comments).
+seed postgres
+pgbench -h 127.0.0.1 -U postgres -n -f bench/post_json.sql -c "$CONNS" -j "$THREADS" -T "$WARMUP" colophon_bench >/dev/null 2>&1
+pgbench -h 127.0.0.1 -U postgres -n -f bench/post_json.sql -c "$CONNS" -j "$THREADS" -T "$DURATION" colophon_bench >"$WORK/pgbench-json.out" 2>&1
+python3 bench/parse_pgbench.py "floor: (b) as one SQL statement" postgres "$WORK/pgbench-json.out" >>"$RESULTS"
+# nginx serving (b)'s two responses from files.
+mkdir -p "$WORK/www" "$WORK/nginx"
+start_server postgres off
+curl -s "$BASE/api/v1/posts/$SLUG" >"$WORK/www/post.json"
+curl -s "$BASE/api/v1/posts/$SLUG/comments?limit=50" >"$WORK/www/comments.json"
+stop_server postgres-files
+cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/json;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location = /api/v1/posts/$SLUG { alias $WORK/www/post.json; }
+    location = /api/v1/posts/$SLUG/comments { alias $WORK/www/comments.json; }
+  }
+}
+CONF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+NGINX_PID=$!
+sleep 0.5
+measure "floor: nginx serving (b)'s bytes (2 requests)" nginx "http://127.0.0.1:$NGINX_PORT" -s bench/post_and_comments.lua
+kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=
+
+mkdir -p bench/results
+OUT="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).md"
+python3 bench/report.py "$RESULTS" "$WORK/rss.tsv" "$POSTS" "$CONNS" "$DURATION" | tee "$OUT"
+echo "written to $OUT" >&2

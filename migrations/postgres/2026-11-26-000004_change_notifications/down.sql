@@ -1,0 +1,10 @@
+DROP TRIGGER slug_redirects_changed ON slug_redirects;
+DROP TRIGGER sidebar_widgets_changed ON sidebar_widgets;
+DROP TRIGGER sidebars_changed ON sidebars;
+DROP TRIGGER products_changed ON products;
+DROP TRIGGER comments_changed ON comments;
+DROP TRIGGER post_tags_changed ON post_tags;
+DROP TRIGGER tags_changed ON tags;
+DROP TRIGGER posts_changed ON posts;
+DROP TRIGGER authors_changed ON authors;
+DROP FUNCTION colophon_notify_change();
