@@ -74,6 +74,7 @@ start_server() {
 
 stop_server() {
   local backend=$1
+  PID_FOR_CPU=
   echo "$backend	$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")" >>"$WORK/rss.tsv"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 }
@@ -123,6 +124,7 @@ pgbench -h 127.0.0.1 -U postgres -n -f bench/post_json.sql -c "$CONNS" -j "$THRE
 python3 bench/parse_pgbench.py "floor: (b) as one SQL statement" postgres "$WORK/pgbench-json.out" >>"$RESULTS"
 # nginx serving (b)'s two responses from files.
 mkdir -p "$WORK/www" "$WORK/nginx"
+chmod a+rx "$WORK" "$WORK/www"   # nginx's workers run as nobody
 start_server postgres off
 curl -s "$BASE/api/v1/posts/$SLUG" >"$WORK/www/post.json"
 curl -s "$BASE/api/v1/posts/$SLUG/comments?limit=50" >"$WORK/www/comments.json"
@@ -145,6 +147,7 @@ http {
 CONF
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 NGINX_PID=$!
+PID_FOR_CPU=$NGINX_PID
 sleep 0.5
 measure "floor: nginx serving (b)'s bytes (2 requests)" nginx "http://127.0.0.1:$NGINX_PORT" -s bench/post_and_comments.lua
 kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=

@@ -4,7 +4,7 @@ use serde_json::json;
 use crate::support::server::test_now;
 use crate::support::{Backend, TestApp};
 
-backend_tests!(a_page_of_posts_costs_a_constant_number_of_queries);
+backend_tests!(a_page_of_posts_costs_a_constant_number_of_queries, a_post_page_costs_five_statements);
 
 const MAX_QUERIES_PER_PAGE: u64 = 4;
 
@@ -37,4 +37,13 @@ fn a_page_of_posts_costs_a_constant_number_of_queries(backend: Backend) {
     assert!(graphql_counts.iter().all(|&n| n <= MAX_QUERIES_PER_PAGE), "GraphQL: {graphql_counts:?}");
     assert!(rest_counts.windows(2).all(|w| w[0] == w[1]), "REST cost grows with the page: {rest_counts:?}");
     assert!(graphql_counts.windows(2).all(|w| w[0] == w[1]), "GraphQL cost grows with the page: {graphql_counts:?}");
+}
+
+/// The post, both neighbours, the sidebar with its products, the authors shown, the tags.
+fn a_post_page_costs_five_statements(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |config, _| config.cache = false) else { return };
+    let (post, queries) = app.count_queries(|| app.get(&format!("/api/v1/posts/{}", crate::support::DEMO_POST)).json());
+    assert_eq!(post["sidebar"]["widgets"].as_array().unwrap().len(), 5);
+    assert!(post["previous"].is_object() && post["next"].is_object());
+    assert_eq!(queries, 5);
 }

@@ -132,3 +132,40 @@ pub fn replace_sidebar(conn: &mut DbConnection, id: SidebarId, new: &NewSidebar)
 pub fn delete_sidebar(conn: &mut DbConnection, id: SidebarId) -> StoreResult<bool> {
     Ok(diesel::delete(sidebars::table.find(id.0)).execute(conn)? == 1)
 }
+
+/// A sidebar, its widgets and the products they show, in one statement (the post page's path).
+pub fn sidebar_with_products(
+    conn: &mut DbConnection,
+    id: SidebarId,
+) -> StoreResult<Option<(Sidebar, Vec<colophon_domain::Product>)>> {
+    use crate::rows::ProductRow;
+    use crate::schema::products;
+    let rows: Vec<(SidebarRow, Option<WidgetRow>, Option<ProductRow>)> = sidebars::table
+        .left_join(sidebar_widgets::table.on(sidebar_widgets::sidebar_id.eq(sidebars::id)))
+        .left_join(products::table.on(sidebar_widgets::product_id.eq(products::id.nullable())))
+        .filter(sidebars::id.eq(id.0))
+        .order(sidebar_widgets::position.asc())
+        .select((sidebars::all_columns, sidebar_widgets::all_columns.nullable(), products::all_columns.nullable()))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((head, first_widget, first_product)) = rows.next() else { return Ok(None) };
+    let mut widgets = Vec::new();
+    let mut products = Vec::new();
+    for (widget, product) in std::iter::once((first_widget, first_product)).chain(rows.map(|(_, w, p)| (w, p))) {
+        if let Some(widget) = widget {
+            widgets.push(widget.into_domain()?);
+        }
+        if let Some(product) = product {
+            products.push(product.into_domain()?);
+        }
+    }
+    let sidebar = Sidebar {
+        id: SidebarId(head.id),
+        slug: slug(head.slug)?,
+        title: head.title,
+        widgets,
+        created_at: head.created_at,
+        updated_at: head.updated_at,
+    };
+    Ok(Some((sidebar, products)))
+}

@@ -8,4 +8,4 @@ mod sidebars;
 pub use product_write::ProductInput;
 pub(crate) use product_write::curator;
 pub use sidebar_write::{SidebarInput, WidgetInput};
-pub(crate) use sidebars::resolve_sidebars;
+pub(crate) use sidebars::{assemble, widget_authors};

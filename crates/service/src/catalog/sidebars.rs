@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Page, Sidebar, SidebarId, Slug, Widget};
+use colophon_domain::{Author, AuthorId, Page, Product, ProductId, Sidebar, SidebarId, Slug, Widget};
 use colophon_store::{self as store, DbConnection};
 
 use crate::{Colophon, CursorPage, ServiceError, ServiceResult, SidebarView, WidgetView};
@@ -44,30 +44,41 @@ impl Colophon {
 }
 
 /// Replaces widget references by the products and authors they show: two queries for any
-/// number of sidebars. A widget whose product or author is gone is left out.
+/// number of sidebars.
 pub(crate) fn resolve_sidebars(conn: &mut DbConnection, sidebars: Vec<Sidebar>) -> ServiceResult<Vec<SidebarView>> {
     let widgets = || sidebars.iter().flat_map(|s| s.widgets.iter());
     let product_ids: Vec<_> =
         widgets().filter_map(|w| if let Widget::Product(id) = w { Some(*id) } else { None }).collect();
-    let author_ids: Vec<_> =
-        widgets().filter_map(|w| if let Widget::AuthorBio(id) = w { Some(*id) } else { None }).collect();
+    let author_ids: Vec<_> = sidebars.iter().flat_map(widget_authors).collect();
     let products: HashMap<_, _> = store::products_by_ids(conn, &product_ids)?.into_iter().map(|p| (p.id, p)).collect();
     let authors: HashMap<_, _> = store::authors_by_ids(conn, &author_ids)?.into_iter().map(|a| (a.id, a)).collect();
-    Ok(sidebars
-        .into_iter()
-        .map(|sidebar| SidebarView {
-            id: sidebar.id,
-            slug: sidebar.slug,
-            title: sidebar.title,
-            widgets: sidebar
-                .widgets
-                .into_iter()
-                .filter_map(|widget| match widget {
-                    Widget::Product(id) => products.get(&id).cloned().map(WidgetView::Product),
-                    Widget::AuthorBio(id) => authors.get(&id).cloned().map(WidgetView::AuthorBio),
-                    Widget::Html(html) => Some(WidgetView::Html(html)),
-                })
-                .collect(),
-        })
-        .collect())
+    Ok(sidebars.into_iter().map(|sidebar| assemble(sidebar, &products, &authors)).collect())
+}
+
+/// The authors a sidebar's bio widgets show.
+pub(crate) fn widget_authors(sidebar: &Sidebar) -> Vec<AuthorId> {
+    sidebar.widgets.iter().filter_map(|w| if let Widget::AuthorBio(id) = w { Some(*id) } else { None }).collect()
+}
+
+/// A sidebar with its widgets resolved from fetched products and authors. A widget whose
+/// product or author is gone is left out.
+pub(crate) fn assemble(
+    sidebar: Sidebar,
+    products: &HashMap<ProductId, Product>,
+    authors: &HashMap<AuthorId, Author>,
+) -> SidebarView {
+    SidebarView {
+        id: sidebar.id,
+        slug: sidebar.slug,
+        title: sidebar.title,
+        widgets: sidebar
+            .widgets
+            .into_iter()
+            .filter_map(|widget| match widget {
+                Widget::Product(id) => products.get(&id).cloned().map(WidgetView::Product),
+                Widget::AuthorBio(id) => authors.get(&id).cloned().map(WidgetView::AuthorBio),
+                Widget::Html(html) => Some(WidgetView::Html(html)),
+            })
+            .collect(),
+    }
 }

@@ -1,9 +1,10 @@
+use std::collections::HashMap;
+
 use colophon_domain::{Actor, Post, PostLink, Slug, Timestamp};
 use colophon_store::{self as store, DbConnection};
 
-use super::list::summarize;
-use crate::catalog::resolve_sidebars;
-use crate::{Caller, Colophon, PostDetail, ServiceError, ServiceResult};
+use crate::catalog::{assemble, widget_authors};
+use crate::{Caller, Colophon, PostDetail, PostSummary, ServiceError, ServiceResult};
 
 /// A post found by slug, or the slug it moved to (an old slug of a renamed published post).
 #[derive(Debug, Clone)]
@@ -57,7 +58,8 @@ fn resolve(conn: &mut DbConnection, slug: &str, actor: Option<Actor>, now: Times
     }
 }
 
-/// Everything the page of `post` shows.
+/// Everything the page of `post` shows, in four statements after the post itself: both
+/// neighbours, the sidebar with its products, every author shown, the tags.
 pub(crate) fn detail(
     conn: &mut DbConnection,
     post: Post,
@@ -67,13 +69,24 @@ pub(crate) fn detail(
     let editable = actor.is_some_and(|a| a.can_edit(&post));
     let (previous, next) = store::neighbours(conn, &post, now)?;
     let sidebar = match post.sidebar_id {
-        Some(id) => {
-            let sidebars = store::sidebars_by_ids(conn, &[id])?;
-            resolve_sidebars(conn, sidebars)?.pop()
-        }
+        Some(id) => store::sidebar_with_products(conn, id)?,
         None => None,
     };
-    let summary = summarize(conn, vec![post], now)?.pop().ok_or(ServiceError::NotFound("post"))?;
+    let mut author_ids = vec![post.author_id];
+    if let Some((sidebar, _)) = &sidebar {
+        author_ids.extend(widget_authors(sidebar));
+    }
+    let authors: HashMap<_, _> = store::authors_by_ids(conn, &author_ids)?.into_iter().map(|a| (a.id, a)).collect();
+    let tags = store::tags_for_posts(conn, &[post.id])?.remove(&post.id).unwrap_or_default();
+    let author = authors
+        .get(&post.author_id)
+        .cloned()
+        .ok_or_else(|| ServiceError::Internal(format!("post {} has no author", post.id)))?;
+    let sidebar = sidebar.map(|(sidebar, products)| {
+        let products: HashMap<_, _> = products.into_iter().map(|p| (p.id, p)).collect();
+        assemble(sidebar, &products, &authors)
+    });
+    let summary = PostSummary { status: post.status_at(now), author, tags, post };
     Ok(PostDetail { summary, previous, next, sidebar, editable })
 }
 
