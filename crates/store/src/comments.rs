@@ -78,19 +78,24 @@ pub fn list_approved_comments(
     after: Option<CommentKey>,
     limit: i64,
 ) -> StoreResult<Vec<Comment>> {
-    let mut query = comments::table
+    // Two fixed shapes rather than one boxed query: diesel keeps prepared statements only for
+    // queries whose SQL cannot change, and this is the hottest read after the post itself.
+    let approved = comments::table
         .filter(comments::post_id.eq(post.0))
-        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
-        .into_boxed();
-    if let Some(key) = after {
-        query = query.filter(
-            comments::created_at
-                .gt(key.created_at)
-                .or(comments::created_at.eq(key.created_at).and(comments::id.gt(key.id.0))),
-        );
-    }
-    let rows: Vec<CommentRow> =
-        query.order((comments::created_at.asc(), comments::id.asc())).limit(limit).load(conn)?;
+        .filter(comments::status.eq(CommentStatus::Approved.as_str()));
+    let order = (comments::created_at.asc(), comments::id.asc());
+    let rows: Vec<CommentRow> = match after {
+        Some(key) => approved
+            .filter(
+                comments::created_at
+                    .gt(key.created_at)
+                    .or(comments::created_at.eq(key.created_at).and(comments::id.gt(key.id.0))),
+            )
+            .order(order)
+            .limit(limit)
+            .load(conn)?,
+        None => approved.order(order).limit(limit).load(conn)?,
+    };
     convert(rows, CommentRow::into_domain)
 }
 

@@ -96,6 +96,9 @@ pub fn list_published(
     limit: i64,
     now: Timestamp,
 ) -> StoreResult<Vec<Post>> {
+    if filter.author.is_none() && filter.tag.is_none() {
+        return list_all_published(conn, after, limit, now);
+    }
     let mut query = posts::table.filter(posts::status.eq("published")).filter(posts::published_at.le(now)).into_boxed();
     if let Some(author) = &filter.author {
         let author_id = authors::table.filter(authors::slug.eq(author.as_str().to_string())).select(authors::id);
@@ -116,6 +119,30 @@ pub fn list_published(
         );
     }
     let rows: Vec<PostRow> = query.order((posts::published_at.desc(), posts::id.desc())).limit(limit).load(conn)?;
+    convert(rows, PostRow::into_domain)
+}
+
+/// The unfiltered list in fixed shapes, so that PostgreSQL keeps their prepared statements.
+fn list_all_published(
+    conn: &mut DbConnection,
+    after: Option<PostKey>,
+    limit: i64,
+    now: Timestamp,
+) -> StoreResult<Vec<Post>> {
+    let visible = posts::table.filter(posts::status.eq("published")).filter(posts::published_at.le(now));
+    let order = (posts::published_at.desc(), posts::id.desc());
+    let rows: Vec<PostRow> = match after {
+        Some(key) => visible
+            .filter(
+                posts::published_at
+                    .lt(key.published_at)
+                    .or(posts::published_at.eq(key.published_at).and(posts::id.lt(key.id.0))),
+            )
+            .order(order)
+            .limit(limit)
+            .load(conn)?,
+        None => visible.order(order).limit(limit).load(conn)?,
+    };
     convert(rows, PostRow::into_domain)
 }
 
