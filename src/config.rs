@@ -41,6 +41,11 @@ pub fn server_config() -> anyhow::Result<ServerConfig> {
         )?),
         trusted_proxies: trusted_proxies()?,
         public_url: env_or("COLOPHON_PUBLIC_URL", defaults.public_url)?,
+        cors_origins: std::env::var("COLOPHON_CORS_ORIGINS")
+            .map(|list| list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default(),
+        cors_allow_writes: env_or("COLOPHON_CORS_ALLOW_WRITES", defaults.cors_allow_writes)?,
+        graphql_introspection: env_or("COLOPHON_GRAPHQL_INTROSPECTION", String::from("on"))? != "off",
     })
 }
 

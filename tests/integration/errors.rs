@@ -14,7 +14,7 @@ fn bad_requests_get_problem_json(backend: Backend) {
     let mut tampered = cursor.clone().into_bytes();
     tampered[2] = if tampered[2] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(tampered).unwrap();
-    for bad in [tampered.as_str(), "garbage", "%00%01", &"x".repeat(5000)] {
+    for bad in [tampered.as_str(), "garbage", "%00%01", &"x".repeat(500)] {
         let problem = app.get(&format!("/api/v1/posts?cursor={bad}")).problem(400);
         assert_eq!(problem["errors"][0]["field"], "cursor");
     }

@@ -13,6 +13,7 @@ mod comments;
 mod contracts;
 mod errors;
 mod graphql;
+mod limits;
 mod posts;
 mod privacy;
 mod queries;

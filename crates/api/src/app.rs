@@ -23,6 +23,12 @@ pub struct ServerConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The public base URL, for links in feeds.
     pub public_url: String,
+    /// Origins whose browsers may call the API (CORS); none by default.
+    pub cors_origins: Vec<String>,
+    /// Whether those origins may also write (POST, PATCH, PUT, DELETE); reads only by default.
+    pub cors_allow_writes: bool,
+    /// Whether GraphQL answers introspection queries (switch off in production if you like).
+    pub graphql_introspection: bool,
 }
 
 impl Default for ServerConfig {
@@ -33,6 +39,9 @@ impl Default for ServerConfig {
             shutdown_timeout: Duration::from_secs(30),
             trusted_proxies: Vec::new(),
             public_url: "http://127.0.0.1:8080".into(),
+            cors_origins: Vec::new(),
+            cors_allow_writes: false,
+            graphql_introspection: true,
         }
     }
 }
@@ -49,7 +58,8 @@ impl Application {
     pub fn build(colophon: Colophon, listener: TcpListener, config: ServerConfig) -> std::io::Result<Self> {
         let port = listener.local_addr()?.port();
         let colophon = web::Data::new(colophon);
-        let schema = web::Data::new(graphql::schema());
+        let schema = web::Data::new(graphql::schema_with(config.graphql_introspection));
+        let (cors_origins, cors_writes) = (config.cors_origins.clone(), config.cors_allow_writes);
         let cache = web::Data::new(crate::cache::ResponseCache::default());
         let openapi = rest::ApiDoc::openapi();
         let json_limit = config.json_limit;
@@ -65,6 +75,8 @@ impl Application {
                 .app_data(web::Data::new(public_url.clone()))
                 .app_data(web::PayloadConfig::new(json_limit))
                 .wrap(actix_web::middleware::from_fn(crate::cache::middleware))
+                .wrap(actix_web::middleware::from_fn(crate::limits::middleware))
+                .wrap(actix_web::middleware::Condition::new(!cors_origins.is_empty(), cors(&cors_origins, cors_writes)))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
@@ -96,6 +108,11 @@ impl Application {
                 .default_service(web::to(rest::not_found))
         })
         .listen(listener)?
+        // A client gets 10 s to send its headers and 1 s to go once answered; idle keep-alive
+        // connections close after 30 s.
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(1))
+        .keep_alive(Duration::from_secs(30))
         .shutdown_timeout(config.shutdown_timeout.as_secs());
         if config.workers > 0 {
             server = server.workers(config.workers);
@@ -116,4 +133,22 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Cross-origin access, when origins are configured (without any, no CORS headers are sent and
+/// browsers keep other sites out): reads, and writes only when asked for. Credentials are never
+/// allowed (the API uses bearer tokens, not cookies).
+fn cors(origins: &[String], writes: bool) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default();
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    let mut methods = vec!["GET", "HEAD"];
+    if writes {
+        methods.extend(["POST", "PATCH", "PUT", "DELETE"]);
+    }
+    cors.allowed_methods(methods)
+        .allowed_headers(["authorization", "content-type", "if-match", "if-none-match"])
+        .expose_headers(["etag", "location", "retry-after"])
+        .max_age(600)
 }

@@ -8,6 +8,7 @@ mod etag;
 mod feeds;
 pub mod graphql;
 mod json;
+mod limits;
 mod problem;
 pub mod rest;
 

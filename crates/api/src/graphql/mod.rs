@@ -33,13 +33,23 @@ pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 5_000;
 /// Most operations one batched request may carry.
 pub const MAX_BATCH: usize = 10;
+/// Longest query document accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// Most aliased fields one document may hold (aliases multiply work without deepening a query).
+pub const MAX_ALIASES: usize = 30;
 
 /// The schema; the service is attached per request so that the SDL can be printed without one.
 pub fn schema() -> ColophonSchema {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    schema_with(true)
+}
+
+/// The schema, with introspection on or off (`COLOPHON_GRAPHQL_INTROSPECTION=off` in production).
+pub fn schema_with(introspection: bool) -> ColophonSchema {
+    let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+        .limit_recursive_depth(64);
+    if introspection { builder.finish() } else { builder.disable_introspection().finish() }
 }
 
 /// The SDL of the schema, as checked in at `schema/schema.graphql`.
@@ -72,6 +82,9 @@ pub async fn execute(
             ));
         }
     }
+    for request in batch.iter() {
+        check_document(&request.query)?;
+    }
     let read_only = batch.iter().all(|r| is_query(&r.query));
     let service = colophon.get_ref().clone();
     let auth = std::sync::Arc::new(RequestAuth {
@@ -96,6 +109,44 @@ pub async fn execute(
         cache.put(key, generation, StatusCode::OK, &headers, bytes.clone().into());
     }
     Ok(HttpResponse::Ok().content_type("application/json").body(bytes))
+}
+
+/// Refuses documents too large or with too many aliases, before anything runs.
+fn check_document(source: &str) -> Result<(), ApiError> {
+    if source.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::request(
+            StatusCode::BAD_REQUEST,
+            "query_too_large",
+            format!("a GraphQL document may be at most {MAX_QUERY_BYTES} bytes"),
+        ));
+    }
+    // A document that does not parse is answered by the schema with its own error.
+    let Ok(document) = async_graphql::parser::parse_query(source) else { return Ok(()) };
+    let mut aliases = 0;
+    let mut sets: Vec<&async_graphql::parser::types::SelectionSet> = Vec::new();
+    sets.extend(document.operations.iter().map(|(_, op)| &op.node.selection_set.node));
+    sets.extend(document.fragments.values().map(|f| &f.node.selection_set.node));
+    while let Some(set) = sets.pop() {
+        for item in &set.items {
+            use async_graphql::parser::types::Selection;
+            match &item.node {
+                Selection::Field(field) => {
+                    aliases += usize::from(field.node.alias.is_some());
+                    sets.push(&field.node.selection_set.node);
+                }
+                Selection::InlineFragment(fragment) => sets.push(&fragment.node.selection_set.node),
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+    if aliases > MAX_ALIASES {
+        return Err(ApiError::request(
+            StatusCode::BAD_REQUEST,
+            "too_many_aliases",
+            format!("a GraphQL document may hold at most {MAX_ALIASES} aliases, got {aliases}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a GraphQL document holds only queries (no mutation or subscription).
