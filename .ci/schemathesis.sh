@@ -40,7 +40,7 @@ TOKEN=$(curl -sf "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: ap
 
 run() {
   "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.json" \
-    --checks all --max-examples "$EXAMPLES" --seed 20261126 --workers 2 --request-timeout 10 \
+    --checks all --max-examples "$EXAMPLES" --seed 20261126 --workers 1 --request-timeout 10 \
     --report junit --report-dir "$WORK/$1" "${@:2}"
 }
 echo "== schemathesis ($BACKEND, anonymous)"

@@ -54,7 +54,12 @@ fn every_route_in_the_document_is_served() {
         } else {
             "steve-rubel"
         };
-        let response = app.send("GET", &path.replace("{slug}", slug).replace("{id}", "1"), token, None, &[]);
+        let concrete = path
+            .replace("{slug}", slug)
+            .replace("{post}", crate::support::DEMO_POST)
+            .replace("{author}", "steve-rubel")
+            .replace("{id}", "1");
+        let response = app.send("GET", &concrete, token, None, &[]);
         assert_eq!(response.status, 200, "{path}: {}", response.body);
     }
 }

@@ -35,20 +35,28 @@ pub fn post_with_etag<T: Serialize>(req: &HttpRequest, value: &T, version: i64) 
     respond(req, value, Some(version))
 }
 
-/// The post version an `If-Match` header names: `None` without the header or with `*`;
-/// a tag that names no version can match no version (412).
+/// A version no post ever has: what an `If-Match` that names no version stands for.
+pub const NO_VERSION: i64 = -1;
+
+/// The post version an `If-Match` header names: `None` without the header or with `*`. An
+/// entity tag that names no version of ours can match no version, so it becomes [`NO_VERSION`]
+/// (412 once the caller is known to be allowed at all); a value that is no entity tag is 400.
 pub fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
     let value = value.to_str().unwrap_or_default().trim();
     if value == "*" {
         return Ok(None);
     }
-    let tag = value.trim_start_matches("W/").trim_matches('"');
+    let opaque = value.strip_prefix("W/").unwrap_or(value);
+    let Some(tag) = opaque.strip_prefix('"').and_then(|t| t.strip_suffix('"')).filter(|t| !t.contains('"')) else {
+        return Err(ApiError::request(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            "bad_request",
+            "If-Match must be * or an entity tag such as \"v3-…\" (the post's ETag)",
+        ));
+    };
     let version = tag.strip_prefix('v').map(|rest| rest.split('-').next().unwrap_or_default());
-    match version.and_then(|v| v.parse::<i64>().ok()) {
-        Some(version) => Ok(Some(version)),
-        None => Err(ServiceError::PreconditionFailed.into()),
-    }
+    Ok(Some(version.and_then(|v| v.parse::<i64>().ok()).filter(|v| *v > 0).unwrap_or(NO_VERSION)))
 }
 
 fn respond<T: Serialize>(req: &HttpRequest, value: &T, version: Option<i64>) -> Result<HttpResponse, ApiError> {
@@ -94,7 +102,9 @@ mod tests {
         assert_eq!(if_match_version(&req("\"v7-abc\"")).unwrap(), Some(7));
         assert_eq!(if_match_version(&req("W/\"v12\"")).unwrap(), Some(12));
         assert_eq!(if_match_version(&req("*")).unwrap(), None);
-        assert!(if_match_version(&req("\"abc\"")).is_err());
+        assert_eq!(if_match_version(&req("\"abc\"")).unwrap(), Some(NO_VERSION));
+        assert!(if_match_version(&req("")).is_err());
+        assert!(if_match_version(&req("!Lo")).is_err());
         assert_eq!(if_match_version(&actix_web::test::TestRequest::default().to_http_request()).unwrap(), None);
     }
 }

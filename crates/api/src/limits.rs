@@ -12,9 +12,9 @@ use actix_web::middleware::Next;
 
 use crate::problem::ApiError;
 
-/// Longest query string accepted (414 beyond).
+/// Longest query string accepted (400 beyond: a status every operation documents).
 pub const MAX_QUERY: usize = 4 * 1024;
-/// Largest header block accepted (431 beyond).
+/// Largest header block accepted (400 beyond).
 pub const MAX_HEADERS: usize = 16 * 1024;
 /// Longest a request may take inside the server before it is answered 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -36,8 +36,8 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if req.query_string().len() > MAX_QUERY {
         let error = ApiError::request(
-            StatusCode::URI_TOO_LONG,
-            "uri_too_long",
+            StatusCode::BAD_REQUEST,
+            "query_too_long",
             format!("the query string may be at most {MAX_QUERY} bytes"),
         );
         return Ok(req.into_response(error.error_response()));
@@ -45,7 +45,7 @@ pub async fn middleware(
     let header_bytes: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
     if header_bytes > MAX_HEADERS {
         let error = ApiError::request(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            StatusCode::BAD_REQUEST,
             "headers_too_large",
             format!("the request headers may take at most {MAX_HEADERS} bytes"),
         );

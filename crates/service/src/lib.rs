@@ -14,6 +14,7 @@ mod cursor;
 mod demo;
 mod error;
 mod freshness;
+mod keys;
 mod posts;
 mod rate_limit;
 mod synthetic;
@@ -29,6 +30,7 @@ pub use comments::{ClientInfo, CommentInput, CommentOrder, CommentSettings, Mode
 pub use cursor::CursorCodec;
 pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{ServiceError, ServiceResult};
+pub use keys::Key;
 pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery};
 pub use rate_limit::Limit;
 pub use synthetic::{SyntheticOptions, SyntheticReport};

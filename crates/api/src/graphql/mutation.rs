@@ -1,5 +1,5 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use colophon_service::{Colophon, Session};
+use colophon_service::{Colophon, Key, Session};
 
 use super::context::{RequestAuth, caller, int_id};
 use super::error::GqlResult;
@@ -80,13 +80,13 @@ impl MutationRoot {
         expected_version: Option<i64>,
     ) -> Result<PostNode> {
         let colophon = service(ctx);
-        let id = int_id(&id, "id")?;
-        let detail = colophon.update_post(caller(ctx).await?, id, input.into(), expected_version).await.gql()?;
+        let detail =
+            colophon.update_post(caller(ctx).await?, Key::parse(&id), input.into(), expected_version).await.gql()?;
         Ok(PostNode::new(detail.summary.post, colophon.now()))
     }
 
     async fn delete_post(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i64>) -> Result<bool> {
-        service(ctx).delete_post(caller(ctx).await?, int_id(&id, "id")?, expected_version).await.gql()?;
+        service(ctx).delete_post(caller(ctx).await?, Key::parse(&id), expected_version).await.gql()?;
         Ok(true)
     }
 
@@ -130,11 +130,11 @@ impl MutationRoot {
     }
 
     async fn update_author(&self, ctx: &Context<'_>, id: ID, input: UpdateAuthorInput) -> Result<MeNode> {
-        Ok(service(ctx).update_author(caller(ctx).await?, int_id(&id, "id")?, input.into()).await.gql()?.into())
+        Ok(service(ctx).update_author(caller(ctx).await?, Key::parse(&id), input.into()).await.gql()?.into())
     }
 
     async fn delete_author(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
-        service(ctx).delete_author(caller(ctx).await?, int_id(&id, "id")?).await.gql()?;
+        service(ctx).delete_author(caller(ctx).await?, Key::parse(&id)).await.gql()?;
         Ok(true)
     }
 

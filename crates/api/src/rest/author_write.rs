@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use colophon_service::{AuthorInput, Colophon};
+use colophon_service::{AuthorInput, Colophon, Key};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -13,19 +13,39 @@ use crate::problem::{ApiError, Problem};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAuthorBody {
-    #[schema(example = "jeff@example.com")]
+    #[schema(
+        example = "jeff@example.com",
+        max_length = 254,
+        pattern = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+(\\.[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+)+$"
+    )]
     pub email: String,
-    #[schema(example = "Jeff Lebowski")]
+    #[schema(
+        example = "Jeff Lebowski",
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
     /// Derived from the name when absent.
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     /// `contributor` (default), `author`, `editor` or `admin`.
+    #[schema(pattern = "^(contributor|author|editor|admin)$")]
     pub role: Option<String>,
     /// At least 8 characters; without one the account cannot sign in yet.
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
     /// Biography (HTML, sanitized).
     pub bio: Option<String>,
+    #[schema(
+        max_length = 2048,
+        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub avatar_url: Option<String>,
+    #[schema(
+        max_length = 2048,
+        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub website_url: Option<String>,
 }
 
@@ -34,17 +54,29 @@ pub struct CreateAuthorBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAuthorBody {
+    #[schema(
+        max_length = 254,
+        pattern = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+(\\.[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+)+$"
+    )]
     pub email: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: Option<String>,
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
+    #[schema(pattern = "^(contributor|author|editor|admin)$")]
     pub role: Option<String>,
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
     pub bio: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub avatar_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub website_url: Option<Option<String>>,
 }
 
@@ -89,11 +121,11 @@ pub async fn create(
 
 /// Updates an author (admins; or oneself, except the role).
 #[utoipa::path(
-    patch, operation_id = "update_author", path = "/api/v1/authors/{id}", tag = "authors", request_body = UpdateAuthorBody, security(("bearer" = [])),
-    params(("id" = i64, Path, description = "The author's id")),
+    patch, operation_id = "update_author", path = "/api/v1/authors/{author}", tag = "authors", request_body = UpdateAuthorBody, security(("bearer" = [])),
+    params(("author" = String, Path, description = "The author's id, or their slug")),
     responses(
         (status = 200, description = "Updated", body = MeBody),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = PROBLEM),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
         (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
         (status = 403, description = "Not an admin, and not oneself (or a role change by a non-admin)", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such author", body = Problem, content_type = PROBLEM),
@@ -106,7 +138,7 @@ pub async fn create(
 pub async fn update(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    id: web::Path<i64>,
+    key: web::Path<String>,
     body: crate::json::Json<UpdateAuthorBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -121,17 +153,17 @@ pub async fn update(
         avatar_url: b.avatar_url,
         website_url: b.website_url,
     };
-    let author = colophon.update_author(caller, id.into_inner(), input).await?;
+    let author = colophon.update_author(caller, Key::parse(&key), input).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "private, no-store")).json(MeBody::from(author)))
 }
 
 /// Deletes an author without posts (admins).
 #[utoipa::path(
-    delete, operation_id = "delete_author", path = "/api/v1/authors/{id}", tag = "authors", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "The author's id")),
+    delete, operation_id = "delete_author", path = "/api/v1/authors/{author}", tag = "authors", security(("bearer" = [])),
+    params(("author" = String, Path, description = "The author's id, or their slug")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
+        (status = 400, description = "Malformed request", body = Problem, content_type = PROBLEM),
         (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
         (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such author", body = Problem, content_type = PROBLEM),
@@ -141,9 +173,9 @@ pub async fn update(
 pub async fn delete(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    id: web::Path<i64>,
+    key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
-    colophon.delete_author(caller, id.into_inner()).await?;
+    colophon.delete_author(caller, Key::parse(&key)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -73,8 +73,8 @@ pub async fn list(
 
 /// One public author profile.
 #[utoipa::path(
-    get, operation_id = "get_author", path = "/api/v1/authors/{slug}", tag = "authors",
-    params(("slug" = String, Path, description = "The author's slug")),
+    get, operation_id = "get_author", path = "/api/v1/authors/{author}", tag = "authors",
+    params(("author" = String, Path, description = "The author's slug")),
     responses(
         (status = 200, description = "The author", body = AuthorBody, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),

@@ -13,14 +13,37 @@ use crate::problem::{ApiError, Problem};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProductBody {
-    #[schema(example = "The Big Lebowski (Limited Edition) [Blu-ray Book + Digital Copy]")]
+    #[schema(
+        example = "The Big Lebowski (Limited Edition) [Blu-ray Book + Digital Copy]",
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub title: String,
+    #[schema(
+        max_length = 2048,
+        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub url: Option<String>,
+    #[schema(
+        max_length = 2048,
+        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub image_url: Option<String>,
-    #[schema(example = "starring")]
+    #[schema(
+        example = "starring",
+        min_length = 1,
+        max_length = 50,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub contributor_label: Option<String>,
-    #[schema(example = json!(["Jeff Bridges", "John Goodman"]))]
+    #[schema(example = json!(["Jeff Bridges", "John Goodman"]), max_items = 50)]
     pub contributors: Option<Vec<String>>,
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub edition: Option<String>,
 }
 
@@ -28,19 +51,25 @@ pub struct CreateProductBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProductBody {
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub url: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub image_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 50, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$")]
     pub contributor_label: Option<Option<String>>,
+    #[schema(max_items = 50)]
     pub contributors: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 300, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$")]
     pub edition: Option<Option<String>>,
 }
 
@@ -49,9 +78,11 @@ pub struct UpdateProductBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WidgetInputBody {
-    #[schema(example = "product")]
+    #[schema(example = "product", pattern = "^(product|author_bio|html)$")]
     pub kind: String,
+    #[serde(default, deserialize_with = "crate::caller::optional_integer")]
     pub product_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::caller::optional_integer")]
     pub author_id: Option<i64>,
     pub html: Option<String>,
 }
@@ -61,8 +92,15 @@ pub struct WidgetInputBody {
 #[serde(deny_unknown_fields)]
 pub struct SidebarInputBody {
     /// Required on create; on replace, absent keeps the slug of the path.
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub title: String,
+    #[schema(max_items = 50)]
     pub widgets: Vec<WidgetInputBody>,
 }
 
@@ -201,7 +239,7 @@ pub async fn create_sidebar(
 /// Replaces the sidebar at this slug, or creates it (editors).
 #[utoipa::path(
     put, operation_id = "put_sidebar", path = "/api/v1/sidebars/{slug}", tag = "sidebars", request_body = SidebarInputBody, security(("bearer" = [])),
-    params(("slug" = String, Path, description = "The sidebar's slug")),
+    params(("slug" = String, Path, description = "The sidebar's slug", max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")),
     responses(
         (status = 200, description = "Replaced", body = SidebarBody),
         (status = 201, description = "Created", body = SidebarBody),

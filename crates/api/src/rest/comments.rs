@@ -58,9 +58,12 @@ paged!(CommentPage, CommentBody);
 pub struct CommentListParams {
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page (opaque and signed: any other value is 400).
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
     /// `oldest` (default): oldest first, each with `parent_id`. `thread`: each top-level comment
     /// followed by its replies, depth first; `limit` counts top-level comments.
+    #[param(pattern = "^(oldest|thread)$")]
     pub order: Option<String>,
 }
 
@@ -70,16 +73,30 @@ pub struct CommentListParams {
 #[serde(deny_unknown_fields)]
 pub struct NewCommentBody {
     /// 1–80 characters; ignored when signed in (the account's name is used).
-    #[schema(example = "Josh Moore")]
+    #[schema(example = "Josh Moore", min_length = 1, max_length = 80, pattern = "[^\\s]")]
     pub author_name: Option<String>,
     /// Private: never shown.
+    #[schema(
+        max_length = 254,
+        pattern = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+(\\.[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+)+$"
+    )]
     pub author_email: Option<String>,
     /// An http(s) URL.
+    #[schema(
+        max_length = 2048,
+        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub author_url: Option<String>,
-    /// 1–10,000 characters.
-    #[schema(example = "I do business with people that I like.")]
+    /// 1–10,000 characters, with some text besides markup.
+    #[schema(
+        example = "I do business with people that I like.",
+        min_length = 1,
+        max_length = 10000,
+        pattern = "[A-Za-z0-9]"
+    )]
     pub body: String,
     /// An approved comment of the same post.
+    #[serde(default, deserialize_with = "crate::caller::optional_integer")]
     pub parent_id: Option<i64>,
     /// Leave empty: a field hidden from people.
     pub website: Option<String>,

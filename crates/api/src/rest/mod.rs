@@ -27,7 +27,8 @@ pub struct PageParams {
     /// Page size, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page (opaque and signed: any other value is 400).
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 
@@ -107,48 +108,103 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(|err, _| {
         ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("invalid path parameter: {err}")).into()
     }))
-    .route("/healthz", web::get().to(health::healthz))
-    .route("/readyz", web::get().to(health::readyz))
+    .service(resource("/healthz", "GET").route(web::get().to(health::healthz)))
+    .service(resource("/readyz", "GET").route(web::get().to(health::readyz)))
     .service(
         web::scope("/api/v1")
-            .route("/auth/login", web::post().to(session::login))
-            .route("/auth/refresh", web::post().to(session::refresh))
-            .route("/auth/logout", web::post().to(session::logout))
-            .route("/me", web::get().to(session::me))
-            .route("/posts", web::get().to(posts::list))
-            .route("/posts", web::post().to(post_write::create))
-            .route("/posts/{slug}", web::get().to(posts::get))
-            .route("/posts/{id}", web::patch().to(post_write::update))
-            .route("/posts/{id}", web::delete().to(post_write::delete))
-            .route("/posts/{slug}/comments", web::get().to(comments::list))
-            .route("/posts/{slug}/comments", web::post().to(comments::submit))
-            .route("/posts/{slug}/comment-token", web::get().to(comments::form_token))
-            .route("/comments", web::get().to(moderation::queue))
-            .route("/comments", web::patch().to(moderation::moderate_many))
-            .route("/comments/{id}", web::get().to(comments::get))
-            .route("/comments/{id}", web::patch().to(moderation::moderate))
-            .route("/comments/{id}", web::delete().to(moderation::delete))
-            .route("/authors", web::get().to(authors::list))
-            .route("/authors", web::post().to(author_write::create))
-            .route("/authors/{slug}", web::get().to(authors::get))
-            .route("/authors/{id}", web::patch().to(author_write::update))
-            .route("/authors/{id}", web::delete().to(author_write::delete))
-            .route("/products", web::get().to(catalog::list_products))
-            .route("/products", web::post().to(catalog_write::create_product))
-            .route("/products/{id}", web::get().to(catalog::get_product))
-            .route("/products/{id}", web::patch().to(catalog_write::update_product))
-            .route("/products/{id}", web::delete().to(catalog_write::delete_product))
-            .route("/sidebars", web::get().to(catalog::list_sidebars))
-            .route("/sidebars", web::post().to(catalog_write::create_sidebar))
-            .route("/sidebars/{slug}", web::get().to(catalog::get_sidebar))
-            .route("/sidebars/{slug}", web::put().to(catalog_write::put_sidebar))
-            .route("/sidebars/{slug}", web::delete().to(catalog_write::delete_sidebar))
-            .route("/settings", web::get().to(site::get_settings))
-            .route("/settings", web::patch().to(site::update_settings))
-            .route("/blocklist", web::get().to(site::list_blocklist))
-            .route("/blocklist", web::post().to(site::add_block_rule))
-            .route("/blocklist/{id}", web::delete().to(site::remove_block_rule)),
+            .service(resource("/auth/login", "POST").route(web::post().to(session::login)))
+            .service(resource("/auth/refresh", "POST").route(web::post().to(session::refresh)))
+            .service(resource("/auth/logout", "POST").route(web::post().to(session::logout)))
+            .service(resource("/me", "GET").route(web::get().to(session::me)))
+            .service(
+                resource("/posts", "GET, POST")
+                    .route(web::get().to(posts::list))
+                    .route(web::post().to(post_write::create)),
+            )
+            .service(
+                resource("/posts/{slug}", "GET, PATCH, DELETE")
+                    .route(web::get().to(posts::get))
+                    .route(web::patch().to(post_write::update))
+                    .route(web::delete().to(post_write::delete)),
+            )
+            .service(
+                resource("/posts/{slug}/comments", "GET, POST")
+                    .route(web::get().to(comments::list))
+                    .route(web::post().to(comments::submit)),
+            )
+            .service(resource("/posts/{slug}/comment-token", "GET").route(web::get().to(comments::form_token)))
+            .service(
+                resource("/comments", "GET, PATCH")
+                    .route(web::get().to(moderation::queue))
+                    .route(web::patch().to(moderation::moderate_many)),
+            )
+            .service(
+                resource("/comments/{id}", "GET, PATCH, DELETE")
+                    .route(web::get().to(comments::get))
+                    .route(web::patch().to(moderation::moderate))
+                    .route(web::delete().to(moderation::delete)),
+            )
+            .service(
+                resource("/authors", "GET, POST")
+                    .route(web::get().to(authors::list))
+                    .route(web::post().to(author_write::create)),
+            )
+            .service(
+                resource("/authors/{slug}", "GET, PATCH, DELETE")
+                    .route(web::get().to(authors::get))
+                    .route(web::patch().to(author_write::update))
+                    .route(web::delete().to(author_write::delete)),
+            )
+            .service(
+                resource("/products", "GET, POST")
+                    .route(web::get().to(catalog::list_products))
+                    .route(web::post().to(catalog_write::create_product)),
+            )
+            .service(
+                resource("/products/{id}", "GET, PATCH, DELETE")
+                    .route(web::get().to(catalog::get_product))
+                    .route(web::patch().to(catalog_write::update_product))
+                    .route(web::delete().to(catalog_write::delete_product)),
+            )
+            .service(
+                resource("/sidebars", "GET, POST")
+                    .route(web::get().to(catalog::list_sidebars))
+                    .route(web::post().to(catalog_write::create_sidebar)),
+            )
+            .service(
+                resource("/sidebars/{slug}", "GET, PUT, DELETE")
+                    .route(web::get().to(catalog::get_sidebar))
+                    .route(web::put().to(catalog_write::put_sidebar))
+                    .route(web::delete().to(catalog_write::delete_sidebar)),
+            )
+            .service(
+                resource("/settings", "GET, PATCH")
+                    .route(web::get().to(site::get_settings))
+                    .route(web::patch().to(site::update_settings)),
+            )
+            .service(
+                resource("/blocklist", "GET, POST")
+                    .route(web::get().to(site::list_blocklist))
+                    .route(web::post().to(site::add_block_rule)),
+            )
+            .service(resource("/blocklist/{id}", "DELETE").route(web::delete().to(site::remove_block_rule))),
     );
+}
+
+/// A route whose other methods answer 405 with the methods it has, as problem+json.
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
+        let error = ApiError::request(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} is not allowed here; use {allow}", req.method()),
+        );
+        let mut response = actix_web::ResponseError::error_response(&error);
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, actix_web::http::header::HeaderValue::from_static(allow));
+        response
+    }))
 }
 
 /// Every unknown route: 404 as problem+json, like every other error.

@@ -61,11 +61,13 @@ paged!(ModerationPage, ModeratedCommentBody);
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
     /// `pending`, `approved`, `spam` or `trash`; all when absent.
+    #[param(pattern = "^(pending|approved|spam|trash)$")]
     pub status: Option<String>,
     /// Only the comments of this post.
     pub post_id: Option<i64>,
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
 }
 
@@ -73,7 +75,7 @@ pub struct QueueParams {
 #[serde(deny_unknown_fields)]
 pub struct ModerateBody {
     /// `pending`, `approved`, `spam` or `trash`.
-    #[schema(example = "approved")]
+    #[schema(example = "approved", pattern = "^(pending|approved|spam|trash)$")]
     pub status: String,
 }
 
@@ -155,8 +157,10 @@ pub async fn delete(
 #[serde(deny_unknown_fields)]
 pub struct BulkModerateBody {
     /// 1 to 100 comment ids.
+    #[schema(min_items = 1, max_items = 100)]
+    #[serde(deserialize_with = "crate::caller::integers")]
     pub ids: Vec<i64>,
-    #[schema(example = "spam")]
+    #[schema(example = "spam", pattern = "^(pending|approved|spam|trash)$")]
     pub status: String,
 }
 

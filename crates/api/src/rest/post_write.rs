@@ -3,9 +3,9 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_service::{Colophon, FeaturedImageInput, PostInput};
+use colophon_service::{Colophon, FeaturedImageInput, Key, PostInput};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::posts::PostBody;
 use crate::caller::{caller, double_option};
@@ -15,9 +15,23 @@ use crate::problem::{ApiError, Problem};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeaturedImageInputBody {
+    #[schema(
+        max_length = 2048,
+        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub url: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub alt: Option<String>,
-    #[schema(example = "Image via Snorgtees")]
+    #[schema(
+        example = "Image via Snorgtees",
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub credit: Option<String>,
 }
 
@@ -32,23 +46,32 @@ impl From<FeaturedImageInputBody> for FeaturedImageInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePostBody {
-    #[schema(example = "The Case for Converging Your Personal/Professional Networks")]
+    #[schema(
+        example = "The Case for Converging Your Personal/Professional Networks",
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub title: String,
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     pub body_markdown: Option<String>,
     pub body_html: Option<String>,
+    #[schema(max_length = 300)]
     pub excerpt: Option<String>,
     /// `draft` (default), `published` or `scheduled` (with a future `published_at`).
-    #[schema(example = "draft")]
+    #[schema(example = "draft", pattern = "^(draft|scheduled|published)$")]
     pub status: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
     pub featured_image: Option<FeaturedImageInputBody>,
-    #[schema(example = json!(["Social Networking"]))]
+    #[schema(example = json!(["Social Networking"]), max_items = 20)]
     pub tags: Option<Vec<String>>,
     pub comments_enabled: Option<bool>,
     /// A sidebar's slug.
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub sidebar: Option<String>,
     /// An author's slug (editors only; default: the caller).
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub author: Option<String>,
 }
 
@@ -57,13 +80,20 @@ pub struct CreatePostBody {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePostBody {
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub title: Option<String>,
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     pub body_markdown: Option<String>,
     pub body_html: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 300)]
     pub excerpt: Option<Option<String>>,
+    #[schema(pattern = "^(draft|scheduled|published)$")]
     pub status: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<DateTime<Utc>>)]
@@ -71,11 +101,13 @@ pub struct UpdatePostBody {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<FeaturedImageInputBody>)]
     pub featured_image: Option<Option<FeaturedImageInputBody>>,
+    #[schema(max_items = 20)]
     pub tags: Option<Vec<String>>,
     pub comments_enabled: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub sidebar: Option<Option<String>>,
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub author: Option<String>,
 }
 
@@ -117,6 +149,15 @@ impl From<UpdatePostBody> for PostInput {
     }
 }
 
+/// The `If-Match` header of a post change.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatchHeader {
+    /// The post's `ETag` the change is based on (412 when the post changed since), or `*`.
+    #[param(rename = "If-Match", value_type = String, required = false, pattern = "^(\\*|(W/)?\"v[0-9]+(-[A-Za-z0-9_-]*)?\")$")]
+    pub if_match: Option<String>,
+}
+
 const PROBLEM: &str = "application/problem+json";
 
 /// Creates a post (contributors: drafts only; authors publish their own).
@@ -151,11 +192,11 @@ pub async fn create(
 /// Partially updates a post. With `If-Match` (the post's `ETag`), an edit based on an older
 /// version is refused with 412 and nothing is written.
 #[utoipa::path(
-    patch, operation_id = "update_post", path = "/api/v1/posts/{id}", tag = "posts", request_body = UpdatePostBody, security(("bearer" = [])),
-    params(("id" = i64, Path, description = "The post's id"), ("If-Match" = Option<String>, Header, description = "The ETag the edit is based on")),
+    patch, operation_id = "update_post", path = "/api/v1/posts/{post}", tag = "posts", request_body = UpdatePostBody, security(("bearer" = [])),
+    params(("post" = String, Path, description = "The post's id, or its slug"), IfMatchHeader),
     responses(
         (status = 200, description = "Updated", body = PostBody, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = PROBLEM),
+        (status = 400, description = "Malformed JSON, id or If-Match", body = Problem, content_type = PROBLEM),
         (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
         (status = 403, description = "Not allowed to edit or publish this post", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = PROBLEM),
@@ -169,23 +210,25 @@ pub async fn create(
 pub async fn update(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    id: web::Path<i64>,
+    key: web::Path<String>,
     body: crate::json::Json<UpdatePostBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
+    // Credentials first: a request without them is 401 whatever else is wrong with it.
+    caller.actor()?;
     let expected = if_match_version(&req)?;
-    let post = colophon.update_post(caller, id.into_inner(), body.into_inner().into(), expected).await?;
+    let post = colophon.update_post(caller, Key::parse(&key), body.into_inner().into(), expected).await?;
     let version = post.summary.post.version;
     post_with_etag(&req, &PostBody::from(post), version)
 }
 
 /// Deletes a post and its comments.
 #[utoipa::path(
-    delete, operation_id = "delete_post", path = "/api/v1/posts/{id}", tag = "posts", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "The post's id"), ("If-Match" = Option<String>, Header, description = "The ETag the deletion is based on")),
+    delete, operation_id = "delete_post", path = "/api/v1/posts/{post}", tag = "posts", security(("bearer" = [])),
+    params(("post" = String, Path, description = "The post's id, or its slug"), IfMatchHeader),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
+        (status = 400, description = "Malformed id or If-Match", body = Problem, content_type = PROBLEM),
         (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
         (status = 403, description = "Not allowed to delete this post", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = PROBLEM),
@@ -195,9 +238,10 @@ pub async fn update(
 pub async fn delete(
     req: HttpRequest,
     colophon: web::Data<Colophon>,
-    id: web::Path<i64>,
+    key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
-    colophon.delete_post(caller, id.into_inner(), if_match_version(&req)?).await?;
+    caller.actor()?;
+    colophon.delete_post(caller, Key::parse(&key), if_match_version(&req)?).await?;
     Ok(HttpResponse::NoContent().finish())
 }

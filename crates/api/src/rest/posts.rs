@@ -17,16 +17,20 @@ use crate::problem::{ApiError, Problem};
 #[into_params(parameter_in = Query)]
 pub struct PostListParams {
     /// Only posts of the author with this slug.
+    #[param(max_length = 100)]
     pub author: Option<String>,
     /// Only posts with the tag of this slug.
+    #[param(max_length = 100)]
     pub tag: Option<String>,
     /// Page size, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page (opaque and signed: any other value is 400).
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
     /// Signed-in staff: list posts of this status (`draft`, `scheduled`, `published`), most
     /// recently edited first. Contributors and authors see their own drafts only.
+    #[param(pattern = "^(draft|scheduled|published)$")]
     pub status: Option<String>,
 }
 
@@ -197,8 +201,8 @@ pub async fn list(
 /// posts, and its sidebar. The public sees published posts; staff also their drafts. An old
 /// slug of a renamed post answers 301 with the new location.
 #[utoipa::path(
-    get, operation_id = "get_post", path = "/api/v1/posts/{slug}", tag = "posts",
-    params(("slug" = String, Path, description = "The post's slug")),
+    get, operation_id = "get_post", path = "/api/v1/posts/{post}", tag = "posts",
+    params(("post" = String, Path, description = "The post's slug")),
     responses(
         (status = 200, description = "The post", body = PostBody, headers(("ETag" = String))),
         (status = 301, description = "The post's slug changed", headers(("Location" = String))),

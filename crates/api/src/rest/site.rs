@@ -27,6 +27,7 @@ impl From<SiteSettings> for SettingsBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSettingsBody {
+    #[schema(pattern = "^(pending|approved|previously_approved)$")]
     pub comment_moderation: Option<String>,
 }
 
@@ -55,7 +56,9 @@ pub struct BlocklistBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBlockRuleBody {
+    #[schema(pattern = "^(word|address|email)$")]
     pub kind: String,
+    #[schema(min_length = 1, max_length = 254)]
     pub value: String,
 }
 

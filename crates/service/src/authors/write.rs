@@ -4,6 +4,7 @@ use colophon_domain::{
 use colophon_store::{self as store, AuthorChanges, NewAuthor};
 
 use crate::auth::hash_password;
+use crate::keys::{Key, author_id};
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
 type Name = BoundedText<120>;
@@ -89,9 +90,12 @@ impl Colophon {
 
     /// Admins edit anyone; authors edit their own profile and password, not their role. A new
     /// role or password ends the author's sessions at once.
-    pub async fn update_author(&self, caller: Caller, id: i64, input: AuthorInput) -> ServiceResult<Author> {
+    pub async fn update_author(&self, caller: Caller, key: Key, input: AuthorInput) -> ServiceResult<Author> {
         let actor = caller.actor()?;
-        let id = AuthorId(id);
+        let id = match key {
+            Key::Id(id) => AuthorId(id),
+            key => self.db(move |conn, _| author_id(conn, &key)).await?,
+        };
         if !actor.can_edit_profile(id) {
             return Err(ServiceError::Forbidden("you may edit only your own profile"));
         }
@@ -124,16 +128,16 @@ impl Colophon {
     }
 
     /// Admins delete accounts that have no posts (reassign or delete those first).
-    pub async fn delete_author(&self, caller: Caller, id: i64) -> ServiceResult<()> {
+    pub async fn delete_author(&self, caller: Caller, key: Key) -> ServiceResult<()> {
         let actor = caller.actor()?;
         if !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins delete authors"));
         }
-        let id = AuthorId(id);
-        if id == actor.id {
-            return Err(ServiceError::Conflict("admins cannot delete their own account".into()));
-        }
         self.db_write(move |conn, _| {
+            let id = author_id(conn, &key)?;
+            if id == actor.id {
+                return Err(ServiceError::Conflict("admins cannot delete their own account".into()));
+            }
             if store::find_author(conn, id)?.is_none() {
                 return Err(ServiceError::NotFound("author"));
             }

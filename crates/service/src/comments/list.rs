@@ -23,7 +23,7 @@ pub enum CommentOrder {
 impl CommentOrder {
     pub fn parse(value: Option<&str>) -> ServiceResult<Self> {
         match value {
-            None | Some("" | "oldest") => Ok(Self::Oldest),
+            None | Some("oldest") => Ok(Self::Oldest),
             Some("thread") => Ok(Self::Thread),
             Some(_) => Err(ServiceError::bad_request("order", "must be oldest or thread")),
         }

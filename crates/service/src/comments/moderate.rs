@@ -23,7 +23,6 @@ impl Colophon {
         curator(caller)?;
         let status = query
             .status
-            .filter(|s| !s.is_empty())
             .map(|s| CommentStatus::parse(&s))
             .transpose()
             .map_err(|m| ServiceError::bad_request("status", m))?;

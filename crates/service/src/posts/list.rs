@@ -23,9 +23,9 @@ pub struct PostListQuery {
     pub status: Option<String>,
 }
 
-/// A parsed query. `None` filters a slug that cannot exist: the page is empty without a query.
+/// A parsed query.
 struct ParsedQuery {
-    filter: Option<PostFilter>,
+    filter: PostFilter,
     limit: PageLimit,
     after: Option<PostKey>,
 }
@@ -77,12 +77,21 @@ impl Colophon {
                 Some(PostKey { published_at: micros_to_timestamp(micros)?, id: PostId(id) })
             }
         };
-        let author = query.author.filter(|s| !s.is_empty()).map(Slug::parse).transpose();
-        let tag = query.tag.filter(|s| !s.is_empty()).map(Slug::parse).transpose();
-        let filter = match (author, tag) {
-            (Ok(author), Ok(tag)) => Some(PostFilter { author, tag }),
-            _ => None,
-        };
+        // A slug that cannot exist is a malformed filter (400); one that does not exist, an
+        // empty page.
+        let author = query
+            .author
+            .filter(|s| !s.is_empty())
+            .map(Slug::parse)
+            .transpose()
+            .map_err(|m| ServiceError::bad_request("author", m))?;
+        let tag = query
+            .tag
+            .filter(|s| !s.is_empty())
+            .map(Slug::parse)
+            .transpose()
+            .map_err(|m| ServiceError::bad_request("tag", m))?;
+        let filter = PostFilter { author, tag };
         Ok(ParsedQuery { filter, limit, after })
     }
 }
@@ -129,8 +138,7 @@ fn encode(codec: &crate::CursorCodec, key: PostKey) -> String {
 }
 
 fn published_page(conn: &mut DbConnection, query: &ParsedQuery, now: Timestamp) -> ServiceResult<Page<Post, PostKey>> {
-    let Some(filter) = &query.filter else { return Ok(Page { items: Vec::new(), next: None }) };
-    let rows = store::list_published(conn, filter, query.after, query.limit.probe(), now)?;
+    let rows = store::list_published(conn, &query.filter, query.after, query.limit.probe(), now)?;
     let page = Page::from_probe(rows, query.limit, PostKey::of);
     Ok(Page { items: page.items, next: page.next.flatten() })
 }

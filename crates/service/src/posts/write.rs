@@ -3,6 +3,7 @@ use colophon_store::{self as store, DbConnection, NewPost, PostChanges};
 
 use super::get::detail;
 use super::input::{ParsedPost, PostInput, parse};
+use crate::keys::{Key, post_id};
 use crate::{Caller, Colophon, PostDetail, ServiceError, ServiceResult};
 
 /// How many numbered suffixes a derived slug may try before giving up.
@@ -84,7 +85,7 @@ impl Colophon {
     pub async fn update_post(
         &self,
         caller: Caller,
-        id: i64,
+        key: Key,
         input: PostInput,
         expected_version: Option<i64>,
     ) -> ServiceResult<PostDetail> {
@@ -92,7 +93,8 @@ impl Colophon {
         let mut parsed = parse(input).map_err(ServiceError::Invalid)?;
         let tags = parsed.tags.take();
         self.db_write(move |conn, now| {
-            let post = editable_post(conn, actor, PostId(id), now)?;
+            let id = post_id(conn, &key)?;
+            let post = editable_post(conn, actor, id, now)?;
             if let Some(expected) = expected_version {
                 if expected != post.version {
                     return Err(ServiceError::PreconditionFailed);
@@ -110,10 +112,11 @@ impl Colophon {
         .await
     }
 
-    pub async fn delete_post(&self, caller: Caller, id: i64, expected_version: Option<i64>) -> ServiceResult<()> {
+    pub async fn delete_post(&self, caller: Caller, key: Key, expected_version: Option<i64>) -> ServiceResult<()> {
         let actor = caller.actor()?;
         self.db_write(move |conn, now| {
-            let post = editable_post(conn, actor, PostId(id), now)?;
+            let id = post_id(conn, &key)?;
+            let post = editable_post(conn, actor, id, now)?;
             if expected_version.is_some_and(|v| v != post.version) {
                 return Err(ServiceError::PreconditionFailed);
             }

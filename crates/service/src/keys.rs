@@ -1,0 +1,56 @@
+//! Resources named in a path: by id, or by slug.
+
+use colophon_domain::{AuthorId, PostId, Slug};
+use colophon_store::{self as store, DbConnection};
+
+use crate::{ServiceError, ServiceResult};
+
+/// An id, or a slug. A segment of digits only is an id (so a slug made only of digits is reached
+/// by its id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    Id(i64),
+    Slug(String),
+}
+
+impl Key {
+    pub fn parse(segment: &str) -> Self {
+        match segment.parse::<i64>() {
+            Ok(id) if !segment.starts_with('+') => Key::Id(id),
+            _ => Key::Slug(segment.to_string()),
+        }
+    }
+}
+
+pub(crate) fn post_id(conn: &mut DbConnection, key: &Key) -> ServiceResult<PostId> {
+    match key {
+        Key::Id(id) => Ok(PostId(*id)),
+        Key::Slug(slug) => {
+            let slug = Slug::parse(slug.as_str()).map_err(|_| ServiceError::NotFound("post"))?;
+            Ok(store::find_post_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("post"))?.id)
+        }
+    }
+}
+
+pub(crate) fn author_id(conn: &mut DbConnection, key: &Key) -> ServiceResult<AuthorId> {
+    match key {
+        Key::Id(id) => Ok(AuthorId(*id)),
+        Key::Slug(slug) => {
+            let slug = Slug::parse(slug.as_str()).map_err(|_| ServiceError::NotFound("author"))?;
+            Ok(store::find_author_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("author"))?.id)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_ids_and_the_rest_slugs() {
+        assert_eq!(Key::parse("42"), Key::Id(42));
+        assert_eq!(Key::parse("-1"), Key::Id(-1));
+        assert_eq!(Key::parse("+1"), Key::Slug("+1".into()));
+        assert_eq!(Key::parse("the-rug"), Key::Slug("the-rug".into()));
+    }
+}
