@@ -63,6 +63,13 @@ impl TestDb {
         }
     }
 
+    /// A database the test arranged itself (its own cluster, say), used as it is.
+    pub fn external(target: DatabaseTarget) -> Self {
+        let dir = std::env::temp_dir().join(format!("colophon-test-{}", unique_name()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self { target, dir, schema: None }
+    }
+
     /// A direct connection to this test's database, for arranging data and checking results.
     pub fn conn(&self) -> DbConnection {
         colophon_store::connect(&self.target).expect("connect to the test database")

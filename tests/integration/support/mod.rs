@@ -1,5 +1,6 @@
 //! The test harness: databases, the in-process server, and an HTTP client.
 
+pub mod cluster;
 mod db;
 pub mod http;
 pub mod server;

@@ -51,9 +51,18 @@ impl TestApp {
     }
 
     fn start(db: TestDb, demo: bool, configure: impl FnOnce(&mut ColophonConfig, &mut ServerConfig)) -> Option<Self> {
+        Self::start_with_pool(db, demo, PoolSettings { max_size: 4, ..PoolSettings::default() }, configure)
+    }
+
+    /// On a database of the test's own choosing, with its own pool settings.
+    pub fn start_with_pool(
+        db: TestDb,
+        demo: bool,
+        pool: PoolSettings,
+        configure: impl FnOnce(&mut ColophonConfig, &mut ServerConfig),
+    ) -> Option<Self> {
         let clock = Arc::new(ManualClock::new(test_now()));
         let queries = QueryCounter::default();
-        let pool = PoolSettings { max_size: 4, ..PoolSettings::default() };
         let mut config = ColophonConfig::new(TEST_SECRET.to_vec());
         let mut server_config = ServerConfig { workers: 2, ..ServerConfig::default() };
         configure(&mut config, &mut server_config);
