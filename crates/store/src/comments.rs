@@ -86,6 +86,7 @@ pub fn list_approved_comments(
     let order = (comments::created_at.asc(), comments::id.asc());
     let rows: Vec<CommentRow> = match after {
         Some(key) => approved
+            .filter(comments::created_at.ge(key.created_at))
             .filter(
                 comments::created_at
                     .gt(key.created_at)
@@ -132,7 +133,7 @@ pub fn list_for_moderation(
         query = query.filter(comments::post_id.eq(post.0));
     }
     if let Some(key) = after {
-        query = query.filter(
+        query = query.filter(comments::created_at.le(key.created_at)).filter(
             comments::created_at
                 .lt(key.created_at)
                 .or(comments::created_at.eq(key.created_at).and(comments::id.lt(key.id.0))),

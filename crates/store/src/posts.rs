@@ -112,7 +112,7 @@ pub fn list_published(
         query = query.filter(posts::id.eq_any(tagged));
     }
     if let Some(key) = after {
-        query = query.filter(
+        query = query.filter(posts::published_at.le(key.published_at)).filter(
             posts::published_at
                 .lt(key.published_at)
                 .or(posts::published_at.eq(key.published_at).and(posts::id.lt(key.id.0))),
@@ -133,6 +133,7 @@ fn list_all_published(
     let order = (posts::published_at.desc(), posts::id.desc());
     let rows: Vec<PostRow> = match after {
         Some(key) => visible
+            .filter(posts::published_at.le(key.published_at))
             .filter(
                 posts::published_at
                     .lt(key.published_at)
@@ -160,16 +161,17 @@ struct NeighbourRow {
     published_at: Option<Timestamp>,
 }
 
-/// Both neighbours in one statement, each an index probe on `(published_at, id)`.
+/// Both neighbours in one statement, each an index probe on `(published_at, id)`: the plain
+/// bound on `published_at` is what lets the index scan start at the post instead of at the top.
 const NEIGHBOURS: &str = "\
     SELECT * FROM (SELECT 'previous' AS side, id, slug, title, published_at FROM posts \
         WHERE status = 'published' AND published_at <= $1 \
-          AND (published_at < $2 OR (published_at = $2 AND id < $3)) \
+          AND published_at <= $2 AND (published_at < $2 OR (published_at = $2 AND id < $3)) \
         ORDER BY published_at DESC, id DESC LIMIT 1) AS older \
     UNION ALL \
     SELECT * FROM (SELECT 'next' AS side, id, slug, title, published_at FROM posts \
         WHERE status = 'published' AND published_at <= $1 \
-          AND (published_at > $2 OR (published_at = $2 AND id > $3)) \
+          AND published_at >= $2 AND (published_at > $2 OR (published_at = $2 AND id > $3)) \
         ORDER BY published_at ASC, id ASC LIMIT 1) AS newer";
 
 /// The published posts just before (older) and just after (newer) `post` at `now`.
@@ -340,7 +342,7 @@ pub fn list_for_staff(
         query = query.filter(posts::author_id.eq(author.0));
     }
     if let Some(key) = after {
-        query = query.filter(
+        query = query.filter(posts::updated_at.le(key.updated_at)).filter(
             posts::updated_at.lt(key.updated_at).or(posts::updated_at.eq(key.updated_at).and(posts::id.lt(key.id.0))),
         );
     }
