@@ -8,7 +8,7 @@ floor = {r[0]: float(r[2]) for r in rows if r[0].startswith("floor")}
 sql = floor.get("floor: (b) as one SQL statement")
 nginx = floor.get("floor: nginx serving (b)'s bytes (2 requests)")
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": ")
+cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip()
 print(f"### {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, commit {commit}")
 print(f"\n{cpu}, {platform.machine()}, 2 cores; {posts} synthetic posts; wrk {conns} connections, 3 s warm-up, {duration} s runs.\n")
 print("| scenario | backend | req/s | p50 ms | p99 ms | errors | server CPU s | vs one-statement SQL | vs nginx |")
