@@ -6,6 +6,10 @@ use colophon_domain::Timestamp;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+pub use crate::rows::{
+    CommentRow as CommentRecord, PostRow as PostRecord, ProductRow as ProductRecord, SidebarRow as SidebarRecord,
+    TagRow as TagRecord,
+};
 use crate::schema::{authors, comments, post_tags, posts, products, sidebar_widgets, sidebars, tags};
 use crate::{DbConnection, StoreResult};
 
@@ -37,86 +41,11 @@ pub struct AuthorRecord {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = posts)]
-pub struct PostRecord {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub excerpt: String,
-    pub body_html: String,
-    pub body_markdown: Option<String>,
-    pub status: String,
-    pub published_at: Option<Timestamp>,
-    pub author_id: i64,
-    pub featured_image_url: Option<String>,
-    pub featured_image_alt: Option<String>,
-    pub featured_image_credit: Option<String>,
-    pub comments_enabled: bool,
-    pub comment_count: i64,
-    pub sidebar_id: Option<i64>,
-    pub version: i64,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = comments)]
-pub struct CommentRecord {
-    pub id: i64,
-    pub post_id: i64,
-    pub parent_id: Option<i64>,
-    pub author_id: Option<i64>,
-    pub author_name: String,
-    pub author_email: Option<String>,
-    pub author_url: Option<String>,
-    pub body_source: String,
-    pub body_html: String,
-    pub status: String,
-    pub depth: i32,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = tags)]
-pub struct TagRecord {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = post_tags)]
 pub struct PostTagRecord {
     pub post_id: i64,
     pub tag_id: i64,
     pub position: i32,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = products)]
-pub struct ProductRecord {
-    pub id: i64,
-    pub title: String,
-    pub url: Option<String>,
-    pub image_url: Option<String>,
-    pub contributor_label: Option<String>,
-    pub contributors: String,
-    pub edition: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = sidebars)]
-pub struct SidebarRecord {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Insertable)]

@@ -71,8 +71,10 @@ impl AuthorRow {
     }
 }
 
-#[derive(Queryable)]
-pub(crate) struct PostRow {
+/// Read as a row, and written as one by bulk loads (explicit ids).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::posts)]
+pub struct PostRow {
     pub id: i64,
     pub slug: String,
     pub title: String,
@@ -121,8 +123,10 @@ impl PostRow {
     }
 }
 
-#[derive(Queryable)]
-pub(crate) struct CommentRow {
+/// Read as a row, and written as one by bulk loads (explicit ids).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::comments)]
+pub struct CommentRow {
     pub id: i64,
     pub post_id: i64,
     pub parent_id: Option<i64>,
@@ -162,8 +166,10 @@ impl CommentRow {
     }
 }
 
-#[derive(Queryable)]
-pub(crate) struct ProductRow {
+/// Read as a row, and written as one by bulk loads (explicit ids).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::products)]
+pub struct ProductRow {
     pub id: i64,
     pub title: String,
     pub url: Option<String>,
@@ -193,8 +199,10 @@ impl ProductRow {
     }
 }
 
-#[derive(Queryable)]
-pub(crate) struct SidebarRow {
+/// Read as a row, and written as one by bulk loads (explicit ids).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::sidebars)]
+pub struct SidebarRow {
     pub id: i64,
     pub slug: String,
     pub title: String,
@@ -225,8 +233,10 @@ impl WidgetRow {
     }
 }
 
-#[derive(Queryable)]
-pub(crate) struct TagRow {
+/// Read as a row, and written as one by bulk loads (explicit ids).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = crate::schema::tags)]
+pub struct TagRow {
     pub id: i64,
     pub slug: String,
     pub name: String,
