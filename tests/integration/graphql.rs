@@ -35,8 +35,17 @@ fn seed_page_renders_from_one_query(backend: Backend) {
     assert_eq!(widgets[1]["kind"], "PRODUCT");
     assert_eq!(widgets[1]["product"]["contributorLabel"], "starring");
     assert_eq!(widgets[2]["product"]["contributors"][4], "David Huddleston");
-    // post, author, tags, neighbours (2), comments, sidebar + widgets + their products and authors.
-    assert!(queries <= 11, "the seed page cost {queries} statements");
+    // The page in one service call (post, both neighbours, sidebar with its products, every
+    // author shown, tags), then the comments page.
+    assert_eq!(queries, 6, "the seed page cost {queries} statements");
+
+    // Without the page's fields the post comes alone and author and tags go through the loaders:
+    // the same answers.
+    let light = "query($slug: String!) { post(slug: $slug) { author { name bio } tags { slug name } } }";
+    let (response, queries) = app.count_queries(|| app.graphql(light, json!({ "slug": DEMO_POST })));
+    assert_eq!(response["data"]["post"]["author"], post["author"]);
+    assert_eq!(response["data"]["post"]["tags"], post["tags"]);
+    assert_eq!(queries, 3, "post, author, tags");
 }
 
 fn limits_and_errors_carry_codes(backend: Backend) {

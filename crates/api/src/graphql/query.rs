@@ -59,8 +59,13 @@ impl QueryRoot {
     /// may not see it (drafts are for their author and editors).
     async fn post(&self, ctx: &Context<'_>, slug: String) -> Result<Option<PostNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
+        let caller = caller(ctx).await?;
+        let look_ahead = ctx.look_ahead();
+        if PostNode::PAGE_FIELDS.iter().any(|field| look_ahead.field(field).exists()) {
+            return Ok(found(colophon.find_post_page(caller, slug).await)?.map(PostNode::from_page));
+        }
         let now = colophon.now();
-        Ok(found(colophon.find_post(caller(ctx).await?, slug).await)?.map(|post| PostNode::new(post, now)))
+        Ok(found(colophon.find_post(caller, slug).await)?.map(|post| PostNode::new(post, now)))
     }
 
     /// The signed-in author's own record, private fields included; null when signed out.

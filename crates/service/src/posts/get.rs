@@ -27,12 +27,15 @@ impl Colophon {
     /// One readable post alone (one query), following a renamed post's old slug; GraphQL
     /// loads the rest only when asked.
     pub async fn find_post(&self, caller: Caller, slug: String) -> ServiceResult<Post> {
-        self.db(move |conn, now| match resolve(conn, &slug, caller.as_actor(), now)? {
-            Lookup::Found(post) => Ok(post),
-            Lookup::Moved(slug) => match resolve(conn, slug.as_str(), caller.as_actor(), now)? {
-                Lookup::Found(post) => Ok(post),
-                Lookup::Moved(_) => Err(ServiceError::NotFound("post")),
-            },
+        self.db(move |conn, now| follow(conn, &slug, caller.as_actor(), now)).await
+    }
+
+    /// [`Self::get_post`] for GraphQL, which has no redirects to answer: an old slug resolves
+    /// to the post it moved to. One trip to the database for the whole page.
+    pub async fn find_post_page(&self, caller: Caller, slug: String) -> ServiceResult<PostDetail> {
+        self.db(move |conn, now| {
+            let post = follow(conn, &slug, caller.as_actor(), now)?;
+            detail(conn, post, caller.as_actor(), now)
         })
         .await
     }
@@ -55,6 +58,17 @@ fn resolve(conn: &mut DbConnection, slug: &str, actor: Option<Actor>, now: Times
     match store::find_slug_redirect(conn, &slug)? {
         Some(post) if readable(&post, actor, now) => Ok(Lookup::Moved(post.slug)),
         _ => Err(ServiceError::NotFound("post")),
+    }
+}
+
+/// The readable post at `slug`, or at the slug it moved to.
+fn follow(conn: &mut DbConnection, slug: &str, actor: Option<Actor>, now: Timestamp) -> ServiceResult<Post> {
+    match resolve(conn, slug, actor, now)? {
+        Lookup::Found(post) => Ok(post),
+        Lookup::Moved(slug) => match resolve(conn, slug.as_str(), actor, now)? {
+            Lookup::Found(post) => Ok(post),
+            Lookup::Moved(_) => Err(ServiceError::NotFound("post")),
+        },
     }
 }
 

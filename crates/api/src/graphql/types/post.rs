@@ -3,8 +3,8 @@ use std::sync::Arc;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use colophon_domain::{Post, PostLink, PostStatus};
-use colophon_service::{Colophon, CommentOrder};
+use colophon_domain::{Author, Post, PostLink, PostStatus, Tag};
+use colophon_service::{Colophon, CommentOrder, PostDetail, SidebarView};
 use tokio::sync::OnceCell;
 
 use super::{AuthorNode, CommentNode, SidebarNode};
@@ -81,13 +81,37 @@ pub struct PostNode {
     status: PostStatus,
     /// Previous and next come from one service call, made at most once per post.
     neighbours: Arc<OnceCell<Neighbours>>,
+    /// The rest of the page, when the query asked for it up front (one trip to the database
+    /// instead of one per field); otherwise the fields go through the batched loaders.
+    page: Option<Page>,
+}
+
+struct Page {
+    author: Author,
+    tags: Vec<Tag>,
+    sidebar: Option<SidebarView>,
 }
 
 impl PostNode {
     pub fn new(post: Post, now: colophon_domain::Timestamp) -> Self {
         let status = post.status_at(now);
-        Self { post, status, neighbours: Arc::default() }
+        Self { post, status, neighbours: Arc::default(), page: None }
     }
+
+    /// A post whose whole page was loaded at once.
+    pub fn from_page(detail: PostDetail) -> Self {
+        let summary = detail.summary;
+        let page = Page { author: summary.author, tags: summary.tags, sidebar: detail.sidebar };
+        Self {
+            post: summary.post,
+            status: summary.status,
+            neighbours: Arc::new(OnceCell::new_with(Some((detail.previous, detail.next)))),
+            page: Some(page),
+        }
+    }
+
+    /// The fields of a post's page that [`Self::from_page`] loads in one go.
+    pub const PAGE_FIELDS: [&'static str; 3] = ["previous", "next", "sidebar"];
 
     async fn neighbours(&self, ctx: &Context<'_>) -> Result<&Neighbours> {
         self.neighbours
@@ -159,14 +183,26 @@ impl PostNode {
     }
 
     async fn author(&self, ctx: &Context<'_>) -> Result<AuthorNode> {
+        if let Some(page) = &self.page {
+            return Ok(page.author.clone().into());
+        }
         let author =
             ctx.data_unchecked::<Arc<Loaders>>().authors.load_one(self.post.author_id).await.map_err(load_error)?;
         author.map(AuthorNode::from).ok_or_else(|| "the post's author is missing".into())
     }
 
     async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<TagNode>> {
-        let tags = ctx.data_unchecked::<Arc<Loaders>>().tags.load_one(self.post.id).await.map_err(load_error)?;
-        Ok(tags.unwrap_or_default().into_iter().map(|t| TagNode { slug: t.slug.into_string(), name: t.name }).collect())
+        let tags = match &self.page {
+            Some(page) => page.tags.clone(),
+            None => ctx
+                .data_unchecked::<Arc<Loaders>>()
+                .tags
+                .load_one(self.post.id)
+                .await
+                .map_err(load_error)?
+                .unwrap_or_default(),
+        };
+        Ok(tags.into_iter().map(|t| TagNode { slug: t.slug.into_string(), name: t.name }).collect())
     }
 
     /// Approved comments: oldest first, or in THREAD order (each top-level comment followed by
@@ -217,6 +253,9 @@ impl PostNode {
     }
 
     async fn sidebar(&self, ctx: &Context<'_>) -> Result<Option<SidebarNode>> {
+        if let Some(page) = &self.page {
+            return Ok(page.sidebar.clone().map(SidebarNode::from));
+        }
         let Some(id) = self.post.sidebar_id else { return Ok(None) };
         let sidebar = ctx.data_unchecked::<Arc<Loaders>>().sidebars.load_one(id).await.map_err(load_error)?;
         Ok(sidebar.map(SidebarNode::from))
