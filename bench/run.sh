@@ -6,13 +6,19 @@
 #
 #   bench/run.sh                          # 2,000 posts, 32 connections, 3 s warm-up, 10 s runs
 #   POSTS=20000 DURATION=20 bench/run.sh  # bigger, longer
+#   SHORT=1 bench/run.sh                  # CI: debug build, 200 posts, 2 s runs; fails on any error
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+SHORT=${SHORT:-0}
+if [ "$SHORT" = 1 ]; then
+  POSTS=${POSTS:-200} DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} CONNS=${CONNS:-8} PROFILE=${PROFILE:-debug}
+fi
 POSTS=${POSTS:-2000}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 CONNS=${CONNS:-32}
+PROFILE=${PROFILE:-release}
 THREADS=${THREADS:-2}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 PORT=18090
@@ -33,15 +39,20 @@ need nginx nginx-light
 need pgbench postgresql-client
 pg_isready -q -h 127.0.0.1 -p 5432 || fail "PostgreSQL is not running on 127.0.0.1:5432"
 
-echo "== building release" >&2
-cargo build --release --locked --quiet
-BIN=$PWD/target/release/colophon
+echo "== building ($PROFILE)" >&2
+if [ "$PROFILE" = release ]; then
+  cargo build --release --locked --quiet
+else
+  cargo build --locked --quiet
+fi
+BIN=$PWD/target/$PROFILE/colophon
 SERVER_PID=
 NGINX_PID=
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
   wait 2>/dev/null || true
+  if [ "$SHORT" = 1 ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -65,10 +76,14 @@ start_server() {
              COLOPHON_TRUSTED_PROXIES=127.0.0.1 COLOPHON_COMMENTS_PER_MINUTE=100000000 COLOPHON_WORKERS=2
              COLOPHON_DATA_DIR="$WORK/$backend")
   [ "$backend" = postgres ] && env+=(DATABASE_URL="$PG/colophon_bench")
+  # Cold start: from exec to the first 200 of a real read, on the existing (seeded) database.
+  local started first_page="http://127.0.0.1:$PORT/api/v1/posts?limit=1"
+  started=$(date +%s%N)
   env "${env[@]}" "$BIN" serve --no-demo --bind "127.0.0.1:$PORT" >"$WORK/server-$backend.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
-  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || fail "the server did not start; see $WORK/server-$backend.log"
+  for _ in $(seq 1 2000); do curl -sf -o /dev/null "$first_page" && break; sleep 0.005; done
+  curl -sf -o /dev/null "$first_page" || fail "the server did not start; see $WORK/server-$backend.log"
+  echo "$backend	cache $cache	$(( ($(date +%s%N) - started) / 1000000 ))" >>"$WORK/coldstart.tsv"
   PID_FOR_CPU=$SERVER_PID
 }
 
@@ -113,7 +128,7 @@ PID_FOR_CPU=
 # pgbench -S on the same PostgreSQL.
 dropdb -h 127.0.0.1 -U postgres --if-exists colophon_pgbench
 createdb -h 127.0.0.1 -U postgres colophon_pgbench
-pgbench -h 127.0.0.1 -U postgres -i -s 10 -q colophon_pgbench >/dev/null 2>&1
+pgbench -h 127.0.0.1 -U postgres -i -s "$([ "$SHORT" = 1 ] && echo 1 || echo 10)" -q colophon_pgbench >/dev/null 2>&1
 pgbench -h 127.0.0.1 -U postgres -S -c "$CONNS" -j "$THREADS" -T "$WARMUP" colophon_pgbench >/dev/null 2>&1
 pgbench -h 127.0.0.1 -U postgres -S -c "$CONNS" -j "$THREADS" -T "$DURATION" colophon_pgbench >"$WORK/pgbench-S.out" 2>&1
 python3 bench/parse_pgbench.py "floor: pgbench -S" postgres "$WORK/pgbench-S.out" >>"$RESULTS"
@@ -152,7 +167,14 @@ sleep 0.5
 measure "floor: nginx serving (b)'s bytes (2 requests)" nginx "http://127.0.0.1:$NGINX_PORT" -s bench/post_and_comments.lua
 kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=
 
-mkdir -p bench/results
-OUT="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).md"
-python3 bench/report.py "$RESULTS" "$WORK/rss.tsv" "$POSTS" "$CONNS" "$DURATION" | tee "$OUT"
-echo "written to $OUT" >&2
+if [ "$SHORT" = 1 ]; then
+  OUT="$WORK/report.md"   # a smoke run: its figures mean nothing, keep them out of bench/results
+else
+  mkdir -p bench/results
+  OUT="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).md"
+fi
+python3 bench/report.py "$RESULTS" "$WORK/rss.tsv" "$WORK/coldstart.tsv" "$POSTS" "$CONNS" "$WARMUP" "$DURATION" | tee "$OUT"
+[ "$SHORT" = 1 ] || echo "written to $OUT" >&2
+# Every scenario must have answered, and without an error: the harness cannot rot silently.
+awk -F'\t' '$3 == 0 || $6 > 0 { bad = 1; print "bench: " $1 " (" $2 "): " $3 " req/s, " $6 " errors" > "/dev/stderr" }
+             END { exit bad }' "$RESULTS"
