@@ -1,7 +1,7 @@
-use colophon_domain::{AuthorId, FeaturedImage, Post, PostId, PostLink, PostStatus, SidebarId, Slug, Timestamp};
+use colophon_domain::{AuthorId, FeaturedImage, Post, PostId, PostStatus, SidebarId, Slug, Timestamp};
 use diesel::prelude::*;
 
-use crate::rows::{PostRow, convert, slug};
+use crate::rows::{PostRow, convert};
 use crate::schema::{authors, post_tags, posts, slug_redirects, tags};
 use crate::{DbConnection, StoreResult};
 
@@ -145,56 +145,6 @@ fn list_all_published(
         None => visible.order(order).limit(limit).load(conn)?,
     };
     convert(rows, PostRow::into_domain)
-}
-
-#[derive(QueryableByName)]
-struct NeighbourRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    side: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    id: i64,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    slug: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    title: String,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
-    published_at: Option<Timestamp>,
-}
-
-/// Both neighbours in one statement, each an index probe on `(published_at, id)`: the plain
-/// bound on `published_at` is what lets the index scan start at the post instead of at the top.
-const NEIGHBOURS: &str = "\
-    SELECT * FROM (SELECT 'previous' AS side, id, slug, title, published_at FROM posts \
-        WHERE status = 'published' AND published_at <= $1 \
-          AND published_at <= $2 AND (published_at < $2 OR (published_at = $2 AND id < $3)) \
-        ORDER BY published_at DESC, id DESC LIMIT 1) AS older \
-    UNION ALL \
-    SELECT * FROM (SELECT 'next' AS side, id, slug, title, published_at FROM posts \
-        WHERE status = 'published' AND published_at <= $1 \
-          AND published_at >= $2 AND (published_at > $2 OR (published_at = $2 AND id > $3)) \
-        ORDER BY published_at ASC, id ASC LIMIT 1) AS newer";
-
-/// The published posts just before (older) and just after (newer) `post` at `now`.
-pub fn neighbours(
-    conn: &mut DbConnection,
-    post: &Post,
-    now: Timestamp,
-) -> StoreResult<(Option<PostLink>, Option<PostLink>)> {
-    use diesel::sql_types::{BigInt, Timestamp as SqlTimestamp};
-    let Some(key) = PostKey::of(post) else { return Ok((None, None)) };
-    // SQLite numbers its parameters the same way ($N is accepted as ?N).
-    let rows: Vec<NeighbourRow> = diesel::sql_query(NEIGHBOURS)
-        .bind::<SqlTimestamp, _>(now)
-        .bind::<SqlTimestamp, _>(key.published_at)
-        .bind::<BigInt, _>(key.id.0)
-        .load(conn)?;
-    let (mut previous, mut next) = (None, None);
-    for row in rows {
-        let link =
-            PostLink { id: PostId(row.id), slug: slug(row.slug)?, title: row.title, published_at: row.published_at };
-        if row.side == "previous" { previous = Some(link) } else { next = Some(link) }
-    }
-    Ok((previous, next))
 }
 
 pub fn count_posts(conn: &mut DbConnection) -> StoreResult<i64> {
