@@ -12,6 +12,7 @@ use crate::support::{Backend, DEMO_POST, TestApp};
 backend_tests!(
     reads_are_cached_and_writes_through_the_api_invalidate_at_once,
     writes_behind_the_service_invalidate_within_moments,
+    writes_to_another_database_leave_the_cache_alone,
     scheduled_posts_and_signed_in_readers_bypass_stale_entries,
 );
 
@@ -71,11 +72,36 @@ fn writes_behind_the_service_invalidate_within_moments(backend: Backend) {
     assert_eq!(app.get("/api/v1/posts?limit=100").json()["data"].as_array().unwrap().len(), 3);
     assert_eq!(cache_state(&app.get("/api/v1/posts?limit=100")), Some("hit"));
     // A write on a connection the service knows nothing of, as psql or another server would.
+    insert_post_behind_the_service(&app, "from-outside");
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let count = app.get("/api/v1/posts?limit=100").json()["data"].as_array().unwrap().len();
+        if count == 4 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the outside write never showed");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// On PostgreSQL the two apps are schemas of one database, and NOTIFY is database-wide: a write
+/// to the other schema must not empty this one's cache.
+fn writes_to_another_database_leave_the_cache_alone(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let Some(other) = TestApp::spawn(backend) else { return };
+    app.get("/api/v1/posts?limit=100");
+    assert_eq!(cache_state(&app.get("/api/v1/posts?limit=100")), Some("hit"));
+    insert_post_behind_the_service(&other, "elsewhere");
+    std::thread::sleep(Duration::from_millis(200)); // the watcher looks every few milliseconds
+    assert_eq!(cache_state(&app.get("/api/v1/posts?limit=100")), Some("hit"));
+}
+
+fn insert_post_behind_the_service(app: &TestApp, slug: &str) {
     let mut raw = app.db.conn();
     colophon_store::insert_post(
         &mut raw,
         &colophon_store::NewPost {
-            slug: colophon_domain::Slug::parse("from-outside").unwrap(),
+            slug: colophon_domain::Slug::parse(slug).unwrap(),
             title: "From outside".into(),
             excerpt: String::new(),
             body_html: String::new(),
@@ -90,15 +116,6 @@ fn writes_behind_the_service_invalidate_within_moments(backend: Backend) {
         },
     )
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let count = app.get("/api/v1/posts?limit=100").json()["data"].as_array().unwrap().len();
-        if count == 4 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the outside write never showed");
-        std::thread::sleep(Duration::from_millis(2));
-    }
 }
 
 fn scheduled_posts_and_signed_in_readers_bypass_stale_entries(backend: Backend) {

@@ -13,6 +13,15 @@ use crate::{DatabaseTarget, DbConnection, StoreResult, connect};
 pub struct ChangeListener {
     conn: DbConnection,
     data_version: i64,
+    /// PostgreSQL: the schema whose changes count (notifications from other schemas of the same
+    /// database are someone else's).
+    schema: String,
+}
+
+#[derive(QueryableByName)]
+struct CurrentSchema {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    schema: String,
 }
 
 #[derive(QueryableByName)]
@@ -28,14 +37,15 @@ fn data_version(conn: &mut DbConnection) -> StoreResult<i64> {
 impl ChangeListener {
     pub fn open(target: &DatabaseTarget) -> StoreResult<Self> {
         let mut conn = connect(target)?;
-        let data_version = match &mut conn {
+        let (data_version, schema) = match &mut conn {
             DbConnection::Pg(c) => {
                 c.batch_execute("LISTEN colophon_changes")?;
-                0
+                let schema = diesel::sql_query("SELECT current_schema() AS schema").get_result::<CurrentSchema>(c)?;
+                (0, schema.schema)
             }
-            DbConnection::Sqlite(_) => data_version(&mut conn)?,
+            DbConnection::Sqlite(_) => (data_version(&mut conn)?, String::new()),
         };
-        Ok(Self { conn, data_version })
+        Ok(Self { conn, data_version, schema })
     }
 
     /// Whether another connection committed a change since the last call. Never blocks on the
@@ -45,8 +55,7 @@ impl ChangeListener {
             DbConnection::Pg(c) => {
                 let mut changed = false;
                 for notification in c.notifications_iter() {
-                    notification?;
-                    changed = true;
+                    changed |= notification?.payload == self.schema;
                 }
                 Ok(changed)
             }
