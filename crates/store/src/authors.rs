@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Author, AuthorId, Role, Slug, Timestamp};
 use diesel::prelude::*;
 
-use crate::rows::{AUTHOR_COLUMNS, AuthorRow, convert};
+use crate::rows::{AuthorRow, author_columns, convert};
 use crate::schema::{authors, posts};
 use crate::{DbConnection, StoreResult};
 
@@ -36,19 +36,19 @@ pub fn insert_author(conn: &mut DbConnection, new: &NewAuthor) -> StoreResult<Au
             authors::created_at.eq(new.now),
             authors::updated_at.eq(new.now),
         ))
-        .returning(AUTHOR_COLUMNS)
+        .returning(author_columns())
         .get_result(conn)?;
     row.into_domain()
 }
 
 pub fn find_author_by_slug(conn: &mut DbConnection, slug: &Slug) -> StoreResult<Option<Author>> {
     let row: Option<AuthorRow> =
-        authors::table.filter(authors::slug.eq(slug.as_str())).select(AUTHOR_COLUMNS).first(conn).optional()?;
+        authors::table.filter(authors::slug.eq(slug.as_str())).select(AuthorRow::as_select()).first(conn).optional()?;
     row.map(AuthorRow::into_domain).transpose()
 }
 
 pub fn find_author(conn: &mut DbConnection, id: AuthorId) -> StoreResult<Option<Author>> {
-    let row: Option<AuthorRow> = authors::table.find(id.0).select(AUTHOR_COLUMNS).first(conn).optional()?;
+    let row: Option<AuthorRow> = authors::table.find(id.0).select(AuthorRow::as_select()).first(conn).optional()?;
     row.map(AuthorRow::into_domain).transpose()
 }
 
@@ -58,7 +58,8 @@ pub fn authors_by_ids(conn: &mut DbConnection, ids: &[AuthorId]) -> StoreResult<
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
-    let rows: Vec<AuthorRow> = authors::table.filter(authors::id.eq_any(ids)).select(AUTHOR_COLUMNS).load(conn)?;
+    let rows: Vec<AuthorRow> =
+        authors::table.filter(authors::id.eq_any(ids)).select(AuthorRow::as_select()).load(conn)?;
     convert(rows, AuthorRow::into_domain)
 }
 
@@ -68,7 +69,7 @@ pub fn list_authors(conn: &mut DbConnection, after: Option<AuthorId>, limit: i64
         .filter(authors::id.gt(after.map_or(0, |id| id.0)))
         .order(authors::id.asc())
         .limit(limit)
-        .select(AUTHOR_COLUMNS)
+        .select(AuthorRow::as_select())
         .load(conn)?;
     convert(rows, AuthorRow::into_domain)
 }
@@ -142,7 +143,7 @@ pub fn update_author(
     let bump = i64::from(changes.role.is_some());
     let row: AuthorRow = diesel::update(authors::table.find(id.0))
         .set((changeset, authors::token_version.eq(authors::token_version + bump)))
-        .returning(AUTHOR_COLUMNS)
+        .returning(author_columns())
         .get_result(conn)?;
     row.into_domain()
 }

@@ -11,34 +11,15 @@ pub(crate) fn slug(value: String) -> StoreResult<Slug> {
     Slug::parse(value.clone()).map_err(|e| StoreError::Corrupt(format!("slug {value:?}: {e}")))
 }
 
-/// Every author column but the password hash, which only the credential query reads.
-pub(crate) const AUTHOR_COLUMNS: (
-    authors::id,
-    authors::slug,
-    authors::name,
-    authors::email,
-    authors::role,
-    authors::token_version,
-    authors::bio_html,
-    authors::avatar_url,
-    authors::website_url,
-    authors::created_at,
-    authors::updated_at,
-) = (
-    authors::id,
-    authors::slug,
-    authors::name,
-    authors::email,
-    authors::role,
-    authors::token_version,
-    authors::bio_html,
-    authors::avatar_url,
-    authors::website_url,
-    authors::created_at,
-    authors::updated_at,
-);
+/// [`AuthorRow`]'s columns as a plain expression, for `RETURNING`: `as_returning()` is typed for
+/// one backend, which the two-backend connection cannot forward.
+pub(crate) fn author_columns() -> <AuthorRow as Selectable<crate::connection::MultiBackend>>::SelectExpression {
+    <AuthorRow as Selectable<crate::connection::MultiBackend>>::construct_selection()
+}
 
-#[derive(Queryable)]
+/// Every author column but the password hash, which only the credential query reads.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = authors)]
 pub(crate) struct AuthorRow {
     pub id: i64,
     pub slug: String,
