@@ -80,7 +80,7 @@ pub struct UpdateAuthorBody {
     pub website_url: Option<Option<String>>,
 }
 
-const PROBLEM: &str = "application/problem+json";
+use crate::problem::PROBLEM_JSON as PROBLEM;
 
 /// Creates an author (admins).
 #[utoipa::path(

@@ -118,7 +118,7 @@ impl From<SidebarInputBody> for SidebarInput {
     }
 }
 
-const PROBLEM: &str = "application/problem+json";
+use crate::problem::PROBLEM_JSON as PROBLEM;
 
 /// Adds a product (editors).
 #[utoipa::path(

@@ -117,7 +117,7 @@ pub struct FormTokenBody {
     pub token: String,
 }
 
-const PROBLEM: &str = "application/problem+json";
+use crate::problem::PROBLEM_JSON as PROBLEM;
 
 /// The approved comments of a published post.
 #[utoipa::path(

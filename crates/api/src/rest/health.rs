@@ -3,7 +3,7 @@ use colophon_service::Colophon;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::problem::{ApiError, Problem};
+use crate::problem::{ApiError, PROBLEM_JSON as PROBLEM, Problem};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HealthBody {
@@ -22,7 +22,7 @@ pub async fn healthz() -> HttpResponse {
     get, operation_id = "readyz", path = "/readyz", tag = "health",
     responses(
         (status = 200, description = "Ready", body = HealthBody),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = PROBLEM),
     )
 )]
 pub async fn readyz(colophon: web::Data<Colophon>) -> Result<HttpResponse, ApiError> {

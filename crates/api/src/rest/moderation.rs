@@ -79,7 +79,7 @@ pub struct ModerateBody {
     pub status: String,
 }
 
-const PROBLEM: &str = "application/problem+json";
+use crate::problem::PROBLEM_JSON as PROBLEM;
 
 /// The moderation queue, newest first (editors).
 #[utoipa::path(

@@ -158,7 +158,7 @@ pub struct IfMatchHeader {
     pub if_match: Option<String>,
 }
 
-const PROBLEM: &str = "application/problem+json";
+use crate::problem::PROBLEM_JSON as PROBLEM;
 
 /// Creates a post (contributors: drafts only; authors publish their own).
 #[utoipa::path(

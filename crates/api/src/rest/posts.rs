@@ -11,7 +11,7 @@ use super::catalog::SidebarBody;
 use super::paged;
 use crate::caller::caller;
 use crate::etag::{json_with_etag, post_with_etag};
-use crate::problem::{ApiError, Problem};
+use crate::problem::{ApiError, PROBLEM_JSON as PROBLEM, Problem};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -181,8 +181,8 @@ paged!(PostPage, PostSummaryBody);
     responses(
         (status = 200, description = "A page of posts", body = PostPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad limit, cursor or status", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`status` without signing in, or a bad token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad limit, cursor or status", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "`status` without signing in, or a bad token", body = Problem, content_type = PROBLEM),
     )
 )]
 pub async fn list(
@@ -207,8 +207,8 @@ pub async fn list(
         (status = 200, description = "The post", body = PostBody, headers(("ETag" = String))),
         (status = 301, description = "The post's slug changed", headers(("Location" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "A bad token", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = PROBLEM),
     )
 )]
 pub async fn get(

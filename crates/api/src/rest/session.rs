@@ -66,7 +66,7 @@ impl From<Author> for MeBody {
     }
 }
 
-const PROBLEM: &str = "application/problem+json";
+use crate::problem::PROBLEM_JSON as PROBLEM;
 
 /// Signs in with e-mail and password. Unknown e-mail and wrong password get the same 401.
 #[utoipa::path(

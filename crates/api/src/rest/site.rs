@@ -62,7 +62,7 @@ pub struct NewBlockRuleBody {
     pub value: String,
 }
 
-const PROBLEM: &str = "application/problem+json";
+use crate::problem::PROBLEM_JSON as PROBLEM;
 
 /// The site settings (admins).
 #[utoipa::path(
