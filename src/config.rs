@@ -15,6 +15,25 @@ fn env_or<T: FromStr>(name: &str, default: T) -> anyhow::Result<T> {
     }
 }
 
+/// Reads a switch: `on`/`off`, `true`/`false`, `yes`/`no` or `1`/`0` (any case); anything else
+/// stops start-up, so a misspelt `COLOPHON_GRAPHQL_INTROSPECTION=flase` cannot leave a feature on.
+pub fn env_switch(name: &str, default: bool) -> anyhow::Result<bool> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(value) => parse_switch(&value).ok_or_else(|| {
+            anyhow::anyhow!("{name}={value:?} is not a switch: use on or off (also true/false, yes/no, 1/0)")
+        }),
+    }
+}
+
+fn parse_switch(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "yes" | "1" => Some(true),
+        "off" | "false" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
 pub fn pool_settings() -> anyhow::Result<PoolSettings> {
     let defaults = PoolSettings::default();
     Ok(PoolSettings {
@@ -44,8 +63,9 @@ pub fn server_config() -> anyhow::Result<ServerConfig> {
         cors_origins: std::env::var("COLOPHON_CORS_ORIGINS")
             .map(|list| list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string).collect())
             .unwrap_or_default(),
-        cors_allow_writes: env_or("COLOPHON_CORS_ALLOW_WRITES", defaults.cors_allow_writes)?,
-        graphql_introspection: env_or("COLOPHON_GRAPHQL_INTROSPECTION", String::from("on"))? != "off",
+        cors_allow_writes: env_switch("COLOPHON_CORS_ALLOW_WRITES", defaults.cors_allow_writes)?,
+        graphql_introspection: env_switch("COLOPHON_GRAPHQL_INTROSPECTION", defaults.graphql_introspection)?,
+        request_timeout: Duration::from_secs(env_or("COLOPHON_REQUEST_TIMEOUT_S", defaults.request_timeout.as_secs())?),
     })
 }
 
@@ -72,11 +92,7 @@ pub fn comment_settings() -> anyhow::Result<CommentSettings> {
 
 /// `COLOPHON_CACHE=off` turns the response cache off (it is on by default).
 pub fn cache_enabled() -> anyhow::Result<bool> {
-    match std::env::var("COLOPHON_CACHE").as_deref() {
-        Err(_) | Ok("on") => Ok(true),
-        Ok("off") => Ok(false),
-        Ok(other) => anyhow::bail!("COLOPHON_CACHE must be on or off, got {other:?}"),
-    }
+    env_switch("COLOPHON_CACHE", true)
 }
 
 pub fn auth_settings() -> anyhow::Result<AuthSettings> {
@@ -101,5 +117,23 @@ pub fn init_tracing() {
         builder.json().init();
     } else {
         builder.init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_switch;
+
+    #[test]
+    fn switches_are_parsed_strictly() {
+        for on in ["on", "ON", "true", "True", "yes", "1", " on "] {
+            assert_eq!(parse_switch(on), Some(true), "{on}");
+        }
+        for off in ["off", "false", "FALSE", "no", "0"] {
+            assert_eq!(parse_switch(off), Some(false), "{off}");
+        }
+        for bad in ["", "flase", "disabled", "2", "of"] {
+            assert_eq!(parse_switch(bad), None, "{bad}");
+        }
     }
 }

@@ -16,6 +16,7 @@ mod errors;
 mod faults;
 mod graphql;
 mod limits;
+mod markup;
 mod posts;
 mod privacy;
 mod queries;

@@ -29,6 +29,8 @@ pub struct ServerConfig {
     pub cors_allow_writes: bool,
     /// Whether GraphQL answers introspection queries (switch off in production if you like).
     pub graphql_introspection: bool,
+    /// How long a request may run before it is answered 503 (its write, if any, rolled back).
+    pub request_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -42,6 +44,7 @@ impl Default for ServerConfig {
             cors_origins: Vec::new(),
             cors_allow_writes: false,
             graphql_introspection: true,
+            request_timeout: crate::limits::REQUEST_TIMEOUT,
         }
     }
 }
@@ -63,6 +66,7 @@ impl Application {
         let cache = web::Data::new(crate::cache::ResponseCache::default());
         let openapi = rest::ApiDoc::openapi();
         let json_limit = config.json_limit;
+        let request_timeout = config.request_timeout;
         let proxies = crate::caller::TrustedProxies(config.trusted_proxies.clone());
         let public_url = crate::feeds::PublicUrl(config.public_url.trim_end_matches('/').to_string());
         let mut server = HttpServer::new(move || {
@@ -74,6 +78,7 @@ impl Application {
                 .app_data(proxies.clone())
                 .app_data(web::Data::new(public_url.clone()))
                 .app_data(web::PayloadConfig::new(json_limit))
+                .app_data(crate::limits::RequestTimeout(request_timeout))
                 .wrap(actix_web::middleware::from_fn(crate::cache::middleware))
                 .wrap(actix_web::middleware::from_fn(crate::limits::middleware))
                 .wrap(actix_web::middleware::Condition::new(!cors_origins.is_empty(), cors(&cors_origins, cors_writes)))

@@ -16,8 +16,13 @@ use crate::problem::ApiError;
 pub const MAX_QUERY: usize = 4 * 1024;
 /// Largest header block accepted (400 beyond).
 pub const MAX_HEADERS: usize = 16 * 1024;
-/// Longest a request may take inside the server before it is answered 503.
+/// Longest a request may take inside the server before it is answered 503 (a write cut off this
+/// way is rolled back, never committed later).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The request time limit in force (`ServerConfig::request_timeout`).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestTimeout(pub Duration);
 
 /// API responses are data, never documents: nothing in them may run or be framed.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
@@ -58,7 +63,8 @@ pub async fn middleware(
     };
     // (The request cannot be kept for a response of our own: routing needs it unshared. An
     // error is answered through `ApiError`'s problem+json all the same.)
-    let mut response = match tokio::time::timeout(REQUEST_TIMEOUT, next.call(req)).await {
+    let timeout = req.app_data::<RequestTimeout>().map_or(REQUEST_TIMEOUT, |t| t.0);
+    let mut response = match tokio::time::timeout(timeout, next.call(req)).await {
         Ok(response) => response?.map_into_boxed_body(),
         Err(_) => {
             return Err(ApiError::request(

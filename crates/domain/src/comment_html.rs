@@ -82,8 +82,11 @@ impl CommentBody {
         if text.chars().count() > Self::MAX_CHARS {
             return Err(format!("must be at most {} characters", Self::MAX_CHARS));
         }
-        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err("must not contain control characters".into());
+        if let Some(c) = crate::markup::forbidden_char(text) {
+            return Err(crate::markup::forbidden_char_error(c));
+        }
+        if crate::markup::html_too_deep(text, crate::markup::MAX_NESTING) {
+            return Err(crate::markup::nesting_error());
         }
         Ok(Self(text.to_string()))
     }
@@ -162,6 +165,8 @@ mod tests {
         assert!(CommentBody::parse("x".repeat(10_001)).is_err());
         assert!(CommentBody::parse("x".repeat(10_000)).is_ok());
         assert!(CommentBody::parse("a\u{0}b").is_err());
+        assert!(CommentBody::parse("a\u{FFFE}b").is_err());
+        assert!(CommentBody::parse("<blockquote>".repeat(65)).is_err());
     }
 
     #[test]

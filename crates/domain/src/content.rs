@@ -4,12 +4,19 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Options, Parser, html::push_html};
+use pulldown_cmark::{Options, Parser, html::write_html_fmt};
+
+use crate::markup::{
+    MAX_NESTING, forbidden_char, forbidden_char_error, html_too_deep, markdown_too_deep, nesting_error,
+};
 
 /// The longest derived excerpt, in characters.
 pub const EXCERPT_MAX: usize = 300;
 /// The longest body accepted, in bytes (Markdown or HTML, before rendering).
 pub const BODY_MAX: usize = 512 * 1024;
+/// The largest rendered body stored, in bytes: Markdown can multiply its size (a table's header
+/// row pads every later row), so the output is bounded too, while it is written.
+pub const RENDERED_MAX: usize = 1024 * 1024;
 
 static POST_POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
@@ -23,22 +30,52 @@ static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-/// Sanitized post HTML: the only way to get one is through the sanitizer.
+/// Sanitized post HTML: the only way to get one is through the sanitizer (or from the
+/// database, which only ever stored sanitized HTML).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostHtml(String);
 
 impl PostHtml {
+    /// Renders and sanitizes Markdown. Refused: more than [`BODY_MAX`] bytes, nesting deeper than
+    /// [`MAX_NESTING`] (checked before the Markdown parser runs, and again on its output before the
+    /// sanitizer runs), or more than [`RENDERED_MAX`] bytes of output.
     pub fn from_markdown(markdown: &str) -> Result<Self, String> {
-        check_size(markdown)?;
+        check_text(markdown)?;
+        if markdown_too_deep(markdown, MAX_NESTING) {
+            return Err(nesting_error());
+        }
         let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-        let mut html = String::with_capacity(markdown.len() * 5 / 4);
-        push_html(&mut html, Parser::new_ext(markdown, options));
-        Ok(Self(POST_POLICY.clean(&html).to_string()))
+        let mut html = Bounded(String::with_capacity(markdown.len() * 5 / 4));
+        write_html_fmt(&mut html, Parser::new_ext(markdown, options)).map_err(|_| too_large_rendered())?;
+        Self::sanitize(&html.0)
     }
 
+    /// Sanitizes author HTML, refused past [`BODY_MAX`] bytes or [`MAX_NESTING`] levels.
     pub fn from_html(html: &str) -> Result<Self, String> {
-        check_size(html)?;
-        Ok(Self(POST_POLICY.clean(html).to_string()))
+        check_text(html)?;
+        Self::sanitize(html)
+    }
+
+    fn sanitize(html: &str) -> Result<Self, String> {
+        if html_too_deep(html, MAX_NESTING) {
+            return Err(nesting_error());
+        }
+        let clean = POST_POLICY.clean(html).to_string();
+        if clean.len() > RENDERED_MAX {
+            return Err(too_large_rendered());
+        }
+        Ok(Self(clean))
+    }
+
+    /// HTML read back from the database: it was sanitized when it was written, and is not
+    /// checked against the input limits again (they may have changed since, and a stored post
+    /// must stay editable whatever it holds).
+    pub fn stored(html: String) -> Self {
+        Self(html)
+    }
+
+    pub fn empty() -> Self {
+        Self(String::new())
     }
 
     pub fn as_str(&self) -> &str {
@@ -60,11 +97,36 @@ impl PostHtml {
     }
 }
 
-fn check_size(text: &str) -> Result<(), String> {
-    if text.len() > BODY_MAX { Err(format!("must be at most {} KiB", BODY_MAX / 1024)) } else { Ok(()) }
+/// A `fmt::Write` that fails once [`RENDERED_MAX`] bytes are written, which stops the renderer.
+struct Bounded(String);
+
+impl std::fmt::Write for Bounded {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.0.len() + s.len() > RENDERED_MAX {
+            return Err(std::fmt::Error);
+        }
+        self.0.push_str(s);
+        Ok(())
+    }
 }
 
-/// Text content of an HTML fragment, entities decoded, whitespace collapsed.
+fn too_large_rendered() -> String {
+    format!("renders to more than {} KiB of HTML", RENDERED_MAX / 1024)
+}
+
+fn check_text(text: &str) -> Result<(), String> {
+    if text.len() > BODY_MAX {
+        return Err(format!("must be at most {} KiB", BODY_MAX / 1024));
+    }
+    match forbidden_char(text) {
+        Some(c) => Err(forbidden_char_error(c)),
+        None => Ok(()),
+    }
+}
+
+/// Text content of an HTML fragment, entities decoded, whitespace collapsed. Text that spelled
+/// out markup (`&lt;img onerror=…&gt;`) must not turn into markup: a `<` that would open a tag
+/// becomes `‹` (U+2039), so the text stays text even where a frontend inserts it as HTML.
 pub fn plain_text(html: &str) -> String {
     let text = TEXT_ONLY.clean(html).to_string();
     let decoded = text
@@ -74,7 +136,20 @@ pub fn plain_text(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&nbsp;", " ")
         .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    defang(&decoded.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Replaces each `<` that an HTML parser would read as the start of a tag, comment or
+/// declaration.
+fn defang(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let opens_markup =
+            c == '<' && chars.peek().is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'));
+        out.push(if opens_markup { '\u{2039}' } else { c });
+    }
+    out
 }
 
 /// At most `max` characters, cut at the last space before the limit, with an ellipsis.
@@ -99,6 +174,9 @@ impl Excerpt {
         let value = value.trim();
         if value.chars().count() > EXCERPT_MAX {
             return Err(format!("must be at most {EXCERPT_MAX} characters"));
+        }
+        if let Some(c) = forbidden_char(value) {
+            return Err(forbidden_char_error(c));
         }
         Ok(Self(plain_text(value)))
     }
@@ -135,6 +213,31 @@ mod tests {
             assert!(!out.contains(bad), "{bad} in {out}");
         }
         assert!(out.contains("<p>Hi"));
+    }
+
+    #[test]
+    fn nesting_and_rendered_size_are_bounded() {
+        assert!(PostHtml::from_markdown(&">".repeat(40_000)).unwrap_err().contains("levels deep"));
+        assert!(PostHtml::from_html(&"<div>".repeat(40_000)).unwrap_err().contains("levels deep"));
+        assert!(PostHtml::from_markdown(&"<div>".repeat(1_000)).unwrap_err().contains("levels deep"));
+        assert!(PostHtml::from_markdown(&"> ".repeat(30)).is_ok());
+        // A 2,000-column header row pads each of 2,000 one-cell rows to 2,000 cells.
+        let table = format!("|{}\n|{}\n{}", "a|".repeat(2_000), "-|".repeat(2_000), "|x\n".repeat(2_000));
+        assert!(table.len() < BODY_MAX);
+        assert!(PostHtml::from_markdown(&table).unwrap_err().contains("KiB of HTML"));
+        let stored = PostHtml::stored("x".repeat(BODY_MAX * 2));
+        assert!(!stored.derive_excerpt().is_empty(), "stored HTML is never re-checked");
+    }
+
+    #[test]
+    fn escaped_markup_stays_text_in_excerpts() {
+        let body = PostHtml::from_html("<p>&lt;img src=x onerror=alert(1)&gt; and a &lt; b</p>").unwrap();
+        let excerpt = body.derive_excerpt();
+        assert!(!excerpt.contains("<img"), "{excerpt}");
+        assert_eq!(excerpt, "\u{2039}img src=x onerror=alert(1)> and a < b");
+        let given = Excerpt::parse("&lt;script&gt;alert(1)&lt;/script&gt;").unwrap().into_string();
+        assert!(!given.contains("<script") && !given.contains("</"), "{given}");
+        assert!(Excerpt::parse("bad \u{FFFE}").is_err());
     }
 
     #[test]

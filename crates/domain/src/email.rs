@@ -21,7 +21,11 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..");
-        if local.is_empty() || !domain_ok || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if local.is_empty()
+            || !domain_ok
+            || value.chars().any(|c| c.is_whitespace() || c.is_control())
+            || crate::markup::forbidden_char(&value).is_some()
+        {
             return Err(invalid());
         }
         Ok(Self(value))
@@ -89,6 +93,7 @@ impl HttpUrl {
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
         if host.is_empty()
             || value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+            || crate::markup::forbidden_char(value).is_some()
         {
             return Err("must be an http:// or https:// URL with a host".into());
         }

@@ -13,8 +13,8 @@ impl<const MAX: usize> BoundedText<MAX> {
         if trimmed.chars().count() > MAX {
             return Err(format!("must be at most {MAX} characters"));
         }
-        if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-            return Err("must not contain control characters".into());
+        if let Some(c) = crate::markup::forbidden_char(trimmed) {
+            return Err(crate::markup::forbidden_char_error(c));
         }
         Ok(Self(trimmed.to_string()))
     }
@@ -45,5 +45,6 @@ mod tests {
         assert!(BoundedText::<5>::parse("ééééé").is_ok());
         assert!(BoundedText::<5>::parse("abcdef").is_err());
         assert!(BoundedText::<5>::parse("a\u{0}b").is_err());
+        assert!(BoundedText::<5>::parse("a\u{FFFF}b").is_err(), "XML cannot carry noncharacters");
     }
 }

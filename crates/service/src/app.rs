@@ -52,6 +52,24 @@ struct Inner {
     target: DatabaseTarget,
 }
 
+/// Marks a write as abandoned when dropped before [`Waiting::done`]: its future was cancelled.
+#[derive(Default)]
+struct Waiting(Arc<std::sync::atomic::AtomicBool>, bool);
+
+impl Waiting {
+    fn done(mut self) {
+        self.1 = true;
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if !self.1 {
+            self.0.store(true, std::sync::atomic::Ordering::Release);
+        }
+    }
+}
+
 impl Drop for Inner {
     fn drop(&mut self) {
         self.freshness.stop();
@@ -145,13 +163,40 @@ impl Colophon {
         .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))?
     }
 
-    /// Like [`Colophon::db`], inside one write transaction: all of `f` is stored, or none.
+    /// Runs CPU-heavy work (rendering Markdown, sanitizing HTML, hashing) on the blocking pool,
+    /// never on an async worker, whose other requests would wait behind it.
+    pub(crate) async fn compute<T, F>(&self, f: F) -> ServiceResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        tokio::task::spawn_blocking(f).await.map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))
+    }
+
+    /// Like [`Colophon::db`], inside one write transaction: all of `f` is stored, or none. When
+    /// the caller stops waiting (the request timed out, or its future was dropped), the
+    /// transaction rolls back instead of committing: a client told "retry" finds nothing done.
     pub(crate) async fn db_write<T, F>(&self, f: F) -> ServiceResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T> + Send + 'static,
     {
-        let result = self.db(move |conn, now| store::write_transaction(conn, |conn| f(conn, now))).await;
+        let waiting = Waiting::default();
+        let abandoned = waiting.0.clone();
+        let result = self
+            .db(move |conn, now| {
+                store::write_transaction(conn, |conn| {
+                    let value = f(conn, now)?;
+                    if abandoned.load(std::sync::atomic::Ordering::Acquire) {
+                        return Err(ServiceError::Unavailable(
+                            "the request was abandoned before its write committed".into(),
+                        ));
+                    }
+                    Ok(value)
+                })
+            })
+            .await;
+        waiting.done();
         // Even a failed write may have committed nothing but still raced with a cache fill;
         // a new generation costs one cache miss, a stale page would cost trust.
         self.0.freshness.invalidate();

@@ -56,7 +56,7 @@ impl Colophon {
         if !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins create authors"));
         }
-        let parsed = parse(input).map_err(ServiceError::Invalid)?;
+        let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         let name = parsed.changes.name.clone().ok_or_else(|| ServiceError::invalid("name", "is required"))?;
         let email = parsed.email.clone().ok_or_else(|| ServiceError::invalid("email", "is required"))?;
         let password_hash = match &parsed.password {
@@ -99,7 +99,7 @@ impl Colophon {
         if !actor.can_edit_profile(id) {
             return Err(ServiceError::Forbidden("you may edit only your own profile"));
         }
-        let parsed = parse(input).map_err(ServiceError::Invalid)?;
+        let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         if parsed.changes.role.is_some() && !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins change roles"));
         }

@@ -49,9 +49,9 @@ fn parse(input: SidebarInput, slug_from_path: Option<&str>) -> Result<(Slug, Str
         let widget = match (w.kind.as_str(), w.product_id, w.author_id, w.html) {
             ("product", Some(id), None, None) => Some(Widget::Product(ProductId(id))),
             ("author_bio", None, Some(id), None) => Some(Widget::AuthorBio(AuthorId(id))),
-            ("html", None, None, Some(html)) => {
-                errors.check(&field, PostHtml::from_html(&html)).map(|h| Widget::Html(h.into_string()))
-            }
+            ("html", None, None, Some(html)) => errors
+                .check(&format!("{field}.html"), PostHtml::from_html(&html))
+                .map(|h| Widget::Html(h.into_string())),
             ("product" | "author_bio" | "html", ..) => {
                 errors.push(
                     &field,
@@ -98,7 +98,7 @@ fn check_targets(conn: &mut DbConnection, widgets: &[Widget]) -> ServiceResult<(
 impl Colophon {
     pub async fn create_sidebar(&self, caller: Caller, input: SidebarInput) -> ServiceResult<SidebarView> {
         curator(caller)?;
-        let (slug, title, widgets) = parse(input, None).map_err(ServiceError::Invalid)?;
+        let (slug, title, widgets) = self.compute(move || parse(input, None)).await?.map_err(ServiceError::Invalid)?;
         self.db_write(move |conn, now| {
             if store::find_sidebar_by_slug(conn, &slug)?.is_some() {
                 return Err(ServiceError::Conflict(format!("the sidebar slug {slug} is taken")));
@@ -118,7 +118,9 @@ impl Colophon {
         input: SidebarInput,
     ) -> ServiceResult<(SidebarView, bool)> {
         curator(caller)?;
-        let (new_slug, title, widgets) = parse(input, Some(&slug)).map_err(ServiceError::Invalid)?;
+        let from_path = slug.clone();
+        let (new_slug, title, widgets) =
+            self.compute(move || parse(input, Some(&from_path))).await?.map_err(ServiceError::Invalid)?;
         let path_slug = Slug::parse(slug).map_err(|m| ServiceError::invalid("slug", m))?;
         self.db_write(move |conn, now| {
             check_targets(conn, &widgets)?;

@@ -101,7 +101,14 @@ impl Colophon {
             .check(&address_key, settings.per_address, now)
             .map_err(|retry_after_secs| ServiceError::RateLimited { retry_after_secs })?;
         let actor = caller.as_actor();
-        let parsed = parse(&input, actor.is_some()).map_err(ServiceError::Invalid)?;
+        let registered = actor.is_some();
+        let (input, parsed) = self
+            .compute(move || {
+                let parsed = parse(&input, registered);
+                (input, parsed)
+            })
+            .await?;
+        let parsed = parsed.map_err(ServiceError::Invalid)?;
         let mut signals = Signals::default();
         if input.honeypot.as_deref().is_some_and(|h| !h.is_empty()) {
             signals.spam = true;

@@ -14,7 +14,7 @@ impl Colophon {
     /// drafts only; authors publish only their own posts.
     pub async fn create_post(&self, caller: Caller, input: PostInput) -> ServiceResult<PostDetail> {
         let actor = caller.actor()?;
-        let parsed = parse(input).map_err(ServiceError::Invalid)?;
+        let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         self.db_write(move |conn, now| {
             let title = parsed.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
             let author = match &parsed.author {
@@ -44,7 +44,7 @@ impl Colophon {
             store::delete_slug_redirect(conn, &slug)?;
             let body = match parsed.body {
                 Some(body) => body,
-                None => super::input::Body { html: PostHtml::from_html("").expect("empty is small"), markdown: None },
+                None => super::input::Body { html: PostHtml::empty(), markdown: None },
             };
             let excerpt = match parsed.excerpt.clone().flatten() {
                 Some(excerpt) => excerpt,
@@ -90,7 +90,7 @@ impl Colophon {
         expected_version: Option<i64>,
     ) -> ServiceResult<PostDetail> {
         let actor = caller.actor()?;
-        let mut parsed = parse(input).map_err(ServiceError::Invalid)?;
+        let mut parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         let tags = parsed.tags.take();
         self.db_write(move |conn, now| {
             let id = post_id(conn, &key)?;
@@ -206,7 +206,7 @@ fn changes(
         }
         changes.slug = Some(slug);
     }
-    let old_body = PostHtml::from_html(&post.body_html).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let old_body = PostHtml::stored(post.body_html.clone());
     let excerpt_was_derived = post.excerpt == old_body.derive_excerpt();
     let new_body = parsed.body.as_ref().map(|b| b.html.clone());
     changes.excerpt = match (parsed.excerpt, &new_body) {
