@@ -1,6 +1,6 @@
 use crate::support::{Backend, DEMO_POST, TestApp};
 
-backend_tests!(bad_requests_get_problem_json, malformed_bodies_get_problem_json);
+backend_tests!(bad_requests_get_problem_json, malformed_graphql_requests_get_graphql_errors);
 
 fn bad_requests_get_problem_json(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
@@ -34,13 +34,27 @@ fn bad_requests_get_problem_json(backend: Backend) {
     }
 }
 
-fn malformed_bodies_get_problem_json(backend: Backend) {
+/// Every refusal at `/graphql` is a GraphQL response (`errors[].extensions.code`), never
+/// problem+json and never serde's own words.
+fn malformed_graphql_requests_get_graphql_errors(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
-    app.post_raw("/graphql", "application/json", b"{not json").problem(400);
-    app.post_raw("/graphql", "text/plain", b"{}").problem(415);
+    let check = |response: crate::support::http::Response, status: u16, code: &str| {
+        assert_eq!(response.status, status, "{}", response.body);
+        assert!(response.header("content-type").unwrap().starts_with("application/json"), "{:?}", response.headers);
+        let body = response.json();
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
+        assert!(body.get("data").is_none(), "{body}");
+        let text = response.body.to_lowercase();
+        assert!(!text.contains("untagged enum") && !text.contains("batchrequest"), "{text}");
+    };
+    check(app.post_raw("/graphql", "application/json", b"{not json"), 400, "BAD_REQUEST");
+    check(app.post_raw("/graphql", "text/plain", b"{}"), 415, "UNSUPPORTED_MEDIA_TYPE");
+    check(app.post_raw("/graphql", "application/json", b"{\"query\": 42}"), 400, "BAD_REQUEST");
+    check(app.post_raw("/graphql", "application/json", b"{\"variables\": {}}"), 400, "BAD_REQUEST");
     let huge = format!("{{\"query\": \"{}\"}}", "a".repeat(300 * 1024));
-    app.post_raw("/graphql", "application/json", huge.as_bytes()).problem(413);
+    check(app.post_raw("/graphql", "application/json", huge.as_bytes()), 413, "PAYLOAD_TOO_LARGE");
     let batch: Vec<_> = (0..11).map(|_| serde_json::json!({"query": "{ authors { name } }"})).collect();
-    let problem = app.post_json("/graphql", &serde_json::Value::Array(batch)).problem(400);
-    assert_eq!(problem["code"], "batch_too_large");
+    let refused = app.post_json("/graphql", &serde_json::Value::Array(batch));
+    assert!(refused.body.contains("at most 10 operations"), "{}", refused.body);
+    check(refused, 400, "BAD_REQUEST");
 }

@@ -23,14 +23,20 @@ fn oversized_requests_are_refused_clearly(backend: Backend) {
 
 fn graphql_documents_are_bounded(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
+    let code = |body: serde_json::Value| body["errors"][0]["extensions"]["code"].as_str().unwrap_or("").to_string();
     let aliases: String = (0..31).map(|i| format!("a{i}: authors {{ name }} ")).collect();
-    let refused = app.post_json("/graphql", &json!({ "query": format!("{{ {aliases} }}") }));
-    assert_eq!(refused.problem(400)["code"], "too_many_aliases");
+    assert_eq!(code(app.graphql(&format!("{{ {aliases} }}"), json!({}))), "TOO_MANY_ALIASES");
     let few: String = (0..5).map(|i| format!("a{i}: authors {{ name }} ")).collect();
     assert!(app.graphql(&format!("{{ {few} }}"), json!({}))["errors"].is_null());
     let padding = " ".repeat(17 * 1024);
-    let large = app.post_json("/graphql", &json!({ "query": format!("{{ authors {{ name }} {padding} }}") }));
-    assert_eq!(large.problem(400)["code"], "query_too_large");
+    assert_eq!(code(app.graphql(&format!("{{ authors {{ name }} {padding} }}"), json!({}))), "QUERY_TOO_LARGE");
+    // A field repeated without aliases resolves once but is parsed, validated and counted 1,330
+    // times: the selections are counted, repeats included.
+    let repeated = format!("{{ authors {{ {} }} }}", "id ".repeat(1_330));
+    assert_eq!(code(app.graphql(&repeated, json!({}))), "TOO_MANY_SELECTIONS");
+    // Fragments are counted as often as they are spread.
+    let spread = format!("{{ authors {{ ...F {} }} }} fragment F on Author {{ id name slug }}", "...F ".repeat(300));
+    assert_eq!(code(app.graphql(&spread, json!({}))), "TOO_MANY_SELECTIONS");
     // Introspection can be switched off.
     let Some(closed) = TestApp::spawn_with(backend, |_, server| server.graphql_introspection = false) else { return };
     let answer = closed.graphql("{ __schema { types { name } } }", json!({}));

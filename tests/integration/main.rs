@@ -15,6 +15,7 @@ mod crashes;
 mod errors;
 mod faults;
 mod graphql;
+mod graphql_http;
 mod limits;
 mod markup;
 mod posts;

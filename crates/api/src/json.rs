@@ -33,10 +33,6 @@ fn is_json(req: &HttpRequest) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// A JSON request body as raw bytes (content type and size checked), for handlers that need
-/// the exact bytes (the GraphQL response cache keys on them).
-pub struct JsonBytes(pub web::Bytes);
-
 fn read_body(req: &HttpRequest, payload: &mut Payload) -> impl Future<Output = Result<web::Bytes, ApiError>> + use<> {
     let limit = req.app_data::<JsonLimit>().map_or(256 * 1024, |l| l.0);
     let json = is_json(req);
@@ -54,16 +50,6 @@ fn read_body(req: &HttpRequest, payload: &mut Payload) -> impl Future<Output = R
             return Err(too_large(limit));
         }
         Ok(bytes)
-    }
-}
-
-impl FromRequest for JsonBytes {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = read_body(req, payload);
-        Box::pin(async move { body.await.map(JsonBytes) })
     }
 }
 

@@ -25,7 +25,7 @@ pub use auth::{AuthSettings, Caller, Session, hash_password};
 pub use authors::AuthorInput;
 pub use catalog::{ProductInput, SidebarInput, WidgetInput};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use colophon_store::BlockRule;
+pub use colophon_store::{BlockRule, Neighbours, PostKey};
 pub use comments::{ClientInfo, CommentInput, CommentOrder, CommentSettings, ModerationMode, QueueQuery, SiteSettings};
 pub use cursor::CursorCodec;
 pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};

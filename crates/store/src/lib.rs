@@ -4,6 +4,7 @@
 //! decides what runs in which transaction and on which thread.
 
 mod authors;
+mod batches;
 mod bulk;
 mod changes;
 mod comments;
@@ -23,6 +24,7 @@ mod tags;
 mod transaction;
 
 pub use authors::*;
+pub use batches::{Neighbours, approved_comments_of_posts, neighbours_of_posts};
 pub use bulk::*;
 pub use changes::ChangeListener;
 pub use comments::*;

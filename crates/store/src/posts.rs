@@ -75,7 +75,7 @@ pub struct PostFilter {
 }
 
 /// The position of a post in the newest-first order: the keyset cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PostKey {
     pub published_at: Timestamp,
     pub id: PostId,

@@ -105,7 +105,7 @@ impl PostRow {
 }
 
 /// Read as a row, and written as one by bulk loads (explicit ids).
-#[derive(Debug, Clone, Queryable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Insertable)]
 #[diesel(table_name = crate::schema::comments)]
 pub struct CommentRow {
     pub id: i64,

@@ -1,12 +1,13 @@
 //! Per-request DataLoaders: every `Post.author`, `Post.tags`, `Author.postCount`,
-//! `Post.sidebar` and `Comment.replies` of one query is fetched in one batch, whatever the page size.
+//! `Post.sidebar`, `Post.comments`, `Post.previous`/`next` and `Comment.replies` of one query is
+//! fetched in one batch, whatever the page size.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use colophon_domain::{Author, AuthorId, Comment, CommentId, PostId, SidebarId, Tag};
-use colophon_service::{Colophon, ServiceError, SidebarView};
+use colophon_service::{Colophon, CommentOrder, CursorPage, Neighbours, PostKey, ServiceError, SidebarView};
 
 type LoadError = Arc<ServiceError>;
 
@@ -15,6 +16,48 @@ pub struct TagLoader(Colophon);
 pub struct PostCountLoader(Colophon);
 pub struct SidebarLoader(Colophon);
 pub struct ReplyLoader(Colophon);
+pub struct CommentsLoader(Colophon);
+pub struct NeighbourLoader(Colophon);
+
+/// One post's page of comments, as its `comments` field asked for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CommentsKey {
+    pub post: PostId,
+    pub first: i64,
+    pub after: Option<String>,
+    pub order: CommentOrder,
+}
+
+impl Loader<CommentsKey> for CommentsLoader {
+    type Value = CursorPage<Comment>;
+    type Error = LoadError;
+
+    /// Posts asking for the same page (size, cursor, order) share one statement.
+    async fn load(&self, keys: &[CommentsKey]) -> Result<HashMap<CommentsKey, CursorPage<Comment>>, LoadError> {
+        let mut groups: HashMap<(i64, Option<String>, CommentOrder), Vec<PostId>> = HashMap::new();
+        for key in keys {
+            groups.entry((key.first, key.after.clone(), key.order)).or_default().push(key.post);
+        }
+        let mut pages = HashMap::with_capacity(keys.len());
+        for ((first, after, order), posts) in groups {
+            let by_post = self.0.comments_of_posts(posts, Some(first), after.clone(), order).await.map_err(Arc::new)?;
+            for (post, page) in by_post {
+                pages.insert(CommentsKey { post, first, after: after.clone(), order }, page);
+            }
+        }
+        Ok(pages)
+    }
+}
+
+impl Loader<PostKey> for NeighbourLoader {
+    type Value = Neighbours;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[PostKey]) -> Result<HashMap<PostKey, Neighbours>, LoadError> {
+        let by_post = self.0.neighbours_of_posts(keys.to_vec()).await.map_err(Arc::new)?;
+        Ok(keys.iter().filter_map(|key| by_post.get(&key.id).map(|n| (*key, n.clone()))).collect())
+    }
+}
 
 impl Loader<CommentId> for ReplyLoader {
     type Value = Vec<Comment>;
@@ -70,6 +113,8 @@ pub struct Loaders {
     pub post_counts: DataLoader<PostCountLoader>,
     pub sidebars: DataLoader<SidebarLoader>,
     pub replies: DataLoader<ReplyLoader>,
+    pub comments: DataLoader<CommentsLoader>,
+    pub neighbours: DataLoader<NeighbourLoader>,
 }
 
 impl Loaders {
@@ -80,18 +125,25 @@ impl Loaders {
             post_counts: DataLoader::new(PostCountLoader(colophon.clone()), tokio::spawn),
             sidebars: DataLoader::new(SidebarLoader(colophon.clone()), tokio::spawn),
             replies: DataLoader::new(ReplyLoader(colophon.clone()), tokio::spawn),
+            comments: DataLoader::new(CommentsLoader(colophon.clone()), tokio::spawn),
+            neighbours: DataLoader::new(NeighbourLoader(colophon.clone()), tokio::spawn),
         })
     }
 }
 
 /// Turns a loader's shared error back into a GraphQL error.
 pub fn load_error(error: LoadError) -> async_graphql::Error {
-    let owned = match Arc::try_unwrap(error) {
-        Ok(e) => e,
-        Err(shared) => match &*shared {
-            ServiceError::Unavailable(cause) => ServiceError::Unavailable(cause.clone()),
-            other => ServiceError::Internal(other.to_string()),
-        },
-    };
-    super::error::gql_error(owned)
+    super::error::gql_error(Arc::try_unwrap(error).unwrap_or_else(|shared| clone_error(&shared)))
+}
+
+/// A copy of a loader's error that several fields share: refusals keep their kind (a bad
+/// cursor stays a 400-kind error for each post that asked with it).
+pub fn clone_error(error: &ServiceError) -> ServiceError {
+    match error {
+        ServiceError::BadRequest(errors) => ServiceError::BadRequest(errors.clone()),
+        ServiceError::Invalid(errors) => ServiceError::Invalid(errors.clone()),
+        ServiceError::NotFound(what) => ServiceError::NotFound(what),
+        ServiceError::Unavailable(cause) => ServiceError::Unavailable(cause.clone()),
+        other => ServiceError::Internal(other.to_string()),
+    }
 }

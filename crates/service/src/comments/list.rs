@@ -10,7 +10,7 @@ const LIST: &str = "comments";
 const THREAD: &str = "comment-thread";
 
 /// The order of a post's comments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum CommentOrder {
     /// Oldest first, each with its `parent_id` (the page as the seed shows it).
     #[default]
@@ -53,19 +53,6 @@ impl Colophon {
             service.comments_page(conn, post.id, limit, cursor, order)
         })
         .await
-    }
-
-    /// The approved comments of a post the caller already holds as readable (GraphQL's
-    /// `Post.comments`).
-    pub async fn list_comments_of(
-        &self,
-        post: PostId,
-        limit: Option<i64>,
-        cursor: Option<String>,
-        order: CommentOrder,
-    ) -> ServiceResult<CursorPage<Comment>> {
-        let service = self.clone();
-        self.db(move |conn, _| service.comments_page(conn, post, limit, cursor, order)).await
     }
 
     /// One approved comment of a readable post (where a new comment's `Location` points).
@@ -133,6 +120,17 @@ impl Colophon {
         limit: Option<i64>,
         cursor: Option<String>,
     ) -> ServiceResult<CursorPage<Comment>> {
+        let (limit, after) = self.thread_page_args(limit, cursor)?;
+        let cap = self.comment_settings().thread_cap;
+        let all = store::all_approved_comments(conn, post, cap + 1)?;
+        self.threads(all, limit, after)
+    }
+
+    fn thread_page_args(
+        &self,
+        limit: Option<i64>,
+        cursor: Option<String>,
+    ) -> ServiceResult<(PageLimit, Option<CommentKey>)> {
         let limit = PageLimit::parse(limit).map_err(|m| ServiceError::bad_request("limit", m))?;
         let after = match cursor.as_deref() {
             None | Some("") => None,
@@ -141,8 +139,17 @@ impl Colophon {
                 Some(CommentKey { created_at: micros_to_timestamp(micros)?, id: CommentId(id) })
             }
         };
+        Ok((limit, after))
+    }
+
+    /// One page of threads from all of a post's approved comments, oldest first.
+    fn threads(
+        &self,
+        all: Vec<Comment>,
+        limit: PageLimit,
+        after: Option<CommentKey>,
+    ) -> ServiceResult<CursorPage<Comment>> {
         let cap = self.comment_settings().thread_cap;
-        let all = store::all_approved_comments(conn, post, cap + 1)?;
         if all.len() as i64 > cap {
             return Err(ServiceError::bad_request(
                 "order",
@@ -168,6 +175,35 @@ impl Colophon {
         let next_cursor =
             roots.next.map(|k| self.cursors().encode(THREAD, &[timestamp_to_micros(k.created_at), k.id.0]));
         Ok(CursorPage { items, next_cursor })
+    }
+
+    /// One page of approved comments for each of several posts the caller already holds as
+    /// readable, in one statement whatever their number (GraphQL's `Post.comments`, batched
+    /// across a list of posts).
+    pub async fn comments_of_posts(
+        &self,
+        posts: Vec<PostId>,
+        limit: Option<i64>,
+        cursor: Option<String>,
+        order: CommentOrder,
+    ) -> ServiceResult<HashMap<PostId, CursorPage<Comment>>> {
+        let service = self.clone();
+        self.db(move |conn, _| match order {
+            CommentOrder::Oldest => {
+                let (limit, after) = service.comment_page_args(limit, cursor)?;
+                let by_post = store::approved_comments_of_posts(conn, &posts, after, limit.probe())?;
+                Ok(by_post.into_iter().map(|(id, rows)| (id, page(service.cursors(), rows, limit))).collect())
+            }
+            CommentOrder::Thread => {
+                let (limit, after) = service.thread_page_args(limit, cursor)?;
+                let cap = service.comment_settings().thread_cap;
+                store::approved_comments_of_posts(conn, &posts, None, cap + 1)?
+                    .into_iter()
+                    .map(|(id, all)| Ok((id, service.threads(all, limit, after)?)))
+                    .collect()
+            }
+        })
+        .await
     }
 
     /// The cursor that continues a thread-order list after the thread of `root`.

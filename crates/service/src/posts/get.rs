@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Actor, Post, PostLink, Slug, Timestamp};
+use colophon_domain::{Actor, Post, PostId, Slug, Timestamp};
 use colophon_store::{self as store, DbConnection};
 
 use crate::catalog::{assemble, widget_authors};
@@ -40,9 +40,13 @@ impl Colophon {
         .await
     }
 
-    /// The readable posts just older and just newer than `post`.
-    pub async fn post_neighbours(&self, post: Post) -> ServiceResult<(Option<PostLink>, Option<PostLink>)> {
-        self.db(move |conn, now| Ok(store::neighbours(conn, &post, now)?)).await
+    /// The published posts just older and just newer than each of `posts` (keyed by their
+    /// place in the published order), in one statement whatever their number.
+    pub async fn neighbours_of_posts(
+        &self,
+        posts: Vec<store::PostKey>,
+    ) -> ServiceResult<HashMap<PostId, store::Neighbours>> {
+        self.db(move |conn, now| Ok(store::neighbours_of_posts(conn, &posts, now)?)).await
     }
 }
 

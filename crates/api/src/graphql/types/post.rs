@@ -4,12 +4,11 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use colophon_domain::{Author, Post, PostLink, PostStatus, Tag};
-use colophon_service::{Colophon, CommentOrder, PostDetail, SidebarView};
-use tokio::sync::OnceCell;
+use colophon_service::{Colophon, CommentOrder, Neighbours, PostDetail, PostKey, SidebarView};
 
 use super::{AuthorNode, CommentNode, SidebarNode};
-use crate::graphql::error::{GqlResult, paging_error};
-use crate::graphql::loaders::{Loaders, load_error};
+use crate::graphql::error::paging_error;
+use crate::graphql::loaders::{CommentsKey, Loaders, clone_error, load_error};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "PostStatus")]
@@ -74,13 +73,12 @@ impl From<PostLink> for PostLinkNode {
     }
 }
 
-type Neighbours = (Option<PostLink>, Option<PostLink>);
-
 pub struct PostNode {
     post: Post,
     status: PostStatus,
-    /// Previous and next come from one service call, made at most once per post.
-    neighbours: Arc<OnceCell<Neighbours>>,
+    /// Previous and next, when the whole page was loaded up front; otherwise they come through
+    /// the batched loader (one statement for every post of a list).
+    neighbours: Option<Neighbours>,
     /// The rest of the page, when the query asked for it up front (one trip to the database
     /// instead of one per field); otherwise the fields go through the batched loaders.
     page: Option<Page>,
@@ -95,7 +93,7 @@ struct Page {
 impl PostNode {
     pub fn new(post: Post, now: colophon_domain::Timestamp) -> Self {
         let status = post.status_at(now);
-        Self { post, status, neighbours: Arc::default(), page: None }
+        Self { post, status, neighbours: None, page: None }
     }
 
     /// A post whose whole page was loaded at once.
@@ -105,7 +103,7 @@ impl PostNode {
         Self {
             post: summary.post,
             status: summary.status,
-            neighbours: Arc::new(OnceCell::new_with(Some((detail.previous, detail.next)))),
+            neighbours: Some((detail.previous, detail.next)),
             page: Some(page),
         }
     }
@@ -113,12 +111,13 @@ impl PostNode {
     /// The fields of a post's page that [`Self::from_page`] loads in one go.
     pub const PAGE_FIELDS: [&'static str; 3] = ["previous", "next", "sidebar"];
 
-    async fn neighbours(&self, ctx: &Context<'_>) -> Result<&Neighbours> {
-        self.neighbours
-            .get_or_try_init(|| async {
-                ctx.data_unchecked::<Colophon>().post_neighbours(self.post.clone()).await.gql()
-            })
-            .await
+    async fn neighbours(&self, ctx: &Context<'_>) -> Result<Neighbours> {
+        if let Some(neighbours) = &self.neighbours {
+            return Ok(neighbours.clone());
+        }
+        let Some(key) = PostKey::of(&self.post) else { return Ok((None, None)) };
+        let loaded = ctx.data_unchecked::<Arc<Loaders>>().neighbours.load_one(key).await.map_err(load_error)?;
+        Ok(loaded.unwrap_or_default())
     }
 }
 
@@ -220,10 +219,14 @@ impl PostNode {
             CommentOrderEnum::Oldest => CommentOrder::Oldest,
             CommentOrderEnum::Thread => CommentOrder::Thread,
         };
-        let page = colophon
-            .list_comments_of(self.post.id, Some(i64::from(first)), after, order)
+        let key = CommentsKey { post: self.post.id, first: i64::from(first), after, order };
+        let page = ctx
+            .data_unchecked::<Arc<Loaders>>()
+            .comments
+            .load_one(key)
             .await
-            .map_err(paging_error)?;
+            .map_err(|e| paging_error(Arc::try_unwrap(e).unwrap_or_else(|shared| clone_error(&shared))))?
+            .unwrap_or(colophon_service::CursorPage { items: Vec::new(), next_cursor: None });
         let mut connection = Connection::new(false, page.next_cursor.is_some());
         // In thread order a page ends after a whole thread: every edge carries its thread's cursor.
         let mut thread_cursor = String::new();
@@ -244,12 +247,12 @@ impl PostNode {
 
     /// The older published post.
     async fn previous(&self, ctx: &Context<'_>) -> Result<Option<PostLinkNode>> {
-        Ok(self.neighbours(ctx).await?.0.clone().map(Into::into))
+        Ok(self.neighbours(ctx).await?.0.map(Into::into))
     }
 
     /// The newer published post.
     async fn next(&self, ctx: &Context<'_>) -> Result<Option<PostLinkNode>> {
-        Ok(self.neighbours(ctx).await?.1.clone().map(Into::into))
+        Ok(self.neighbours(ctx).await?.1.map(Into::into))
     }
 
     async fn sidebar(&self, ctx: &Context<'_>) -> Result<Option<SidebarNode>> {
