@@ -47,6 +47,38 @@ impl RateLimiter {
         entry.1 += 1;
         Ok(())
     }
+
+    /// How many events `key` has in its current window (without counting one), and the seconds
+    /// until that window ends.
+    pub fn count(&self, key: &str, window_secs: i64, now: Timestamp) -> (u32, u64) {
+        let window = chrono::Duration::seconds(window_secs);
+        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        match windows.get(key) {
+            Some((start, count)) if *start + window > now => {
+                (*count, (*start + window - now).num_seconds().max(1) as u64)
+            }
+            _ => (0, 0),
+        }
+    }
+
+    /// Counts one event for `key` without refusing anything.
+    pub fn record(&self, key: &str, window_secs: i64, now: Timestamp) {
+        let window = chrono::Duration::seconds(window_secs);
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        if windows.len() > SWEEP_AT {
+            windows.retain(|_, (start, _)| *start + window > now);
+        }
+        let entry = windows.entry(key.to_string()).or_insert((now, 0));
+        if entry.0 + window <= now {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+    }
+
+    /// Forgets `key`'s window.
+    pub fn clear(&self, key: &str) {
+        self.windows.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+    }
 }
 
 #[cfg(test)]

@@ -15,14 +15,26 @@ use crate::rate_limit::Limit;
 use crate::{ServiceError, ServiceResult};
 
 /// Lifetimes and limits of sign-in.
+///
+/// Guessing is throttled without locking the owner out (strangers must not be able to keep an
+/// admin from signing in): an address may try 20 times a minute whatever the accounts; an
+/// account may be guessed wrong 5 times in 15 minutes from one address, after which that address
+/// (only) is refused for that account; and once an account has 10 failures in 15 minutes from
+/// anywhere, every attempt on it is answered only after a delay that doubles with each further
+/// failure (up to `login_slowdown_max`), the right password included, which still gets in.
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
     pub access_ttl_secs: i64,
     pub refresh_ttl_secs: i64,
     /// Login attempts per client address.
     pub login_per_address: Limit,
-    /// Login attempts per account (e-mail), from anywhere.
-    pub login_per_account: Limit,
+    /// Failed logins per account from one address before that address is refused for it.
+    pub login_failures_per_address: Limit,
+    /// Failed logins per account from anywhere after which attempts on it are slowed down.
+    pub login_slowdown_after: Limit,
+    /// The first delay; it doubles with every failure past the threshold.
+    pub login_slowdown_step: std::time::Duration,
+    pub login_slowdown_max: std::time::Duration,
 }
 
 impl Default for AuthSettings {
@@ -31,8 +43,23 @@ impl Default for AuthSettings {
             access_ttl_secs: 15 * 60,
             refresh_ttl_secs: 30 * 24 * 3600,
             login_per_address: Limit::per_minute(20),
-            login_per_account: Limit::per_minute(5),
+            login_failures_per_address: Limit { max: 5, window_secs: 15 * 60 },
+            login_slowdown_after: Limit { max: 10, window_secs: 15 * 60 },
+            login_slowdown_step: std::time::Duration::from_millis(250),
+            login_slowdown_max: std::time::Duration::from_secs(4),
         }
+    }
+}
+
+impl AuthSettings {
+    /// How long an attempt on an account with `failures` recent failures waits before its
+    /// password is checked.
+    pub fn slowdown(&self, failures: u32) -> std::time::Duration {
+        let Some(past) = failures.checked_sub(self.login_slowdown_after.max) else {
+            return std::time::Duration::ZERO;
+        };
+        let factor = 1u32.checked_shl(past.min(16)).unwrap_or(u32::MAX);
+        self.login_slowdown_step.saturating_mul(factor).min(self.login_slowdown_max)
     }
 }
 

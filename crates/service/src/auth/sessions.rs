@@ -34,13 +34,26 @@ impl Colophon {
     /// Signs in. Unknown e-mail and wrong password give the same 401 after the same argon2 work.
     pub async fn login(&self, email: String, password: String, client: Option<String>) -> ServiceResult<Session> {
         let now = self.now();
-        let settings = self.auth_settings();
-        let account_key = format!("login-account:{}", email.trim().to_lowercase());
-        let address_key = format!("login-address:{}", client.as_deref().unwrap_or("unknown"));
-        for (key, limit) in [(&address_key, settings.login_per_address), (&account_key, settings.login_per_account)] {
-            self.limiter()
-                .check(key, limit, now)
-                .map_err(|retry_after_secs| ServiceError::RateLimited { retry_after_secs })?;
+        let settings = self.auth_settings().clone();
+        let account = email.trim().to_lowercase();
+        let address = client.as_deref().unwrap_or("unknown");
+        let address_key = format!("login-address:{address}");
+        let pair_key = format!("login-failures:{account}\n{address}");
+        let account_key = format!("login-failures:{account}");
+        self.limiter()
+            .check(&address_key, settings.login_per_address, now)
+            .map_err(|retry_after_secs| ServiceError::RateLimited { retry_after_secs })?;
+        let pair_limit = settings.login_failures_per_address;
+        let (pair_failures, retry_after_secs) = self.limiter().count(&pair_key, pair_limit.window_secs, now);
+        if pair_failures >= pair_limit.max {
+            return Err(ServiceError::RateLimited { retry_after_secs });
+        }
+        let (account_failures, _) =
+            self.limiter().count(&account_key, settings.login_slowdown_after.window_secs, now);
+        let delay = settings.slowdown(account_failures);
+        if !delay.is_zero() {
+            tracing::info!(failures = account_failures, delay_ms = delay.as_millis() as u64, "login slowed down");
+            tokio::time::sleep(delay).await;
         }
         let credentials = match Email::parse(&email) {
             Ok(email) => self.db(move |conn, _| Ok(store::find_credentials(conn, email.as_str())?)).await?,
@@ -55,8 +68,13 @@ impl Colophon {
         .map_err(|e| ServiceError::Internal(format!("argon2 task: {e}")))?;
         let credentials = match credentials {
             Some(c) if verified => c,
-            _ => return Err(BAD_LOGIN),
+            _ => {
+                self.limiter().record(&pair_key, pair_limit.window_secs, now);
+                self.limiter().record(&account_key, settings.login_slowdown_after.window_secs, now);
+                return Err(BAD_LOGIN);
+            }
         };
+        self.limiter().clear(&pair_key);
         let service = self.clone();
         self.db_write(move |conn, now| {
             let family = random_token(16);
