@@ -65,6 +65,7 @@ pub fn server_config() -> anyhow::Result<ServerConfig> {
             .unwrap_or_default(),
         cors_allow_writes: env_switch("COLOPHON_CORS_ALLOW_WRITES", defaults.cors_allow_writes)?,
         graphql_introspection: env_switch("COLOPHON_GRAPHQL_INTROSPECTION", defaults.graphql_introspection)?,
+        cache_capacity: env_or("COLOPHON_CACHE_MB", defaults.cache_capacity / (1024 * 1024))? * 1024 * 1024,
         request_timeout: Duration::from_secs(env_or("COLOPHON_REQUEST_TIMEOUT_S", defaults.request_timeout.as_secs())?),
     })
 }

@@ -14,6 +14,7 @@ mod contracts;
 mod crashes;
 mod errors;
 mod faults;
+mod freshness;
 mod graphql;
 mod graphql_http;
 mod limits;

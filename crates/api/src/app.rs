@@ -31,6 +31,8 @@ pub struct ServerConfig {
     pub graphql_introspection: bool,
     /// How long a request may run before it is answered 503 (its write, if any, rolled back).
     pub request_timeout: Duration,
+    /// Bytes the response cache may hold.
+    pub cache_capacity: u64,
 }
 
 impl Default for ServerConfig {
@@ -45,6 +47,7 @@ impl Default for ServerConfig {
             cors_allow_writes: false,
             graphql_introspection: true,
             request_timeout: crate::limits::REQUEST_TIMEOUT,
+            cache_capacity: crate::cache::DEFAULT_CAPACITY,
         }
     }
 }
@@ -63,7 +66,7 @@ impl Application {
         let colophon = web::Data::new(colophon);
         let schema = web::Data::new(graphql::schema_with(config.graphql_introspection));
         let (cors_origins, cors_writes) = (config.cors_origins.clone(), config.cors_allow_writes);
-        let cache = web::Data::new(crate::cache::ResponseCache::default());
+        let cache = web::Data::new(crate::cache::ResponseCache::with_capacity(config.cache_capacity));
         let openapi = rest::ApiDoc::openapi();
         let json_limit = config.json_limit;
         let request_timeout = config.request_timeout;
@@ -105,6 +108,9 @@ impl Application {
                         Ok(response)
                     }
                 })
+                // Outermost: compresses what the cache did not (the cache keeps its own
+                // compressed bytes and marks them, which this leaves alone).
+                .wrap(actix_web::middleware::Compress::default())
                 .configure(rest::configure)
                 .route("/feed.atom", web::get().to(crate::feeds::posts))
                 .route("/posts/{slug}/comments.atom", web::get().to(crate::feeds::comments))

@@ -1,65 +1,227 @@
-//! The response cache: anonymous reads, stored as the exact bytes sent, each under the
-//! service's freshness generation (see `colophon_service::Colophon::cache_epoch`), so an entry is
-//! served only while nothing it could show has changed.
+//! The response cache: anonymous reads, kept as the exact bytes sent (and their compressed forms),
+//! each with the stamp of its read and the cache keys of what it shows (see
+//! `colophon_service::CacheKey`). An entry is served only while none of its keys has been
+//! invalidated since its read began, so a write drops exactly the answers it changed.
+//!
+//! Bounded by size (entries weigh their bytes) with moka's TinyLFU admission: an entry enters only
+//! if it is likely to be asked for more often than what it would push out, so a client sending
+//! thousands of one-off GraphQL documents cannot empty the cache of everyone's pages.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::io::Write;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::web::Bytes;
-use actix_web::web::Data;
-use actix_web::{HttpRequest, HttpResponse};
-use colophon_service::Colophon;
+use actix_web::web::{Bytes, Data};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use colophon_service::{Colophon, Reads, Stamp};
 
 use crate::etag::none_match;
 
-/// Whether a response came from the cache (`hit`) or was computed (`miss`): for operators and
-/// tests, never for correctness.
+/// Whether a response came from the cache (`hit`) or was computed and kept (`miss`): for
+/// operators and tests, never for correctness.
 pub const CACHE_HEADER: &str = "x-colophon-cache";
+/// The cache keys a response shows, for CDNs that purge by key (Fastly's `Surrogate-Key`).
+pub const SURROGATE_KEY: &str = "surrogate-key";
 
-/// When the cache holds more than this, it starts over.
-const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// Default capacity, in bytes.
+pub const DEFAULT_CAPACITY: u64 = 64 * 1024 * 1024;
+/// Bodies shorter than this are sent as they are: compressing them saves nothing.
+const MIN_COMPRESS: usize = 256;
 
-pub struct Entry {
-    generation: u64,
-    status: StatusCode,
-    headers: Vec<(header::HeaderName, HeaderValue)>,
-    body: Bytes,
+/// A content coding the cache keeps bytes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Brotli,
+    Zstd,
+    Gzip,
 }
 
-#[derive(Default)]
-pub struct ResponseCache {
-    entries: RwLock<(HashMap<String, Arc<Entry>>, usize)>,
+impl Coding {
+    const ALL: [Coding; 3] = [Coding::Brotli, Coding::Zstd, Coding::Gzip];
+
+    fn name(self) -> &'static str {
+        match self {
+            Coding::Brotli => "br",
+            Coding::Zstd => "zstd",
+            Coding::Gzip => "gzip",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The coding a request's `Accept-Encoding` prefers: highest weight, then br, zstd, gzip.
+    pub fn negotiate(req: &HttpRequest) -> Option<Coding> {
+        let accept = req.headers().get(header::ACCEPT_ENCODING)?.to_str().ok()?;
+        let mut best: Option<(f32, Coding)> = None;
+        for coding in Coding::ALL {
+            let weight = accept
+                .split(',')
+                .filter_map(|item| {
+                    let mut parts = item.split(';');
+                    let name = parts.next()?.trim();
+                    (name.eq_ignore_ascii_case(coding.name()) || name == "*").then(|| {
+                        parts.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.parse().ok()).unwrap_or(1.0)
+                    })
+                })
+                .fold(None, |acc: Option<f32>, w| Some(acc.map_or(w, |a| a.max(w))));
+            if let Some(weight) = weight.filter(|w| *w > 0.0) {
+                if best.is_none_or(|(b, _)| weight > b) {
+                    best = Some((weight, coding));
+                }
+            }
+        }
+        best.map(|(_, coding)| coding)
+    }
+
+    fn compress(self, bytes: &[u8]) -> Option<Bytes> {
+        let out = match self {
+            Coding::Brotli => {
+                let mut out = Vec::with_capacity(bytes.len() / 4);
+                {
+                    let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                    writer.write_all(bytes).ok()?;
+                }
+                out
+            }
+            Coding::Zstd => zstd::bulk::compress(bytes, 3).ok()?,
+            Coding::Gzip => {
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                encoder.write_all(bytes).ok()?;
+                encoder.finish().ok()?
+            }
+        };
+        (out.len() < bytes.len()).then(|| Bytes::from(out))
+    }
+}
+
+/// Whether a media type is worth compressing (text of some kind).
+fn compressible(content_type: Option<&HeaderValue>) -> bool {
+    let Some(value) = content_type.and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence.starts_with("text/")
+        || essence.ends_with("json")
+        || essence.ends_with("xml")
+        || essence == "application/javascript"
+        || essence == "image/svg+xml"
+}
+
+/// One kept answer.
+pub struct Entry {
+    status: StatusCode,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Bytes,
+    /// The body in each coding, compressed on first request for it; `None` when compressing
+    /// does not make it smaller.
+    encoded: [OnceLock<Option<Bytes>>; 3],
+    stamp: Stamp,
+    slots: Vec<u32>,
+    surrogate_keys: HeaderValue,
 }
 
 /// Headers worth keeping with a cached body.
-const KEPT: [header::HeaderName; 4] = [header::CONTENT_TYPE, header::ETAG, header::CACHE_CONTROL, header::LOCATION];
+const KEPT: [HeaderName; 4] = [header::CONTENT_TYPE, header::ETAG, header::CACHE_CONTROL, header::LOCATION];
 
-impl ResponseCache {
-    pub fn get(&self, key: &str, generation: u64) -> Option<Arc<Entry>> {
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries.0.get(key).filter(|e| e.generation == generation).cloned()
-    }
+pub struct ResponseCache {
+    entries: moka::sync::Cache<String, Arc<Entry>>,
+}
 
-    pub fn put(&self, key: String, generation: u64, status: StatusCode, headers: &HeaderMap, body: Bytes) {
-        let headers = KEPT.iter().filter_map(|name| headers.get(name).map(|v| (name.clone(), v.clone()))).collect();
-        let size = key.len() + body.len();
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        if entries.1 + size > MAX_BYTES {
-            *entries = (HashMap::new(), 0);
-        }
-        entries.1 += size;
-        entries.0.insert(key, Arc::new(Entry { generation, status, headers, body }));
+impl Default for ResponseCache {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_CAPACITY)
     }
 }
 
+impl ResponseCache {
+    /// A cache of at most `bytes` (keys and bodies; compressed forms are reckoned at the size of
+    /// the body again).
+    pub fn with_capacity(bytes: u64) -> Self {
+        let entries = moka::sync::Cache::builder()
+            .max_capacity(bytes)
+            .weigher(|key: &String, entry: &Arc<Entry>| {
+                let weight = key.len() + 2 * entry.body.len() + 512;
+                u32::try_from(weight).unwrap_or(u32::MAX)
+            })
+            .build();
+        Self { entries }
+    }
+
+    /// The fresh entry under `key`, if any (a stale one is dropped).
+    pub fn get(&self, key: &str, colophon: &Colophon) -> Option<Arc<Entry>> {
+        let entry = self.entries.get(key)?;
+        if colophon.is_fresh(entry.stamp, &entry.slots) {
+            return Some(entry);
+        }
+        self.entries.invalidate(key);
+        None
+    }
+
+    /// Keeps an answer if it may be kept: 200, not marked `no-store` or `private`, and its reads
+    /// named what they showed. Returns the entry kept.
+    pub fn put(
+        &self,
+        key: String,
+        reads: &Reads,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: Bytes,
+    ) -> Option<Arc<Entry>> {
+        if status != StatusCode::OK || !cacheable(headers) {
+            return None;
+        }
+        let (stamp, slots) = reads.finish()?;
+        let headers = KEPT.iter().filter_map(|name| headers.get(name).map(|v| (name.clone(), v.clone()))).collect();
+        let surrogate_keys = HeaderValue::from_str(&reads.keys().join(" ")).unwrap_or(HeaderValue::from_static(""));
+        let entry =
+            Arc::new(Entry { status, headers, body, encoded: Default::default(), stamp, slots, surrogate_keys });
+        self.entries.insert(key, entry.clone());
+        Some(entry)
+    }
+
+    /// Entries kept now (after pending evictions), for tests and metrics.
+    pub fn len(&self) -> u64 {
+        self.entries.run_pending_tasks();
+        self.entries.entry_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes kept now, as weighed.
+    pub fn weight(&self) -> u64 {
+        self.entries.run_pending_tasks();
+        self.entries.weighted_size()
+    }
+
+    /// Whether an entry is kept under `key` (fresh or not).
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+}
+
+/// Only answers marked cacheable are kept: `no-store` (a comment form's token) and `private`
+/// (a signed-in view) never are.
+fn cacheable(headers: &HeaderMap) -> bool {
+    headers.get_all(header::CACHE_CONTROL).all(|value| {
+        let value = value.to_str().unwrap_or("no-store").to_ascii_lowercase();
+        !value.split(',').any(|d| matches!(d.trim(), "no-store" | "private"))
+    })
+}
+
 impl Entry {
-    /// The cached response, or 304 when the client already holds it.
-    pub fn respond(&self, req: &HttpRequest) -> HttpResponse {
+    /// The kept answer for this request: in the coding it accepts, or 304 when it already holds it.
+    pub fn respond(&self, req: &HttpRequest, state: &'static str) -> HttpResponse {
+        let content_type = self.headers.iter().find(|(n, _)| *n == header::CONTENT_TYPE).map(|(_, v)| v);
+        let vary = compressible(content_type) && self.body.len() >= MIN_COMPRESS;
+        let encoded = vary.then(|| Coding::negotiate(req)).flatten().and_then(|coding| {
+            self.encoded[coding.index()].get_or_init(|| coding.compress(&self.body)).clone().map(|b| (coding, b))
+        });
         let etag = self.headers.iter().find(|(n, _)| *n == header::ETAG).and_then(|(_, v)| v.to_str().ok());
         let not_modified = match (etag, req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok())) {
             (Some(etag), Some(candidates)) => none_match(candidates, etag),
@@ -67,23 +229,77 @@ impl Entry {
         };
         let mut response = HttpResponse::build(if not_modified { StatusCode::NOT_MODIFIED } else { self.status });
         for (name, value) in &self.headers {
-            response.insert_header((name.clone(), value.clone()));
+            if *name == header::ETAG && encoded.is_some() {
+                // Another coding is another representation: its tag is weak (as nginx does).
+                let weak = format!("W/{}", value.to_str().unwrap_or("").trim_start_matches("W/"));
+                response.insert_header((header::ETAG, weak));
+            } else {
+                response.insert_header((name.clone(), value.clone()));
+            }
         }
-        response.insert_header((CACHE_HEADER, "hit"));
-        if not_modified { response.finish() } else { response.body(self.body.clone()) }
+        if vary {
+            response.insert_header((header::VARY, HeaderValue::from_static("accept-encoding")));
+        }
+        response.insert_header((CACHE_HEADER, state));
+        response.insert_header((HeaderName::from_static(SURROGATE_KEY), self.surrogate_keys.clone()));
+        if not_modified {
+            return response.finish();
+        }
+        match encoded {
+            Some((coding, bytes)) => {
+                response.insert_header((header::CONTENT_ENCODING, coding.name()));
+                response.body(bytes)
+            }
+            None => response.body(self.body.clone()),
+        }
     }
 }
 
-/// REST reads that may be cached: anonymous GETs of the public API.
+/// The service handle of a request: the recording one the cache middleware gave it (so that the
+/// service names what the answer shows), or the shared one.
+pub struct Service(pub Colophon);
+
+impl std::ops::Deref for Service {
+    type Target = Colophon;
+
+    fn deref(&self) -> &Colophon {
+        &self.0
+    }
+}
+
+/// Put into a request's extensions by the cache middleware.
+#[derive(Clone)]
+struct Recording(Colophon);
+
+impl FromRequest for Service {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let service = match req.extensions().get::<Recording>() {
+            Some(recording) => Ok(Service(recording.0.clone())),
+            None => req
+                .app_data::<Data<Colophon>>()
+                .map(|data| Service(data.get_ref().clone()))
+                .ok_or_else(|| actix_web::error::ErrorInternalServerError("the service is not configured")),
+        };
+        std::future::ready(service)
+    }
+}
+
+/// REST reads that may be cached: anonymous GETs of the public API and the feeds.
 fn rest_key(req: &ServiceRequest) -> Option<String> {
     let path = req.path();
-    let public = path.starts_with("/api/v1/") && !path.starts_with("/api/v1/me") && path != "/api/v1/comments";
+    let public = (path.starts_with("/api/v1/") || path.ends_with(".atom"))
+        && !path.starts_with("/api/v1/me")
+        && !path.starts_with("/api/v1/auth/");
     let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
     (req.method() == actix_web::http::Method::GET && public && anonymous)
         .then(|| format!("{}?{}", path, req.query_string()))
 }
 
-/// The middleware: answers from the cache, or passes the request on and keeps a 200 answer.
+/// The middleware: answers from the cache, or passes the request on with a recording service and
+/// keeps the answer.
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -93,35 +309,35 @@ pub async fn middleware(
     else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let Some(generation) = colophon.cache_epoch() else {
+    let Some((recording, reads)) = colophon.recording() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    if let Some(entry) = cache.get(&key, generation) {
-        let response = entry.respond(req.request());
+    if let Some(entry) = cache.get(&key, &colophon) {
+        let response = entry.respond(req.request(), "hit");
         return Ok(req.into_response(response));
     }
+    req.extensions_mut().insert(Recording(recording));
     let response = next.call(req).await?.map_into_boxed_body();
-    Ok(keep(&cache, key, generation, response))
+    Ok(keep(&cache, key, &reads, response))
 }
 
-/// Stores a 200 answer's bytes under `generation` and sends the same bytes on.
-pub fn keep(
+/// Keeps a cacheable answer and sends what the cache would send for it.
+fn keep(
     cache: &ResponseCache,
     key: String,
-    generation: u64,
+    reads: &Reads,
     response: ServiceResponse<BoxBody>,
 ) -> ServiceResponse<BoxBody> {
-    if response.status() != StatusCode::OK {
+    if response.status() != StatusCode::OK || !cacheable(response.headers()) {
         return response;
     }
     let (req, response) = response.into_parts();
-    let (mut head, body) = response.into_parts();
+    let (head, body) = response.into_parts();
     match body.try_into_bytes() {
-        Ok(bytes) => {
-            cache.put(key, generation, head.status(), head.headers(), bytes.clone());
-            head.headers_mut().insert(header::HeaderName::from_static(CACHE_HEADER), HeaderValue::from_static("miss"));
-            ServiceResponse::new(req, head.set_body(BoxBody::new(bytes)))
-        }
+        Ok(bytes) => match cache.put(key, reads, head.status(), head.headers(), bytes.clone()) {
+            Some(entry) => ServiceResponse::new(req.clone(), entry.respond(&req, "miss")),
+            None => ServiceResponse::new(req, head.set_body(BoxBody::new(bytes))),
+        },
         // A streamed body is not cached.
         Err(body) => ServiceResponse::new(req, head.set_body(body)),
     }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
 use chrono::{DateTime, FixedOffset};
 use colophon_domain::Timestamp;
-use colophon_service::{Caller, Colophon, PostListQuery};
+use colophon_service::{Caller, PostListQuery};
 
 use crate::problem::ApiError;
 
@@ -44,7 +44,7 @@ fn respond(feed: Feed) -> HttpResponse {
 }
 
 /// `GET /feed.atom`: the newest published posts.
-pub async fn posts(colophon: web::Data<Colophon>, base: web::Data<PublicUrl>) -> Result<HttpResponse, ApiError> {
+pub async fn posts(colophon: crate::cache::Service, base: web::Data<PublicUrl>) -> Result<HttpResponse, ApiError> {
     let query = PostListQuery { limit: Some(FEED_ITEMS), ..PostListQuery::default() };
     let page = colophon.list_post_summaries(Caller::Anonymous, query).await?;
     let base = &base.0;
@@ -78,7 +78,7 @@ pub async fn posts(colophon: web::Data<Colophon>, base: web::Data<PublicUrl>) ->
 
 /// `GET /posts/{slug}/comments.atom`: a post's newest approved comments.
 pub async fn comments(
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     base: web::Data<PublicUrl>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

@@ -4,8 +4,10 @@ use colophon_domain::Timestamp;
 use colophon_store::{self as store, DatabaseTarget, DbConnection, Pool, PoolSettings, QueryCounter};
 
 use crate::auth::{AuthSettings, TokenKeys};
+use crate::cache_keys::{CacheKey, Shows};
 use crate::comments::CommentSettings;
 use crate::freshness::Freshness;
+use crate::freshness::Stamp;
 use crate::rate_limit::RateLimiter;
 use crate::{Clock, CursorCodec, ServiceError, ServiceResult};
 
@@ -35,9 +37,60 @@ impl std::fmt::Debug for ColophonConfig {
     }
 }
 
-/// The service layer: cheap to clone, shared by every REST handler and GraphQL resolver.
+/// The service layer: cheap to clone, shared by every REST handler and GraphQL resolver. A clone
+/// made by [`Colophon::recording`] also records the cache keys of what it reads.
 #[derive(Clone)]
-pub struct Colophon(Arc<Inner>);
+pub struct Colophon {
+    inner: Arc<Inner>,
+    reads: Option<Arc<Reads>>,
+}
+
+/// The record of one cacheable request's reads: when they began, and the keys of what they showed.
+#[derive(Debug)]
+pub struct Reads {
+    stamp: Stamp,
+    keys: std::sync::Mutex<Vec<CacheKey>>,
+}
+
+impl Reads {
+    /// The stamp and the slots of every key shown, or `None` when nothing was recorded (an
+    /// answer that names nothing it shows cannot be invalidated, so it is not cached).
+    pub fn finish(&self) -> Option<(Stamp, Vec<u32>)> {
+        let keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if keys.is_empty() {
+            return None;
+        }
+        let mut slots: Vec<u32> = keys.iter().map(CacheKey::slot).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        Some((self.stamp, slots))
+    }
+
+    /// The keys recorded so far, as text (for `Surrogate-Key` and tests).
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> =
+            self.keys.lock().unwrap_or_else(|e| e.into_inner()).iter().map(ToString::to_string).collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
+/// What a write transaction changed that readers can see: the keys it invalidates once it commits.
+#[derive(Debug, Default)]
+pub(crate) struct Changed {
+    keys: Vec<CacheKey>,
+}
+
+impl Changed {
+    pub fn add(&mut self, key: CacheKey) {
+        self.keys.push(key);
+    }
+
+    pub fn extend(&mut self, keys: impl IntoIterator<Item = CacheKey>) {
+        self.keys.extend(keys);
+    }
+}
 
 struct Inner {
     pool: Pool,
@@ -96,7 +149,7 @@ impl Colophon {
         crate::auth::warm_up_passwords();
         let freshness =
             if config.cache { Freshness::watch(target.clone(), clock.clone()) } else { Freshness::disabled() };
-        Ok(Self(Arc::new(Inner {
+        Ok(Self::from_inner(Arc::new(Inner {
             pool,
             clock,
             cursors: CursorCodec::new(&config.secret),
@@ -110,41 +163,45 @@ impl Colophon {
         })))
     }
 
+    fn from_inner(inner: Arc<Inner>) -> Self {
+        Self { inner, reads: None }
+    }
+
     pub fn now(&self) -> Timestamp {
-        self.0.clock.now()
+        self.inner.clock.now()
     }
 
     pub fn database(&self) -> &DatabaseTarget {
-        &self.0.target
+        &self.inner.target
     }
 
     pub(crate) fn cursors(&self) -> &CursorCodec {
-        &self.0.cursors
+        &self.inner.cursors
     }
 
     pub(crate) fn tokens(&self) -> &TokenKeys {
-        &self.0.tokens
+        &self.inner.tokens
     }
 
     pub(crate) fn limiter(&self) -> &RateLimiter {
-        &self.0.limiter
+        &self.inner.limiter
     }
 
     pub(crate) fn auth_settings(&self) -> &AuthSettings {
-        &self.0.auth
+        &self.inner.auth
     }
 
     pub(crate) fn comment_settings(&self) -> &CommentSettings {
-        &self.0.comments
+        &self.inner.comments
     }
 
     pub(crate) fn password_verification_counter(&self) -> &std::sync::atomic::AtomicU64 {
-        &self.0.verifications
+        &self.inner.verifications
     }
 
     /// Argon2 password verifications done by sign-ins so far, real or against the dummy hash.
     pub fn password_verifications(&self) -> u64 {
-        self.0.verifications.load(std::sync::atomic::Ordering::Relaxed)
+        self.inner.verifications.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs `f` with a pooled connection on the blocking pool; `now` is read once per call.
@@ -153,7 +210,7 @@ impl Colophon {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T> + Send + 'static,
     {
-        let pool = self.0.pool.clone();
+        let pool = self.inner.pool.clone();
         let now = self.now();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
@@ -176,42 +233,98 @@ impl Colophon {
     /// Like [`Colophon::db`], inside one write transaction: all of `f` is stored, or none. When
     /// the caller stops waiting (the request timed out, or its future was dropped), the
     /// transaction rolls back instead of committing: a client told "retry" finds nothing done.
+    ///
+    /// `f` names what it changed that readers can see in `changed`; once the transaction commits
+    /// those keys are invalidated here at once and announced to every other process (in the same
+    /// transaction, so the announcement exists exactly when the change does).
     pub(crate) async fn db_write<T, F>(&self, f: F) -> ServiceResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConnection, Timestamp, &mut Changed) -> ServiceResult<T> + Send + 'static,
     {
         let waiting = Waiting::default();
         let abandoned = waiting.0.clone();
+        let freshness = self.inner.freshness.clone();
         let result = self
             .db(move |conn, now| {
                 store::write_transaction(conn, |conn| {
-                    let value = f(conn, now)?;
+                    let keyed = store::begin_keyed_write(conn)?;
+                    let mut changed = Changed::default();
+                    let value = f(conn, now, &mut changed)?;
                     if abandoned.load(std::sync::atomic::Ordering::Acquire) {
                         return Err(ServiceError::Unavailable(
                             "the request was abandoned before its write committed".into(),
                         ));
                     }
-                    Ok(value)
+                    changed.keys.sort_unstable();
+                    changed.keys.dedup();
+                    let announcement = freshness.announcement(&changed.keys);
+                    store::finish_keyed_write(conn, keyed, &announcement, "*", now)?;
+                    Ok((value, changed))
                 })
             })
             .await;
         waiting.done();
-        // Even a failed write may have committed nothing but still raced with a cache fill;
-        // a new generation costs one cache miss, a stale page would cost trust.
-        self.0.freshness.invalidate();
-        result
+        match result {
+            Ok((value, changed)) => {
+                self.inner.freshness.invalidate(&changed.keys);
+                Ok(value)
+            }
+            Err(error) => {
+                // A refusal rolled back for sure; a failure at commit may not have (a connection
+                // lost after COMMIT reached the server): a new epoch costs misses, not trust.
+                if matches!(error, ServiceError::Unavailable(_) | ServiceError::Internal(_)) {
+                    self.inner.freshness.invalidate_all();
+                }
+                Err(error)
+            }
+        }
     }
 
-    /// The generation a response computed now may be cached under; `None` when caching is
-    /// off, paused, or a scheduled post just went live.
-    pub fn cache_epoch(&self) -> Option<u64> {
-        self.0.freshness.epoch(self.now())
+    /// A handle on the service for one anonymous request whose answer may be cached: the same
+    /// service, recording the keys of everything it reads. `None` when nothing may be cached or
+    /// served from the cache now (caching off or paused, a scheduled post just went live).
+    pub fn recording(&self) -> Option<(Colophon, Arc<Reads>)> {
+        let stamp = self.inner.freshness.begin(self.now())?;
+        let reads = Arc::new(Reads { stamp, keys: Default::default() });
+        Some((Self { inner: self.inner.clone(), reads: Some(reads.clone()) }, reads))
+    }
+
+    /// Whether an answer stamped `stamp` that showed the keys in `slots` may still be served.
+    /// Call [`Colophon::recording`] first: it also says whether the cache may be used at all now.
+    pub fn is_fresh(&self, stamp: Stamp, slots: &[u32]) -> bool {
+        self.inner.freshness.is_fresh(stamp, slots)
+    }
+
+    /// Records what a read showed, when this handle records.
+    pub(crate) fn saw<T: Shows + ?Sized>(&self, shown: &T) {
+        if let Some(reads) = &self.reads {
+            let mut keys = reads.keys.lock().unwrap_or_else(|e| e.into_inner());
+            shown.shows(&mut keys);
+        }
+    }
+
+    /// Records what a lookup found, or, when it found nothing, the key whose change could make
+    /// it find something (a GraphQL `null` is an answer that may be cached too).
+    pub(crate) fn saw_found<T: Shows>(&self, found: ServiceResult<T>, missing: CacheKey) -> ServiceResult<T> {
+        match &found {
+            Ok(value) => self.saw(value),
+            Err(ServiceError::NotFound(_)) => self.saw_key(missing),
+            Err(_) => {}
+        }
+        found
+    }
+
+    /// Records one key a read depended on (a list's membership, a lookup that found nothing).
+    pub(crate) fn saw_key(&self, key: CacheKey) {
+        if let Some(reads) = &self.reads {
+            reads.keys.lock().unwrap_or_else(|e| e.into_inner()).push(key);
+        }
     }
 
     /// Drops every cached response (after a write that did not go through the service).
     pub fn invalidate_cache(&self) {
-        self.0.freshness.invalidate();
+        self.inner.freshness.invalidate_all();
     }
 
     /// Readiness: the database answers a query.
@@ -224,9 +337,9 @@ impl Colophon {
         &self,
         f: impl FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T>,
     ) -> ServiceResult<T> {
-        let mut conn = self.0.pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        let mut conn = self.inner.pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
         let result = f(&mut conn, self.now());
-        self.0.freshness.invalidate();
+        self.inner.freshness.invalidate_all();
         result
     }
 }

@@ -7,6 +7,7 @@
 mod app;
 mod auth;
 mod authors;
+mod cache_keys;
 mod catalog;
 mod clock;
 mod comments;
@@ -20,9 +21,10 @@ mod rate_limit;
 mod synthetic;
 mod views;
 
-pub use app::{Colophon, ColophonConfig};
+pub use app::{Colophon, ColophonConfig, Reads};
 pub use auth::{AuthSettings, Caller, Session, hash_password};
 pub use authors::AuthorInput;
+pub use cache_keys::CacheKey;
 pub use catalog::{ProductInput, SidebarInput, WidgetInput};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use colophon_store::{BlockRule, Neighbours, PostKey};
@@ -30,6 +32,7 @@ pub use comments::{ClientInfo, CommentInput, CommentOrder, CommentSettings, Mode
 pub use cursor::CursorCodec;
 pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{ServiceError, ServiceResult};
+pub use freshness::Stamp;
 pub use keys::Key;
 pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery};
 pub use rate_limit::Limit;

@@ -145,23 +145,37 @@ pub fn list_for_moderation(
 }
 
 /// Changes a comment's status and keeps its post's approved count in step, in the caller's
-/// transaction. Returns the comment as it is now.
-pub fn set_comment_status(
+/// transaction: the comment as it was and as it is now, `None` when there is no such comment.
+///
+/// The change is one `UPDATE … WHERE status = <the status read>`: when moderators change one
+/// comment at once, the second update finds the status already changed (PostgreSQL re-checks the
+/// condition once the first commits), reads it again and counts from what it finds, so the
+/// approved count never moves twice for one change.
+pub fn change_comment_status(
     conn: &mut DbConnection,
-    comment: &Comment,
+    id: CommentId,
     status: CommentStatus,
     now: Timestamp,
-) -> StoreResult<Comment> {
-    let row: CommentRow = diesel::update(comments::table.find(comment.id.0))
-        .set((comments::status.eq(status.as_str()), comments::updated_at.eq(now)))
-        .returning(comments::all_columns)
-        .get_result(conn)?;
-    let was = comment.status == CommentStatus::Approved;
-    let is = status == CommentStatus::Approved;
-    if was != is {
-        adjust_comment_count(conn, comment.post_id, if is { 1 } else { -1 })?;
+) -> StoreResult<Option<(Comment, Comment)>> {
+    loop {
+        let Some(comment) = find_comment(conn, id)? else { return Ok(None) };
+        if comment.status == status {
+            return Ok(Some((comment.clone(), comment)));
+        }
+        let row: Option<CommentRow> =
+            diesel::update(comments::table.find(id.0).filter(comments::status.eq(comment.status.as_str())))
+                .set((comments::status.eq(status.as_str()), comments::updated_at.eq(now)))
+                .returning(comments::all_columns)
+                .get_result(conn)
+                .optional()?;
+        let Some(row) = row else { continue };
+        let was = comment.status == CommentStatus::Approved;
+        let is = status == CommentStatus::Approved;
+        if was != is {
+            adjust_comment_count(conn, comment.post_id, if is { 1 } else { -1 })?;
+        }
+        return Ok(Some((comment, row.into_domain()?)));
     }
-    row.into_domain()
 }
 
 /// Deletes a comment. Its replies move up to its parent (a deleted comment loses nothing but

@@ -26,7 +26,9 @@ mod transaction;
 pub use authors::*;
 pub use batches::{Neighbours, approved_comments_of_posts, neighbours_of_posts};
 pub use bulk::*;
-pub use changes::ChangeListener;
+pub use changes::{
+    ANNOUNCEMENTS_KEPT_SECONDS, ChangeListener, Heard, KeyedWrite, begin_keyed_write, finish_keyed_write,
+};
 pub use comments::*;
 pub use connection::{DatabaseTarget, DbConnection, Pool, PoolSettings, PooledConnection, build_pool, connect, ping};
 pub use counter::QueryCounter;

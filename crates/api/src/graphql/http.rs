@@ -60,7 +60,7 @@ impl MediaType {
         best.map(|(_, kind)| kind)
     }
 
-    fn content_type(self) -> &'static str {
+    pub fn content_type(self) -> &'static str {
         match self {
             Self::GraphqlResponse => GRAPHQL_RESPONSE_JSON,
             Self::Json => JSON,

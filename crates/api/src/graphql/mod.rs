@@ -49,8 +49,8 @@ pub fn sdl() -> String {
     schema().sdl()
 }
 
-/// `POST /graphql`: one operation or a batch. Anonymous queries that succeed are cached under the
-/// freshness generation, keyed by their exact body.
+/// `POST /graphql`: one operation or a batch. Anonymous queries that succeed are cached, keyed by
+/// their exact body, and dropped when what they show changes.
 pub async fn post(
     req: HttpRequest,
     schema: web::Data<ColophonSchema>,
@@ -65,9 +65,11 @@ pub async fn post(
         Err(refusal) => return refusal,
     };
     let key = format!("POST /graphql {media:?}\n{}", String::from_utf8_lossy(&body));
-    let generation = anonymous(&req).then(|| colophon.cache_epoch()).flatten();
-    if let Some(entry) = generation.and_then(|g| cache.get(&key, g)) {
-        return entry.respond(&req);
+    let recording = anonymous(&req).then(|| colophon.recording()).flatten();
+    if recording.is_some() {
+        if let Some(entry) = cache.get(&key, &colophon) {
+            return entry.respond(&req, "hit");
+        }
     }
     let value = match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(value) => value,
@@ -77,9 +79,7 @@ pub async fn post(
         Ok(batch) => batch,
         Err(why) => return http::refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", why),
     };
-    let executed = http::run(&req, &schema, &colophon, batch, media).await;
-    keep(&cache, key, generation, &executed, media);
-    http::send(executed, media)
+    answer(&req, &schema, &colophon, &cache, key, recording, batch, media).await
 }
 
 /// `GET /graphql`: with `?query=`, runs a query (never a mutation); a browser asking for HTML
@@ -102,31 +102,45 @@ pub async fn get(
         return http::mutation_over_get(media);
     }
     let key = format!("GET /graphql {media:?}\n{}", req.query_string());
-    let generation = anonymous(&req).then(|| colophon.cache_epoch()).flatten();
-    if let Some(entry) = generation.and_then(|g| cache.get(&key, g)) {
-        return entry.respond(&req);
+    let recording = anonymous(&req).then(|| colophon.recording()).flatten();
+    if recording.is_some() {
+        if let Some(entry) = cache.get(&key, &colophon) {
+            return entry.respond(&req, "hit");
+        }
     }
-    let executed = http::run(&req, &schema, &colophon, BatchRequest::Single(request), media).await;
-    keep(&cache, key, generation, &executed, media);
-    http::send(executed, media)
+    answer(&req, &schema, &colophon, &cache, key, recording, BatchRequest::Single(request), media).await
 }
 
 fn anonymous(req: &HttpRequest) -> bool {
     !req.headers().contains_key(actix_web::http::header::AUTHORIZATION)
 }
 
-fn keep(cache: &ResponseCache, key: String, generation: Option<u64>, executed: &http::Executed, media: MediaType) {
-    if let (Some(generation), true, StatusCode::OK) = (generation, executed.cacheable, executed.status) {
+/// Runs the operations (with the recording service when the answer may be cached) and keeps a
+/// cacheable answer.
+#[allow(clippy::too_many_arguments)]
+async fn answer(
+    req: &HttpRequest,
+    schema: &ColophonSchema,
+    colophon: &Colophon,
+    cache: &ResponseCache,
+    key: String,
+    recording: Option<(Colophon, std::sync::Arc<colophon_service::Reads>)>,
+    batch: BatchRequest,
+    media: MediaType,
+) -> HttpResponse {
+    let service = recording.as_ref().map_or(colophon, |(service, _)| service);
+    let executed = http::run(req, schema, service, batch, media).await;
+    if let (Some((_, reads)), true) = (&recording, executed.cacheable) {
         let mut headers = actix_web::http::header::HeaderMap::new();
         headers.insert(
             actix_web::http::header::CONTENT_TYPE,
-            actix_web::http::header::HeaderValue::from_static(match media {
-                MediaType::GraphqlResponse => http::GRAPHQL_RESPONSE_JSON,
-                MediaType::Json => "application/json; charset=utf-8",
-            }),
+            actix_web::http::header::HeaderValue::from_static(media.content_type()),
         );
-        cache.put(key, generation, StatusCode::OK, &headers, executed.body.clone().into());
+        if let Some(entry) = cache.put(key, reads, executed.status, &headers, executed.body.clone().into()) {
+            return entry.respond(req, "miss");
+        }
     }
+    http::send(executed, media)
 }
 
 fn not_acceptable() -> HttpResponse {

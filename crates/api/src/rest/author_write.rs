@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use colophon_service::{AuthorInput, Colophon, Key};
+use colophon_service::{AuthorInput, Key};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -98,7 +98,7 @@ use crate::problem::PROBLEM_JSON as PROBLEM;
 )]
 pub async fn create(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: crate::json::Json<CreateAuthorBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -137,7 +137,7 @@ pub async fn create(
 )]
 pub async fn update(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     key: web::Path<String>,
     body: crate::json::Json<UpdateAuthorBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -172,7 +172,7 @@ pub async fn update(
 )]
 pub async fn delete(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;

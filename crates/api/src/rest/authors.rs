@@ -1,7 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::Author;
-use colophon_service::{AuthorProfile, Colophon};
+use colophon_service::AuthorProfile;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -63,7 +63,7 @@ paged!(AuthorPage, AuthorBody);
 )]
 pub async fn list(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
@@ -83,7 +83,7 @@ pub async fn list(
 )]
 pub async fn get(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let author = colophon.get_author(slug.into_inner()).await?;

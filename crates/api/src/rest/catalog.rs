@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use colophon_domain::Product;
-use colophon_service::{Colophon, SidebarView, WidgetView};
+use colophon_service::{SidebarView, WidgetView};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -91,7 +91,7 @@ paged!(SidebarPage, SidebarBody);
 )]
 pub async fn list_products(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
@@ -112,7 +112,7 @@ pub async fn list_products(
 )]
 pub async fn get_product(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let product = colophon.get_product(id.into_inner()).await?;
@@ -130,7 +130,7 @@ pub async fn get_product(
 )]
 pub async fn list_sidebars(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
@@ -150,7 +150,7 @@ pub async fn list_sidebars(
 )]
 pub async fn get_sidebar(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let sidebar = colophon.get_sidebar(slug.into_inner()).await?;

@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use colophon_service::{Colophon, ProductInput, SidebarInput, WidgetInput};
+use colophon_service::{ProductInput, SidebarInput, WidgetInput};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -135,7 +135,7 @@ use crate::problem::PROBLEM_JSON as PROBLEM;
 )]
 pub async fn create_product(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: crate::json::Json<CreateProductBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -171,7 +171,7 @@ pub async fn create_product(
 )]
 pub async fn update_product(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     id: web::Path<i64>,
     body: crate::json::Json<UpdateProductBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -202,7 +202,7 @@ pub async fn update_product(
 )]
 pub async fn delete_product(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -226,7 +226,7 @@ pub async fn delete_product(
 )]
 pub async fn create_sidebar(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: crate::json::Json<SidebarInputBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -254,7 +254,7 @@ pub async fn create_sidebar(
 )]
 pub async fn put_sidebar(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     slug: web::Path<String>,
     body: crate::json::Json<SidebarInputBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -277,7 +277,7 @@ pub async fn put_sidebar(
 )]
 pub async fn delete_sidebar(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;

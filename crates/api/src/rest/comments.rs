@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::Comment;
-use colophon_service::{ClientInfo, Colophon, CommentInput, CommentOrder};
+use colophon_service::{ClientInfo, CommentInput, CommentOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -132,7 +132,7 @@ use crate::problem::PROBLEM_JSON as PROBLEM;
 )]
 pub async fn list(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     slug: web::Path<String>,
     params: web::Query<CommentListParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -162,7 +162,7 @@ pub async fn list(
 )]
 pub async fn submit(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     slug: web::Path<String>,
     body: Json<NewCommentBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -194,7 +194,7 @@ pub async fn submit(
         (status = 404, description = "No such post, or not published", body = Problem, content_type = PROBLEM),
     )
 )]
-pub async fn form_token(colophon: web::Data<Colophon>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn form_token(colophon: crate::cache::Service, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let token = colophon.comment_form_token(slug.into_inner()).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(FormTokenBody { token }))
 }
@@ -212,7 +212,7 @@ pub async fn form_token(colophon: web::Data<Colophon>, slug: web::Path<String>) 
 )]
 pub async fn get(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let comment = colophon.get_comment(id.into_inner()).await?;

@@ -1,5 +1,4 @@
-use actix_web::{HttpResponse, web};
-use colophon_service::Colophon;
+use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -25,7 +24,7 @@ pub async fn healthz() -> HttpResponse {
         (status = 503, description = "The database is unavailable", body = Problem, content_type = PROBLEM),
     )
 )]
-pub async fn readyz(colophon: web::Data<Colophon>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
     colophon.check_ready().await?;
     Ok(HttpResponse::Ok().json(HealthBody { status: "ok" }))
 }

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::Comment;
-use colophon_service::{Colophon, QueueQuery};
+use colophon_service::QueueQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -93,7 +93,7 @@ use crate::problem::PROBLEM_JSON as PROBLEM;
 )]
 pub async fn queue(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     params: web::Query<QueueParams>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -122,7 +122,7 @@ pub async fn queue(
 )]
 pub async fn moderate(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     id: web::Path<i64>,
     body: crate::json::Json<ModerateBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -145,7 +145,7 @@ pub async fn moderate(
 )]
 pub async fn delete(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -186,7 +186,7 @@ pub struct BulkModeratedBody {
 )]
 pub async fn moderate_many(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: crate::json::Json<BulkModerateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;

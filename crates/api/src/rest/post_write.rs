@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_service::{Colophon, FeaturedImageInput, Key, PostInput};
+use colophon_service::{FeaturedImageInput, Key, PostInput};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -176,7 +176,7 @@ use crate::problem::PROBLEM_JSON as PROBLEM;
 )]
 pub async fn create(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: crate::json::Json<CreatePostBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -209,7 +209,7 @@ pub async fn create(
 )]
 pub async fn update(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     key: web::Path<String>,
     body: crate::json::Json<UpdatePostBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -237,7 +237,7 @@ pub async fn update(
 )]
 pub async fn delete(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;

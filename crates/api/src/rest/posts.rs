@@ -2,7 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{FeaturedImage, PostLink, PostStatus, Tag};
-use colophon_service::{Colophon, Lookup, PostDetail, PostListQuery, PostSummary};
+use colophon_service::{Lookup, PostDetail, PostListQuery, PostSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -187,7 +187,7 @@ paged!(PostPage, PostSummaryBody);
 )]
 pub async fn list(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     params: web::Query<PostListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -213,7 +213,7 @@ pub async fn list(
 )]
 pub async fn get(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;

@@ -1,9 +1,9 @@
 //! Sign-in: login, refresh, logout, and the caller's own record.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use colophon_domain::Author;
-use colophon_service::{Colophon, Session};
+use colophon_service::Session;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -83,7 +83,7 @@ use crate::problem::PROBLEM_JSON as PROBLEM;
 )]
 pub async fn login(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: crate::json::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -105,7 +105,7 @@ pub async fn login(
     )
 )]
 pub async fn refresh(
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: crate::json::Json<RefreshBody>,
 ) -> Result<HttpResponse, ApiError> {
     let session = colophon.refresh(body.into_inner().refresh_token).await?;
@@ -126,7 +126,7 @@ pub async fn refresh(
 )]
 pub async fn logout(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: crate::json::Json<RefreshBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -142,7 +142,7 @@ pub async fn logout(
         (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
     )
 )]
-pub async fn me(req: HttpRequest, colophon: web::Data<Colophon>) -> Result<HttpResponse, ApiError> {
+pub async fn me(req: HttpRequest, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let author = colophon.me(caller).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "private, no-store")).json(MeBody::from(author)))

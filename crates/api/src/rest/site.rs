@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_service::{BlockRule, Colophon, SiteSettings};
+use colophon_service::{BlockRule, SiteSettings};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -73,7 +73,7 @@ use crate::problem::PROBLEM_JSON as PROBLEM;
         (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
     )
 )]
-pub async fn get_settings(req: HttpRequest, colophon: web::Data<Colophon>) -> Result<HttpResponse, ApiError> {
+pub async fn get_settings(req: HttpRequest, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     Ok(HttpResponse::Ok().json(SettingsBody::from(colophon.site_settings(caller).await?)))
 }
@@ -94,7 +94,7 @@ pub async fn get_settings(req: HttpRequest, colophon: web::Data<Colophon>) -> Re
 )]
 pub async fn update_settings(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: Json<UpdateSettingsBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -111,7 +111,7 @@ pub async fn update_settings(
         (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
     )
 )]
-pub async fn list_blocklist(req: HttpRequest, colophon: web::Data<Colophon>) -> Result<HttpResponse, ApiError> {
+pub async fn list_blocklist(req: HttpRequest, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let rules = colophon.blocklist(caller).await?;
     Ok(HttpResponse::Ok().json(BlocklistBody { data: rules.into_iter().map(Into::into).collect() }))
@@ -134,7 +134,7 @@ pub async fn list_blocklist(req: HttpRequest, colophon: web::Data<Colophon>) -> 
 )]
 pub async fn add_block_rule(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     body: Json<NewBlockRuleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
@@ -157,7 +157,7 @@ pub async fn add_block_rule(
 )]
 pub async fn remove_block_rule(
     req: HttpRequest,
-    colophon: web::Data<Colophon>,
+    colophon: crate::cache::Service,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;

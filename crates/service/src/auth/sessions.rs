@@ -48,8 +48,7 @@ impl Colophon {
         if pair_failures >= pair_limit.max {
             return Err(ServiceError::RateLimited { retry_after_secs });
         }
-        let (account_failures, _) =
-            self.limiter().count(&account_key, settings.login_slowdown_after.window_secs, now);
+        let (account_failures, _) = self.limiter().count(&account_key, settings.login_slowdown_after.window_secs, now);
         let delay = settings.slowdown(account_failures);
         if !delay.is_zero() {
             tracing::info!(failures = account_failures, delay_ms = delay.as_millis() as u64, "login slowed down");
@@ -76,7 +75,7 @@ impl Colophon {
         };
         self.limiter().clear(&pair_key);
         let service = self.clone();
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, _| {
             let family = random_token(16);
             service.start_session(conn, credentials.id, credentials.token_version, &family, now)
         })
@@ -87,7 +86,7 @@ impl Colophon {
     pub async fn refresh(&self, refresh_token: String) -> ServiceResult<Session> {
         let service = self.clone();
         let outcome = self
-            .db_write(move |conn, now| {
+            .db_write(move |conn, now, _| {
                 let Some(token) = store::find_refresh_token(conn, &token_hash(&refresh_token))? else {
                     return Ok(Refreshed::Refused);
                 };
@@ -118,7 +117,7 @@ impl Colophon {
     /// Ends the session (refresh-token family) the token belongs to, if it is the caller's.
     pub async fn logout(&self, caller: Caller, refresh_token: String) -> ServiceResult<()> {
         let actor = caller.actor()?;
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, _| {
             if let Some(token) = store::find_refresh_token(conn, &token_hash(&refresh_token))? {
                 if token.author_id == actor.id {
                     store::revoke_family(conn, &token.family, now)?;

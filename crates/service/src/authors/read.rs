@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Author, AuthorId, Page, Slug};
 use colophon_store as store;
 
+use crate::cache_keys::CacheKey;
 use crate::{AuthorProfile, Colophon, CursorPage, ServiceError, ServiceResult};
 
 const LIST: &str = "authors";
@@ -16,36 +17,49 @@ impl Colophon {
     ) -> ServiceResult<CursorPage<AuthorProfile>> {
         let (limit, after) = self.id_page_args(LIST, limit, cursor)?;
         let codec = self.cursors().clone();
-        self.db(move |conn, now| {
-            let rows = store::list_authors(conn, after.map(AuthorId), limit.probe())?;
-            let page = Page::from_probe(rows, limit, |a| a.id.0);
-            let ids: Vec<_> = page.items.iter().map(|a| a.id).collect();
-            let counts = store::published_post_counts(conn, &ids, now)?;
-            Ok(CursorPage {
-                items: page.items.into_iter().map(|author| profile(author, &counts)).collect(),
-                next_cursor: page.next.map(|id| codec.encode(LIST, &[id])),
+        let page = self
+            .db(move |conn, now| {
+                let rows = store::list_authors(conn, after.map(AuthorId), limit.probe())?;
+                let page = Page::from_probe(rows, limit, |a| a.id.0);
+                let ids: Vec<_> = page.items.iter().map(|a| a.id).collect();
+                let counts = store::published_post_counts(conn, &ids, now)?;
+                Ok(CursorPage {
+                    items: page.items.into_iter().map(|author| profile(author, &counts)).collect(),
+                    next_cursor: page.next.map(|id| codec.encode(LIST, &[id])),
+                })
             })
-        })
-        .await
+            .await?;
+        self.saw(&page);
+        self.saw_key(CacheKey::Authors);
+        Ok(page)
     }
 
     pub async fn get_author(&self, slug: String) -> ServiceResult<AuthorProfile> {
-        self.db(move |conn, now| {
-            let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("author"))?;
-            let author = store::find_author_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("author"))?;
-            let counts = store::published_post_counts(conn, &[author.id], now)?;
-            Ok(profile(author, &counts))
-        })
-        .await
+        let profile = self
+            .db(move |conn, now| {
+                let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("author"))?;
+                let author = store::find_author_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("author"))?;
+                let counts = store::published_post_counts(conn, &[author.id], now)?;
+                Ok(profile(author, &counts))
+            })
+            .await;
+        // Found by slug: a new slug (an author renamed or created) changes what this finds.
+        self.saw_key(CacheKey::Authors);
+        self.saw_found(profile, CacheKey::Authors)
     }
 
     /// Authors by id in one query (GraphQL's batched loader).
     pub async fn authors_by_ids(&self, ids: Vec<AuthorId>) -> ServiceResult<Vec<Author>> {
-        self.db(move |conn, _| Ok(store::authors_by_ids(conn, &ids)?)).await
+        let authors = self.db(move |conn, _| Ok(store::authors_by_ids(conn, &ids)?)).await?;
+        self.saw(&authors);
+        Ok(authors)
     }
 
     /// Published post counts by author in one query (GraphQL's batched loader).
     pub async fn published_post_counts(&self, ids: Vec<AuthorId>) -> ServiceResult<HashMap<AuthorId, i64>> {
+        for id in &ids {
+            self.saw_key(CacheKey::AuthorPosts(*id));
+        }
         self.db(move |conn, now| Ok(store::published_post_counts(conn, &ids, now)?)).await
     }
 }

@@ -4,6 +4,7 @@ use colophon_domain::{
 use colophon_store::{self as store, AuthorChanges, NewAuthor};
 
 use crate::auth::hash_password;
+use crate::cache_keys::CacheKey;
 use crate::keys::{Key, author_id};
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
@@ -63,7 +64,8 @@ impl Colophon {
             Some(password) => Some(self.hash_blocking(password.clone()).await?),
             None => None,
         };
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
+            changed.add(CacheKey::Authors);
             let slug = match parsed.changes.slug.clone() {
                 Some(slug) => slug,
                 None => Slug::derive(&name)
@@ -110,9 +112,19 @@ impl Colophon {
             Some(password) => Some(self.hash_blocking(password.clone()).await?),
             None => None,
         };
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
             if store::find_author(conn, id)?.is_none() {
                 return Err(ServiceError::NotFound("author"));
+            }
+            let c = &parsed.changes;
+            if c.name.is_some()
+                || c.slug.is_some()
+                || c.bio_html.is_some()
+                || c.avatar_url.is_some()
+                || c.website_url.is_some()
+            {
+                // E-mail, role and password are never shown to readers.
+                changed.extend([CacheKey::Author(id), CacheKey::Authors]);
             }
             let author =
                 store::update_author(conn, id, &parsed.changes, now).map_err(|e| conflict_on_email(e.into()))?;
@@ -133,8 +145,9 @@ impl Colophon {
         if !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins delete authors"));
         }
-        self.db_write(move |conn, _| {
+        self.db_write(move |conn, _, changed| {
             let id = author_id(conn, &key)?;
+            changed.extend([CacheKey::Author(id), CacheKey::Authors]);
             if id == actor.id {
                 return Err(ServiceError::Conflict("admins cannot delete their own account".into()));
             }

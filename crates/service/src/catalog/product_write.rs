@@ -1,6 +1,7 @@
 use colophon_domain::{BoundedText, HttpUrl, Product, ProductId, ValidationErrors};
 use colophon_store::{self as store, NewProduct, ProductChanges};
 
+use crate::cache_keys::CacheKey;
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
 type Title = BoundedText<300>;
@@ -63,7 +64,8 @@ impl Colophon {
         curator(caller)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
         let title = changes.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
+            changed.add(CacheKey::Products);
             let new = NewProduct {
                 title,
                 url: changes.url.flatten(),
@@ -81,7 +83,8 @@ impl Colophon {
     pub async fn update_product(&self, caller: Caller, id: i64, input: ProductInput) -> ServiceResult<Product> {
         curator(caller)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
+            changed.add(CacheKey::Product(ProductId(id)));
             store::update_product(conn, ProductId(id), &changes, now)?.ok_or(ServiceError::NotFound("product"))
         })
         .await
@@ -90,9 +93,13 @@ impl Colophon {
     /// Deletes a product; the sidebar widgets that showed it go with it.
     pub async fn delete_product(&self, caller: Caller, id: i64) -> ServiceResult<()> {
         curator(caller)?;
-        self.db_write(move |conn, _| match store::delete_product(conn, ProductId(id))? {
-            true => Ok(()),
-            false => Err(ServiceError::NotFound("product")),
+        self.db_write(move |conn, _, changed| {
+            // The sidebars that showed it show it no more: they name the product's key.
+            changed.extend([CacheKey::Product(ProductId(id)), CacheKey::Products]);
+            match store::delete_product(conn, ProductId(id))? {
+                true => Ok(()),
+                false => Err(ServiceError::NotFound("product")),
+            }
         })
         .await
     }

@@ -1,6 +1,7 @@
 use colophon_domain::{Page, PageLimit, Product, ProductId};
 use colophon_store as store;
 
+use crate::cache_keys::CacheKey;
 use crate::{Colophon, CursorPage, ServiceError, ServiceResult};
 
 const LIST: &str = "products";
@@ -14,16 +15,23 @@ impl Colophon {
     ) -> ServiceResult<CursorPage<Product>> {
         let (limit, after) = self.id_page_args(LIST, limit, cursor)?;
         let codec = self.cursors().clone();
-        self.db(move |conn, _| {
-            let rows = store::list_products(conn, after.map(ProductId), limit.probe())?;
-            let page = Page::from_probe(rows, limit, |p| p.id.0);
-            Ok(CursorPage { next_cursor: page.next.map(|id| codec.encode(LIST, &[id])), items: page.items })
-        })
-        .await
+        let page = self
+            .db(move |conn, _| {
+                let rows = store::list_products(conn, after.map(ProductId), limit.probe())?;
+                let page = Page::from_probe(rows, limit, |p| p.id.0);
+                Ok(CursorPage { next_cursor: page.next.map(|id| codec.encode(LIST, &[id])), items: page.items })
+            })
+            .await?;
+        self.saw(&page);
+        self.saw_key(CacheKey::Products);
+        Ok(page)
     }
 
     pub async fn get_product(&self, id: i64) -> ServiceResult<Product> {
-        self.db(move |conn, _| store::find_product(conn, ProductId(id))?.ok_or(ServiceError::NotFound("product"))).await
+        let product = self
+            .db(move |conn, _| store::find_product(conn, ProductId(id))?.ok_or(ServiceError::NotFound("product")))
+            .await;
+        self.saw_found(product, CacheKey::Products)
     }
 
     /// Parses the limit and cursor of a list ordered by id.

@@ -3,6 +3,7 @@ use colophon_store::{self as store, DbConnection, NewSidebar};
 
 use super::product_write::curator;
 use super::sidebars::resolve_sidebars;
+use crate::cache_keys::CacheKey;
 use crate::{Caller, Colophon, ServiceError, ServiceResult, SidebarView};
 
 type Title = BoundedText<200>;
@@ -99,7 +100,8 @@ impl Colophon {
     pub async fn create_sidebar(&self, caller: Caller, input: SidebarInput) -> ServiceResult<SidebarView> {
         curator(caller)?;
         let (slug, title, widgets) = self.compute(move || parse(input, None)).await?.map_err(ServiceError::Invalid)?;
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
+            changed.add(CacheKey::Sidebars);
             if store::find_sidebar_by_slug(conn, &slug)?.is_some() {
                 return Err(ServiceError::Conflict(format!("the sidebar slug {slug} is taken")));
             }
@@ -122,7 +124,7 @@ impl Colophon {
         let (new_slug, title, widgets) =
             self.compute(move || parse(input, Some(&from_path))).await?.map_err(ServiceError::Invalid)?;
         let path_slug = Slug::parse(slug).map_err(|m| ServiceError::invalid("slug", m))?;
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
             check_targets(conn, &widgets)?;
             let existing = store::find_sidebar_by_slug(conn, &path_slug)?;
             if new_slug != path_slug && store::find_sidebar_by_slug(conn, &new_slug)?.is_some() {
@@ -133,6 +135,7 @@ impl Colophon {
                 Some(existing) => (store::replace_sidebar(conn, existing.id, &new)?, false),
                 None => (store::insert_sidebar(conn, &new)?, true),
             };
+            changed.extend([CacheKey::Sidebar(sidebar.id), CacheKey::Sidebars]);
             let view = resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))?;
             Ok((view, created))
         })
@@ -142,9 +145,11 @@ impl Colophon {
     /// Deletes a sidebar; posts that showed it show none.
     pub async fn delete_sidebar(&self, caller: Caller, slug: String) -> ServiceResult<()> {
         curator(caller)?;
-        self.db_write(move |conn, _| {
+        self.db_write(move |conn, _, changed| {
             let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
             let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;
+            // Posts that showed it name its key on their pages.
+            changed.extend([CacheKey::Sidebar(sidebar.id), CacheKey::Sidebars]);
             store::delete_sidebar(conn, sidebar.id)?;
             Ok(())
         })

@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Author, AuthorId, Page, Product, ProductId, Sidebar, SidebarId, Slug, Widget};
 use colophon_store::{self as store, DbConnection};
 
+use crate::cache_keys::CacheKey;
 use crate::{Colophon, CursorPage, ServiceError, ServiceResult, SidebarView, WidgetView};
 
 const LIST: &str = "sidebars";
@@ -15,31 +16,42 @@ impl Colophon {
     ) -> ServiceResult<CursorPage<SidebarView>> {
         let (limit, after) = self.id_page_args(LIST, limit, cursor)?;
         let codec = self.cursors().clone();
-        self.db(move |conn, _| {
-            let rows = store::list_sidebars(conn, after.map(SidebarId), limit.probe())?;
-            let page = Page::from_probe(rows, limit, |s| s.id.0);
-            let next_cursor = page.next.map(|id| codec.encode(LIST, &[id]));
-            Ok(CursorPage { items: resolve_sidebars(conn, page.items)?, next_cursor })
-        })
-        .await
+        let page = self
+            .db(move |conn, _| {
+                let rows = store::list_sidebars(conn, after.map(SidebarId), limit.probe())?;
+                let page = Page::from_probe(rows, limit, |s| s.id.0);
+                let next_cursor = page.next.map(|id| codec.encode(LIST, &[id]));
+                Ok(CursorPage { items: resolve_sidebars(conn, page.items)?, next_cursor })
+            })
+            .await?;
+        self.saw(&page);
+        self.saw_key(CacheKey::Sidebars);
+        Ok(page)
     }
 
     pub async fn get_sidebar(&self, slug: String) -> ServiceResult<SidebarView> {
-        self.db(move |conn, _| {
-            let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
-            let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;
-            resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))
-        })
-        .await
+        let sidebar = self
+            .db(move |conn, _| {
+                let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
+                let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;
+                resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))
+            })
+            .await;
+        // Found by slug: every sidebar write announces the list key.
+        self.saw_key(CacheKey::Sidebars);
+        self.saw_found(sidebar, CacheKey::Sidebars)
     }
 
     /// Sidebars by id, resolved (for GraphQL's batched loader).
     pub async fn sidebars_by_ids(&self, ids: Vec<SidebarId>) -> ServiceResult<Vec<SidebarView>> {
-        self.db(move |conn, _| {
-            let sidebars = store::sidebars_by_ids(conn, &ids)?;
-            resolve_sidebars(conn, sidebars)
-        })
-        .await
+        let sidebars = self
+            .db(move |conn, _| {
+                let sidebars = store::sidebars_by_ids(conn, &ids)?;
+                resolve_sidebars(conn, sidebars)
+            })
+            .await?;
+        self.saw(&sidebars);
+        Ok(sidebars)
     }
 }
 

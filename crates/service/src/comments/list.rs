@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Comment, CommentId, CommentStatus, Page, PageLimit, Post, PostId, Slug, Timestamp};
 use colophon_store::{self as store, CommentKey, DbConnection};
 
+use crate::cache_keys::CacheKey;
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
 use crate::{Colophon, CursorCodec, CursorPage, ServiceError, ServiceResult};
 
@@ -48,50 +49,70 @@ impl Colophon {
         order: CommentOrder,
     ) -> ServiceResult<CursorPage<Comment>> {
         let service = self.clone();
-        self.db(move |conn, now| {
-            let post = readable_post(conn, post_slug, now)?;
-            service.comments_page(conn, post.id, limit, cursor, order)
-        })
-        .await
+        let (post, page) = self
+            .db(move |conn, now| {
+                let post = readable_post(conn, post_slug, now)?;
+                let page = service.comments_page(conn, post.id, limit, cursor, order)?;
+                Ok((post, page))
+            })
+            .await?;
+        // The list exists only while its post is readable.
+        self.saw(&post);
+        self.saw_key(CacheKey::Comments(post.id));
+        Ok(page)
     }
 
     /// One approved comment of a readable post (where a new comment's `Location` points).
     pub async fn get_comment(&self, id: i64) -> ServiceResult<Comment> {
-        self.db(move |conn, now| {
-            let comment = store::find_comment(conn, CommentId(id))?
-                .filter(|c| c.status == CommentStatus::Approved)
-                .ok_or(ServiceError::NotFound("comment"))?;
-            match store::find_post(conn, comment.post_id)? {
-                Some(post) if post.is_visible_at(now) => Ok(comment),
-                _ => Err(ServiceError::NotFound("comment")),
-            }
-        })
-        .await
+        let comment = self
+            .db(move |conn, now| {
+                let comment = store::find_comment(conn, CommentId(id))?
+                    .filter(|c| c.status == CommentStatus::Approved)
+                    .ok_or(ServiceError::NotFound("comment"))?;
+                match store::find_post(conn, comment.post_id)? {
+                    Some(post) if post.is_visible_at(now) => Ok(comment),
+                    _ => Err(ServiceError::NotFound("comment")),
+                }
+            })
+            .await?;
+        self.saw(&comment);
+        self.saw_key(CacheKey::Post(comment.post_id));
+        Ok(comment)
     }
 
     /// The approved replies of each comment, oldest first, in one query (GraphQL's
     /// `Comment.replies` loader).
     pub async fn approved_replies(&self, parents: Vec<CommentId>) -> ServiceResult<HashMap<CommentId, Vec<Comment>>> {
-        self.db(move |conn, _| {
-            let mut replies: HashMap<CommentId, Vec<Comment>> = HashMap::new();
-            for reply in store::approved_replies(conn, &parents)? {
-                if let Some(parent) = reply.parent_id {
-                    replies.entry(parent).or_default().push(reply);
+        let replies = self
+            .db(move |conn, _| {
+                let mut replies: HashMap<CommentId, Vec<Comment>> = HashMap::new();
+                for reply in store::approved_replies(conn, &parents)? {
+                    if let Some(parent) = reply.parent_id {
+                        replies.entry(parent).or_default().push(reply);
+                    }
                 }
-            }
-            Ok(replies)
-        })
-        .await
+                Ok(replies)
+            })
+            .await?;
+        // (The parents came from their post's comments, whose key covers replies yet to come.)
+        for replies in replies.values() {
+            self.saw(replies);
+        }
+        Ok(replies)
     }
 
     /// A readable post and its newest approved comments (its Atom feed).
     pub async fn comment_feed(&self, post_slug: String, limit: i64) -> ServiceResult<(Post, Vec<Comment>)> {
-        self.db(move |conn, now| {
-            let post = readable_post(conn, post_slug, now)?;
-            let comments = store::latest_approved_comments(conn, post.id, limit)?;
-            Ok((post, comments))
-        })
-        .await
+        let (post, comments) = self
+            .db(move |conn, now| {
+                let post = readable_post(conn, post_slug, now)?;
+                let comments = store::latest_approved_comments(conn, post.id, limit)?;
+                Ok((post, comments))
+            })
+            .await?;
+        self.saw(&post);
+        self.saw_key(CacheKey::Comments(post.id));
+        Ok((post, comments))
     }
 
     fn comments_page(
@@ -187,6 +208,9 @@ impl Colophon {
         cursor: Option<String>,
         order: CommentOrder,
     ) -> ServiceResult<HashMap<PostId, CursorPage<Comment>>> {
+        for post in &posts {
+            self.saw_key(CacheKey::Comments(*post));
+        }
         let service = self.clone();
         self.db(move |conn, _| match order {
             CommentOrder::Oldest => {

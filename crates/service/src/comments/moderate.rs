@@ -1,6 +1,8 @@
 use colophon_domain::{Comment, CommentId, CommentStatus, Page, PageLimit, PostId};
 use colophon_store::{self as store, QueueKey};
 
+use crate::app::Changed;
+use crate::cache_keys::CacheKey;
 use crate::catalog::curator;
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
 use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult};
@@ -50,12 +52,11 @@ impl Colophon {
     pub async fn moderate_comment(&self, caller: Caller, id: i64, status: String) -> ServiceResult<Comment> {
         curator(caller)?;
         let status = CommentStatus::parse(&status).map_err(|m| ServiceError::invalid("status", m))?;
-        self.db_write(move |conn, now| {
-            let comment = store::find_comment(conn, CommentId(id))?.ok_or(ServiceError::NotFound("comment"))?;
-            if comment.status == status {
-                return Ok(comment);
-            }
-            Ok(store::set_comment_status(conn, &comment, status, now)?)
+        self.db_write(move |conn, now, changed| {
+            let (before, after) = store::change_comment_status(conn, CommentId(id), status, now)?
+                .ok_or(ServiceError::NotFound("comment"))?;
+            comment_changed(&before, &after, changed);
+            Ok(after)
         })
         .await
     }
@@ -63,11 +64,24 @@ impl Colophon {
     /// Deletes a comment; its replies move up to its parent.
     pub async fn delete_comment(&self, caller: Caller, id: i64) -> ServiceResult<()> {
         curator(caller)?;
-        self.db_write(move |conn, _| {
+        self.db_write(move |conn, _, changed| {
             let comment = store::find_comment(conn, CommentId(id))?.ok_or(ServiceError::NotFound("comment"))?;
+            // Its replies move up a level, whatever its own status.
+            changed.add(CacheKey::Comments(comment.post_id));
+            if comment.status == CommentStatus::Approved {
+                changed.add(CacheKey::Post(comment.post_id));
+            }
             Ok(store::delete_comment(conn, &comment)?)
         })
         .await
+    }
+}
+
+/// Readers see approved comments only: a change between held, spam and trash changes nothing
+/// they see; approving or unapproving changes the post's comments and its count.
+fn comment_changed(before: &Comment, after: &Comment, changed: &mut Changed) {
+    if (before.status == CommentStatus::Approved) != (after.status == CommentStatus::Approved) {
+        changed.extend([CacheKey::Comments(after.post_id), CacheKey::Post(after.post_id)]);
     }
 }
 
@@ -87,17 +101,15 @@ impl Colophon {
         if ids.is_empty() || ids.len() > MAX_BULK {
             return Err(ServiceError::invalid("ids", format!("give 1 to {MAX_BULK} comment ids")));
         }
-        self.db_write(move |conn, now| {
-            let mut changed = Vec::with_capacity(ids.len());
+        self.db_write(move |conn, now, changed| {
+            let mut comments = Vec::with_capacity(ids.len());
             for id in ids {
-                let comment = store::find_comment(conn, CommentId(id))?.ok_or(ServiceError::NotFound("comment"))?;
-                changed.push(if comment.status == status {
-                    comment
-                } else {
-                    store::set_comment_status(conn, &comment, status, now)?
-                });
+                let (before, after) = store::change_comment_status(conn, CommentId(id), status, now)?
+                    .ok_or(ServiceError::NotFound("comment"))?;
+                comment_changed(&before, &after, changed);
+                comments.push(after);
             }
-            Ok(changed)
+            Ok(comments)
         })
         .await
     }

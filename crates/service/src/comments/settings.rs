@@ -103,7 +103,7 @@ impl Colophon {
             .map(|m| ModerationMode::parse(&m))
             .transpose()
             .map_err(|m| ServiceError::invalid("comment_moderation", m))?;
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, _| {
             if let Some(mode) = mode {
                 store::set_setting(conn, MODERATION_KEY, mode.as_str(), now)?;
             }
@@ -140,7 +140,7 @@ impl Colophon {
         };
         errors.into_result().map_err(ServiceError::Invalid)?;
         let value = value.unwrap_or_default();
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, _| {
             store::insert_block_rule(conn, &kind, &value, now).map_err(|e| match e {
                 store::StoreError::Conflict(_) => ServiceError::Conflict("this rule exists".into()),
                 other => other.into(),
@@ -151,7 +151,7 @@ impl Colophon {
 
     pub async fn remove_block_rule(&self, caller: Caller, id: i64) -> ServiceResult<()> {
         admin(caller)?;
-        self.db_write(move |conn, _| match store::delete_block_rule(conn, id)? {
+        self.db_write(move |conn, _, _| match store::delete_block_rule(conn, id)? {
             true => Ok(()),
             false => Err(ServiceError::NotFound("blocklist rule")),
         })

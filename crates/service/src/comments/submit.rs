@@ -8,6 +8,7 @@ use colophon_domain::{
 use colophon_store::{self as store, DbConnection, NewComment};
 
 use super::settings::{ModerationMode, moderation_mode};
+use crate::cache_keys::CacheKey;
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
 type AuthorName = BoundedText<80>;
@@ -118,7 +119,7 @@ impl Colophon {
         }
         signals.too_many_links = parsed.body.link_count() > settings.max_links;
         let service = self.clone();
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
             let slug = Slug::parse(post_slug).map_err(|_| ServiceError::NotFound("post"))?;
             let post = match store::find_post_by_slug(conn, &slug)? {
                 Some(post) if post.is_visible_at(now) => post,
@@ -175,6 +176,9 @@ impl Colophon {
                     created_at: now,
                 },
             )?;
+            if comment.status == CommentStatus::Approved {
+                changed.extend([CacheKey::Comments(post.id), CacheKey::Post(post.id)]);
+            }
             let shown = if comment.status == CommentStatus::Spam { CommentStatus::Pending } else { comment.status };
             Ok(Comment { status: shown, ..comment })
         })

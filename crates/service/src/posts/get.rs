@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Actor, Post, PostId, Slug, Timestamp};
 use colophon_store::{self as store, DbConnection};
 
+use crate::cache_keys::CacheKey;
 use crate::catalog::{assemble, widget_authors};
 use crate::{Caller, Colophon, PostDetail, PostSummary, ServiceError, ServiceResult};
 
@@ -17,27 +18,35 @@ impl Colophon {
     /// One post as its page shows it: author, tags, previous/next and sidebar. A post the
     /// caller may not read (a draft, to the public) is 404, exactly like one that does not exist.
     pub async fn get_post(&self, caller: Caller, slug: String) -> ServiceResult<Lookup<PostDetail>> {
-        self.db(move |conn, now| match resolve(conn, &slug, caller.as_actor(), now)? {
-            Lookup::Found(post) => Ok(Lookup::Found(detail(conn, post, caller.as_actor(), now)?)),
-            Lookup::Moved(slug) => Ok(Lookup::Moved(slug)),
-        })
-        .await
+        let lookup = self
+            .db(move |conn, now| match resolve(conn, &slug, caller.as_actor(), now)? {
+                Lookup::Found(post) => Ok(Lookup::Found(detail(conn, post, caller.as_actor(), now)?)),
+                Lookup::Moved(slug) => Ok(Lookup::Moved(slug)),
+            })
+            .await?;
+        if let Lookup::Found(detail) = &lookup {
+            self.saw(detail);
+        }
+        Ok(lookup)
     }
 
     /// One readable post alone (one query), following a renamed post's old slug; GraphQL
     /// loads the rest only when asked.
     pub async fn find_post(&self, caller: Caller, slug: String) -> ServiceResult<Post> {
-        self.db(move |conn, now| follow(conn, &slug, caller.as_actor(), now)).await
+        let post = self.db(move |conn, now| follow(conn, &slug, caller.as_actor(), now)).await;
+        self.saw_found(post, CacheKey::Posts)
     }
 
     /// [`Self::get_post`] for GraphQL, which has no redirects to answer: an old slug resolves
     /// to the post it moved to. One trip to the database for the whole page.
     pub async fn find_post_page(&self, caller: Caller, slug: String) -> ServiceResult<PostDetail> {
-        self.db(move |conn, now| {
-            let post = follow(conn, &slug, caller.as_actor(), now)?;
-            detail(conn, post, caller.as_actor(), now)
-        })
-        .await
+        let page = self
+            .db(move |conn, now| {
+                let post = follow(conn, &slug, caller.as_actor(), now)?;
+                detail(conn, post, caller.as_actor(), now)
+            })
+            .await;
+        self.saw_found(page, CacheKey::Posts)
     }
 
     /// The published posts just older and just newer than each of `posts` (keyed by their
@@ -46,7 +55,13 @@ impl Colophon {
         &self,
         posts: Vec<store::PostKey>,
     ) -> ServiceResult<HashMap<PostId, store::Neighbours>> {
-        self.db(move |conn, now| Ok(store::neighbours_of_posts(conn, &posts, now)?)).await
+        let by_post = self.db(move |conn, now| Ok(store::neighbours_of_posts(conn, &posts, now)?)).await?;
+        for (id, (previous, next)) in &by_post {
+            self.saw_key(CacheKey::Around(*id));
+            self.saw(previous);
+            self.saw(next);
+        }
+        Ok(by_post)
     }
 }
 

@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Actor, Page, PageLimit, Post, PostId, PostStatus, Role, Slug, Timestamp};
+use colophon_domain::{Actor, AuthorId, Page, PageLimit, Post, PostId, PostStatus, Role, Slug, Timestamp};
 use colophon_store::{self as store, DbConnection, EditKey, PostFilter, PostKey, StaffFilter};
 
+use crate::cache_keys::CacheKey;
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
 use crate::{Caller, Colophon, CursorPage, PostSummary, ServiceError, ServiceResult};
 
@@ -36,11 +37,34 @@ impl Colophon {
     pub async fn list_posts(&self, query: PostListQuery) -> ServiceResult<CursorPage<Post>> {
         let parsed = self.parse_post_query(query)?;
         let codec = self.cursors().clone();
-        self.db(move |conn, now| {
-            let page = published_page(conn, &parsed, now)?;
-            Ok(CursorPage { next_cursor: page.next.map(|k| encode(&codec, k)), items: page.items })
-        })
-        .await
+        let filter = parsed.filter.clone();
+        let (page, author) = self
+            .db(move |conn, now| {
+                let page = published_page(conn, &parsed, now)?;
+                let author = filtered_author(conn, &parsed.filter, page.items.first().map(|p| p.author_id))?;
+                Ok((CursorPage { next_cursor: page.next.map(|k| encode(&codec, k)), items: page.items }, author))
+            })
+            .await?;
+        self.saw(&page);
+        self.saw_membership(&filter, author);
+        Ok(page)
+    }
+
+    /// Which posts a list holds changes with publications; a filtered list names its author or
+    /// tag (a filter by an author slug nobody has yet names the author list, which changes when
+    /// someone takes the slug).
+    fn saw_membership(&self, filter: &PostFilter, author: Option<AuthorId>) {
+        match (&filter.author, author) {
+            (None, _) => {}
+            (Some(_), Some(author)) => self.saw_key(CacheKey::AuthorPosts(author)),
+            (Some(_), None) => self.saw_key(CacheKey::Authors),
+        }
+        if let Some(tag) = &filter.tag {
+            self.saw_key(CacheKey::TagPosts(tag.as_str().to_string()));
+        }
+        if filter.author.is_none() && filter.tag.is_none() {
+            self.saw_key(CacheKey::Posts);
+        }
     }
 
     /// Published posts, newest first, each with its author and tags: three queries for any
@@ -55,12 +79,18 @@ impl Colophon {
         }
         let parsed = self.parse_post_query(query)?;
         let codec = self.cursors().clone();
-        self.db(move |conn, now| {
-            let page = published_page(conn, &parsed, now)?;
-            let next_cursor = page.next.map(|k| encode(&codec, k));
-            Ok(CursorPage { items: summarize(conn, page.items, now)?, next_cursor })
-        })
-        .await
+        let filter = parsed.filter.clone();
+        let (page, author) = self
+            .db(move |conn, now| {
+                let page = published_page(conn, &parsed, now)?;
+                let author = filtered_author(conn, &parsed.filter, page.items.first().map(|p| p.author_id))?;
+                let next_cursor = page.next.map(|k| encode(&codec, k));
+                Ok((CursorPage { items: summarize(conn, page.items, now)?, next_cursor }, author))
+            })
+            .await?;
+        self.saw(&page);
+        self.saw_membership(&filter, author);
+        Ok(page)
     }
 
     /// The cursor that continues a post list after `post` (a Relay edge's cursor).
@@ -133,6 +163,20 @@ impl Colophon {
     }
 }
 
+/// The author an author-filtered list is about: read off its first post, or looked up when it
+/// has none.
+fn filtered_author(
+    conn: &mut DbConnection,
+    filter: &PostFilter,
+    first: Option<AuthorId>,
+) -> ServiceResult<Option<AuthorId>> {
+    match (&filter.author, first) {
+        (None, _) => Ok(None),
+        (Some(_), Some(id)) => Ok(Some(id)),
+        (Some(slug), None) => Ok(store::find_author_by_slug(conn, slug)?.map(|a| a.id)),
+    }
+}
+
 fn encode(codec: &crate::CursorCodec, key: PostKey) -> String {
     codec.encode(LIST, &[timestamp_to_micros(key.published_at), key.id.0])
 }
@@ -171,6 +215,11 @@ pub(crate) fn summarize(conn: &mut DbConnection, posts: Vec<Post>, now: Timestam
 impl Colophon {
     /// The tags of each post, in order, in one query (GraphQL's batched loader).
     pub async fn tags_of_posts(&self, posts: Vec<PostId>) -> ServiceResult<HashMap<PostId, Vec<colophon_domain::Tag>>> {
-        self.db(move |conn, _| Ok(store::tags_for_posts(conn, &posts)?)).await
+        let ids = posts.clone();
+        let tags = self.db(move |conn, _| Ok(store::tags_for_posts(conn, &posts)?)).await?;
+        for id in ids {
+            self.saw_key(CacheKey::Post(id));
+        }
+        Ok(tags)
     }
 }

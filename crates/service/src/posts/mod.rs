@@ -1,3 +1,4 @@
+mod changes;
 mod get;
 mod input;
 mod list;

@@ -1,6 +1,7 @@
 use colophon_domain::{Actor, Author, Excerpt, Post, PostHtml, PostId, PostStatus, Slug, Timestamp};
 use colophon_store::{self as store, DbConnection, NewPost, PostChanges};
 
+use super::changes::{post_changed, seen};
 use super::get::detail;
 use super::input::{ParsedPost, PostInput, parse};
 use crate::keys::{Key, post_id};
@@ -15,7 +16,7 @@ impl Colophon {
     pub async fn create_post(&self, caller: Caller, input: PostInput) -> ServiceResult<PostDetail> {
         let actor = caller.actor()?;
         let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
             let title = parsed.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
             let author = match &parsed.author {
                 Some(slug) => find_author(conn, slug)?,
@@ -75,6 +76,7 @@ impl Colophon {
                 let tags = store::ensure_tags(conn, tags)?;
                 store::set_post_tags(conn, post.id, &tags)?;
             }
+            post_changed(None, Some(&seen(conn, &post, now)?), changed);
             detail(conn, post, Some(actor), now)
         })
         .await
@@ -92,7 +94,7 @@ impl Colophon {
         let actor = caller.actor()?;
         let mut parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         let tags = parsed.tags.take();
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
             let id = post_id(conn, &key)?;
             let post = editable_post(conn, actor, id, now)?;
             if let Some(expected) = expected_version {
@@ -100,6 +102,7 @@ impl Colophon {
                     return Err(ServiceError::PreconditionFailed);
                 }
             }
+            let before = seen(conn, &post, now)?;
             let changes = changes(conn, actor, &post, parsed, now)?;
             let updated = store::update_post(conn, post.id, post.version, &changes, now)?
                 .ok_or(ServiceError::PreconditionFailed)?;
@@ -107,6 +110,7 @@ impl Colophon {
                 let tags = store::ensure_tags(conn, tags)?;
                 store::set_post_tags(conn, post.id, &tags)?;
             }
+            post_changed(Some(&before), Some(&seen(conn, &updated, now)?), changed);
             detail(conn, updated, Some(actor), now)
         })
         .await
@@ -114,13 +118,15 @@ impl Colophon {
 
     pub async fn delete_post(&self, caller: Caller, key: Key, expected_version: Option<i64>) -> ServiceResult<()> {
         let actor = caller.actor()?;
-        self.db_write(move |conn, now| {
+        self.db_write(move |conn, now, changed| {
             let id = post_id(conn, &key)?;
             let post = editable_post(conn, actor, id, now)?;
             if expected_version.is_some_and(|v| v != post.version) {
                 return Err(ServiceError::PreconditionFailed);
             }
+            let before = seen(conn, &post, now)?;
             store::delete_post(conn, post.id)?;
+            post_changed(Some(&before), None, changed);
             Ok(())
         })
         .await

@@ -1,0 +1,76 @@
+//! What a change to a post changes for readers: the cache keys a post write invalidates.
+
+use colophon_domain::{Post, PostStatus, Timestamp};
+use colophon_store::{self as store, DbConnection};
+
+use crate::ServiceResult;
+use crate::app::Changed;
+use crate::cache_keys::CacheKey;
+
+/// A post as readers could see it before or after a write: enough to tell what changed.
+pub(crate) struct Seen {
+    post: Post,
+    visible: bool,
+    tags: Vec<String>,
+    neighbours: Vec<colophon_domain::PostId>,
+}
+
+/// Reads what readers see of `post` now (its tags and neighbours), inside the write transaction.
+pub(crate) fn seen(conn: &mut DbConnection, post: &Post, now: Timestamp) -> ServiceResult<Seen> {
+    let visible = post.is_visible_at(now);
+    let (tags, neighbours) = if visible {
+        let tags = store::tags_for_posts(conn, &[post.id])?.remove(&post.id).unwrap_or_default();
+        let (previous, next) = store::neighbours(conn, post, now)?;
+        (
+            tags.into_iter().map(|t| t.slug.into_string()).collect(),
+            [previous, next].into_iter().flatten().map(|l| l.id).collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(Seen { post: post.clone(), visible, tags, neighbours })
+}
+
+/// The keys a change from `before` to `after` (`None`: deleted) invalidates. A post no reader can
+/// see, before or after, changes nothing they see, except that a scheduled post moves the time at
+/// which the lists change by themselves.
+pub(crate) fn post_changed(before: Option<&Seen>, after: Option<&Seen>, changed: &mut Changed) {
+    let scheduled = |seen: Option<&Seen>| seen.is_some_and(|s| !s.visible && s.post.status == PostStatus::Published);
+    if scheduled(before) || scheduled(after) {
+        changed.add(CacheKey::Posts);
+    }
+    let visible: Vec<&Seen> = [before, after].into_iter().flatten().filter(|s| s.visible).collect();
+    if visible.is_empty() {
+        return;
+    }
+    let id = visible[0].post.id;
+    changed.extend(CacheKey::post_content(&visible[0].post));
+    let moved = match (before, after) {
+        (Some(b), Some(a)) => b.visible != a.visible || (a.visible && b.post.published_at != a.post.published_at),
+        _ => true,
+    };
+    if after.is_none() {
+        changed.add(CacheKey::Comments(id));
+    }
+    let authors = |s: &&Seen| s.post.author_id;
+    if moved || visible.iter().map(authors).collect::<std::collections::BTreeSet<_>>().len() > 1 {
+        changed.extend(visible.iter().map(|s| CacheKey::AuthorPosts(s.post.author_id)));
+    }
+    let tags = |s: &Seen| s.tags.iter().cloned().collect::<std::collections::BTreeSet<_>>();
+    let retagged = match (before, after) {
+        (Some(b), Some(a)) => tags(b) != tags(a),
+        _ => true,
+    };
+    if moved || retagged {
+        changed.extend(visible.iter().flat_map(|s| s.tags.iter().cloned().map(CacheKey::TagPosts)));
+    }
+    let renamed = matches!((before, after), (Some(b), Some(a)) if b.post.slug != a.post.slug);
+    if renamed {
+        // Lookups by slug that found nothing (a GraphQL `null`) name the list key.
+        changed.add(CacheKey::Posts);
+    }
+    if moved {
+        changed.add(CacheKey::Posts);
+        changed.extend(visible.iter().flat_map(|s| s.neighbours.iter().map(|n| CacheKey::Around(*n))));
+    }
+}
