@@ -17,6 +17,7 @@ mod faults;
 mod freshness;
 mod graphql;
 mod graphql_http;
+mod http;
 mod limits;
 mod markup;
 mod posts;

@@ -5,7 +5,6 @@ use actix_web::dev::{Server, ServerHandle, Service};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpServer, web};
 use colophon_service::Colophon;
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{graphql, rest};
@@ -67,7 +66,6 @@ impl Application {
         let schema = web::Data::new(graphql::schema_with(config.graphql_introspection));
         let (cors_origins, cors_writes) = (config.cors_origins.clone(), config.cors_allow_writes);
         let cache = web::Data::new(crate::cache::ResponseCache::with_capacity(config.cache_capacity));
-        let openapi = rest::ApiDoc::openapi();
         let json_limit = config.json_limit;
         let request_timeout = config.request_timeout;
         let proxies = crate::caller::TrustedProxies(config.trusted_proxies.clone());
@@ -83,6 +81,7 @@ impl Application {
                 .app_data(web::Data::new(public_url.clone()))
                 .app_data(web::PayloadConfig::new(json_limit))
                 .app_data(crate::limits::RequestTimeout(request_timeout))
+                .wrap(actix_web::middleware::from_fn(crate::site::validators))
                 .wrap(actix_web::middleware::from_fn(crate::cache::middleware))
                 .wrap(actix_web::middleware::from_fn(crate::limits::middleware))
                 .wrap(actix_web::middleware::Condition::new(!cors_origins.is_empty(), cors(&cors_origins, cors_writes)))
@@ -108,15 +107,20 @@ impl Application {
                         Ok(response)
                     }
                 })
-                // Outermost: compresses what the cache did not (the cache keeps its own
-                // compressed bytes and marks them, which this leaves alone).
+                // Compresses what the cache did not (the cache keeps its own compressed bytes and
+                // marks them, which this leaves alone).
                 .wrap(actix_web::middleware::Compress::default())
+                .wrap(actix_web::middleware::from_fn(crate::site::head_as_get))
                 .configure(rest::configure)
                 .route("/feed.atom", web::get().to(crate::feeds::posts))
                 .route("/posts/{slug}/comments.atom", web::get().to(crate::feeds::comments))
                 .route("/graphql", web::post().to(graphql::post))
                 .route("/graphql", web::get().to(graphql::get))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+                .route("/graphiql/{file}", web::get().to(crate::site::graphiql_asset))
+                .route("/", web::get().to(crate::site::index))
+                .route("/docs", web::get().to(crate::site::docs_redirect))
+                .route("/openapi.json", web::get().to(crate::site::openapi))
+                .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")))
                 .default_service(web::to(rest::not_found))
         })
         .listen(listener)?

@@ -79,6 +79,20 @@ impl Coding {
         best.map(|(_, coding)| coding)
     }
 
+    /// Whether `Accept-Encoding` allows gzip (for bytes kept gzipped).
+    pub fn accepts_gzip(req: &HttpRequest) -> bool {
+        let Some(accept) = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+            return false;
+        };
+        accept.split(',').any(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let weight =
+                parts.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && weight > 0.0
+        })
+    }
+
     fn compress(self, bytes: &[u8]) -> Option<Bytes> {
         let out = match self {
             Coding::Brotli => {
@@ -101,7 +115,7 @@ impl Coding {
 }
 
 /// Whether a media type is worth compressing (text of some kind).
-fn compressible(content_type: Option<&HeaderValue>) -> bool {
+pub(crate) fn compressible(content_type: Option<&HeaderValue>) -> bool {
     let Some(value) = content_type.and_then(|v| v.to_str().ok()) else { return false };
     let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence.starts_with("text/")

@@ -11,6 +11,7 @@ mod json;
 mod limits;
 mod problem;
 pub mod rest;
+mod site;
 
 pub use app::{Application, ServerConfig};
 pub use problem::{ApiError, PROBLEM_JSON, Problem};

@@ -332,6 +332,26 @@ impl Colophon {
         self.db(|conn, _| store::ping(conn).map_err(ServiceError::from)).await
     }
 
+    /// One write transaction on the calling thread (start-up and command-line work), announced
+    /// as "anything may have changed": every process drops its cached answers, this one at once
+    /// (and not a second time when it hears its own announcement).
+    pub(crate) fn write_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T>,
+    ) -> ServiceResult<T> {
+        let mut conn = self.inner.pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        let now = self.now();
+        let announcement = self.inner.freshness.announcement_of_everything();
+        let result = store::write_transaction(&mut conn, |conn| {
+            let keyed = store::begin_keyed_write(conn)?;
+            let value = f(conn, now)?;
+            store::finish_keyed_write(conn, keyed, &announcement, "*", now)?;
+            Ok(value)
+        });
+        self.inner.freshness.invalidate_all();
+        result
+    }
+
     /// Blocking variant of [`Colophon::db`] for start-up and command-line work.
     pub(crate) fn db_blocking<T>(
         &self,

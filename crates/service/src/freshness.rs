@@ -186,6 +186,11 @@ impl Freshness {
         text
     }
 
+    /// What this process announces for a write no key describes.
+    pub fn announcement_of_everything(&self) -> String {
+        format!("{} *", self.origin)
+    }
+
     /// The stamp of a read that begins now, or `None` when nothing may be cached or served from
     /// the cache right now.
     pub fn begin(&self, now: Timestamp) -> Option<Stamp> {

@@ -5,7 +5,9 @@ use serde_json::Value;
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (empty when it is not UTF-8, a compressed body say: see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -45,6 +47,7 @@ pub(super) fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>
         .iter()
         .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
-    let body = response.body_mut().read_to_string().unwrap_or_default();
-    Response { status, headers, body }
+    let bytes = response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_vec().unwrap_or_default();
+    let body = String::from_utf8(bytes.clone()).unwrap_or_default();
+    Response { status, headers, body, bytes }
 }

@@ -66,6 +66,7 @@ impl TestApp {
         let mut config = ColophonConfig::new(TEST_SECRET.to_vec());
         let mut server_config = ServerConfig { workers: 2, ..ServerConfig::default() };
         configure(&mut config, &mut server_config);
+        let cache_on = config.cache;
         let colophon =
             Colophon::open(&db.target, &pool, clock.clone(), config, Some(queries.clone())).expect("open the service");
         let admin = if demo {
@@ -85,6 +86,11 @@ impl TestApp {
             })
         });
         let handle = receiver.recv().expect("the server started");
+        // The response cache serves once its change watcher listens (a few milliseconds).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while cache_on && colophon.recording().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
         Some(Self {
             base: format!("http://127.0.0.1:{port}"),
             db,

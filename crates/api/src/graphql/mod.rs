@@ -12,7 +12,6 @@ mod types;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, EmptySubscription, Schema};
 use colophon_service::Colophon;
 
@@ -154,7 +153,5 @@ fn not_acceptable() -> HttpResponse {
 
 /// The GraphiQL explorer.
 fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(GraphiQLSource::build().endpoint("/graphql").title("Colophon GraphQL").finish())
+    crate::site::graphiql_page()
 }

@@ -108,82 +108,82 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(|err, _| {
         ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("invalid path parameter: {err}")).into()
     }))
-    .service(resource("/healthz", "GET").route(web::get().to(health::healthz)))
-    .service(resource("/readyz", "GET").route(web::get().to(health::readyz)))
+    .service(resource("/healthz", "GET, HEAD").route(web::get().to(health::healthz)))
+    .service(resource("/readyz", "GET, HEAD").route(web::get().to(health::readyz)))
     .service(
         web::scope("/api/v1")
             .service(resource("/auth/login", "POST").route(web::post().to(session::login)))
             .service(resource("/auth/refresh", "POST").route(web::post().to(session::refresh)))
             .service(resource("/auth/logout", "POST").route(web::post().to(session::logout)))
-            .service(resource("/me", "GET").route(web::get().to(session::me)))
+            .service(resource("/me", "GET, HEAD").route(web::get().to(session::me)))
             .service(
-                resource("/posts", "GET, POST")
+                resource("/posts", "GET, HEAD, POST")
                     .route(web::get().to(posts::list))
                     .route(web::post().to(post_write::create)),
             )
             .service(
-                resource("/posts/{slug}", "GET, PATCH, DELETE")
+                resource("/posts/{slug}", "GET, HEAD, PATCH, DELETE")
                     .route(web::get().to(posts::get))
                     .route(web::patch().to(post_write::update))
                     .route(web::delete().to(post_write::delete)),
             )
             .service(
-                resource("/posts/{slug}/comments", "GET, POST")
+                resource("/posts/{slug}/comments", "GET, HEAD, POST")
                     .route(web::get().to(comments::list))
                     .route(web::post().to(comments::submit)),
             )
-            .service(resource("/posts/{slug}/comment-token", "GET").route(web::get().to(comments::form_token)))
+            .service(resource("/posts/{slug}/comment-token", "GET, HEAD").route(web::get().to(comments::form_token)))
             .service(
-                resource("/comments", "GET, PATCH")
+                resource("/comments", "GET, HEAD, PATCH")
                     .route(web::get().to(moderation::queue))
                     .route(web::patch().to(moderation::moderate_many)),
             )
             .service(
-                resource("/comments/{id}", "GET, PATCH, DELETE")
+                resource("/comments/{id}", "GET, HEAD, PATCH, DELETE")
                     .route(web::get().to(comments::get))
                     .route(web::patch().to(moderation::moderate))
                     .route(web::delete().to(moderation::delete)),
             )
             .service(
-                resource("/authors", "GET, POST")
+                resource("/authors", "GET, HEAD, POST")
                     .route(web::get().to(authors::list))
                     .route(web::post().to(author_write::create)),
             )
             .service(
-                resource("/authors/{slug}", "GET, PATCH, DELETE")
+                resource("/authors/{slug}", "GET, HEAD, PATCH, DELETE")
                     .route(web::get().to(authors::get))
                     .route(web::patch().to(author_write::update))
                     .route(web::delete().to(author_write::delete)),
             )
             .service(
-                resource("/products", "GET, POST")
+                resource("/products", "GET, HEAD, POST")
                     .route(web::get().to(catalog::list_products))
                     .route(web::post().to(catalog_write::create_product)),
             )
             .service(
-                resource("/products/{id}", "GET, PATCH, DELETE")
+                resource("/products/{id}", "GET, HEAD, PATCH, DELETE")
                     .route(web::get().to(catalog::get_product))
                     .route(web::patch().to(catalog_write::update_product))
                     .route(web::delete().to(catalog_write::delete_product)),
             )
             .service(
-                resource("/sidebars", "GET, POST")
+                resource("/sidebars", "GET, HEAD, POST")
                     .route(web::get().to(catalog::list_sidebars))
                     .route(web::post().to(catalog_write::create_sidebar)),
             )
             .service(
-                resource("/sidebars/{slug}", "GET, PUT, DELETE")
+                resource("/sidebars/{slug}", "GET, HEAD, PUT, DELETE")
                     .route(web::get().to(catalog::get_sidebar))
                     .route(web::put().to(catalog_write::put_sidebar))
                     .route(web::delete().to(catalog_write::delete_sidebar)),
             )
             .service(
-                resource("/settings", "GET, PATCH")
+                resource("/settings", "GET, HEAD, PATCH")
                     .route(web::get().to(site::get_settings))
                     .route(web::patch().to(site::update_settings)),
             )
             .service(
-                resource("/blocklist", "GET, POST")
+                resource("/blocklist", "GET, HEAD, POST")
                     .route(web::get().to(site::list_blocklist))
                     .route(web::post().to(site::add_block_rule)),
             )
@@ -191,7 +191,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// A route whose other methods answer 405 with the methods it has, as problem+json.
+/// A route whose other methods answer 405 with the methods it has, as problem+json. (`HEAD`
+/// is routed as `GET` wherever there is one.)
 fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
         let error = ApiError::request(

@@ -168,7 +168,7 @@ impl Colophon {
         let email = Email::parse(email).map_err(|m| ServiceError::invalid("email", m))?;
         let password = Password::parse(password).map_err(|m| ServiceError::invalid("password", m))?;
         let hash = hash_password(&password)?;
-        self.db_blocking(|conn, now| {
+        self.write_blocking(|conn, now| {
             let credentials = store::find_credentials(conn, email.as_str())?.ok_or(ServiceError::NotFound("author"))?;
             store::set_password_hash(conn, credentials.id, &hash, now)?;
             Ok(())
@@ -194,29 +194,26 @@ impl Colophon {
         let password = parsed.password.clone().ok_or_else(|| ServiceError::invalid("password", "is required"))?;
         let hash = hash_password(&password)?;
         let name = parsed.changes.name.clone().unwrap_or_default();
-        self.db_blocking(|conn, now| {
-            store::write_transaction(conn, |conn| {
-                let base =
-                    Slug::derive(&name).ok_or_else(|| ServiceError::invalid("name", "needs a letter or digit"))?;
-                let mut slug = base.clone();
-                let mut n = 2;
-                while store::author_slug_taken(conn, &slug)? {
-                    slug = base.with_suffix(n);
-                    n += 1;
-                }
-                let new = NewAuthor {
-                    slug,
-                    name: name.clone(),
-                    email: parsed.email.as_ref().map(|e| e.as_str().to_string()),
-                    role: parsed.changes.role.unwrap_or(Role::Contributor),
-                    password_hash: Some(hash.clone()),
-                    bio_html: String::new(),
-                    avatar_url: None,
-                    website_url: None,
-                    now,
-                };
-                store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))
-            })
+        self.write_blocking(|conn, now| {
+            let base = Slug::derive(&name).ok_or_else(|| ServiceError::invalid("name", "needs a letter or digit"))?;
+            let mut slug = base.clone();
+            let mut n = 2;
+            while store::author_slug_taken(conn, &slug)? {
+                slug = base.with_suffix(n);
+                n += 1;
+            }
+            let new = NewAuthor {
+                slug,
+                name: name.clone(),
+                email: parsed.email.as_ref().map(|e| e.as_str().to_string()),
+                role: parsed.changes.role.unwrap_or(Role::Contributor),
+                password_hash: Some(hash.clone()),
+                bio_html: String::new(),
+                avatar_url: None,
+                website_url: None,
+                now,
+            };
+            store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))
         })
     }
 

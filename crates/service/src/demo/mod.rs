@@ -112,137 +112,132 @@ impl Colophon {
         let admin_hash = crate::auth::hash_password(
             &colophon_domain::Password::parse(admin.password.clone()).map_err(ServiceError::Internal)?,
         )?;
-        self.db_blocking(|conn, now| {
-            store::write_transaction(conn, |conn| {
-                if store::count_authors(conn)? > 0 || store::count_posts(conn)? > 0 {
-                    return Ok(None);
-                }
-                let mut authors = Vec::new();
-                for a in &seed.authors {
-                    let new = NewAuthor {
-                        slug: slug(&a.slug)?,
-                        name: a.name.clone(),
-                        email: None,
-                        role: Role::Author,
-                        password_hash: None,
-                        bio_html: a.bio_html.clone(),
-                        avatar_url: None,
-                        website_url: None,
-                        now,
-                    };
-                    authors.push(store::insert_author(conn, &new)?);
-                }
-                let author_id = |slug: &str| {
-                    authors
-                        .iter()
-                        .find(|a| a.slug.as_str() == slug)
-                        .map(|a| a.id)
-                        .ok_or_else(|| ServiceError::Internal(format!("demo author {slug} missing")))
+        self.write_blocking(|conn, now| {
+            if store::count_authors(conn)? > 0 || store::count_posts(conn)? > 0 {
+                return Ok(None);
+            }
+            let mut authors = Vec::new();
+            for a in &seed.authors {
+                let new = NewAuthor {
+                    slug: slug(&a.slug)?,
+                    name: a.name.clone(),
+                    email: None,
+                    role: Role::Author,
+                    password_hash: None,
+                    bio_html: a.bio_html.clone(),
+                    avatar_url: None,
+                    website_url: None,
+                    now,
                 };
-                let mut products = Vec::new();
-                for p in &seed.products {
-                    let new = NewProduct {
+                authors.push(store::insert_author(conn, &new)?);
+            }
+            let author_id = |slug: &str| {
+                authors
+                    .iter()
+                    .find(|a| a.slug.as_str() == slug)
+                    .map(|a| a.id)
+                    .ok_or_else(|| ServiceError::Internal(format!("demo author {slug} missing")))
+            };
+            let mut products = Vec::new();
+            for p in &seed.products {
+                let new = NewProduct {
+                    title: p.title.clone(),
+                    url: None,
+                    image_url: None,
+                    contributor_label: p.contributor_label.clone(),
+                    contributors: p.contributors.clone(),
+                    edition: p.edition.clone(),
+                    now,
+                };
+                products.push(store::insert_product(conn, &new)?);
+            }
+            let mut widgets = Vec::new();
+            for w in &seed.sidebar.widgets {
+                widgets.push(match w {
+                    SeedWidget::AuthorBio { author } => Widget::AuthorBio(author_id(author)?),
+                    SeedWidget::Product { product } => Widget::Product(
+                        products.get(*product).ok_or_else(|| ServiceError::Internal("demo product missing".into()))?.id,
+                    ),
+                    SeedWidget::Html { html } => Widget::Html(html.clone()),
+                });
+            }
+            let sidebar = store::insert_sidebar(
+                conn,
+                &NewSidebar { slug: slug(&seed.sidebar.slug)?, title: seed.sidebar.title.clone(), widgets, now },
+            )?;
+            for p in &seed.posts {
+                let published_at = p.published_at.naive_utc();
+                let post = store::insert_post(
+                    conn,
+                    &NewPost {
+                        slug: slug(&p.slug)?,
                         title: p.title.clone(),
-                        url: None,
-                        image_url: None,
-                        contributor_label: p.contributor_label.clone(),
-                        contributors: p.contributors.clone(),
-                        edition: p.edition.clone(),
-                        now,
-                    };
-                    products.push(store::insert_product(conn, &new)?);
-                }
-                let mut widgets = Vec::new();
-                for w in &seed.sidebar.widgets {
-                    widgets.push(match w {
-                        SeedWidget::AuthorBio { author } => Widget::AuthorBio(author_id(author)?),
-                        SeedWidget::Product { product } => Widget::Product(
-                            products
-                                .get(*product)
-                                .ok_or_else(|| ServiceError::Internal("demo product missing".into()))?
-                                .id,
-                        ),
-                        SeedWidget::Html { html } => Widget::Html(html.clone()),
-                    });
-                }
-                let sidebar = store::insert_sidebar(
-                    conn,
-                    &NewSidebar { slug: slug(&seed.sidebar.slug)?, title: seed.sidebar.title.clone(), widgets, now },
-                )?;
-                for p in &seed.posts {
-                    let published_at = p.published_at.naive_utc();
-                    let post = store::insert_post(
-                        conn,
-                        &NewPost {
-                            slug: slug(&p.slug)?,
-                            title: p.title.clone(),
-                            excerpt: p.excerpt.clone(),
-                            body_html: p.body_html.clone(),
-                            body_markdown: None,
-                            status: PostStatus::Published,
-                            published_at: Some(published_at),
-                            author_id: author_id(&p.author)?,
-                            featured_image: p.featured_image.as_ref().map(|i| FeaturedImage {
-                                url: i.url.clone(),
-                                alt: i.alt.clone(),
-                                credit: i.credit.clone(),
-                            }),
-                            comments_enabled: true,
-                            sidebar_id: p.sidebar.then_some(sidebar.id),
-                            now: published_at,
-                        },
-                    )?;
-                    let wanted: Vec<(Slug, String)> = p
-                        .tags
-                        .iter()
-                        .map(|name| {
-                            Ok((Slug::derive(name).ok_or_else(|| ServiceError::Internal(name.clone()))?, name.clone()))
-                        })
-                        .collect::<ServiceResult<_>>()?;
-                    let tags = store::ensure_tags(conn, &wanted)?;
-                    store::set_post_tags(conn, post.id, &tags)?;
-                    let mut inserted: Vec<colophon_domain::Comment> = Vec::new();
-                    for c in &p.comments {
-                        let parent = c.reply_to.and_then(|i| inserted.get(i));
-                        let comment = store::insert_comment(
-                            conn,
-                            &NewComment {
-                                post_id: post.id,
-                                parent_id: parent.map(|p| p.id),
-                                author_id: None,
-                                author_name: c.author_name.clone(),
-                                author_email: None,
-                                author_url: None,
-                                body_source: c.body.clone(),
-                                body_html: colophon_domain::CommentBody::parse(&c.body)
-                                    .map_err(ServiceError::Internal)?
-                                    .render(),
-                                status: CommentStatus::Approved,
-                                depth: parent.map_or(0, |p| p.depth + 1),
-                                ip: None,
-                                user_agent: None,
-                                created_at: c.created_at.naive_utc(),
-                            },
-                        )?;
-                        inserted.push(comment);
-                    }
-                }
-                store::insert_author(
-                    conn,
-                    &NewAuthor {
-                        slug: slug("admin")?,
-                        name: "Admin".into(),
-                        email: Some(admin.email.clone()),
-                        role: Role::Admin,
-                        password_hash: Some(admin_hash.clone()),
-                        bio_html: String::new(),
-                        avatar_url: None,
-                        website_url: None,
-                        now,
+                        excerpt: p.excerpt.clone(),
+                        body_html: p.body_html.clone(),
+                        body_markdown: None,
+                        status: PostStatus::Published,
+                        published_at: Some(published_at),
+                        author_id: author_id(&p.author)?,
+                        featured_image: p.featured_image.as_ref().map(|i| FeaturedImage {
+                            url: i.url.clone(),
+                            alt: i.alt.clone(),
+                            credit: i.credit.clone(),
+                        }),
+                        comments_enabled: true,
+                        sidebar_id: p.sidebar.then_some(sidebar.id),
+                        now: published_at,
                     },
                 )?;
-                Ok(Some(admin.clone()))
-            })
+                let wanted: Vec<(Slug, String)> = p
+                    .tags
+                    .iter()
+                    .map(|name| {
+                        Ok((Slug::derive(name).ok_or_else(|| ServiceError::Internal(name.clone()))?, name.clone()))
+                    })
+                    .collect::<ServiceResult<_>>()?;
+                let tags = store::ensure_tags(conn, &wanted)?;
+                store::set_post_tags(conn, post.id, &tags)?;
+                let mut inserted: Vec<colophon_domain::Comment> = Vec::new();
+                for c in &p.comments {
+                    let parent = c.reply_to.and_then(|i| inserted.get(i));
+                    let comment = store::insert_comment(
+                        conn,
+                        &NewComment {
+                            post_id: post.id,
+                            parent_id: parent.map(|p| p.id),
+                            author_id: None,
+                            author_name: c.author_name.clone(),
+                            author_email: None,
+                            author_url: None,
+                            body_source: c.body.clone(),
+                            body_html: colophon_domain::CommentBody::parse(&c.body)
+                                .map_err(ServiceError::Internal)?
+                                .render(),
+                            status: CommentStatus::Approved,
+                            depth: parent.map_or(0, |p| p.depth + 1),
+                            ip: None,
+                            user_agent: None,
+                            created_at: c.created_at.naive_utc(),
+                        },
+                    )?;
+                    inserted.push(comment);
+                }
+            }
+            store::insert_author(
+                conn,
+                &NewAuthor {
+                    slug: slug("admin")?,
+                    name: "Admin".into(),
+                    email: Some(admin.email.clone()),
+                    role: Role::Admin,
+                    password_hash: Some(admin_hash.clone()),
+                    bio_html: String::new(),
+                    avatar_url: None,
+                    website_url: None,
+                    now,
+                },
+            )?;
+            Ok(Some(admin.clone()))
         })
     }
 }
