@@ -14,6 +14,8 @@ backend_tests!(
     unknown_email_and_wrong_password_look_the_same,
     login_is_rate_limited_per_account_and_per_address,
     demotion_deletion_and_password_change_end_sessions_at_once,
+    changing_credentials_takes_the_current_password,
+    signing_out_everywhere_ends_every_session,
     graphql_login_and_me,
 );
 
@@ -222,7 +224,7 @@ fn demotion_deletion_and_password_change_end_sessions_at_once(backend: Backend) 
         "PATCH",
         &format!("/api/v1/authors/{}", me["id"]),
         Some(&author),
-        Some(&json!({ "password": "a brand new password" })),
+        Some(&json!({ "password": "a brand new password", "current_password": "a long enough password" })),
         &[],
     );
     assert_eq!(change.status, 200, "{}", change.body);
@@ -255,4 +257,55 @@ fn graphql_login_and_me(backend: Backend) {
         json!({ "r": login["data"]["login"]["refreshToken"] }),
     );
     assert!(refreshed["data"]["refreshToken"]["accessToken"].is_string(), "{refreshed}");
+}
+
+/// An access token alone (stolen from a browser, say) must not be enough to take an account
+/// over: one's own password or e-mail changes only with the current password.
+fn changing_credentials_takes_the_current_password(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let (id, token) = app.user("walter", "author");
+    let patch = |body: serde_json::Value| app.send("PATCH", &format!("/api/v1/authors/{id}"), Some(&token), Some(&body), &[]);
+    let field = |response: crate::support::http::Response| response.problem(422)["errors"][0]["field"].clone();
+    assert_eq!(field(patch(json!({ "password": "taken over now" }))), "current_password");
+    assert_eq!(field(patch(json!({ "email": "thief@example.com" }))), "current_password");
+    assert_eq!(field(patch(json!({ "email": "thief@example.com", "current_password": "a guess" }))), "current_password");
+    // The profile itself needs no password.
+    assert_eq!(patch(json!({ "bio": "<p>Shomer shabbos.</p>" })).status, 200);
+    let moved = patch(json!({ "email": "walter@example.com", "current_password": "a long enough password" }));
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert_eq!(moved.json()["email"], "walter@example.com");
+    // Guessing the current password through a stolen token is limited like signing in.
+    for _ in 0..4 {
+        patch(json!({ "password": "taken over now", "current_password": "another guess" })).problem(422);
+    }
+    patch(json!({ "password": "taken over now", "current_password": "a long enough password" })).problem(429);
+    // GraphQL asks the same.
+    let gql = app.graphql_as(
+        &token,
+        "mutation($id: ID!) { updateAuthor(id: $id, input: { password: \"taken over now\" }) { id } }",
+        json!({ "id": id.to_string() }),
+    );
+    assert_eq!(gql["errors"][0]["extensions"]["field"], "current_password", "{gql}");
+    // An admin resetting someone else's password is a separate action that needs no password of theirs.
+    let admin = app.admin_token();
+    let reset = app.send("PATCH", &format!("/api/v1/authors/{id}"), Some(&admin), Some(&json!({ "password": "reset by the admin" })), &[]);
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    app.login("walter@example.com", "reset by the admin");
+}
+
+fn signing_out_everywhere_ends_every_session(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    app.user("donny", "author");
+    let sign_in = || app.post_json("/api/v1/auth/login", &json!({ "email": "donny@colophon.test", "password": "a long enough password" })).json();
+    let (laptop, phone) = (sign_in(), sign_in());
+    let access = laptop["access_token"].as_str().unwrap();
+    assert_eq!(app.send("POST", "/api/v1/auth/logout-all", Some(access), None, &[]).status, 204);
+    for session in [&laptop, &phone] {
+        app.send("GET", "/api/v1/me", Some(session["access_token"].as_str().unwrap()), None, &[]).problem(401);
+        let refreshed = app.post_json("/api/v1/auth/refresh", &json!({ "refresh_token": session["refresh_token"] }));
+        refreshed.problem(401);
+    }
+    // Signing in again works.
+    let again = sign_in();
+    assert_eq!(app.send("GET", "/api/v1/me", Some(again["access_token"].as_str().unwrap()), None, &[]).status, 200);
 }

@@ -40,6 +40,20 @@ pub fn find_access(conn: &mut DbConnection, id: AuthorId) -> StoreResult<Option<
     row.map(|(role, version)| Ok((Role::parse(&role).map_err(StoreError::Corrupt)?, version))).transpose()
 }
 
+/// The stored password hash of an author (none: the account cannot sign in).
+pub fn password_hash_of(conn: &mut DbConnection, id: AuthorId) -> StoreResult<Option<String>> {
+    Ok(authors::table.find(id.0).select(authors::password_hash).first::<Option<String>>(conn).optional()?.flatten())
+}
+
+/// Ends every session of an author: refresh tokens revoked and the token version bumped, so
+/// access tokens already issued stop working too ("sign out everywhere").
+pub fn end_all_sessions(conn: &mut DbConnection, id: AuthorId, now: Timestamp) -> StoreResult<()> {
+    diesel::update(authors::table.find(id.0))
+        .set(authors::token_version.eq(authors::token_version + 1))
+        .execute(conn)?;
+    revoke_author_sessions(conn, id, now)
+}
+
 /// Sets a new password hash and bumps the token version: every session of the author ends.
 pub fn set_password_hash(conn: &mut DbConnection, id: AuthorId, hash: &str, now: Timestamp) -> StoreResult<()> {
     let changed = diesel::update(authors::table.find(id.0))

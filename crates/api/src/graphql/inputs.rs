@@ -155,6 +155,7 @@ impl From<CreateAuthorInput> for AuthorInput {
             bio: i.bio,
             avatar_url: i.avatar_url.map(Some),
             website_url: i.website_url.map(Some),
+            current_password: None,
         }
     }
 }
@@ -169,6 +170,8 @@ pub struct UpdateAuthorInput {
     bio: Option<String>,
     avatar_url: MaybeUndefined<String>,
     website_url: MaybeUndefined<String>,
+    /// Required to change your own password or e-mail.
+    current_password: Option<String>,
 }
 
 impl From<UpdateAuthorInput> for AuthorInput {
@@ -182,6 +185,7 @@ impl From<UpdateAuthorInput> for AuthorInput {
             bio: i.bio,
             avatar_url: patch(i.avatar_url, |u| u),
             website_url: patch(i.website_url, |u| u),
+            current_password: i.current_password,
         }
     }
 }

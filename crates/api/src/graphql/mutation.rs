@@ -64,6 +64,13 @@ impl MutationRoot {
         Ok(true)
     }
 
+    /// Ends every sign-in of the caller, everywhere: every refresh token is revoked and every
+    /// access token stops working.
+    async fn logout_everywhere(&self, ctx: &Context<'_>) -> Result<bool> {
+        service(ctx).logout_everywhere(caller(ctx).await?).await.gql()?;
+        Ok(true)
+    }
+
     async fn create_post(&self, ctx: &Context<'_>, input: CreatePostInput) -> Result<PostNode> {
         let colophon = service(ctx);
         let detail = colophon.create_post(caller(ctx).await?, input.into()).await.gql()?;

@@ -50,7 +50,8 @@ pub struct CreateAuthorBody {
 }
 
 /// A partial update; `null` clears `avatar_url` and `website_url`. `role` is for admins; a
-/// new role or password ends the author's sessions.
+/// new role or password ends the author's sessions. Changing your own password or e-mail takes
+/// `current_password`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAuthorBody {
@@ -78,6 +79,10 @@ pub struct UpdateAuthorBody {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub website_url: Option<Option<String>>,
+    /// Your current password: required to change your own `password` or `email` (an admin
+    /// changing someone else's does not give theirs; the change is written to the audit log).
+    #[schema(min_length = 1, max_length = 1024)]
+    pub current_password: Option<String>,
 }
 
 use crate::problem::PROBLEM_JSON as PROBLEM;
@@ -112,6 +117,7 @@ pub async fn create(
         bio: b.bio,
         avatar_url: b.avatar_url.map(Some),
         website_url: b.website_url.map(Some),
+        current_password: None,
     };
     let author = colophon.create_author(caller, input).await?;
     Ok(HttpResponse::Created()
@@ -132,7 +138,8 @@ pub async fn create(
         (status = 409, description = "E-mail or slug taken", body = Problem, content_type = PROBLEM),
         (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
         (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Invalid fields, or a missing or wrong current_password", body = Problem, content_type = PROBLEM),
+        (status = 429, description = "Too many wrong current passwords; retry after Retry-After seconds", body = Problem, content_type = PROBLEM),
     )
 )]
 pub async fn update(
@@ -152,6 +159,7 @@ pub async fn update(
         bio: b.bio,
         avatar_url: b.avatar_url,
         website_url: b.website_url,
+        current_password: b.current_password,
     };
     let author = colophon.update_author(caller, Key::parse(&key), input).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "private, no-store")).json(MeBody::from(author)))

@@ -60,7 +60,7 @@ pub(crate) use paged;
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(
-        session::login, session::refresh, session::logout, session::me,
+        session::login, session::refresh, session::logout, session::logout_all, session::me,
         posts::list, posts::get, post_write::create, post_write::update, post_write::delete,
         comments::list, comments::submit, comments::form_token, comments::get,
         moderation::queue, moderation::moderate_many, moderation::moderate, moderation::delete,
@@ -115,6 +115,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/auth/login", "POST").route(web::post().to(session::login)))
             .service(resource("/auth/refresh", "POST").route(web::post().to(session::refresh)))
             .service(resource("/auth/logout", "POST").route(web::post().to(session::logout)))
+            .service(resource("/auth/logout-all", "POST").route(web::post().to(session::logout_all)))
             .service(resource("/me", "GET, HEAD").route(web::get().to(session::me)))
             .service(
                 resource("/posts", "GET, HEAD, POST")

@@ -112,7 +112,8 @@ pub async fn refresh(
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(SessionBody::from(session)))
 }
 
-/// Ends the sign-in the refresh token belongs to.
+/// Ends the sign-in the refresh token belongs to: send `{"refresh_token": …}` with the access
+/// token (other sign-ins of the same account stay; see `logout-all`).
 #[utoipa::path(
     post, operation_id = "logout", path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshBody, security(("bearer" = [])),
     responses(
@@ -131,6 +132,21 @@ pub async fn logout(
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     colophon.logout(caller, body.into_inner().refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Signs out everywhere: every refresh token of the caller is revoked and every access token
+/// already issued stops working.
+#[utoipa::path(
+    post, operation_id = "logout_all", path = "/api/v1/auth/logout-all", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Every sign-in ended"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+    )
+)]
+pub async fn logout_all(req: HttpRequest, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
+    let caller = caller(&req, &colophon).await?;
+    colophon.logout_everywhere(caller).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

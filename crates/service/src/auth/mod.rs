@@ -8,6 +8,7 @@ mod tokens;
 use colophon_domain::Actor;
 
 pub use passwords::hash as hash_password;
+pub(crate) use passwords::verify as verify_password;
 pub(crate) use passwords::warm_up as warm_up_passwords;
 pub(crate) use tokens::TokenKeys;
 

@@ -22,7 +22,13 @@ pub struct AuthorInput {
     pub bio: Option<String>,
     pub avatar_url: Option<Option<String>>,
     pub website_url: Option<Option<String>>,
+    /// Required to change one's own password or e-mail: an access token alone (stolen from a
+    /// browser, say) must not be enough to take the account over.
+    pub current_password: Option<String>,
 }
+
+/// Wrong current passwords allowed per account before confirmations are refused for a while.
+const CONFIRMATIONS: crate::rate_limit::Limit = crate::rate_limit::Limit { max: 5, window_secs: 15 * 60 };
 
 struct ParsedAuthor {
     changes: AuthorChanges,
@@ -101,12 +107,27 @@ impl Colophon {
         if !actor.can_edit_profile(id) {
             return Err(ServiceError::Forbidden("you may edit only your own profile"));
         }
+        let current_password = input.current_password.clone();
         let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         if parsed.changes.role.is_some() && !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins change roles"));
         }
         if id == actor.id && parsed.changes.role.is_some_and(|r| r < actor.role) {
             return Err(ServiceError::invalid("role", "admins cannot demote themselves; ask another admin"));
+        }
+        let secrets = parsed.password.is_some() || parsed.email.is_some();
+        if secrets && id == actor.id {
+            self.confirm_password(id, current_password).await?;
+        } else if secrets {
+            // An admin resetting someone else's password or e-mail: allowed, and on the record.
+            tracing::warn!(
+                target: "audit",
+                admin = %actor.id,
+                author = %id,
+                password = parsed.password.is_some(),
+                email = parsed.email.is_some(),
+                "an admin changed another author's credentials"
+            );
         }
         let password_hash = match &parsed.password {
             Some(password) => Some(self.hash_blocking(password.clone()).await?),
@@ -215,6 +236,38 @@ impl Colophon {
             };
             store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))
         })
+    }
+
+    /// Checks an author's own current password (on the blocking pool, counted against a limit
+    /// so that a stolen token cannot be used to guess it).
+    async fn confirm_password(&self, id: AuthorId, given: Option<String>) -> ServiceResult<()> {
+        let Some(given) = given.filter(|p| !p.is_empty()) else {
+            return Err(ServiceError::invalid("current_password", "is required to change your own password or e-mail"));
+        };
+        let key = format!("confirm-password:{id}");
+        let now = self.now();
+        let (failures, retry_after_secs) = self.limiter().count(&key, CONFIRMATIONS.window_secs, now);
+        if failures >= CONFIRMATIONS.max {
+            return Err(ServiceError::RateLimited { retry_after_secs });
+        }
+        let stored = self.db(move |conn, _| Ok(store::password_hash_of(conn, id)?)).await?;
+        let service = self.clone();
+        let matches = self
+            .compute(move || {
+                crate::auth::verify_password(&given, stored.as_deref(), service.password_verification_counter())
+            })
+            .await?;
+        if !matches {
+            self.limiter().record(&key, CONFIRMATIONS.window_secs, now);
+            return Err(ServiceError::invalid("current_password", "does not match your password"));
+        }
+        Ok(())
+    }
+
+    /// Ends every session of the caller, everywhere: refresh tokens revoked, access tokens dead.
+    pub async fn logout_everywhere(&self, caller: Caller) -> ServiceResult<()> {
+        let actor = caller.actor()?;
+        self.db_write(move |conn, now, _| Ok(store::end_all_sessions(conn, actor.id, now)?)).await
     }
 
     async fn hash_blocking(&self, password: Password) -> ServiceResult<String> {
