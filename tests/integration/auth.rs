@@ -264,11 +264,15 @@ fn graphql_login_and_me(backend: Backend) {
 fn changing_credentials_takes_the_current_password(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
     let (id, token) = app.user("walter", "author");
-    let patch = |body: serde_json::Value| app.send("PATCH", &format!("/api/v1/authors/{id}"), Some(&token), Some(&body), &[]);
+    let patch =
+        |body: serde_json::Value| app.send("PATCH", &format!("/api/v1/authors/{id}"), Some(&token), Some(&body), &[]);
     let field = |response: crate::support::http::Response| response.problem(422)["errors"][0]["field"].clone();
     assert_eq!(field(patch(json!({ "password": "taken over now" }))), "current_password");
     assert_eq!(field(patch(json!({ "email": "thief@example.com" }))), "current_password");
-    assert_eq!(field(patch(json!({ "email": "thief@example.com", "current_password": "a guess" }))), "current_password");
+    assert_eq!(
+        field(patch(json!({ "email": "thief@example.com", "current_password": "a guess" }))),
+        "current_password"
+    );
     // The profile itself needs no password.
     assert_eq!(patch(json!({ "bio": "<p>Shomer shabbos.</p>" })).status, 200);
     let moved = patch(json!({ "email": "walter@example.com", "current_password": "a long enough password" }));
@@ -288,7 +292,13 @@ fn changing_credentials_takes_the_current_password(backend: Backend) {
     assert_eq!(gql["errors"][0]["extensions"]["field"], "current_password", "{gql}");
     // An admin resetting someone else's password is a separate action that needs no password of theirs.
     let admin = app.admin_token();
-    let reset = app.send("PATCH", &format!("/api/v1/authors/{id}"), Some(&admin), Some(&json!({ "password": "reset by the admin" })), &[]);
+    let reset = app.send(
+        "PATCH",
+        &format!("/api/v1/authors/{id}"),
+        Some(&admin),
+        Some(&json!({ "password": "reset by the admin" })),
+        &[],
+    );
     assert_eq!(reset.status, 200, "{}", reset.body);
     app.login("walter@example.com", "reset by the admin");
 }
@@ -296,7 +306,13 @@ fn changing_credentials_takes_the_current_password(backend: Backend) {
 fn signing_out_everywhere_ends_every_session(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
     app.user("donny", "author");
-    let sign_in = || app.post_json("/api/v1/auth/login", &json!({ "email": "donny@colophon.test", "password": "a long enough password" })).json();
+    let sign_in = || {
+        app.post_json(
+            "/api/v1/auth/login",
+            &json!({ "email": "donny@colophon.test", "password": "a long enough password" }),
+        )
+        .json()
+    };
     let (laptop, phone) = (sign_in(), sign_in());
     let access = laptop["access_token"].as_str().unwrap();
     assert_eq!(app.send("POST", "/api/v1/auth/logout-all", Some(access), None, &[]).status, 204);

@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+mod abuse;
 mod auth;
 mod authoring;
 mod cache;

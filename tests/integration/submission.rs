@@ -141,7 +141,16 @@ fn moderation_modes_decide_how_comments_start(backend: Backend) {
     );
     let second =
         submit(&app, None, json!({ "author_name": "B", "author_email": "B@Example.com", "body": "my second" })).json();
-    assert_eq!(second["status"], "approved", "the same e-mail was approved before");
+    // Approved (the same name and e-mail were approved before), but the answer is the one every
+    // submitter gets: it must not tell anyone whether an e-mail has an approved comment.
+    assert_eq!(second["status"], "pending");
+    assert_eq!(app.get(&format!("/api/v1/comments/{}", second["id"])).status, 200, "published");
+    // The e-mail alone is not enough: WordPress matches the name too.
+    let impostor =
+        submit(&app, None, json!({ "author_name": "Not B", "author_email": "b@example.com", "body": "trust me" }))
+            .json();
+    assert_eq!(impostor["status"], "pending");
+    app.get(&format!("/api/v1/comments/{}", impostor["id"])).problem(404);
     let stranger =
         submit(&app, None, json!({ "author_name": "C", "author_email": "c@example.com", "body": "hello" })).json();
     assert_eq!(stranger["status"], "pending");
@@ -329,7 +338,10 @@ fn honeypot_fast_forms_links_and_blocklist_catch_spam(backend: Backend) {
         json!({ "author_name": "Forger", "body": "forged token", "form_token": "AAAAAAAAAAAAAAAA" }),
     ));
     assert_eq!(stored, "spam");
-    // Too many links: held.
+    // Too many links, however they are written: held.
+    let sneaky = "<a href=\"https:a.example/1\">1</a> <a href=\"https:b.example/2\">2</a> <a href=\"https:c.example/3\">3</a> <a href=\"https:d.example/4\">4</a>";
+    let (_, stored) = status_of(submit(&app, None, json!({ "author_name": "Sneaky", "body": sneaky })));
+    assert_eq!(stored, "pending", "links without slashes are links");
     let links = "see https://a.example https://b.example https://c.example https://d.example";
     let (_, stored) = status_of(submit(&app, None, json!({ "author_name": "Linker", "body": links })));
     assert_eq!(stored, "pending");

@@ -71,6 +71,56 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
+/// Query parameters parsed into `T`; a bad value is 400 naming the parameter (serde_urlencoded
+/// alone says "invalid digit found in string" without saying where).
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let pairs = form_urlencoded::parse(query.as_bytes());
+    let deserializer = serde_urlencoded::Deserializer::new(pairs);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        let message = error.inner().to_string();
+        let field = match field.as_str() {
+            "." | "" => named_field(&message).unwrap_or_else(|| "query".into()),
+            _ => field,
+        };
+        let message = match message.as_str() {
+            m if m.contains("invalid digit") || m.contains("number") => "must be a whole number".to_string(),
+            _ => message,
+        };
+        ApiError::Request {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_request",
+            detail: format!("invalid query parameter {field}: {message}"),
+            errors: Some(ValidationErrors::single(field, message)),
+        }
+    })
+}
+
 /// Parses a body: syntax errors are 400, shape errors 422 with the field's path.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let malformed = |e: &serde_json::Error| {

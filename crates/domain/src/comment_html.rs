@@ -109,12 +109,36 @@ impl CommentBody {
         LAYOUT_POLICY.clean(&paragraphs.concat()).to_string().replace("<p></p>", "")
     }
 
-    /// How many links the reader put in: markup links and bare URLs alike.
+    /// How many links the reader put in: every link the sanitizer keeps (however its URL is
+    /// written: `https:host/x` has no slashes but is a link all the same) and every bare URL in
+    /// the text around them.
     pub fn link_count(&self) -> usize {
-        let lower = self.0.to_ascii_lowercase();
-        lower.matches("http://").count() + lower.matches("https://").count() + lower.matches("www.").count()
-            - lower.matches("://www.").count()
+        count_links(&self.render())
     }
+}
+
+/// Links in sanitized comment HTML: `<a>` elements that kept an `href`, and URL-like words in
+/// the text outside them.
+pub fn count_links(html: &str) -> usize {
+    let mut anchors = 0;
+    let mut outside = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        outside.push_str(&rest[..start]);
+        let tag_end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
+        anchors += usize::from(rest[start..tag_end].contains(" href="));
+        rest = match rest[tag_end..].find("</a>") {
+            Some(close) => &rest[tag_end + close + 4..],
+            None => "",
+        };
+    }
+    outside.push_str(rest);
+    let text = crate::plain_text(&outside).to_ascii_lowercase();
+    let bare = text
+        .split(|c: char| c.is_whitespace() || c == '(' || c == '<' || c == '"')
+        .filter(|word| word.starts_with("http:") || word.starts_with("https:") || word.starts_with("www."))
+        .count();
+    anchors + bare
 }
 
 #[cfg(test)]
@@ -174,5 +198,15 @@ mod tests {
         let body = CommentBody::parse("see https://a.com and <a href=\"http://b.com\">b</a> and www.c.com").unwrap();
         assert_eq!(body.link_count(), 3);
         assert_eq!(CommentBody::parse("no links here").unwrap().link_count(), 0);
+        // Written without slashes, a link is still a link (browsers follow it).
+        let sneaky = CommentBody::parse(
+            "<a href=\"https:a.example/x\">1</a> <a href=\"https:b.example/x\">2</a> <a href=\"HTTPS:c.example\">3</a> <a href=\"https:d.example\">4</a>",
+        )
+        .unwrap();
+        assert_eq!(sneaky.link_count(), 4);
+        // A link whose text is its URL counts once.
+        assert_eq!(CommentBody::parse("<a href=\"https://a.com\">https://a.com</a>").unwrap().link_count(), 1);
+        // An anchor the sanitizer stripped of its URL is no link.
+        assert_eq!(CommentBody::parse("<a href=\"javascript:x\">x</a>").unwrap().link_count(), 0);
     }
 }

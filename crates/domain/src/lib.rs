@@ -20,7 +20,9 @@ mod text;
 
 pub use author::{Author, Role};
 pub use comment::{Comment, CommentStatus};
-pub use comment_html::{COMMENT_LINK_REL, COMMENT_TAGS, COMMENT_URL_SCHEMES, CommentBody, comment_attributes};
+pub use comment_html::{
+    COMMENT_LINK_REL, COMMENT_TAGS, COMMENT_URL_SCHEMES, CommentBody, comment_attributes, count_links,
+};
 pub use content::{BODY_MAX, EXCERPT_MAX, Excerpt, PostHtml, RENDERED_MAX, plain_text, truncate_words};
 pub use email::{Email, HttpUrl, Password};
 pub use error::{FieldError, ValidationErrors};

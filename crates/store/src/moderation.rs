@@ -72,11 +72,13 @@ pub fn is_duplicate_comment(
     Ok(query.select(comments::id).first::<i64>(conn).optional()?.is_some())
 }
 
-/// Whether this e-mail already has an approved comment (WordPress's "previously approved").
-pub fn email_has_approved_comment(conn: &mut DbConnection, email: &str) -> StoreResult<bool> {
+/// Whether this name and e-mail together already have an approved comment (WordPress's
+/// "comment author must have a previously approved comment").
+pub fn commenter_has_approved_comment(conn: &mut DbConnection, name: &str, email: &str) -> StoreResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         comments::table
             .filter(comments::author_email.eq(email))
+            .filter(comments::author_name.eq(name))
             .filter(comments::status.eq(CommentStatus::Approved.as_str())),
     ))
     .get_result(conn)?)

@@ -230,6 +230,28 @@ pub fn post_slug_taken(conn: &mut DbConnection, slug: &Slug) -> StoreResult<bool
     Ok(diesel::select(diesel::dsl::exists(posts::table.filter(posts::slug.eq(slug.as_str())))).get_result(conn)?)
 }
 
+/// Who holds a slug: a post as its current slug, or a renamed post as an old one (reserved, so
+/// that links to it keep redirecting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugHolder {
+    Post(PostId),
+    OldSlugOf(PostId),
+}
+
+pub fn slug_holder(conn: &mut DbConnection, slug: &Slug) -> StoreResult<Option<SlugHolder>> {
+    let current: Option<i64> =
+        posts::table.filter(posts::slug.eq(slug.as_str())).select(posts::id).first(conn).optional()?;
+    if let Some(id) = current {
+        return Ok(Some(SlugHolder::Post(PostId(id))));
+    }
+    let old: Option<i64> = slug_redirects::table
+        .filter(slug_redirects::old_slug.eq(slug.as_str()))
+        .select(slug_redirects::post_id)
+        .first(conn)
+        .optional()?;
+    Ok(old.map(|id| SlugHolder::OldSlugOf(PostId(id))))
+}
+
 /// Keeps `old` resolving to the post after a slug change.
 pub fn insert_slug_redirect(conn: &mut DbConnection, old: &Slug, post: PostId, now: Timestamp) -> StoreResult<()> {
     diesel::delete(slug_redirects::table.filter(slug_redirects::old_slug.eq(old.as_str()))).execute(conn)?;

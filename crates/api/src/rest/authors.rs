@@ -64,7 +64,7 @@ paged!(AuthorPage, AuthorBody);
 pub async fn list(
     req: HttpRequest,
     colophon: crate::cache::Service,
-    page: web::Query<PageParams>,
+    page: crate::json::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
     let authors = colophon.list_authors(page.limit, page.cursor).await?;

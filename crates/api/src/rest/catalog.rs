@@ -92,7 +92,7 @@ paged!(SidebarPage, SidebarBody);
 pub async fn list_products(
     req: HttpRequest,
     colophon: crate::cache::Service,
-    page: web::Query<PageParams>,
+    page: crate::json::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
     let products = colophon.list_products(page.limit, page.cursor).await?;
@@ -131,7 +131,7 @@ pub async fn get_product(
 pub async fn list_sidebars(
     req: HttpRequest,
     colophon: crate::cache::Service,
-    page: web::Query<PageParams>,
+    page: crate::json::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
     let sidebars = colophon.list_sidebars(page.limit, page.cursor).await?;

@@ -134,7 +134,7 @@ pub async fn list(
     req: HttpRequest,
     colophon: crate::cache::Service,
     slug: web::Path<String>,
-    params: web::Query<CommentListParams>,
+    params: crate::json::Query<CommentListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
     let order = CommentOrder::parse(p.order.as_deref())?;

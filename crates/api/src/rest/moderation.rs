@@ -94,7 +94,7 @@ use crate::problem::PROBLEM_JSON as PROBLEM;
 pub async fn queue(
     req: HttpRequest,
     colophon: crate::cache::Service,
-    params: web::Query<QueueParams>,
+    params: crate::json::Query<QueueParams>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let p = params.into_inner();

@@ -188,7 +188,7 @@ paged!(PostPage, PostSummaryBody);
 pub async fn list(
     req: HttpRequest,
     colophon: crate::cache::Service,
-    params: web::Query<PostListParams>,
+    params: crate::json::Query<PostListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
     let p = params.into_inner();

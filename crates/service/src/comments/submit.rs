@@ -117,7 +117,7 @@ impl Colophon {
         if let Some(token) = input.form_token.as_deref().filter(|t| !t.is_empty()) {
             signals.spam |= !self.form_token_is_human(token, &post_slug, now);
         }
-        signals.too_many_links = parsed.body.link_count() > settings.max_links;
+        signals.too_many_links = colophon_domain::count_links(&parsed.html) > settings.max_links;
         let service = self.clone();
         self.db_write(move |conn, now, changed| {
             let slug = Slug::parse(post_slug).map_err(|_| ServiceError::NotFound("post"))?;
@@ -153,10 +153,11 @@ impl Colophon {
                 Some(actor) => registered_name(conn, actor)?,
                 None => (None, parsed.name.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default()),
             };
-            let status = if actor.is_some() {
-                CommentStatus::Approved
+            let (status, mode) = if actor.is_some() {
+                (CommentStatus::Approved, None)
             } else {
-                service.initial_status(conn, &parsed, &author_name, &client, signals)?
+                let mode = moderation_mode(conn)?;
+                (service.initial_status(conn, &parsed, &author_name, &client, signals, mode)?, Some(mode))
             };
             let comment = store::insert_comment(
                 conn,
@@ -179,7 +180,14 @@ impl Colophon {
             if comment.status == CommentStatus::Approved {
                 changed.extend([CacheKey::Comments(post.id), CacheKey::Post(post.id)]);
             }
-            let shown = if comment.status == CommentStatus::Spam { CommentStatus::Pending } else { comment.status };
+            // Spam is reported as pending, so bots learn nothing; so is an approval earned by an
+            // earlier approved comment, so the answer does not tell anyone whether that name and
+            // e-mail have one.
+            let shown = match (comment.status, mode) {
+                (CommentStatus::Spam, _) => CommentStatus::Pending,
+                (CommentStatus::Approved, Some(ModerationMode::PreviouslyApproved)) => CommentStatus::Pending,
+                (status, _) => status,
+            };
             Ok(Comment { status: shown, ..comment })
         })
         .await
@@ -192,6 +200,7 @@ impl Colophon {
         name: &str,
         client: &ClientInfo,
         signals: Signals,
+        mode: ModerationMode,
     ) -> ServiceResult<CommentStatus> {
         if signals.spam || blocked(conn, parsed, name, client)? {
             return Ok(CommentStatus::Spam);
@@ -199,11 +208,14 @@ impl Colophon {
         if signals.too_many_links {
             return Ok(CommentStatus::Pending);
         }
-        Ok(match moderation_mode(conn)? {
+        Ok(match mode {
             ModerationMode::Pending => CommentStatus::Pending,
             ModerationMode::Approved => CommentStatus::Approved,
+            // As WordPress does: the same name and the same e-mail already have an approved comment.
             ModerationMode::PreviouslyApproved => match &parsed.email {
-                Some(email) if store::email_has_approved_comment(conn, email.as_str())? => CommentStatus::Approved,
+                Some(email) if store::commenter_has_approved_comment(conn, name, email.as_str())? => {
+                    CommentStatus::Approved
+                }
                 _ => CommentStatus::Pending,
             },
         })

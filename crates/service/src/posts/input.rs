@@ -61,11 +61,13 @@ pub struct ParsedPost {
 
 pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
     let mut errors = ValidationErrors::default();
-    let mut parsed = ParsedPost {
-        comments_enabled: input.comments_enabled,
-        published_at: input.published_at,
-        ..ParsedPost::default()
-    };
+    let mut parsed = ParsedPost { comments_enabled: input.comments_enabled, ..ParsedPost::default() };
+    if let Some(at) = input.published_at {
+        parsed.published_at = match at {
+            None => Some(None),
+            Some(at) => errors.check("published_at", publication_date(at)).map(Some),
+        };
+    }
     if let Some(title) = input.title {
         parsed.title = errors.check("title", Title::parse(title));
     }
@@ -113,6 +115,13 @@ pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
         parsed.author = errors.check("author", Slug::parse(author));
     }
     errors.into_result().map(|()| parsed)
+}
+
+/// Publication dates from 1970 to 9999: both backends store and compare them alike (SQLite
+/// compares the text, PostgreSQL refuses years it cannot hold), and no post is older.
+fn publication_date(at: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    use chrono::Datelike;
+    if (1970..=9999).contains(&at.year()) { Ok(at) } else { Err("must be a date from 1970 to 9999".into()) }
 }
 
 fn parse_image(image: FeaturedImageInput, errors: &mut ValidationErrors) -> Option<FeaturedImage> {

@@ -142,7 +142,12 @@ impl Colophon {
                 Some(EditKey { updated_at: micros_to_timestamp(micros)?, id: PostId(id) })
             }
         };
-        let author = query.author.filter(|s| !s.is_empty()).map(Slug::parse).transpose().ok().flatten();
+        let author = query
+            .author
+            .filter(|s| !s.is_empty())
+            .map(Slug::parse)
+            .transpose()
+            .map_err(|m| ServiceError::bad_request("author", m))?;
         let codec = self.cursors().clone();
         self.db(move |conn, now| {
             let own_only = status != PostStatus::Published && actor.role < Role::Editor;

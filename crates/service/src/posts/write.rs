@@ -36,13 +36,13 @@ impl Colophon {
                 ));
             }
             let slug = match &parsed.slug {
-                Some(slug) if store::post_slug_taken(conn, slug)? => {
-                    return Err(ServiceError::Conflict(format!("the slug {slug} is taken")));
+                Some(slug) => free_slug(conn, slug, None, actor, true)?,
+                None => {
+                    let base = Slug::derive(title.as_str())
+                        .ok_or_else(|| ServiceError::invalid("slug", "cannot be derived from this title; send one"))?;
+                    free_slug(conn, &base, None, actor, false)?
                 }
-                Some(slug) => slug.clone(),
-                None => derived_slug(conn, title.as_str())?,
             };
-            store::delete_slug_redirect(conn, &slug)?;
             let body = match parsed.body {
                 Some(body) => body,
                 None => super::input::Body { html: PostHtml::empty(), markdown: None },
@@ -201,11 +201,8 @@ fn changes(
     if let Some(title) = parsed.title {
         changes.title = Some(title.into_string());
     }
-    if let Some(slug) = parsed.slug.filter(|s| *s != post.slug) {
-        if store::post_slug_taken(conn, &slug)? {
-            return Err(ServiceError::Conflict(format!("the slug {slug} is taken")));
-        }
-        store::delete_slug_redirect(conn, &slug)?;
+    if let Some(wanted) = parsed.slug.filter(|s| *s != post.slug) {
+        let slug = free_slug(conn, &wanted, Some(post.id), actor, true)?;
         if post.is_visible_at(now) {
             // Links to the published post keep working.
             store::insert_slug_redirect(conn, &post.slug, post.id, now)?;
@@ -247,18 +244,38 @@ fn find_sidebar_id(conn: &mut DbConnection, slug: &Slug) -> ServiceResult<coloph
         .id)
 }
 
-/// The title's slug, or the first free numbered variant of it.
-fn derived_slug(conn: &mut DbConnection, title: &str) -> ServiceResult<Slug> {
-    let base = Slug::derive(title)
-        .ok_or_else(|| ServiceError::invalid("slug", "cannot be derived from this title; send one"))?;
-    if !store::post_slug_taken(conn, &base)? {
-        return Ok(base);
+/// The slug a post gets: `wanted` when it is free, else its first free numbered variant
+/// (`the-rug-2`), as WordPress does. Never a refusal: a 409 would tell a contributor that
+/// someone else's draft holds the slug.
+///
+/// A renamed post's old slug stays reserved for it (its links keep redirecting): the post may
+/// take it back, and an editor who names it explicitly releases it; anyone else gets a variant.
+fn free_slug(
+    conn: &mut DbConnection,
+    wanted: &Slug,
+    for_post: Option<PostId>,
+    actor: Actor,
+    explicit: bool,
+) -> ServiceResult<Slug> {
+    use store::SlugHolder;
+    match store::slug_holder(conn, wanted)? {
+        None => return Ok(wanted.clone()),
+        Some(SlugHolder::OldSlugOf(owner)) if Some(owner) == for_post => {
+            store::delete_slug_redirect(conn, wanted)?;
+            return Ok(wanted.clone());
+        }
+        Some(SlugHolder::OldSlugOf(owner)) if explicit && actor.role >= colophon_domain::Role::Editor => {
+            tracing::info!(target: "audit", editor = %actor.id, slug = %wanted, post = %owner, "an editor released an old slug");
+            store::delete_slug_redirect(conn, wanted)?;
+            return Ok(wanted.clone());
+        }
+        Some(_) => {}
     }
     for n in 2..=MAX_SLUG_SUFFIX {
-        let candidate = base.with_suffix(n);
-        if !store::post_slug_taken(conn, &candidate)? {
+        let candidate = wanted.with_suffix(n);
+        if store::slug_holder(conn, &candidate)?.is_none() {
             return Ok(candidate);
         }
     }
-    Err(ServiceError::Conflict(format!("every numbered variant of {base} is taken")))
+    Err(ServiceError::Conflict(format!("every numbered variant of {wanted} is taken")))
 }
