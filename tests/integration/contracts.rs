@@ -18,6 +18,17 @@ fn openapi_document_matches_the_code() {
     );
     let document: serde_json::Value = serde_json::from_str(&generated).unwrap();
     assert_eq!(document["openapi"], "3.1.0");
+    assert!(document["servers"][0]["url"].is_string(), "a servers entry");
+    assert_eq!(document["security"], serde_json::json!([{}]), "reads are public by default");
+    // Where a token changes the answer (staff see drafts; a signed-in comment is registered), it
+    // is optional: anonymous or bearer.
+    let optional = serde_json::json!([{}, { "bearer": [] }]);
+    for (path, method) in
+        [("/api/v1/posts", "get"), ("/api/v1/posts/{post}", "get"), ("/api/v1/posts/{slug}/comments", "post")]
+    {
+        assert_eq!(document["paths"][path][method]["security"], optional, "{method} {path}");
+    }
+    assert_eq!(document["paths"]["/api/v1/posts"]["post"]["security"], serde_json::json!([{ "bearer": [] }]));
 }
 
 #[test]

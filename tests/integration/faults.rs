@@ -26,6 +26,7 @@ fn fresh_read(app: &TestApp, n: &mut i64) -> crate::support::http::Response {
 }
 
 #[test]
+#[ignore = "PostgreSQL: needs initdb and pg_ctl; run with --include-ignored"]
 fn postgres_going_away_and_coming_back_is_survived() {
     let Some(cluster) = Cluster::start() else { return };
     let db = TestDb::external(DatabaseTarget::Postgres(cluster.url()));
@@ -68,6 +69,7 @@ fn postgres_going_away_and_coming_back_is_survived() {
 }
 
 #[test]
+#[ignore = "PostgreSQL: needs initdb and pg_ctl; run with --include-ignored"]
 fn a_pool_drained_by_slow_queries_answers_503_not_a_hang() {
     let Some(cluster) = Cluster::start() else { return };
     let db = TestDb::external(DatabaseTarget::Postgres(cluster.url()));

@@ -102,6 +102,20 @@ fn the_standard_introspection_query_works(backend: Backend) {
         let types = answer["data"]["__schema"]["types"].as_array().unwrap();
         assert!(types.iter().any(|t| t["name"] == "Post"), "{file}");
     }
+    // The DateTime scalar says what it is and which specification it follows (as the checked-in
+    // schema does: `.ci/node/schema-check.mjs` compares the two in CI).
+    let full = std::fs::read_to_string(format!(
+        "{}/tests/integration/data/introspection-query-full.graphql",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let answer = app.graphql(&full, json!({}));
+    let types = answer["data"]["__schema"]["types"].as_array().unwrap();
+    let date_time = types.iter().find(|t| t["name"] == "DateTime").unwrap();
+    assert_eq!(date_time["specifiedByURL"], "https://datatracker.ietf.org/doc/html/rfc3339");
+    assert!(date_time["description"].as_str().unwrap().starts_with("A moment in time"), "{date_time}");
+    let sdl = colophon_api::graphql::sdl();
+    assert!(sdl.contains("scalar DateTime @specifiedBy(url: \"https://datatracker.ietf.org/doc/html/rfc3339\")"));
     // Ordinary fields keep their limit of 12.
     let deep = format!(
         "{{ posts {{ edges {{ node {{ comments {{ edges {{ node {{ {}id{} }} }} }} }} }} }} }}",

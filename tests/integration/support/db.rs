@@ -26,7 +26,8 @@ fn unique_name() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The PostgreSQL server the PostgreSQL half runs against, if configured.
+/// The PostgreSQL server the PostgreSQL half runs against. The PostgreSQL tests are ignored
+/// unless asked for; asked for without a server, they fail rather than pass without running.
 pub fn postgres_url() -> Option<String> {
     let url = std::env::var("COLOPHON_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty());
     if url.is_none() {
@@ -34,9 +35,12 @@ pub fn postgres_url() -> Option<String> {
             // Written to the real stderr (not the captured one) so that it shows in every run.
             let _ = writeln!(
                 std::io::stderr().lock(),
-                "NOTE: COLOPHON_TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite was skipped (SQLite ran)."
+                "FATAL: a PostgreSQL test ran without COLOPHON_TEST_POSTGRES_URL (postgres://user@host:port/db)."
             );
         });
+        panic!(
+            "COLOPHON_TEST_POSTGRES_URL is not set: this PostgreSQL test cannot run (it must not pass without running)"
+        );
     }
     url
 }

@@ -1,7 +1,7 @@
 //! GraphQL input objects, mirroring the REST bodies, and their conversion to service input.
 
+use crate::graphql::types::DateTime;
 use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
-use chrono::{DateTime, Utc};
 use colophon_service::{AuthorInput, FeaturedImageInput, PostInput, ProductInput, SidebarInput, WidgetInput};
 
 use super::types::{PostStatusEnum, WidgetKind};
@@ -47,7 +47,7 @@ pub struct CreatePostInput {
     body_html: Option<String>,
     excerpt: Option<String>,
     status: Option<PostStatusEnum>,
-    published_at: Option<DateTime<Utc>>,
+    published_at: Option<DateTime>,
     featured_image: Option<FeaturedImageInputObject>,
     tags: Option<Vec<String>>,
     comments_enabled: Option<bool>,
@@ -66,7 +66,7 @@ impl From<CreatePostInput> for PostInput {
             body_html: i.body_html,
             excerpt: i.excerpt.map(Some),
             status: i.status.map(status),
-            published_at: i.published_at.map(Some),
+            published_at: i.published_at.map(|t| Some(t.0)),
             featured_image: i.featured_image.map(|f| Some(f.into())),
             tags: i.tags,
             comments_enabled: i.comments_enabled,
@@ -86,7 +86,7 @@ pub struct UpdatePostInput {
     body_html: Option<String>,
     excerpt: MaybeUndefined<String>,
     status: Option<PostStatusEnum>,
-    published_at: MaybeUndefined<DateTime<Utc>>,
+    published_at: MaybeUndefined<DateTime>,
     featured_image: MaybeUndefined<FeaturedImageInputObject>,
     tags: Option<Vec<String>>,
     comments_enabled: Option<bool>,
@@ -103,7 +103,7 @@ impl From<UpdatePostInput> for PostInput {
             body_html: i.body_html,
             excerpt: patch(i.excerpt, |e| e),
             status: i.status.map(status),
-            published_at: patch(i.published_at, |t| t),
+            published_at: patch(i.published_at, |t| t.0),
             featured_image: patch(i.featured_image, Into::into),
             tags: i.tags,
             comments_enabled: i.comments_enabled,

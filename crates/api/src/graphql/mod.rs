@@ -45,7 +45,7 @@ pub fn schema_with(introspection: bool) -> ColophonSchema {
 
 /// The SDL of the schema, as checked in at `schema/schema.graphql`.
 pub fn sdl() -> String {
-    schema().sdl()
+    schema().sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
 /// `POST /graphql`: one operation or a batch. Anonymous queries that succeed are cached, keyed by

@@ -146,6 +146,7 @@ pub async fn list(
 /// otherwise it starts as the site's moderation setting says.
 #[utoipa::path(
     post, operation_id = "submit_comment", path = "/api/v1/posts/{slug}/comments", tag = "comments",
+    security((), ("bearer" = [])),
     params(("slug" = String, Path, description = "The post's slug")), request_body = NewCommentBody,
     responses(
         (status = 201, description = "Accepted", body = SubmittedBody, headers(("Location" = String))),

@@ -11,7 +11,13 @@ pub struct HealthBody {
 }
 
 /// Liveness: the process answers. Does not touch the database.
-#[utoipa::path(get, operation_id = "healthz", path = "/healthz", tag = "health", responses((status = 200, description = "Alive", body = HealthBody)))]
+#[utoipa::path(
+    get, operation_id = "healthz", path = "/healthz", tag = "health",
+    responses(
+        (status = 200, description = "Alive", body = HealthBody),
+        (status = 400, description = "Query string or headers too large", body = Problem, content_type = PROBLEM),
+    )
+)]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(HealthBody { status: "ok" })
 }
@@ -21,6 +27,7 @@ pub async fn healthz() -> HttpResponse {
     get, operation_id = "readyz", path = "/readyz", tag = "health",
     responses(
         (status = 200, description = "Ready", body = HealthBody),
+        (status = 400, description = "Query string or headers too large", body = Problem, content_type = PROBLEM),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = PROBLEM),
     )
 )]

@@ -57,8 +57,12 @@ pub(crate) use paged;
     info(
         title = "Colophon",
         description = "A fast, trustworthy headless CMS: posts, comments, authors and product sidebars.",
-        license(name = "MIT OR Apache-2.0"),
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
+    servers((url = "http://127.0.0.1:8080", description = "The embedded quickstart (`cargo run --release`); deployments serve the same paths at their own base URL")),
+    // Reads are public unless an operation says otherwise; a token on them changes nothing
+    // but what staff may see.
+    security(()),
     paths(
         session::login, session::refresh, session::logout, session::logout_all, session::me,
         posts::list, posts::get, post_write::create, post_write::update, post_write::delete,

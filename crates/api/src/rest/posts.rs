@@ -178,6 +178,7 @@ paged!(PostPage, PostSummaryBody);
 /// Published posts, newest first, with author, tags and comment count.
 #[utoipa::path(
     get, operation_id = "list_posts", path = "/api/v1/posts", tag = "posts", params(PostListParams),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of posts", body = PostPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
@@ -202,6 +203,7 @@ pub async fn list(
 /// slug of a renamed post answers 301 with the new location.
 #[utoipa::path(
     get, operation_id = "get_post", path = "/api/v1/posts/{post}", tag = "posts",
+    security((), ("bearer" = [])),
     params(("post" = String, Path, description = "The post's slug")),
     responses(
         (status = 200, description = "The post", body = PostBody, headers(("ETag" = String))),

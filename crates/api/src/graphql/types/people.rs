@@ -1,7 +1,7 @@
+use crate::graphql::types::DateTime;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use colophon_domain::{Author, Comment};
 
 use crate::graphql::loaders::{Loaders, load_error};
@@ -125,8 +125,8 @@ impl CommentNode {
         Ok(replies.unwrap_or_default().into_iter().map(CommentNode).collect())
     }
 
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.and_utc()
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at.and_utc())
     }
 }
 
@@ -142,7 +142,7 @@ pub struct MeNode {
     website_url: Option<String>,
     email: Option<String>,
     role: crate::graphql::inputs::RoleEnum,
-    created_at: DateTime<Utc>,
+    created_at: DateTime,
 }
 
 impl From<Author> for MeNode {
@@ -163,7 +163,7 @@ impl From<Author> for MeNode {
             website_url: a.website_url,
             email: a.email,
             role,
-            created_at: a.created_at.and_utc(),
+            created_at: DateTime(a.created_at.and_utc()),
         }
     }
 }

@@ -1,8 +1,8 @@
+use crate::graphql::types::DateTime;
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use colophon_domain::{Author, Post, PostLink, PostStatus, Tag};
 use colophon_service::{Colophon, CommentOrder, Neighbours, PostDetail, PostKey, SidebarView};
 
@@ -59,7 +59,7 @@ pub struct PostLinkNode {
     id: ID,
     slug: String,
     title: String,
-    published_at: Option<DateTime<Utc>>,
+    published_at: Option<DateTime>,
 }
 
 impl From<PostLink> for PostLinkNode {
@@ -68,7 +68,7 @@ impl From<PostLink> for PostLinkNode {
             id: ID(l.id.0.to_string()),
             slug: l.slug.into_string(),
             title: l.title,
-            published_at: l.published_at.map(|t| t.and_utc()),
+            published_at: l.published_at.map(|t| DateTime(t.and_utc())),
         }
     }
 }
@@ -160,12 +160,12 @@ impl PostNode {
         self.status.into()
     }
 
-    async fn published_at(&self) -> Option<DateTime<Utc>> {
-        self.post.published_at.map(|t| t.and_utc())
+    async fn published_at(&self) -> Option<DateTime> {
+        self.post.published_at.map(|t| DateTime(t.and_utc()))
     }
 
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.post.updated_at.and_utc()
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.post.updated_at.and_utc())
     }
 
     async fn featured_image(&self) -> Option<FeaturedImageNode> {
