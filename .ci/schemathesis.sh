@@ -28,7 +28,7 @@ if [ "$BACKEND" = postgres ]; then
 else
   env_vars+=(DATABASE_URL=)
 fi
-env "${env_vars[@]}" "$BIN" serve --bind "127.0.0.1:$PORT" >"$WORK/stdout" 2>"$WORK/stderr" &
+env "${env_vars[@]}" "$BIN" serve --demo --bind "127.0.0.1:$PORT" >"$WORK/stdout" 2>"$WORK/stderr" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done

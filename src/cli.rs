@@ -3,12 +3,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Colophon: a fast, trustworthy headless CMS. Without a command, `serve`.
+/// Colophon: a fast, trustworthy headless CMS. Without a command, `serve` (with its options:
+/// `colophon --bind 0.0.0.0:8080` is `colophon serve --bind 0.0.0.0:8080`).
 #[derive(Debug, Parser)]
-#[command(name = "colophon", version, about)]
+#[command(name = "colophon", version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,7 +106,11 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "COLOPHON_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
-    /// Do not load the demo content into an empty database.
+    /// Load the demo content (and a demo admin) into an empty database, on PostgreSQL too. The
+    /// embedded SQLite quickstart does this by default; a PostgreSQL deployment never unless asked.
+    #[arg(long, conflicts_with = "no_demo")]
+    pub demo: bool,
+    /// Never load the demo content, not even into an empty SQLite database.
     #[arg(long)]
     pub no_demo: bool,
     #[command(flatten)]
@@ -115,6 +122,7 @@ impl Default for ServeArgs {
         let bind = std::env::var("COLOPHON_BIND").ok().and_then(|b| b.parse().ok());
         Self {
             bind: bind.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            demo: false,
             no_demo: false,
             data: DataArgs::default(),
         }

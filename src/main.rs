@@ -11,10 +11,21 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     config::init_tracing();
-    match cli.command.unwrap_or_default() {
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // One clear line, the causes after colons (never a backtrace, whatever RUST_BACKTRACE says).
+            eprintln!("colophon: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => serve::serve(args),
         Command::Migrate(args) => serve::migrate(args),
         Command::Openapi => {

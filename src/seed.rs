@@ -13,6 +13,12 @@ pub fn run(args: SeedArgs) -> anyhow::Result<()> {
         bail!("say --synthetic: the demo content loads by itself on the first `colophon serve`");
     }
     let colophon = open_for_cli(&args.data)?;
+    if colophon.holds_content()? {
+        bail!(
+            "{} already holds content: synthetic data goes into an empty database (give another --data-dir, or DATABASE_URL)",
+            colophon.database().describe()
+        );
+    }
     let started = Instant::now();
     let options = SyntheticOptions { posts: args.posts, seed: args.seed, ..SyntheticOptions::default() };
     let report =

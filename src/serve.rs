@@ -9,12 +9,6 @@ use colophon_store::DatabaseTarget;
 use crate::cli::{DataArgs, ServeArgs};
 use crate::{config, secret};
 
-fn open(data: &DataArgs) -> anyhow::Result<Colophon> {
-    let target = target(data)?;
-    let secret = secret::load(&target, &data.data_dir)?;
-    open_with(&target, config_with(secret)?)
-}
-
 fn target(data: &DataArgs) -> anyhow::Result<DatabaseTarget> {
     std::fs::create_dir_all(&data.data_dir)
         .with_context(|| format!("creating the data directory {}", data.data_dir.display()))?;
@@ -38,8 +32,18 @@ fn config_with(secret: Vec<u8>) -> anyhow::Result<ColophonConfig> {
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let colophon = open(&args.data)?;
-    if !args.no_demo {
+    let server_config = config::server_config()?;
+    // The port first: a one-time password printed before a failed bind would be lost for good.
+    let listener = TcpListener::bind(args.bind).with_context(|| {
+        format!("cannot listen on {}; choose another address with --bind (or COLOPHON_BIND)", args.bind)
+    })?;
+    let target = target(&args.data)?;
+    // Demo content belongs to the embedded quickstart; a PostgreSQL deployment gets it only when
+    // it asks (`--demo`), so a production database never starts with a demo admin.
+    let demo = args.demo || (!args.no_demo && !target.is_postgres());
+    let secret = secret::load(&target, &args.data.data_dir)?;
+    let colophon = open_with(&target, config_with(secret)?)?;
+    if demo {
         if let Some(admin) = colophon.load_demo_if_empty()? {
             tracing::info!("loaded the demo content into the empty database");
             // Printed once, here, and never logged: only its hash is stored.
@@ -50,8 +54,6 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
             );
         }
     }
-    let listener = TcpListener::bind(args.bind).with_context(|| format!("binding {}", args.bind))?;
-    let server_config = config::server_config()?;
     tracing::info!("serving on http://{} (REST /api/v1, GraphQL /graphql, docs /docs)", listener.local_addr()?);
     actix_web::rt::System::new()
         .block_on(async move { Application::build(colophon, listener, server_config)?.run_until_stopped().await })?;
@@ -67,8 +69,9 @@ pub fn open_for_cli(data: &DataArgs) -> anyhow::Result<Colophon> {
     open_with(&target(data)?, ColophonConfig { cache: false, ..config_with(throwaway.to_vec())? })
 }
 
+/// Migrating needs no server secret: it signs nothing.
 pub fn migrate(data: DataArgs) -> anyhow::Result<()> {
-    open(&data)?;
+    open_for_cli(&data)?;
     tracing::info!("migrations are up to date");
     Ok(())
 }

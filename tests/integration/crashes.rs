@@ -32,7 +32,7 @@ fn start(db: &TestDb) -> (Child, Server, Option<String>) {
     let port = free_port();
     let mut command = Command::new(env!("CARGO_BIN_EXE_colophon"));
     command
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}"), "--data-dir"])
         .arg(&db.dir)
         .env("COLOPHON_JWT_SECRET", "crash-test-secret-of-at-least-32-bytes")
         .env("COLOPHON_COMMENTS_PER_MINUTE", "1000000")

@@ -15,6 +15,7 @@ mod contracts;
 mod crashes;
 mod errors;
 mod faults;
+mod first_run;
 mod freshness;
 mod graphql;
 mod graphql_http;

@@ -103,6 +103,11 @@ fn generate_password() -> String {
 }
 
 impl Colophon {
+    /// Whether the database holds any author or post.
+    pub fn holds_content(&self) -> ServiceResult<bool> {
+        self.db_blocking(|conn, _| Ok(store::count_authors(conn)? > 0 || store::count_posts(conn)? > 0))
+    }
+
     /// Loads the demo content, and an admin account with a freshly generated password, when
     /// the database holds neither authors nor posts, in one transaction. Returns the admin's
     /// credentials when it did: the caller shows them once; only the hash is stored.
