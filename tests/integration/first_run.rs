@@ -88,7 +88,8 @@ fn serve_options_work_without_the_word_serve() {
 #[test]
 fn command_line_errors_are_one_line_without_a_backtrace() {
     let db = TestDb::create(Backend::Sqlite).unwrap();
-    let failed = run(colophon(&db.dir).args(["migrate"]).env("DATABASE_URL", "mysql://nope").env("RUST_BACKTRACE", "1"));
+    let failed =
+        run(colophon(&db.dir).args(["migrate"]).env("DATABASE_URL", "mysql://nope").env("RUST_BACKTRACE", "1"));
     assert!(!failed.status.success());
     let stderr = text(&failed.stderr);
     assert!(!stderr.contains("backtrace") && !stderr.contains("  0: "), "{stderr}");
@@ -150,12 +151,8 @@ fn postgres_starts_without_demo_content_unless_asked() {
             .spawn()
             .unwrap();
         wait_ready(port, &mut child);
-        let posts: serde_json::Value = ureq::get(&format!("http://127.0.0.1:{port}/api/v1/posts"))
-            .call()
-            .unwrap()
-            .body_mut()
-            .read_json()
-            .unwrap();
+        let posts: serde_json::Value =
+            ureq::get(&format!("http://127.0.0.1:{port}/api/v1/posts")).call().unwrap().body_mut().read_json().unwrap();
         child.kill().unwrap();
         let output = child.wait_with_output().unwrap();
         (posts["data"].as_array().unwrap().len(), text(&output.stdout))

@@ -22,6 +22,7 @@ mod graphql_http;
 mod http;
 mod limits;
 mod markup;
+mod paging;
 mod posts;
 mod privacy;
 mod queries;

@@ -37,7 +37,8 @@ impl QueryRoot {
     ) -> Result<Connection<String, PostNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
         let query = PostListQuery { author, tag, limit: Some(i64::from(first)), cursor: after, status };
-        let page = if query.status.is_some() {
+        let staff = query.status.is_some();
+        let page = if staff {
             let page = colophon.list_post_summaries(caller(ctx).await?, query).await.map_err(paging_error)?;
             colophon_service::CursorPage {
                 items: page.items.into_iter().map(|s| s.post).collect(),
@@ -49,7 +50,7 @@ impl QueryRoot {
         let now = colophon.now();
         let mut connection = Connection::new(false, page.next_cursor.is_some());
         connection.edges.extend(page.items.into_iter().map(|post| {
-            let cursor = colophon.post_cursor(&post).unwrap_or_default();
+            let cursor = colophon.post_cursor(&post, staff);
             Edge::new(cursor, PostNode::new(post, now))
         }));
         Ok(connection)

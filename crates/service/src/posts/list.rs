@@ -93,9 +93,18 @@ impl Colophon {
         Ok(page)
     }
 
-    /// The cursor that continues a post list after `post` (a Relay edge's cursor).
-    pub fn post_cursor(&self, post: &Post) -> Option<String> {
-        PostKey::of(post).map(|key| encode(self.cursors(), key))
+    /// The cursor that continues a post list after `post` (a Relay edge's cursor): the public
+    /// list's (newest published first), or with `staff`, the staff list's (most recently edited
+    /// first), which every post has, drafts included.
+    pub fn post_cursor(&self, post: &Post, staff: bool) -> String {
+        if staff {
+            return self.cursors().encode(STAFF_LIST, &[timestamp_to_micros(post.updated_at), post.id.0]);
+        }
+        match PostKey::of(post) {
+            Some(key) => encode(self.cursors(), key),
+            // Only published posts are in the public list, and every one has a date.
+            None => self.cursors().encode(STAFF_LIST, &[timestamp_to_micros(post.updated_at), post.id.0]),
+        }
     }
 
     fn parse_post_query(&self, query: PostListQuery) -> ServiceResult<ParsedQuery> {
