@@ -26,6 +26,7 @@ mod paging;
 mod posts;
 mod privacy;
 mod queries;
+mod readme;
 mod roles;
 mod storage;
 mod submission;
