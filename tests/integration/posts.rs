@@ -2,6 +2,7 @@ use std::collections::HashSet;
 
 use chrono::Duration;
 use colophon_domain::PostStatus;
+use serde_json::json;
 
 use crate::support::server::test_now;
 use crate::support::{Backend, DEMO_POST, TestApp};
@@ -13,6 +14,7 @@ backend_tests!(
     scheduled_post_appears_when_its_time_passes,
     filters_by_author_and_tag,
     etag_revalidation_answers_304,
+    a_post_page_and_its_comments_come_in_one_request,
 );
 
 fn demo_post_is_served_with_author_tags_neighbours_and_sidebar(backend: Backend) {
@@ -167,4 +169,44 @@ fn etag_revalidation_answers_304(backend: Backend) {
     let older = app.get("/api/v1/posts/the-apple-4g-iphone-prototype-is-probably-a-head-fake");
     assert_eq!(older.json()["next"]["slug"], "newer-neighbour");
     assert_eq!(app.get_with(&path, &[("If-None-Match", &etag)]).status, 304, "unchanged post, same tag");
+}
+
+/// A frontend's whole post page in one request: the post and the first page of its comments,
+/// in one trip to the database; and only the fields it shows.
+fn a_post_page_and_its_comments_come_in_one_request(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |config, _| config.cache = false) else { return };
+    let path = format!("/api/v1/posts/{DEMO_POST}");
+    let alone = app.get(&path).json();
+    assert!(alone.get("comments").is_none(), "comments only when asked for");
+    let (page, statements) = app.count_queries(|| app.get(&format!("{path}?include=comments&comments_limit=4")).json());
+    let separate = app.get(&format!("{path}/comments?limit=4")).json();
+    assert_eq!(page["comments"], separate, "the same page as GET …/comments");
+    assert_eq!(page["title"], alone["title"]);
+    assert_eq!(statements, 6, "the post page's five statements and the comments");
+    let threads = app.get(&format!("{path}?include=comments&comments_order=thread&comments_limit=100")).json();
+    assert_eq!(threads["comments"], app.get(&format!("{path}/comments?order=thread&limit=100")).json());
+    app.get(&format!("{path}?include=comments&comments_order=newest")).problem(400);
+    app.get(&format!("{path}?include=comments&comments_limit=0")).problem(400);
+
+    // Sparse fieldsets, on an item and on a list.
+    let sparse = app.get(&format!("{path}?fields=title,comment_count,comments&include=comments")).json();
+    let mut keys: Vec<String> = sparse.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, ["comment_count", "comments", "title"]);
+    let list = app.get("/api/v1/posts?fields=slug,title&limit=2").json();
+    for item in list["data"].as_array().unwrap() {
+        let mut keys: Vec<_> = item.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, ["slug", "title"]);
+    }
+    assert!(list["next_cursor"].is_string(), "paging stays");
+    let unknown = app.get("/api/v1/posts?fields=slug,password_hash").problem(400);
+    assert_eq!(unknown["errors"][0]["field"], "fields");
+    // An old slug's 301 keeps the question.
+    let admin = app.admin_token();
+    let id = alone["id"].as_i64().unwrap();
+    app.send("PATCH", &format!("/api/v1/posts/{id}"), Some(&admin), Some(&json!({ "slug": "renamed" })), &[]);
+    let moved = app.get(&format!("{path}?include=comments&fields=title"));
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("location"), Some("/api/v1/posts/renamed?include=comments&fields=title"));
 }

@@ -19,7 +19,9 @@ pub use problem::{ApiError, PROBLEM_JSON, Problem};
 /// The OpenAPI document, as checked in at `openapi/openapi.json`.
 pub fn openapi_json() -> String {
     use utoipa::OpenApi;
-    let mut json = rest::ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serializes");
+    let mut document = serde_json::to_value(rest::ApiDoc::openapi()).expect("the OpenAPI document serializes");
+    rest::document_sparse_fieldsets(&mut document);
+    let mut json = serde_json::to_string_pretty(&document).expect("the OpenAPI document serializes");
     json.push('\n');
     json
 }

@@ -189,6 +189,9 @@ impl Shows for crate::PostDetail {
         self.previous.shows(keys);
         self.next.shows(keys);
         self.sidebar.shows(keys);
+        if self.comments.is_some() {
+            keys.push(CacheKey::Comments(self.summary.post.id));
+        }
     }
 }
 

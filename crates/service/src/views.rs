@@ -28,6 +28,15 @@ pub struct PostDetail {
     pub sidebar: Option<SidebarView>,
     /// Whether the caller may edit the post (and so sees its Markdown source).
     pub editable: bool,
+    /// The first page of its approved comments, when asked for (`include=comments`).
+    pub comments: Option<CursorPage<colophon_domain::Comment>>,
+}
+
+/// Which comments to bring with a post's page: the first page, of this size and order.
+#[derive(Debug, Clone, Copy)]
+pub struct IncludedComments {
+    pub limit: Option<i64>,
+    pub order: crate::CommentOrder,
 }
 
 /// A public author profile.

@@ -5,6 +5,7 @@ pub mod authors;
 pub mod catalog;
 pub mod catalog_write;
 pub mod comments;
+mod fields;
 mod health;
 pub mod moderation;
 pub mod post_write;
@@ -102,6 +103,11 @@ impl Modify for BearerAuth {
         scheme.description = Some("An access token from POST /api/v1/auth/login".into());
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
     }
+}
+
+/// Documents `fields=` in the OpenAPI document (see `fields::document`).
+pub fn document_sparse_fieldsets(openapi: &mut serde_json::Value) {
+    fields::document(openapi);
 }
 
 /// Registers every REST route and the extractor error handlers.

@@ -2,12 +2,14 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{FeaturedImage, PostLink, PostStatus, Tag};
-use colophon_service::{Lookup, PostDetail, PostListQuery, PostSummary};
+use colophon_service::{CommentOrder, IncludedComments, Lookup, PostDetail, PostListQuery, PostSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::authors::AuthorRef;
 use super::catalog::SidebarBody;
+use super::comments::{CommentBody, CommentPage};
+use super::fields;
 use super::paged;
 use crate::caller::caller;
 use crate::etag::{json_with_etag, post_with_etag};
@@ -32,7 +34,67 @@ pub struct PostListParams {
     /// recently edited first. Contributors and authors see their own drafts only.
     #[param(pattern = "^(draft|scheduled|published)$")]
     pub status: Option<String>,
+    /// Only these fields of each post, comma-separated (`id,slug,title,excerpt`).
+    #[param(max_length = 512, pattern = "^[a-z_]+(,[a-z_]+)*$")]
+    pub fields: Option<String>,
 }
+
+/// What one post's answer brings, and which of its fields.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PostParams {
+    /// `comments`: the first page of its approved comments, in the same answer (`comments`,
+    /// as `GET /posts/{slug}/comments` gives it: the whole page in one request).
+    #[param(pattern = "^(comments)?$")]
+    pub include: Option<String>,
+    /// With `include=comments`: how many (1 to 100; in thread order, how many threads).
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub comments_limit: Option<i64>,
+    /// With `include=comments`: `oldest` (default) or `thread`.
+    #[param(pattern = "^(oldest|thread)$")]
+    pub comments_order: Option<String>,
+    /// Only these fields, comma-separated (`title,body_html,comments`).
+    #[param(max_length = 512, pattern = "^[a-z_]+(,[a-z_]+)*$")]
+    pub fields: Option<String>,
+}
+
+/// The fields a post in a list has.
+const SUMMARY_FIELDS: [&str; 12] = [
+    "id",
+    "slug",
+    "title",
+    "excerpt",
+    "status",
+    "published_at",
+    "updated_at",
+    "author",
+    "featured_image",
+    "tags",
+    "comments_enabled",
+    "comment_count",
+];
+/// The fields one post has.
+const POST_FIELDS: [&str; 19] = [
+    "id",
+    "slug",
+    "title",
+    "excerpt",
+    "status",
+    "published_at",
+    "updated_at",
+    "author",
+    "featured_image",
+    "tags",
+    "comments_enabled",
+    "comment_count",
+    "version",
+    "body_markdown",
+    "body_html",
+    "previous",
+    "next",
+    "sidebar",
+    "comments",
+];
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -154,6 +216,9 @@ pub struct PostBody {
     /// The newer published post.
     pub next: Option<PostLinkBody>,
     pub sidebar: Option<SidebarBody>,
+    /// The first page of its approved comments, with `include=comments` (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<CommentPage>,
 }
 
 impl From<PostDetail> for PostBody {
@@ -169,6 +234,7 @@ impl From<PostDetail> for PostBody {
             previous: d.previous.map(Into::into),
             next: d.next.map(Into::into),
             sidebar: d.sidebar.map(Into::into),
+            comments: d.comments.map(|page| CommentPage::from_page(page, CommentBody::from)),
         }
     }
 }
@@ -182,7 +248,7 @@ paged!(PostPage, PostSummaryBody);
     responses(
         (status = 200, description = "A page of posts", body = PostPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad limit, cursor or status", body = Problem, content_type = PROBLEM),
+        (status = 400, description = "Bad limit, cursor, status or fields", body = Problem, content_type = PROBLEM),
         (status = 401, description = "`status` without signing in, or a bad token", body = Problem, content_type = PROBLEM),
     )
 )]
@@ -195,7 +261,12 @@ pub async fn list(
     let p = params.into_inner();
     let query = PostListQuery { author: p.author, tag: p.tag, limit: p.limit, cursor: p.cursor, status: p.status };
     let page = colophon.list_post_summaries(caller, query).await?;
-    json_with_etag(&req, &PostPage::from_page(page, PostSummaryBody::from))
+    let page = to_json(&PostPage::from_page(page, PostSummaryBody::from))?;
+    json_with_etag(&req, &fields::select(page, p.fields.as_deref(), &SUMMARY_FIELDS)?)
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(value).map_err(|e| colophon_service::ServiceError::Internal(format!("serialize: {e}")).into())
 }
 
 /// One post by slug, with author, tags, featured image, comment count, previous and next
@@ -204,11 +275,12 @@ pub async fn list(
 #[utoipa::path(
     get, operation_id = "get_post", path = "/api/v1/posts/{post}", tag = "posts",
     security((), ("bearer" = [])),
-    params(("post" = String, Path, description = "The post's slug")),
+    params(("post" = String, Path, description = "The post's slug"), PostParams),
     responses(
         (status = 200, description = "The post", body = PostBody, headers(("ETag" = String))),
         (status = 301, description = "The post's slug changed", headers(("Location" = String))),
         (status = 304, description = "Not modified since the ETag given"),
+        (status = 400, description = "Bad include, comments_limit, comments_order or fields", body = Problem, content_type = PROBLEM),
         (status = 401, description = "A bad token", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = PROBLEM),
     )
@@ -217,15 +289,28 @@ pub async fn get(
     req: HttpRequest,
     colophon: crate::cache::Service,
     slug: web::Path<String>,
+    params: crate::json::Query<PostParams>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller(&req, &colophon).await?;
-    match colophon.get_post(caller, slug.into_inner()).await? {
+    let p = params.into_inner();
+    let comments = match p.include.as_deref() {
+        Some("comments") => {
+            Some(IncludedComments { limit: p.comments_limit, order: CommentOrder::parse(p.comments_order.as_deref())? })
+        }
+        _ => None,
+    };
+    match colophon.get_post(caller, slug.into_inner(), comments).await? {
         Lookup::Found(post) => {
             let version = post.summary.post.version;
-            post_with_etag(&req, &PostBody::from(post), version)
+            let body = fields::select(to_json(&PostBody::from(post))?, p.fields.as_deref(), &POST_FIELDS)?;
+            post_with_etag(&req, &body, version)
         }
-        Lookup::Moved(slug) => Ok(HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/posts/{slug}")))
-            .finish()),
+        Lookup::Moved(slug) => {
+            // The same question, at the new address.
+            let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
+            Ok(HttpResponse::MovedPermanently()
+                .insert_header((header::LOCATION, format!("/api/v1/posts/{slug}{query}")))
+                .finish())
+        }
     }
 }

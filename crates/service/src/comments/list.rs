@@ -115,7 +115,7 @@ impl Colophon {
         Ok((post, comments))
     }
 
-    fn comments_page(
+    pub(crate) fn comments_page(
         &self,
         conn: &mut DbConnection,
         post: PostId,

@@ -5,7 +5,7 @@ use colophon_store::{self as store, DbConnection};
 
 use crate::cache_keys::CacheKey;
 use crate::catalog::{assemble, widget_authors};
-use crate::{Caller, Colophon, PostDetail, PostSummary, ServiceError, ServiceResult};
+use crate::{Caller, Colophon, IncludedComments, PostDetail, PostSummary, ServiceError, ServiceResult};
 
 /// A post found by slug, or the slug it moved to (an old slug of a renamed published post).
 #[derive(Debug, Clone)]
@@ -17,10 +17,27 @@ pub enum Lookup<T> {
 impl Colophon {
     /// One post as its page shows it: author, tags, previous/next and sidebar. A post the
     /// caller may not read (a draft, to the public) is 404, exactly like one that does not exist.
-    pub async fn get_post(&self, caller: Caller, slug: String) -> ServiceResult<Lookup<PostDetail>> {
+    ///
+    /// With `comments`, the first page of its approved comments comes in the same trip to the
+    /// database (a frontend's whole page in one request).
+    pub async fn get_post(
+        &self,
+        caller: Caller,
+        slug: String,
+        comments: Option<IncludedComments>,
+    ) -> ServiceResult<Lookup<PostDetail>> {
+        let service = self.clone();
         let lookup = self
             .db(move |conn, now| match resolve(conn, &slug, caller.as_actor(), now)? {
-                Lookup::Found(post) => Ok(Lookup::Found(detail(conn, post, caller.as_actor(), now)?)),
+                Lookup::Found(post) => {
+                    let mut detail = detail(conn, post, caller.as_actor(), now)?;
+                    if let Some(included) = comments {
+                        let id = detail.summary.post.id;
+                        detail.comments =
+                            Some(service.comments_page(conn, id, included.limit, None, included.order)?);
+                    }
+                    Ok(Lookup::Found(detail))
+                }
                 Lookup::Moved(slug) => Ok(Lookup::Moved(slug)),
             })
             .await?;
@@ -120,7 +137,7 @@ pub(crate) fn detail(
         assemble(sidebar, &products, &authors)
     });
     let summary = PostSummary { status: post.status_at(now), author, tags, post };
-    Ok(PostDetail { summary, previous, next, sidebar, editable })
+    Ok(PostDetail { summary, previous, next, sidebar, editable, comments: None })
 }
 
 impl Colophon {
