@@ -1,4 +1,5 @@
-"""One TSV row from wrk --latency output: name, backend, req/s, p50 ms, p99 ms, errors, cpu s."""
+"""One TSV row from wrk --latency output: name, backend, req/s, p50 ms, p99 ms, errors, cpu s, and
+the response cache's hit ratio when the script counted it (bench/readers.lua)."""
 import re, sys
 
 name, backend, path, ticks, hz = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
@@ -15,4 +16,9 @@ errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", te
 socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
 if socket:
     errors += sum(int(n) for n in socket.groups())
-print(f"{name}\t{backend}\t{rps:.0f}\t{p50:.2f}\t{p99:.2f}\t{errors}\t{ticks / hz:.1f}")
+cache = re.search(r"cache: (\d+) hits (\d+) misses", text)
+ratio = ""
+if cache:
+    hits, misses = int(cache.group(1)), int(cache.group(2))
+    ratio = f"{100 * hits / max(1, hits + misses):.1f}"
+print(f"{name}\t{backend}\t{rps:.0f}\t{p50:.2f}\t{p99:.2f}\t{errors}\t{ticks / hz:.1f}\t{ratio}")

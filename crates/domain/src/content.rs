@@ -15,8 +15,9 @@ pub const EXCERPT_MAX: usize = 300;
 /// The longest body accepted, in bytes (Markdown or HTML, before rendering).
 pub const BODY_MAX: usize = 512 * 1024;
 /// The largest rendered body stored, in bytes: Markdown can multiply its size (a table's header
-/// row pads every later row), so the output is bounded too, while it is written.
-pub const RENDERED_MAX: usize = 1024 * 1024;
+/// row pads every later row), so the output is bounded too, while it is written. Sanitizing takes
+/// time in proportion to it: at this size, about 50 ms.
+pub const RENDERED_MAX: usize = 512 * 1024;
 
 static POST_POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
@@ -87,8 +88,15 @@ impl PostHtml {
     }
 
     /// The first paragraph as plain text, at most [`EXCERPT_MAX`] characters, cut at a word.
+    /// Only the start of the body is read: a 300-character excerpt never needs more, and a body
+    /// without paragraphs (a long table) would otherwise be sanitized a second time whole.
     pub fn derive_excerpt(&self) -> String {
-        let html = &self.0;
+        const SOURCE_MAX: usize = 16 * 1024;
+        let mut end = self.0.len().min(SOURCE_MAX);
+        while !self.0.is_char_boundary(end) {
+            end -= 1;
+        }
+        let html = &self.0[..end];
         let first_paragraph = html
             .find("<p>")
             .and_then(|start| html[start..].find("</p>").map(|end| &html[start + 3..start + end]))
