@@ -69,7 +69,7 @@ for file in "$WORK"/body-*.json; do
 done
 
 # /healthz while four writers send the slowest accepted body again and again.
-python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["body"], open(sys.argv[2], "w"))' "$WORK/body-7.json" "$WORK/heavy.json"
+python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["body"], open(sys.argv[2], "w"))' "$WORK/body-${HEAVY:-7}.json" "$WORK/heavy.json"
 for _ in 1 2 3 4; do
   ( while true; do
       curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/posts" -H "authorization: Bearer $TOKEN" \
@@ -80,4 +80,4 @@ done
 sleep 1
 wrk -t1 -c4 -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/healthz" >"$WORK/wrk.out" 2>&1 || true
 echo
-echo "/healthz while four writers send 250 KiB of 64-deep <div>s: $(grep -E '^\s+(50|99)%' "$WORK/wrk.out" | awk '{printf "p%s %s  ", $1, $2}')($(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out") req/s)"
+echo "/healthz while four writers send body ${HEAVY:-7} ($(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"name\"])" "$WORK/body-${HEAVY:-7}.json")): $(grep -E '^\s+(50|99)%' "$WORK/wrk.out" | awk '{printf "p%s %s  ", $1, $2}')($(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out") req/s)"

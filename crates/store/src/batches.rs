@@ -1,15 +1,21 @@
 //! Per-post reads for many posts in one statement each (GraphQL lists ask for the comments and
-//! neighbours of up to a hundred posts at once). Each post gets its own `ORDER BY … LIMIT`
-//! subquery, an index probe, joined with `UNION ALL`: a post with ten thousand comments costs
-//! what a post with ten costs, which a window function over all of them would not.
+//! neighbours of up to a hundred posts at once). Each post gets its own `ORDER BY … LIMIT` probe
+//! of an index: a post with ten thousand comments costs what a post with ten costs, which a
+//! window function over all of them would not.
+//!
+//! PostgreSQL runs one statement of fixed text per read, the posts passed as arrays and probed
+//! with `CROSS JOIN LATERAL`, so it is prepared once and never planned again. SQLite has neither
+//! arrays nor `LATERAL`; it gets one `UNION ALL` term per post, which it plans cheaply.
 
 use std::collections::HashMap;
 
 use colophon_domain::{Comment, PostId, PostLink, Timestamp};
+use diesel::PgConnection;
 use diesel::backend::Backend;
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Timestamp as SqlTimestamp, Untyped};
+use diesel::sql_types::{Array, BigInt, Timestamp as SqlTimestamp, Untyped};
 
 use crate::rows::{CommentRow, convert, slug};
 use crate::{CommentKey, DbConnection, PostKey, StoreResult};
@@ -29,11 +35,21 @@ pub fn approved_comments_of_posts(
     limit: i64,
 ) -> StoreResult<HashMap<PostId, Vec<Comment>>> {
     let mut by_post: HashMap<PostId, Vec<Comment>> = posts.iter().map(|id| (*id, Vec::new())).collect();
-    for chunk in posts.chunks(POSTS_PER_STATEMENT) {
-        let rows: Vec<CommentRow> = CommentsOfPosts { posts: chunk, after, limit }.load(conn)?;
-        for comment in convert(rows, CommentRow::into_domain)? {
-            by_post.entry(comment.post_id).or_default().push(comment);
+    let rows: Vec<CommentRow> = match conn {
+        DbConnection::Pg(c) => {
+            let ids: Vec<i64> = posts.iter().map(|id| id.0).collect();
+            LateralComments { posts: ids, after, limit }.load(c)?
         }
+        DbConnection::Sqlite(_) => {
+            let mut rows = Vec::new();
+            for chunk in posts.chunks(POSTS_PER_STATEMENT) {
+                rows.extend(CommentsOfPosts { posts: chunk, after, limit }.load::<CommentRow>(conn)?);
+            }
+            rows
+        }
+    };
+    for comment in convert(rows, CommentRow::into_domain)? {
+        by_post.entry(comment.post_id).or_default().push(comment);
     }
     Ok(by_post)
 }
@@ -97,18 +113,25 @@ pub fn neighbours_of_posts(
     now: Timestamp,
 ) -> StoreResult<HashMap<PostId, Neighbours>> {
     let mut by_post: HashMap<PostId, Neighbours> = posts.iter().map(|k| (k.id, (None, None))).collect();
-    for chunk in posts.chunks(POSTS_PER_STATEMENT) {
-        let rows: Vec<NeighbourOfRow> = NeighboursOfPosts { posts: chunk, now }.load(conn)?;
-        for row in rows {
-            let link = PostLink {
-                id: PostId(row.id),
-                slug: slug(row.slug)?,
-                title: row.title,
-                published_at: row.published_at,
-            };
-            let entry = by_post.entry(PostId(row.of_post)).or_default();
-            if row.older { entry.0 = Some(link) } else { entry.1 = Some(link) }
+    let rows: Vec<NeighbourOfRow> = match conn {
+        DbConnection::Pg(c) => {
+            let ids = posts.iter().map(|k| k.id.0).collect();
+            let dates = posts.iter().map(|k| k.published_at).collect();
+            LateralNeighbours { ids, dates, now }.load(c)?
         }
+        DbConnection::Sqlite(_) => {
+            let mut rows = Vec::new();
+            for chunk in posts.chunks(POSTS_PER_STATEMENT) {
+                rows.extend(NeighboursOfPosts { posts: chunk, now }.load::<NeighbourOfRow>(conn)?);
+            }
+            rows
+        }
+    };
+    for row in rows {
+        let link =
+            PostLink { id: PostId(row.id), slug: slug(row.slug)?, title: row.title, published_at: row.published_at };
+        let entry = by_post.entry(PostId(row.of_post)).or_default();
+        if row.older { entry.0 = Some(link) } else { entry.1 = Some(link) }
     }
     Ok(by_post)
 }
@@ -182,3 +205,91 @@ impl Query for NeighboursOfPosts<'_> {
 }
 
 impl RunQueryDsl<DbConnection> for NeighboursOfPosts<'_> {}
+
+/// PostgreSQL: the comments of every post in `posts`, one index probe each, in one statement
+/// (two texts: with a cursor and without).
+struct LateralComments {
+    posts: Vec<i64>,
+    after: Option<CommentKey>,
+    limit: i64,
+}
+
+impl QueryFragment<Pg> for LateralComments {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("SELECT c.* FROM unnest(");
+        out.push_bind_param::<Array<BigInt>, _>(&self.posts)?;
+        out.push_sql(&format!(
+            ") AS k(post_id) CROSS JOIN LATERAL (SELECT {COMMENT_COLUMNS} FROM comments \
+             WHERE comments.post_id = k.post_id AND status = 'approved'"
+        ));
+        if let Some(key) = &self.after {
+            out.push_sql(" AND created_at >= ");
+            out.push_bind_param::<SqlTimestamp, _>(&key.created_at)?;
+            out.push_sql(" AND (created_at > ");
+            out.push_bind_param::<SqlTimestamp, _>(&key.created_at)?;
+            out.push_sql(" OR id > ");
+            out.push_bind_param::<BigInt, _>(&key.id.0)?;
+            out.push_sql(")");
+        }
+        out.push_sql(" ORDER BY created_at, id LIMIT ");
+        out.push_bind_param::<BigInt, _>(&self.limit)?;
+        out.push_sql(") AS c");
+        Ok(())
+    }
+}
+
+impl QueryId for LateralComments {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for LateralComments {
+    type SqlType = Untyped;
+}
+
+impl RunQueryDsl<PgConnection> for LateralComments {}
+
+/// PostgreSQL: the older and the newer neighbour of every post, in one statement of fixed text.
+struct LateralNeighbours {
+    ids: Vec<i64>,
+    dates: Vec<Timestamp>,
+    now: Timestamp,
+}
+
+impl QueryFragment<Pg> for LateralNeighbours {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        for (i, older) in [true, false].into_iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" UNION ALL ");
+            }
+            let (bound, strict, order) = if older { ("<=", "<", "DESC") } else { (">=", ">", "ASC") };
+            out.push_sql(&format!(
+                "SELECT k.id AS of_post, {older} AS older, n.id, n.slug, n.title, n.published_at FROM unnest("
+            ));
+            out.push_bind_param::<Array<BigInt>, _>(&self.ids)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Array<SqlTimestamp>, _>(&self.dates)?;
+            out.push_sql(
+                ") AS k(id, published_at) CROSS JOIN LATERAL (SELECT id, slug, title, published_at FROM posts \
+                 WHERE status = 'published' AND published_at <= ",
+            );
+            out.push_bind_param::<SqlTimestamp, _>(&self.now)?;
+            out.push_sql(&format!(
+                " AND published_at {bound} k.published_at AND (published_at {strict} k.published_at OR id {strict} k.id) \
+                 ORDER BY published_at {order}, id {order} LIMIT 1) AS n"
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for LateralNeighbours {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for LateralNeighbours {
+    type SqlType = Untyped;
+}
+
+impl RunQueryDsl<PgConnection> for LateralNeighbours {}
