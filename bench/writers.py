@@ -7,7 +7,7 @@ base, rate, seconds, token, posts = sys.argv[1], float(sys.argv[2]), float(sys.a
 url = urllib.parse.urlparse(base)
 conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
 random.seed(7)
-counts = {"comments": 0, "edits": 0, "errors": 0}
+counts = {"comments": 0, "edits": 0, "errors": 0, "error_statuses": {}}
 
 
 def send(method, path, body, headers):
@@ -22,9 +22,17 @@ def send(method, path, body, headers):
         return 0
 
 
+def tally(what, expected, status):
+    if status == expected:
+        counts[what] += 1
+    else:
+        counts["errors"] += 1
+        counts["error_statuses"][str(status)] = counts["error_statuses"].get(str(status), 0) + 1
+
+
 def published():
     n = random.randint(1, posts)
-    return n if n % 25 else n + 1
+    return n if n % 25 else n - 1   # every 25th synthetic post is a draft
 
 
 start = time.monotonic()
@@ -39,12 +47,12 @@ while time.monotonic() - start < seconds:
         status = send("POST", f"/api/v1/posts/synthetic-post-{published()}/comments",
                       {"author_name": f"Reader {n}", "body": f"Held for moderation, number {n} ({random.random()})"},
                       {"x-forwarded-for": address})
-        counts["comments" if status == 201 else "errors"] += 1
+        tally("comments", 201, status)
         next_comment += 1 / rate
     if now >= next_edit:
         status = send("PATCH", f"/api/v1/posts/synthetic-post-{published()}",
                       {"title": f"Edited at {now:.3f}"}, {"authorization": f"Bearer {token}"})
-        counts["edits" if status == 200 else "errors"] += 1
+        tally("edits", 200, status)
         next_edit += 1
     time.sleep(max(0.0, min(next_comment if rate > 0 else next_edit, next_edit) - time.monotonic()))
 print(json.dumps(counts))
