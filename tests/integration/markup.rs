@@ -175,6 +175,13 @@ fn text_xml_cannot_carry_is_refused(backend: Backend) {
     let author =
         app.send("PATCH", "/api/v1/authors/steve-rubel", Some(&admin), Some(&json!({ "name": "Steve\u{1FFFE}" })), &[]);
     assert_eq!(field_of(&author), "name");
+    // A lone surrogate is no character at all (JSON can spell one, Rust strings cannot hold it).
+    let auth = format!("Bearer {admin}");
+    for raw in [r#"{"title": "a\ud800b"}"#, r#"{"title": "a\udfff"}"#] {
+        let lone =
+            app.send_raw("POST", "/api/v1/posts", "application/json", raw.as_bytes(), &[("Authorization", &auth)]);
+        assert_eq!(field_of(&lone), "title", "{raw}");
+    }
 }
 
 /// Rows written before the rule, or behind the API, may hold such characters: the feeds leave

@@ -129,6 +129,19 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let inner = error.inner();
+        // A lone surrogate (`"\ud800"`) is no character at all: like the characters XML forbids,
+        // it is an invalid value of the field it is in (422), not broken JSON.
+        if inner.to_string().contains("surrogate") || lone_high_surrogate(bytes) {
+            let field = error.path().to_string();
+            let field = if field.is_empty() || field == "." { "body".to_string() } else { field };
+            let message = "must not contain a lone surrogate (\\ud800–\\udfff alone is no character)";
+            return ApiError::Request {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "invalid_input",
+                detail: format!("invalid JSON body: {field}: {message}"),
+                errors: Some(ValidationErrors::single(field, message)),
+            };
+        }
         if !inner.is_data() {
             return malformed(inner);
         }
@@ -148,6 +161,22 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })?;
     deserializer.end().map_err(|e| malformed(&e))?;
     Ok(value)
+}
+
+/// Whether JSON text escapes a high surrogate (`\ud800`–`\udbff`) without the low one after it.
+fn lone_high_surrogate(bytes: &[u8]) -> bool {
+    let escape = |at: usize, range: std::ops::RangeInclusive<u8>| {
+        bytes.get(at..at + 6).is_some_and(|e| {
+            e[0] == b'\\'
+                && e[1] == b'u'
+                && e[2].eq_ignore_ascii_case(&b'd')
+                && range.contains(&e[3].to_ascii_lowercase())
+        })
+    };
+    (0..bytes.len()).any(|at| {
+        let preceded_by_backslashes = bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count();
+        preceded_by_backslashes % 2 == 0 && escape(at, b'8'..=b'b') && !escape(at + 6, b'c'..=b'f')
+    })
 }
 
 /// "missing field `title`" and "unknown field `titel`, expected …" name their field in backticks.
@@ -189,5 +218,7 @@ mod tests {
         assert_eq!(field(br#"{"title": "#).0, StatusCode::BAD_REQUEST);
         assert_eq!(field(br#"{"title": "x"} trailing"#).0, StatusCode::BAD_REQUEST);
         assert_eq!(field(br#"{"title": "x"}"#).0, StatusCode::OK);
+        assert_eq!(field(br#"{"title": "a\ud800b"}"#), (StatusCode::UNPROCESSABLE_ENTITY, Some("title".into())));
+        assert_eq!(field(br#"{"title": "a\udfffb"}"#), (StatusCode::UNPROCESSABLE_ENTITY, Some("title".into())));
     }
 }
