@@ -15,6 +15,7 @@ backend_tests!(
     filters_by_author_and_tag,
     etag_revalidation_answers_304,
     a_post_page_and_its_comments_come_in_one_request,
+    demo_comments_keep_their_paragraphs,
 );
 
 fn demo_post_is_served_with_author_tags_neighbours_and_sidebar(backend: Backend) {
@@ -209,4 +210,23 @@ fn a_post_page_and_its_comments_come_in_one_request(backend: Backend) {
     let moved = app.get(&format!("{path}?include=comments&fields=title"));
     assert_eq!(moved.status, 301);
     assert_eq!(moved.header("location"), Some("/api/v1/posts/renamed?include=comments&fields=title"));
+}
+
+/// The seed's comments lost their paragraph breaks when the page was copied ("…'acceptable'.As a
+/// few people…"); the demo gives them back.
+fn demo_comments_keep_their_paragraphs(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let comments = app.get(&format!("/api/v1/posts/{DEMO_POST}/comments?limit=100")).json();
+    let by = |name: &str| {
+        comments["data"].as_array().unwrap().iter().find(|c| c["author_name"] == name).unwrap()["body_html"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let axis = by("AxisPR");
+    assert_eq!(axis.matches("<p>").count(), 4, "{axis}");
+    assert!(!axis.contains("'acceptable'.As"), "{axis}");
+    let josh = by("Josh Moore");
+    assert!(josh.contains("<p>Hi Steve,</p>") && josh.contains("<br>- People who know me"), "{josh}");
+    assert!(josh.ends_with("Keep up the great work.<br>JM</p>"), "{josh}");
 }
