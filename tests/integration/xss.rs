@@ -132,5 +132,5 @@ fn every_allowed_tag_survives_with_its_attributes(backend: Backend) {
     );
     let stored = app.get(&format!("/api/v1/posts/{DEMO_POST}/comments?limit=100")).json();
     let josh = stored["data"].as_array().unwrap().iter().find(|c| c["author_name"] == "Josh Moore").unwrap().clone();
-    assert!(josh["body_html"].as_str().unwrap().starts_with("<p>Hi Steve,I have been experimenting"), "{josh}");
+    assert!(josh["body_html"].as_str().unwrap().starts_with("<p>Hi Steve,</p><p>I have been experimenting"), "{josh}");
 }
