@@ -22,9 +22,11 @@ fn open_with(target: &DatabaseTarget, config: ColophonConfig) -> anyhow::Result<
     Ok(colophon)
 }
 
-fn config_with(secret: Vec<u8>) -> anyhow::Result<ColophonConfig> {
+/// The service's settings from the environment, with the secret still to come: read before the
+/// secret is loaded (or generated and written), so that a bad setting stops start-up first.
+fn settings() -> anyhow::Result<ColophonConfig> {
     Ok(ColophonConfig {
-        secret,
+        secret: Vec::new(),
         auth: config::auth_settings()?,
         comments: config::comment_settings()?,
         cache: config::cache_enabled()?,
@@ -41,8 +43,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Demo content belongs to the embedded quickstart; a PostgreSQL deployment gets it only when
     // it asks (`--demo`), so a production database never starts with a demo admin.
     let demo = args.demo || (!args.no_demo && !target.is_postgres());
+    let settings = settings()?;
     let secret = secret::load(&target, &args.data.data_dir)?;
-    let colophon = open_with(&target, config_with(secret)?)?;
+    let colophon = open_with(&target, ColophonConfig { secret, ..settings })?;
     if demo {
         if let Some(admin) = colophon.load_demo_if_empty()? {
             tracing::info!("loaded the demo content into the empty database");
@@ -66,7 +69,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
 pub fn open_for_cli(data: &DataArgs) -> anyhow::Result<Colophon> {
     let throwaway: [u8; 32] = rand::random();
     // A command serves no reads: no response cache, no change watcher.
-    open_with(&target(data)?, ColophonConfig { cache: false, ..config_with(throwaway.to_vec())? })
+    open_with(&target(data)?, ColophonConfig { secret: throwaway.to_vec(), cache: false, ..settings()? })
 }
 
 /// Migrating needs no server secret: it signs nothing.

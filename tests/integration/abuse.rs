@@ -10,6 +10,7 @@ backend_tests!(
     publication_dates_outside_1970_to_9999_are_refused,
     parallel_moderators_move_the_count_once,
     the_staff_list_refuses_a_malformed_filter,
+    slugs_of_digits_alone_would_read_as_ids,
 );
 
 fn a_renamed_posts_old_slug_stays_reserved(backend: Backend) {
@@ -134,4 +135,33 @@ fn the_staff_list_refuses_a_malformed_filter(backend: Backend) {
     let problem = moderation.problem(400);
     assert!(problem["detail"].as_str().unwrap().contains("post_id"), "{problem}");
     assert_eq!(problem["errors"][0]["field"], "post_id", "{problem}");
+}
+
+/// `/posts/{post}` takes an id or a slug: a slug of digits alone would make `PATCH /posts/2`
+/// edit post 2 while `GET /posts/2` showed the post whose slug is "2".
+fn slugs_of_digits_alone_would_read_as_ids(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    let explicit = app.send("POST", "/api/v1/posts", Some(&admin), Some(&json!({ "title": "Two", "slug": "2" })), &[]);
+    assert_eq!(explicit.problem(422)["errors"][0]["field"], "slug");
+    let derived = app.send("POST", "/api/v1/posts", Some(&admin), Some(&json!({ "title": "2024" })), &[]);
+    assert_eq!(derived.status, 201, "{}", derived.body);
+    assert_eq!(derived.json()["slug"], "post-2024");
+    let author = app.send(
+        "POST",
+        "/api/v1/authors",
+        Some(&admin),
+        Some(&json!({ "email": "n@example.com", "name": "Number", "slug": "42" })),
+        &[],
+    );
+    assert_eq!(author.problem(422)["errors"][0]["field"], "slug");
+    // An explicit excerpt that is nothing but markup says so instead of storing nothing.
+    let excerpt = app.send(
+        "POST",
+        "/api/v1/posts",
+        Some(&admin),
+        Some(&json!({ "title": "Teaser", "excerpt": "<script>alert(1)</script>" })),
+        &[],
+    );
+    assert_eq!(excerpt.problem(422)["errors"][0]["field"], "excerpt");
 }

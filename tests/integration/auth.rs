@@ -122,8 +122,10 @@ fn forged_and_expired_tokens_get_401(backend: Backend) {
     for (what, token) in &forged {
         let response = app.send("GET", "/api/v1/me", Some(token), None, &[]);
         assert_eq!(response.problem(401)["code"], "unauthenticated", "{what}");
-        let gql = app.graphql_as(token, "mutation { deletePost(id: \"1\") }", json!({}));
-        assert_eq!(gql["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{what}: {gql}");
+        let body = json!({ "query": "mutation { deletePost(id: \"1\") }" });
+        let gql = app.send("POST", "/graphql", Some(token), Some(&body), &[]);
+        assert_eq!(gql.status, 401, "{what}: a bad token is refused, not treated as anonymous");
+        assert_eq!(gql.json()["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{what}: {}", gql.body);
     }
     // The genuine token passes; then it expires.
     assert_eq!(app.send("GET", "/api/v1/me", Some(&token), None, &[]).status, 200);

@@ -107,6 +107,10 @@ fn switches_are_strict() {
         .env("COLOPHON_GRAPHQL_INTROSPECTION", "flase"));
     assert!(!misspelt.status.success());
     assert!(text(&misspelt.stderr).contains("COLOPHON_GRAPHQL_INTROSPECTION"), "{}", text(&misspelt.stderr));
+    let cache =
+        run(colophon(&db.dir).args(["serve", "--bind", &format!("127.0.0.1:{port}")]).env("COLOPHON_CACHE", "maybe"));
+    assert!(!cache.status.success());
+    assert!(!db.dir.join("jwt-secret").exists(), "a bad setting stops start-up before the secret is written");
     let mut child = colophon(&db.dir)
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("COLOPHON_GRAPHQL_INTROSPECTION", "false")

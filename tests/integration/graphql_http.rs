@@ -180,4 +180,43 @@ fn graphql_over_http_status_codes_and_media_types(backend: Backend) {
     assert!(explorer.header("content-type").unwrap().starts_with("text/html"));
     assert_eq!(app.get_with("/graphql", &[("Accept", "application/json")]).status, 400, "no query");
     assert_eq!(post(r#"{"query": "{ authors { name } }"}"#, &[("Accept", "text/plain")]).status, 406);
+
+    // Every refusal names its code, those async-graphql raises itself included.
+    let code =
+        |body: &str| post(body, &spec).json()["errors"][0]["extensions"]["code"].as_str().unwrap_or("").to_string();
+    assert_eq!(code(r#"{"query": "{"}"#), "GRAPHQL_PARSE_FAILED");
+    assert_eq!(code(r#"{"query": "{ nope }"}"#), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(
+        code(r#"{"query": "query A { authors { name } }", "operationName": "B"}"#),
+        "OPERATION_RESOLUTION_FAILURE"
+    );
+    assert_eq!(code(r#"{"query": "query($s: String!) { post(slug: $s) { id } }"}"#), "BAD_USER_INPUT");
+    let heavy = "{ posts(first: 100) { edges { node { comments(first: 100) { edges { node { bodyHtml authorName createdAt } } } } } } }";
+    assert_eq!(code(&json!({ "query": heavy }).to_string()), "COMPLEXITY_LIMIT");
+    // What varies with Accept says so, for caches in front.
+    let vary = post(r#"{"query": "{ authors { name } }"}"#, &spec);
+    assert!(
+        vary.headers.iter().any(|(n, v)| n == "vary" && v.contains("accept") && !v.contains("accept-encoding")
+            || n == "vary" && v.split(',').any(|p| p.trim() == "accept")),
+        "{:?}",
+        vary.headers
+    );
+    // A token that does not check out is refused, as REST refuses it.
+    let stale = app.send_raw(
+        "POST",
+        "/graphql",
+        "application/json",
+        br#"{"query": "{ authors { name } }"}"#,
+        &[("Authorization", "Bearer not-a-token")],
+    );
+    assert_eq!(stale.status, 401);
+    assert_eq!(stale.json()["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    // Other methods, and GET documents past the query-string limit, get GraphQL-shaped refusals.
+    let put = app.send_raw("PUT", "/graphql", "application/json", b"{}", &[]);
+    assert_eq!(put.status, 405);
+    assert_eq!(put.header("allow"), Some("GET, HEAD, POST"));
+    assert_eq!(put.json()["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED");
+    let long = app.get_with(&format!("/graphql?query={}", "a".repeat(5_000)), &[("Accept", "application/json")]);
+    assert_eq!(long.status, 400);
+    assert_eq!(long.json()["errors"][0]["extensions"]["code"], "QUERY_TOO_LONG");
 }

@@ -58,6 +58,11 @@ fn head_answers_every_get_route(backend: Backend) {
     let refused = app.send("PUT", "/api/v1/posts", None, None, &[]);
     assert_eq!(refused.status, 405);
     assert_eq!(refused.header("allow"), Some("GET, HEAD, POST"));
+    for path in ["/feed.atom", "/openapi.json", "/", "/docs"] {
+        let refused = app.send("DELETE", path, None, None, &[]);
+        assert_eq!(refused.status, 405, "{path}");
+        assert_eq!(refused.header("allow"), Some("GET, HEAD"), "{path}");
+    }
 }
 
 fn every_read_has_validators_and_answers_304(backend: Backend) {

@@ -7,6 +7,7 @@ use actix_web::{App, HttpServer, web};
 use colophon_service::Colophon;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::rest::resource;
 use crate::{graphql, rest};
 
 /// How the HTTP server runs.
@@ -112,14 +113,20 @@ impl Application {
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap(actix_web::middleware::from_fn(crate::site::head_as_get))
                 .configure(rest::configure)
-                .route("/feed.atom", web::get().to(crate::feeds::posts))
-                .route("/posts/{slug}/comments.atom", web::get().to(crate::feeds::comments))
-                .route("/graphql", web::post().to(graphql::post))
-                .route("/graphql", web::get().to(graphql::get))
-                .route("/graphiql/{file}", web::get().to(crate::site::graphiql_asset))
-                .route("/", web::get().to(crate::site::index))
-                .route("/docs", web::get().to(crate::site::docs_redirect))
-                .route("/openapi.json", web::get().to(crate::site::openapi))
+                .service(resource("/feed.atom", "GET, HEAD").route(web::get().to(crate::feeds::posts)))
+                .service(
+                    resource("/posts/{slug}/comments.atom", "GET, HEAD").route(web::get().to(crate::feeds::comments)),
+                )
+                .service(
+                    web::resource("/graphql")
+                        .route(web::post().to(graphql::post))
+                        .route(web::get().to(graphql::get))
+                        .default_service(web::to(graphql::method_not_allowed)),
+                )
+                .service(resource("/graphiql/{file}", "GET, HEAD").route(web::get().to(crate::site::graphiql_asset)))
+                .service(resource("/", "GET, HEAD").route(web::get().to(crate::site::index)))
+                .service(resource("/docs", "GET, HEAD").route(web::get().to(crate::site::docs_redirect)))
+                .service(resource("/openapi.json", "GET, HEAD").route(web::get().to(crate::site::openapi)))
                 .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")))
                 .default_service(web::to(rest::not_found))
         })

@@ -40,11 +40,19 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if req.query_string().len() > MAX_QUERY {
-        let error = ApiError::request(
-            StatusCode::BAD_REQUEST,
-            "query_too_long",
-            format!("the query string may be at most {MAX_QUERY} bytes"),
-        );
+        let message = format!("the query string may be at most {MAX_QUERY} bytes");
+        if req.path() == "/graphql" {
+            // GraphQL answers in its own shape; longer documents go in a POST body (16 KiB).
+            let media = crate::graphql::MediaType::negotiate(req.request()).unwrap_or(crate::graphql::MediaType::Json);
+            let response = crate::graphql::refuse(
+                StatusCode::BAD_REQUEST,
+                media,
+                "QUERY_TOO_LONG",
+                message + "; send longer documents with POST",
+            );
+            return Ok(req.into_response(response));
+        }
+        let error = ApiError::request(StatusCode::BAD_REQUEST, "query_too_long", message);
         return Ok(req.into_response(error.error_response()));
     }
     let header_bytes: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();

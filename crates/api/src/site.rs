@@ -22,14 +22,29 @@ pub async fn head_as_get(
     if req.method() == Method::HEAD {
         req.head_mut().method = Method::GET;
     }
+    let graphql = req.path() == "/graphql";
     let mut response = next.call(req).await?.map_into_boxed_body();
-    // Whatever may be compressed varies with Accept-Encoding, compressed this time or not.
     let headers = response.headers_mut();
-    let varies = headers
-        .get_all(header::VARY)
-        .any(|v| v.to_str().is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
-    if !varies && crate::cache::compressible(headers.get(header::CONTENT_TYPE)) {
+    let varies = |headers: &actix_web::http::header::HeaderMap, name: &str| {
+        headers
+            .get_all(header::VARY)
+            .any(|v| v.to_str().is_ok_and(|v| v.to_ascii_lowercase().split(',').any(|n| n.trim() == name)))
+    };
+    // Whatever may be compressed varies with Accept-Encoding, compressed this time or not.
+    if !varies(headers, "accept-encoding") && crate::cache::compressible(headers.get(header::CONTENT_TYPE)) {
         headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    // GraphQL's media type and status codes follow Accept (GraphQL over HTTP).
+    if graphql && !varies(headers, "accept") {
+        headers.append(header::VARY, HeaderValue::from_static("accept"));
+    }
+    // Bytes in another coding are another representation: a strong tag would claim otherwise.
+    if headers.contains_key(header::CONTENT_ENCODING) {
+        let strong =
+            headers.get(header::ETAG).and_then(|v| v.to_str().ok()).filter(|t| t.starts_with('"')).map(str::to_string);
+        if let Some(weak) = strong.and_then(|tag| HeaderValue::from_str(&format!("W/{tag}")).ok()) {
+            headers.insert(header::ETAG, weak);
+        }
     }
     Ok(response)
 }
@@ -165,8 +180,7 @@ pub async fn graphiql_asset(req: HttpRequest, file: web::Path<String>) -> HttpRe
     response
         .content_type(content_type)
         .insert_header((header::ETAG, format!("W/{etag}")))
-        .insert_header((header::CACHE_CONTROL, ASSET_MAX_AGE))
-        .insert_header((header::VARY, "accept-encoding"));
+        .insert_header((header::CACHE_CONTROL, ASSET_MAX_AGE));
     if crate::cache::Coding::accepts_gzip(&req) {
         return response.insert_header((header::CONTENT_ENCODING, "gzip")).body(gzipped);
     }

@@ -186,7 +186,12 @@ impl Excerpt {
         if let Some(c) = forbidden_char(value) {
             return Err(forbidden_char_error(c));
         }
-        Ok(Self(plain_text(value)))
+        let text = plain_text(value);
+        if text.is_empty() && !value.is_empty() {
+            // Nothing but markup: say so rather than store an empty excerpt.
+            return Err("is plain text: nothing is left once the markup is removed".into());
+        }
+        Ok(Self(text))
     }
 
     pub fn derive(body: &PostHtml) -> Self {

@@ -57,6 +57,18 @@ impl Slug {
         Self(format!("{base}{suffix}"))
     }
 
+    /// Whether the slug is made of digits only: in a path that takes an id or a slug
+    /// (`/posts/{post}`, `/authors/{author}`) it would read as an id.
+    pub fn looks_like_an_id(&self) -> bool {
+        self.0.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    /// A slug for resources addressed by id or slug: one of digits only gets `prefix` in front
+    /// (a post titled "2024" gets `post-2024`).
+    pub fn addressable(self, prefix: &str) -> Self {
+        if self.looks_like_an_id() { Self::parse(format!("{prefix}-{}", self.0)).unwrap_or(self) } else { self }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

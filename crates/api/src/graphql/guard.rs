@@ -87,7 +87,12 @@ impl Extension for GuardExtension {
                 format!("a GraphQL document may be at most {MAX_QUERY_BYTES} bytes, got {}", query.len()),
             ));
         }
-        let document = next.run(ctx, query, variables).await?;
+        let document = next.run(ctx, query, variables).await.map_err(|mut error| {
+            let mut extensions = error.extensions.take().unwrap_or_default();
+            extensions.set("code", "GRAPHQL_PARSE_FAILED");
+            error.extensions = Some(extensions);
+            error
+        })?;
         check(&document)?;
         if document.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query) {
             if let Some(cost) = ctx.data_opt::<Arc<RequestCost>>() {

@@ -176,9 +176,22 @@ pub async fn run(
     media: MediaType,
 ) -> Executed {
     let cost = Arc::new(RequestCost::default());
+    // A token that does not check out is refused for the whole request, as REST refuses it,
+    // rather than quietly answering as if nobody had signed in.
+    let caller = match bearer(req) {
+        Ok(None) => colophon_service::Caller::Anonymous,
+        Ok(Some(token)) => match colophon.authenticate(Some(token)).await {
+            Ok(caller) => caller,
+            Err(error) => return unauthenticated(&error),
+        },
+        Err(_) => {
+            let error = colophon_service::ServiceError::Unauthenticated("send Authorization: Bearer <access token>");
+            return unauthenticated(&error);
+        }
+    };
     let auth = Arc::new(RequestAuth {
-        bearer: bearer(req).map(|b| b.map(str::to_string)).map_err(|_| ()),
-        caller: Default::default(),
+        bearer: Ok(None),
+        caller: tokio::sync::OnceCell::new_with(Some(caller)),
         client: client_address(req),
         user_agent: user_agent(req),
     });
@@ -201,6 +214,22 @@ pub async fn run(
     Executed { status, body, cacheable: !failed && !cost.writes() }
 }
 
+/// 401 for a token that is malformed, expired or revoked.
+fn unauthenticated(error: &colophon_service::ServiceError) -> Executed {
+    let message = match error {
+        colophon_service::ServiceError::Unauthenticated(why) => (*why).to_string(),
+        _ => "the access token could not be checked; retry shortly".to_string(),
+    };
+    let code = if matches!(error, colophon_service::ServiceError::Unauthenticated(_)) {
+        "UNAUTHENTICATED"
+    } else {
+        "UNAVAILABLE"
+    };
+    let status = if code == "UNAUTHENTICATED" { StatusCode::UNAUTHORIZED } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    Executed { status, body: body.to_string().into_bytes(), cacheable: false }
+}
+
 /// A request error (it did not parse, validate or fit the limits): nothing ran, so no error
 /// has a path and there is no data.
 fn refused_before_execution(response: &async_graphql::Response) -> bool {
@@ -210,8 +239,16 @@ fn refused_before_execution(response: &async_graphql::Response) -> bool {
 }
 
 /// The response as JSON; with the specification's media type a request error has no `data`.
-fn shape(response: async_graphql::Response, media: MediaType) -> Value {
+/// Every error carries `extensions.code`, those async-graphql raises itself included.
+fn shape(mut response: async_graphql::Response, media: MediaType) -> Value {
     let refused = refused_before_execution(&response);
+    for error in &mut response.errors {
+        let coded = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        if !coded {
+            let code = default_code(&error.message, refused);
+            error.extensions.get_or_insert_with(Default::default).set("code", code);
+        }
+    }
     let mut value = serde_json::to_value(&response).unwrap_or(Value::Null);
     if refused && media == MediaType::GraphqlResponse {
         if let Value::Object(map) = &mut value {
@@ -219,6 +256,24 @@ fn shape(response: async_graphql::Response, media: MediaType) -> Value {
         }
     }
     value
+}
+
+/// The code of an error async-graphql raised without one.
+fn default_code(message: &str, before_execution: bool) -> &'static str {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("too complex") {
+        "COMPLEXITY_LIMIT"
+    } else if lower.contains("nested too deep") {
+        "DEPTH_LIMIT"
+    } else if lower.contains("operation") && before_execution {
+        "OPERATION_RESOLUTION_FAILURE"
+    } else if lower.contains("variable") {
+        "BAD_USER_INPUT"
+    } else if before_execution {
+        "GRAPHQL_VALIDATION_FAILED"
+    } else {
+        "INTERNAL_SERVER_ERROR"
+    }
 }
 
 /// Sends an execution's result in the negotiated media type.

@@ -24,7 +24,7 @@ use crate::cache::ResponseCache;
 pub type ColophonSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 pub use guard::{MAX_ALIASES, MAX_COMPLEXITY, MAX_DEPTH, MAX_QUERY_BYTES, MAX_SELECTIONS};
-pub use http::{MAX_BATCH, MediaType};
+pub use http::{MAX_BATCH, MediaType, refuse};
 
 /// The schema; the service is attached per request so that the SDL can be printed without one.
 pub fn schema() -> ColophonSchema {
@@ -140,6 +140,21 @@ async fn answer(
         }
     }
     http::send(executed, media)
+}
+
+/// Any other method at `/graphql`: 405, as a GraphQL response.
+pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    let media = MediaType::negotiate(&req).unwrap_or(MediaType::Json);
+    let mut response = http::refuse(
+        StatusCode::METHOD_NOT_ALLOWED,
+        media,
+        "METHOD_NOT_ALLOWED",
+        format!("{} is not allowed here; use GET, HEAD or POST", req.method()),
+    );
+    response
+        .headers_mut()
+        .insert(actix_web::http::header::ALLOW, actix_web::http::header::HeaderValue::from_static("GET, HEAD, POST"));
+    response
 }
 
 fn not_acceptable() -> HttpResponse {

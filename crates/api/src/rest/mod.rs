@@ -204,7 +204,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// A route whose other methods answer 405 with the methods it has, as problem+json. (`HEAD`
 /// is routed as `GET` wherever there is one.)
-fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+pub(crate) fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
         let error = ApiError::request(
             StatusCode::METHOD_NOT_ALLOWED,

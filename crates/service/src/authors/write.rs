@@ -42,7 +42,7 @@ fn parse(input: AuthorInput) -> Result<ParsedAuthor, ValidationErrors> {
     let email = input.email.and_then(|e| errors.check("email", Email::parse(e)));
     changes.email = email.as_ref().map(|e| Some(e.as_str().to_string()));
     changes.name = input.name.and_then(|n| errors.check("name", Name::parse(n))).map(Name::into_string);
-    changes.slug = input.slug.and_then(|s| errors.check("slug", Slug::parse(s)));
+    changes.slug = input.slug.and_then(|s| errors.check("slug", crate::posts::addressable_slug(s)));
     changes.role = input.role.and_then(|r| errors.check("role", Role::parse(&r)));
     let password = input.password.and_then(|p| errors.check("password", Password::parse(p)));
     changes.bio_html = input.bio.and_then(|b| errors.check("bio", PostHtml::from_html(&b))).map(PostHtml::into_string);
@@ -75,7 +75,8 @@ impl Colophon {
             let slug = match parsed.changes.slug.clone() {
                 Some(slug) => slug,
                 None => Slug::derive(&name)
-                    .ok_or_else(|| ServiceError::invalid("slug", "cannot be derived from the name; send one"))?,
+                    .ok_or_else(|| ServiceError::invalid("slug", "cannot be derived from the name; send one"))?
+                    .addressable("author"),
             };
             if store::author_slug_taken(conn, &slug)? {
                 return Err(ServiceError::Conflict(format!("the author slug {slug} is taken")));
@@ -216,7 +217,9 @@ impl Colophon {
         let hash = hash_password(&password)?;
         let name = parsed.changes.name.clone().unwrap_or_default();
         self.write_blocking(|conn, now| {
-            let base = Slug::derive(&name).ok_or_else(|| ServiceError::invalid("name", "needs a letter or digit"))?;
+            let base = Slug::derive(&name)
+                .ok_or_else(|| ServiceError::invalid("name", "needs a letter or digit"))?
+                .addressable("author");
             let mut slug = base.clone();
             let mut n = 2;
             while store::author_slug_taken(conn, &slug)? {

@@ -59,6 +59,15 @@ pub struct ParsedPost {
     pub author: Option<Slug>,
 }
 
+/// A slug given for a post or an author: digits alone would read as an id in their paths.
+pub fn addressable_slug(value: String) -> Result<Slug, String> {
+    let slug = Slug::parse(value)?;
+    if slug.looks_like_an_id() {
+        return Err("needs a letter or a hyphen: a slug of digits alone would read as an id".into());
+    }
+    Ok(slug)
+}
+
 pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let mut parsed = ParsedPost { comments_enabled: input.comments_enabled, ..ParsedPost::default() };
@@ -72,7 +81,7 @@ pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
         parsed.title = errors.check("title", Title::parse(title));
     }
     if let Some(slug) = input.slug {
-        parsed.slug = errors.check("slug", Slug::parse(slug));
+        parsed.slug = errors.check("slug", addressable_slug(slug));
     }
     parsed.body = match (input.body_markdown, input.body_html) {
         (Some(_), Some(_)) => {

@@ -5,5 +5,6 @@ mod list;
 mod write;
 
 pub use get::Lookup;
+pub(crate) use input::addressable_slug;
 pub use input::{FeaturedImageInput, PostInput};
 pub use list::PostListQuery;

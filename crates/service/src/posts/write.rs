@@ -39,7 +39,8 @@ impl Colophon {
                 Some(slug) => free_slug(conn, slug, None, actor, true)?,
                 None => {
                     let base = Slug::derive(title.as_str())
-                        .ok_or_else(|| ServiceError::invalid("slug", "cannot be derived from this title; send one"))?;
+                        .ok_or_else(|| ServiceError::invalid("slug", "cannot be derived from this title; send one"))?
+                        .addressable("post");
                     free_slug(conn, &base, None, actor, false)?
                 }
             };
