@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use anyhow::bail;
-use colophon_service::SyntheticOptions;
+use colophon_synthetic::SyntheticOptions;
 
 use crate::cli::SeedArgs;
 use crate::serve::open_for_cli;
@@ -21,8 +21,10 @@ pub fn run(args: SeedArgs) -> anyhow::Result<()> {
     }
     let started = Instant::now();
     let options = SyntheticOptions { posts: args.posts, seed: args.seed, ..SyntheticOptions::default() };
-    let report =
-        colophon.seed_synthetic(&options, |step| eprintln!("[{:>7.1}s] {step}", started.elapsed().as_secs_f64()))?;
+    let mut conn = colophon_store::connect(colophon.database())?;
+    let report = colophon_synthetic::seed(&mut conn, &options, |step| {
+        eprintln!("[{:>7.1}s] {step}", started.elapsed().as_secs_f64());
+    })?;
     println!(
         "seeded {} authors, {} posts, {} comments in {:.1}s; a post with 36 comments: {}",
         report.authors,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::{Backend, TestDb};
 
-fn colophon(dir: &Path) -> Command {
+pub(crate) fn colophon(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_colophon"));
     command.env("COLOPHON_DATA_DIR", dir).env_remove("DATABASE_URL").env_remove("COLOPHON_JWT_SECRET");
     command.env("RUST_LOG", "warn");
@@ -22,12 +22,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Waits until a started server answers `/healthz`.
-fn wait_ready(port: u16, child: &mut Child) {
+pub(crate) fn wait_ready(port: u16, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(20);
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     loop {

@@ -21,6 +21,7 @@ mod graphql;
 mod graphql_http;
 mod http;
 mod limits;
+mod logs;
 mod markup;
 mod paging;
 mod posts;

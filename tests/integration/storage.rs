@@ -100,7 +100,7 @@ fn a_bad_postgres_url_reports_the_real_error_and_creates_no_file() {
     )
     .err()
     .expect("no database listens on port 1");
-    let message = error.to_string();
+    let message = colophon_service::chain(&error);
     assert!(message.contains("Connection refused") || message.contains("connection to server"), "{message}");
     assert!(!message.contains("Invalid connection url"), "{message}");
     assert_eq!(std::fs::read_dir(&dir.dir).unwrap().count(), 0, "no SQLite file was created");
@@ -109,8 +109,9 @@ fn a_bad_postgres_url_reports_the_real_error_and_creates_no_file() {
 
 fn synthetic_data_has_the_benchmark_shape_and_is_deterministic(backend: Backend) {
     let Some(app) = TestApp::spawn_empty(backend) else { return };
-    let options = colophon_service::SyntheticOptions { posts: 60, seed: 7, batch: 25 };
-    let report = app.colophon.seed_synthetic(&options, |_| {}).unwrap();
+    let options = colophon_synthetic::SyntheticOptions { posts: 60, seed: 7, batch: 25 };
+    let report = colophon_synthetic::seed(&mut app.conn(), &options, |_| {}).unwrap();
+    app.colophon.invalidate_cache();
     assert_eq!((report.authors, report.posts), (50, 60));
     let published = app.get("/api/v1/posts?limit=100").json()["data"].as_array().unwrap().len();
     assert_eq!(published, 60 - 2, "every 25th post is a draft");
@@ -130,7 +131,8 @@ fn synthetic_data_has_the_benchmark_shape_and_is_deterministic(backend: Backend)
     }
     // The same seed gives the same data.
     let Some(again) = TestApp::spawn_empty(backend) else { return };
-    again.colophon.seed_synthetic(&options, |_| {}).unwrap();
+    colophon_synthetic::seed(&mut again.conn(), &options, |_| {}).unwrap();
+    again.colophon.invalidate_cache();
     let first = |app: &TestApp| app.get("/api/v1/posts?limit=5").json()["data"].clone();
     assert_eq!(first(&app), first(&again));
     // New writes after a bulk load get fresh ids (PostgreSQL's sequences were moved on).

@@ -1,7 +1,7 @@
 use std::net::TcpListener;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpServer, web};
 use colophon_service::Colophon;
@@ -91,42 +91,25 @@ impl Application {
                         .add(("X-Content-Type-Options", "nosniff"))
                         .add(("Referrer-Policy", "no-referrer")),
                 )
-                .wrap_fn(|req, srv| {
-                    let started = Instant::now();
-                    let method = req.method().clone();
-                    let path = req.path().to_owned();
-                    let response = srv.call(req);
-                    async move {
-                        let response = response.await?;
-                        let status = response.status().as_u16();
-                        let micros = started.elapsed().as_micros() as u64;
-                        if status >= 500 {
-                            tracing::warn!(%method, %path, status, micros, "request failed");
-                        } else {
-                            tracing::debug!(%method, %path, status, micros, "request");
-                        }
-                        Ok(response)
-                    }
-                })
                 // Compresses what the cache did not (the cache keeps its own compressed bytes and
                 // marks them, which this leaves alone).
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap(actix_web::middleware::from_fn(crate::site::head_as_get))
+                // Outermost: every line logged while answering carries the request's id.
+                .wrap(actix_web::middleware::from_fn(crate::request_span::middleware))
                 .configure(rest::configure)
-                .service(resource("/feed.atom", "GET, HEAD").route(web::get().to(crate::feeds::posts)))
-                .service(
-                    resource("/posts/{slug}/comments.atom", "GET, HEAD").route(web::get().to(crate::feeds::comments)),
-                )
+                .service(resource("/feed.atom").get(crate::feeds::posts).done())
+                .service(resource("/posts/{slug}/comments.atom").get(crate::feeds::comments).done())
                 .service(
                     web::resource("/graphql")
                         .route(web::post().to(graphql::post))
                         .route(web::get().to(graphql::get))
                         .default_service(web::to(graphql::method_not_allowed)),
                 )
-                .service(resource("/graphiql/{file}", "GET, HEAD").route(web::get().to(crate::site::graphiql_asset)))
-                .service(resource("/", "GET, HEAD").route(web::get().to(crate::site::index)))
-                .service(resource("/docs", "GET, HEAD").route(web::get().to(crate::site::docs_redirect)))
-                .service(resource("/openapi.json", "GET, HEAD").route(web::get().to(crate::site::openapi)))
+                .service(resource("/graphiql/{file}").get(crate::site::graphiql_asset).done())
+                .service(resource("/").get(crate::site::index).done())
+                .service(resource("/docs").get(crate::site::docs_redirect).done())
+                .service(resource("/openapi.json").get(crate::site::openapi).done())
                 .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")))
                 .default_service(web::to(rest::not_found))
         })

@@ -1,10 +1,13 @@
 //! Who is calling and from where: the bearer token, checked by the service, and the client
 //! address used for rate limits.
 
-use actix_web::HttpRequest;
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
 use actix_web::http::header;
-use colophon_service::{Caller, Colophon, ServiceError};
-use serde::{Deserialize, Deserializer};
+use actix_web::{FromRequest, HttpRequest, web};
+use colophon_service::{Colophon, ServiceError};
 
 use crate::problem::ApiError;
 
@@ -25,9 +28,24 @@ fn unauthenticated() -> ApiError {
     ApiError::Service(ServiceError::Unauthenticated("send Authorization: Bearer <access token>"))
 }
 
-/// The caller of a REST request: anonymous without a token, 401 with a bad one.
-pub async fn caller(req: &HttpRequest, colophon: &Colophon) -> Result<Caller, ApiError> {
-    Ok(colophon.authenticate(bearer(req)?).await?)
+/// The caller of a REST request, as a handler argument: anonymous without a token, 401 with a
+/// bad one. List it first: a forged or expired token is refused before the body is read (the
+/// signature and expiry are checked when the extractor is first polled; only the token's
+/// version needs the database).
+pub struct Caller(pub colophon_service::Caller);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let bearer = bearer(req).map(|token| token.map(str::to_string));
+        let colophon = req.app_data::<web::Data<Colophon>>().cloned();
+        Box::pin(async move {
+            let colophon = colophon.ok_or_else(|| ServiceError::internal("the service is not configured"))?;
+            Ok(Caller(colophon.authenticate(bearer?.as_deref()).await?))
+        })
+    }
 }
 
 /// Proxies whose `X-Forwarded-For` is believed (`COLOPHON_TRUSTED_PROXIES`); empty by default,
@@ -56,40 +74,4 @@ pub fn client_address(req: &HttpRequest) -> Option<String> {
 /// The client's user agent, as it said.
 pub fn user_agent(req: &HttpRequest) -> Option<String> {
     req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string)
-}
-
-/// For PATCH bodies: a field that is absent stays `None`, an explicit `null` becomes
-/// `Some(None)` (clear the field), a value `Some(Some(v))`.
-pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
-/// JSON Schema counts `3.0` as an integer; serde does not. For integer fields of request
-/// bodies: a whole number in either notation, and nothing else.
-pub fn optional_integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    Option::<serde_json::Number>::deserialize(deserializer)?
-        .map(|number| {
-            whole(&number).ok_or_else(|| serde::de::Error::custom(format!("expected a whole number, got {number}")))
-        })
-        .transpose()
-}
-
-pub fn integers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<i64>, D::Error> {
-    Vec::<serde_json::Number>::deserialize(deserializer)?
-        .iter()
-        .map(|number| {
-            whole(number).ok_or_else(|| serde::de::Error::custom(format!("expected whole numbers, got {number}")))
-        })
-        .collect()
-}
-
-fn whole(number: &serde_json::Number) -> Option<i64> {
-    number.as_i64().or_else(|| {
-        let float = number.as_f64()?;
-        (float.fract() == 0.0 && float >= i64::MIN as f64 && float < i64::MAX as f64).then_some(float as i64)
-    })
 }

@@ -60,7 +60,7 @@ pub fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
 }
 
 fn respond<T: Serialize>(req: &HttpRequest, value: &T, version: Option<i64>) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|e| ServiceError::Internal(format!("serialize: {e}")))?;
+    let body = serde_json::to_vec(value).map_err(|e| ServiceError::internal_while("serialize", e))?;
     let hash = entity_tag(&body);
     let etag = match version {
         Some(version) => format!("\"v{version}-{}", &hash[1..]),

@@ -10,6 +10,7 @@ pub mod graphql;
 mod json;
 mod limits;
 mod problem;
+mod request_span;
 pub mod rest;
 mod site;
 

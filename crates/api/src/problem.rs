@@ -115,8 +115,12 @@ impl ResponseError for ApiError {
         let (status, code, detail, errors) = self.parts();
         // The cause of a 5xx is for the log, never for the client.
         match self {
-            ApiError::Service(ServiceError::Internal(cause)) => tracing::error!(%cause, "internal error"),
-            ApiError::Service(ServiceError::Unavailable(cause)) => tracing::warn!(%cause, "database unavailable"),
+            ApiError::Service(error @ ServiceError::Internal(_)) => {
+                tracing::error!(cause = %colophon_service::chain(error), "internal error");
+            }
+            ApiError::Service(error @ ServiceError::Unavailable(_)) => {
+                tracing::warn!(cause = %colophon_service::chain(error), "database unavailable");
+            }
             _ => {}
         }
         let problem = Problem {

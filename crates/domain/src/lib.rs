@@ -8,9 +8,11 @@ mod content;
 mod email;
 mod error;
 pub mod html;
+mod http_url;
 mod ids;
 pub mod markup;
 mod page;
+mod password;
 mod policy;
 mod post;
 mod product;
@@ -24,11 +26,13 @@ pub use comment_html::{
     COMMENT_LINK_REL, COMMENT_TAGS, COMMENT_URL_SCHEMES, CommentBody, comment_attributes, count_links,
 };
 pub use content::{BODY_MAX, EXCERPT_MAX, Excerpt, PostHtml, RENDERED_MAX, plain_text, truncate_words};
-pub use email::{Email, HttpUrl, Password};
+pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
+pub use http_url::HttpUrl;
 pub use ids::{AuthorId, CommentId, PostId, ProductId, SidebarId, TagId};
 pub use markup::MAX_NESTING;
 pub use page::{Page, PageLimit};
+pub use password::Password;
 pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
 pub use product::Product;

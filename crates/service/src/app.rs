@@ -139,13 +139,13 @@ impl Colophon {
         config: ColophonConfig,
         counter: Option<QueryCounter>,
     ) -> ServiceResult<Self> {
-        let mut conn = store::connect(target).map_err(|e| ServiceError::Unavailable(e.to_string()))?;
-        let applied = store::run_migrations(&mut conn).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let mut conn = store::connect(target).map_err(ServiceError::from)?;
+        let applied = store::run_migrations(&mut conn).map_err(|e| ServiceError::Internal(std::sync::Arc::new(e)))?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied migrations");
         }
         drop(conn);
-        let pool = store::build_pool(target, pool, counter).map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        let pool = store::build_pool(target, pool, counter).map_err(ServiceError::from)?;
         crate::auth::warm_up_passwords();
         let freshness =
             if config.cache { Freshness::watch(target.clone(), clock.clone()) } else { Freshness::disabled() };
@@ -212,12 +212,11 @@ impl Colophon {
     {
         let pool = self.inner.pool.clone();
         let now = self.now();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        self.compute(move || {
+            let mut conn = pool.get().map_err(ServiceError::unavailable)?;
             f(&mut conn, now)
         })
-        .await
-        .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))?
+        .await?
     }
 
     /// Runs CPU-heavy work (rendering Markdown, sanitizing HTML, hashing) on the blocking pool,
@@ -227,7 +226,11 @@ impl Colophon {
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        tokio::task::spawn_blocking(f).await.map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))
+        // In the caller's span, so that what `f` logs carries the request's id.
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || span.in_scope(f))
+            .await
+            .map_err(|e| ServiceError::internal_while("blocking task", e))
     }
 
     /// Like [`Colophon::db`], inside one write transaction: all of `f` is stored, or none. When
@@ -252,9 +255,7 @@ impl Colophon {
                     let mut changed = Changed::default();
                     let value = f(conn, now, &mut changed)?;
                     if abandoned.load(std::sync::atomic::Ordering::Acquire) {
-                        return Err(ServiceError::Unavailable(
-                            "the request was abandoned before its write committed".into(),
-                        ));
+                        return Err(ServiceError::unavailable("the request was abandoned before its write committed"));
                     }
                     changed.keys.sort_unstable();
                     changed.keys.dedup();
@@ -339,7 +340,7 @@ impl Colophon {
         &self,
         f: impl FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T>,
     ) -> ServiceResult<T> {
-        let mut conn = self.inner.pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        let mut conn = self.inner.pool.get().map_err(ServiceError::unavailable)?;
         let now = self.now();
         let announcement = self.inner.freshness.announcement_of_everything();
         let result = store::write_transaction(&mut conn, |conn| {
@@ -357,7 +358,7 @@ impl Colophon {
         &self,
         f: impl FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T>,
     ) -> ServiceResult<T> {
-        let mut conn = self.inner.pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        let mut conn = self.inner.pool.get().map_err(ServiceError::unavailable)?;
         let result = f(&mut conn, self.now());
         self.inner.freshness.invalidate_all();
         result

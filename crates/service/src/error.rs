@@ -1,5 +1,12 @@
+use std::error::Error;
+use std::sync::Arc;
+
 use colophon_domain::ValidationErrors;
 use colophon_store::StoreError;
+
+/// The cause of a 5xx, kept whole so that the log shows its chain (`source()` after `source()`),
+/// and shared, so that a batched loader can hand one failure to every field that asked.
+pub type Cause = Arc<dyn Error + Send + Sync>;
 
 /// Every way a use case can refuse or fail, each mapped once to HTTP and once to GraphQL.
 #[derive(Debug, thiserror::Error)]
@@ -24,11 +31,11 @@ pub enum ServiceError {
     #[error("rate limited; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// The database is down, locked or out of connections (503); the cause is logged, not served.
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
+    #[error("service unavailable")]
+    Unavailable(#[source] Cause),
     /// A defect; the cause is logged, never served.
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("internal error")]
+    Internal(#[source] Cause),
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
@@ -41,6 +48,59 @@ impl ServiceError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(ValidationErrors::single(field, message))
     }
+
+    /// A defect: `cause` is an error (kept with its chain) or a message.
+    pub fn internal(cause: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
+        Self::Internal(Arc::from(cause.into()))
+    }
+
+    /// A defect while doing `what`, caused by `cause` (both reach the log).
+    pub fn internal_while(what: impl Into<String>, cause: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
+        Self::Internal(Arc::new(While { what: what.into(), cause: cause.into() }))
+    }
+
+    /// The database (or its pool) cannot serve now.
+    pub fn unavailable(cause: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
+        Self::Unavailable(Arc::from(cause.into()))
+    }
+
+    /// A copy for each of several consumers of one failure: refusals keep their kind, and 5xx
+    /// causes are shared, not flattened to text.
+    pub fn shared_copy(&self) -> Self {
+        match self {
+            Self::BadRequest(errors) => Self::BadRequest(errors.clone()),
+            Self::Invalid(errors) => Self::Invalid(errors.clone()),
+            Self::NotFound(what) => Self::NotFound(what),
+            Self::Conflict(what) => Self::Conflict(what.clone()),
+            Self::PreconditionFailed => Self::PreconditionFailed,
+            Self::Unauthenticated(why) => Self::Unauthenticated(why),
+            Self::Forbidden(why) => Self::Forbidden(why),
+            Self::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs: *retry_after_secs },
+            Self::Unavailable(cause) => Self::Unavailable(cause.clone()),
+            Self::Internal(cause) => Self::Internal(cause.clone()),
+        }
+    }
+}
+
+/// "What we were doing" in front of a cause, as a link of the chain.
+#[derive(Debug, thiserror::Error)]
+#[error("{what}")]
+struct While {
+    what: String,
+    #[source]
+    cause: Box<dyn Error + Send + Sync>,
+}
+
+/// An error and its causes on one line, outermost first: `a: b: c`.
+pub fn chain(error: &(dyn Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    text
 }
 
 impl From<StoreError> for ServiceError {
@@ -48,8 +108,8 @@ impl From<StoreError> for ServiceError {
         match error {
             StoreError::NotFound => ServiceError::NotFound("resource"),
             StoreError::Conflict(what) => ServiceError::Conflict(what),
-            StoreError::Unavailable(why) => ServiceError::Unavailable(why),
-            other => ServiceError::Internal(other.to_string()),
+            unavailable @ StoreError::Unavailable(_) => ServiceError::Unavailable(Arc::new(unavailable)),
+            other => ServiceError::Internal(Arc::new(other)),
         }
     }
 }

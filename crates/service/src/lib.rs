@@ -18,7 +18,6 @@ mod freshness;
 mod keys;
 mod posts;
 mod rate_limit;
-mod synthetic;
 mod views;
 
 pub use app::{Colophon, ColophonConfig, Reads};
@@ -31,13 +30,9 @@ pub use colophon_store::{BlockRule, Neighbours, PostKey};
 pub use comments::{ClientInfo, CommentInput, CommentOrder, CommentSettings, ModerationMode, QueueQuery, SiteSettings};
 pub use cursor::CursorCodec;
 pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
-pub use error::{ServiceError, ServiceResult};
+pub use error::{Cause, ServiceError, ServiceResult, chain};
 pub use freshness::Stamp;
 pub use keys::Key;
 pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery};
 pub use rate_limit::Limit;
-pub use synthetic::{SyntheticOptions, SyntheticReport};
 pub use views::*;
-
-/// Re-exported so that adapters name domain types through one crate.
-pub use colophon_domain as domain;

@@ -6,10 +6,6 @@ use colophon_domain::Timestamp;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-pub use crate::rows::{
-    CommentRow as CommentRecord, PostRow as PostRecord, ProductRow as ProductRecord, SidebarRow as SidebarRecord,
-    TagRow as TagRecord,
-};
 use crate::schema::{authors, comments, post_tags, posts, products, sidebar_widgets, sidebars, tags};
 use crate::{DbConnection, StoreResult};
 
@@ -25,7 +21,8 @@ macro_rules! per_backend {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = authors)]
-pub struct AuthorRecord {
+/// An author with its password hash, written by bulk loads (explicit ids).
+pub struct NewAuthorRow {
     pub id: i64,
     pub slug: String,
     pub name: String,
@@ -42,7 +39,7 @@ pub struct AuthorRecord {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = post_tags)]
-pub struct PostTagRecord {
+pub struct PostTagRow {
     pub post_id: i64,
     pub tag_id: i64,
     pub position: i32,
@@ -50,7 +47,8 @@ pub struct PostTagRecord {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = sidebar_widgets)]
-pub struct WidgetRecord {
+/// A widget written by bulk loads (its id is the database's).
+pub struct NewWidgetRow {
     pub sidebar_id: i64,
     pub position: i32,
     pub kind: String,
@@ -73,14 +71,14 @@ macro_rules! bulk_insert {
     };
 }
 
-bulk_insert!(bulk_insert_authors, AuthorRecord, authors::table);
-bulk_insert!(bulk_insert_posts, PostRecord, posts::table);
-bulk_insert!(bulk_insert_comments, CommentRecord, comments::table);
-bulk_insert!(bulk_insert_tags, TagRecord, tags::table);
-bulk_insert!(bulk_insert_post_tags, PostTagRecord, post_tags::table);
-bulk_insert!(bulk_insert_products, ProductRecord, products::table);
-bulk_insert!(bulk_insert_sidebars, SidebarRecord, sidebars::table);
-bulk_insert!(bulk_insert_widgets, WidgetRecord, sidebar_widgets::table);
+bulk_insert!(bulk_insert_authors, NewAuthorRow, authors::table);
+bulk_insert!(bulk_insert_posts, crate::rows::PostRow, posts::table);
+bulk_insert!(bulk_insert_comments, crate::rows::CommentRow, comments::table);
+bulk_insert!(bulk_insert_tags, crate::rows::TagRow, tags::table);
+bulk_insert!(bulk_insert_post_tags, PostTagRow, post_tags::table);
+bulk_insert!(bulk_insert_products, crate::rows::ProductRow, products::table);
+bulk_insert!(bulk_insert_sidebars, crate::rows::SidebarRow, sidebars::table);
+bulk_insert!(bulk_insert_widgets, NewWidgetRow, sidebar_widgets::table);
 
 /// The highest id of each table that new explicit ids must follow.
 #[derive(Debug, Clone, Copy, Default)]

@@ -148,11 +148,15 @@ impl ManageConnection for Manager {
     }
 }
 
+fn cannot_connect(target: &DatabaseTarget, source: diesel::ConnectionError) -> StoreError {
+    StoreError::Unavailable(Box::new(crate::error::CannotConnect { target: target.describe(), source }))
+}
+
 /// Opens one connection outside any pool, reporting the backend's own error.
 pub fn connect(target: &DatabaseTarget) -> StoreResult<DbConnection> {
     let manager =
         Manager { target: target.clone(), counter: None, statement_timeout: PoolSettings::default().statement_timeout };
-    manager.open().map_err(|e| StoreError::Unavailable(format!("cannot connect to {}: {e}", target.describe())))
+    manager.open().map_err(|source| cannot_connect(target, source))
 }
 
 /// Builds the pool after one direct connection succeeded, so a wrong URL or a database that
@@ -163,8 +167,7 @@ pub fn build_pool(
     counter: Option<QueryCounter>,
 ) -> StoreResult<Pool> {
     let manager = Manager { target: target.clone(), counter, statement_timeout: settings.statement_timeout };
-    let first =
-        manager.open().map_err(|e| StoreError::Unavailable(format!("cannot connect to {}: {e}", target.describe())))?;
+    let first = manager.open().map_err(|source| cannot_connect(target, source))?;
     drop(first);
     Ok(r2d2::Pool::builder()
         .max_size(settings.max_size)

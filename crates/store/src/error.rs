@@ -1,6 +1,10 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+/// A cause kept whole, for the log.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// What can go wrong below the service layer, sorted by what the caller should do about it.
+/// Failures keep their cause as `source()`, so the log shows the whole chain.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
@@ -12,17 +16,26 @@ pub enum StoreError {
     #[error("missing referenced row: {0}")]
     MissingReference(String),
     /// The database cannot be reached, is shutting down, locked or read-only: try again later.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
+    #[error("database unavailable")]
+    Unavailable(#[source] BoxError),
     /// A stored value that the domain refuses (hand-edited data); never caused by input.
     #[error("corrupt row: {0}")]
     Corrupt(String),
-    #[error("database error: {0}")]
-    Database(String),
-    #[error("migration failed: {0}")]
-    Migration(String),
+    #[error("database error")]
+    Database(#[source] DieselError),
+    #[error("migration failed")]
+    Migration(#[source] BoxError),
     #[error("{0}")]
     Config(String),
+}
+
+/// A connection that could not be opened, with the database it was for.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot connect to {target}")]
+pub struct CannotConnect {
+    pub target: String,
+    #[source]
+    pub source: diesel::ConnectionError,
 }
 
 /// Messages that mean "the database is not there right now", whatever error kind carries them.
@@ -51,41 +64,47 @@ fn looks_unavailable(message: &str) -> bool {
 
 impl From<DieselError> for StoreError {
     fn from(error: DieselError) -> Self {
-        match error {
-            DieselError::NotFound => StoreError::NotFound,
+        enum Kind {
+            NotFound,
+            Conflict(String),
+            MissingReference(String),
+            Unavailable,
+            Other,
+        }
+        let kind = match &error {
+            DieselError::NotFound => Kind::NotFound,
             DieselError::DatabaseError(kind, info) => {
                 let name = info.constraint_name().map(str::to_string).unwrap_or_else(|| info.message().to_string());
                 match kind {
-                    DatabaseErrorKind::UniqueViolation => StoreError::Conflict(name),
-                    DatabaseErrorKind::ForeignKeyViolation => StoreError::MissingReference(name),
-                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
-                        StoreError::Unavailable(info.message().to_string())
-                    }
-                    _ if looks_unavailable(info.message()) => StoreError::Unavailable(info.message().to_string()),
-                    _ => StoreError::Database(info.message().to_string()),
+                    DatabaseErrorKind::UniqueViolation => Kind::Conflict(name),
+                    DatabaseErrorKind::ForeignKeyViolation => Kind::MissingReference(name),
+                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => Kind::Unavailable,
+                    _ if looks_unavailable(info.message()) => Kind::Unavailable,
+                    _ => Kind::Other,
                 }
             }
-            other => {
-                let message = other.to_string();
-                if looks_unavailable(&message) {
-                    StoreError::Unavailable(message)
-                } else {
-                    StoreError::Database(message)
-                }
-            }
+            other if looks_unavailable(&other.to_string()) => Kind::Unavailable,
+            _ => Kind::Other,
+        };
+        match kind {
+            Kind::NotFound => StoreError::NotFound,
+            Kind::Conflict(name) => StoreError::Conflict(name),
+            Kind::MissingReference(name) => StoreError::MissingReference(name),
+            Kind::Unavailable => StoreError::Unavailable(Box::new(error)),
+            Kind::Other => StoreError::Database(error),
         }
     }
 }
 
 impl From<diesel::r2d2::PoolError> for StoreError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
-        StoreError::Unavailable(error.to_string())
+        StoreError::Unavailable(Box::new(error))
     }
 }
 
 impl From<diesel::ConnectionError> for StoreError {
     fn from(error: diesel::ConnectionError) -> Self {
-        StoreError::Unavailable(error.to_string())
+        StoreError::Unavailable(Box::new(error))
     }
 }
 

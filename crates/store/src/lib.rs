@@ -38,6 +38,7 @@ pub use moderation::*;
 pub use neighbours::neighbours;
 pub use posts::*;
 pub use products::*;
+pub use rows::{CommentRow, PostRow, ProductRow, SidebarRow, TagRow};
 pub use sessions::*;
 pub use sidebars::*;
 pub use tags::*;

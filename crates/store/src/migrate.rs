@@ -11,26 +11,25 @@ const MIGRATION_LOCK: i64 = 0x636f_6c6f_7068;
 
 /// Applies every pending migration of the connection's backend; returns the versions applied.
 pub fn run_migrations(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
-    let fail = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
     match conn {
         DbConnection::Pg(c) => {
             c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
             let applied = c.run_pending_migrations(POSTGRES).map(|v| v.iter().map(|m| m.to_string()).collect());
             c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
-            applied.map_err(fail)
+            applied.map_err(StoreError::Migration)
         }
-        DbConnection::Sqlite(c) => {
-            c.run_pending_migrations(SQLITE).map(|v| v.iter().map(|m| m.to_string()).collect()).map_err(fail)
-        }
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE)
+            .map(|v| v.iter().map(|m| m.to_string()).collect())
+            .map_err(StoreError::Migration),
     }
 }
 
 /// Versions already applied, newest first.
 pub fn applied_migrations(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
-    let fail = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
     let versions = match conn {
-        DbConnection::Pg(c) => c.applied_migrations().map_err(fail)?,
-        DbConnection::Sqlite(c) => c.applied_migrations().map_err(fail)?,
+        DbConnection::Pg(c) => c.applied_migrations().map_err(StoreError::Migration)?,
+        DbConnection::Sqlite(c) => c.applied_migrations().map_err(StoreError::Migration)?,
     };
     Ok(versions.iter().map(|v| v.to_string()).collect())
 }

@@ -41,7 +41,8 @@ impl AuthorRow {
             slug: slug(self.slug)?,
             name: self.name,
             email: self.email,
-            role: Role::parse(&self.role).map_err(StoreError::Corrupt)?,
+            role: Role::parse(&self.role)
+                .map_err(|e| StoreError::Corrupt(format!("author role {:?}: {e}", self.role)))?,
             bio_html: self.bio_html,
             avatar_url: self.avatar_url,
             website_url: self.website_url,

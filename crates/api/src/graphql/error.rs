@@ -16,12 +16,12 @@ pub fn gql_error(error: ServiceError) -> Error {
         E::RateLimited { retry_after_secs } => {
             ("RATE_LIMITED", format!("too many requests; retry after {retry_after_secs} s"))
         }
-        E::Unavailable(cause) => {
-            tracing::warn!(%cause, "database unavailable");
+        E::Unavailable(_) => {
+            tracing::warn!(cause = %colophon_service::chain(&error), "database unavailable");
             ("UNAVAILABLE", "the database is unavailable; retry shortly".into())
         }
-        E::Internal(cause) => {
-            tracing::error!(%cause, "internal error");
+        E::Internal(_) => {
+            tracing::error!(cause = %colophon_service::chain(&error), "internal error");
             ("INTERNAL_SERVER_ERROR", "an internal error occurred; it was logged".into())
         }
     };

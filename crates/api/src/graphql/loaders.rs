@@ -117,33 +117,30 @@ pub struct Loaders {
     pub neighbours: DataLoader<NeighbourLoader>,
 }
 
+/// Spawns a loader's batch inside the span of the request that built the loaders, so that what
+/// the batch logs carries the request's id.
+fn in_request_span()
+-> impl Fn(std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>) -> tokio::task::JoinHandle<()> + Send + Sync
+{
+    let span = tracing::Span::current();
+    move |batch| tokio::spawn(tracing::Instrument::instrument(batch, span.clone()))
+}
+
 impl Loaders {
     pub fn new(colophon: &Colophon) -> Arc<Self> {
         Arc::new(Self {
-            authors: DataLoader::new(AuthorLoader(colophon.clone()), tokio::spawn),
-            tags: DataLoader::new(TagLoader(colophon.clone()), tokio::spawn),
-            post_counts: DataLoader::new(PostCountLoader(colophon.clone()), tokio::spawn),
-            sidebars: DataLoader::new(SidebarLoader(colophon.clone()), tokio::spawn),
-            replies: DataLoader::new(ReplyLoader(colophon.clone()), tokio::spawn),
-            comments: DataLoader::new(CommentsLoader(colophon.clone()), tokio::spawn),
-            neighbours: DataLoader::new(NeighbourLoader(colophon.clone()), tokio::spawn),
+            authors: DataLoader::new(AuthorLoader(colophon.clone()), in_request_span()),
+            tags: DataLoader::new(TagLoader(colophon.clone()), in_request_span()),
+            post_counts: DataLoader::new(PostCountLoader(colophon.clone()), in_request_span()),
+            sidebars: DataLoader::new(SidebarLoader(colophon.clone()), in_request_span()),
+            replies: DataLoader::new(ReplyLoader(colophon.clone()), in_request_span()),
+            comments: DataLoader::new(CommentsLoader(colophon.clone()), in_request_span()),
+            neighbours: DataLoader::new(NeighbourLoader(colophon.clone()), in_request_span()),
         })
     }
 }
 
 /// Turns a loader's shared error back into a GraphQL error.
 pub fn load_error(error: LoadError) -> async_graphql::Error {
-    super::error::gql_error(Arc::try_unwrap(error).unwrap_or_else(|shared| clone_error(&shared)))
-}
-
-/// A copy of a loader's error that several fields share: refusals keep their kind (a bad
-/// cursor stays a 400-kind error for each post that asked with it).
-pub fn clone_error(error: &ServiceError) -> ServiceError {
-    match error {
-        ServiceError::BadRequest(errors) => ServiceError::BadRequest(errors.clone()),
-        ServiceError::Invalid(errors) => ServiceError::Invalid(errors.clone()),
-        ServiceError::NotFound(what) => ServiceError::NotFound(what),
-        ServiceError::Unavailable(cause) => ServiceError::Unavailable(cause.clone()),
-        other => ServiceError::Internal(other.to_string()),
-    }
+    super::error::gql_error(Arc::try_unwrap(error).unwrap_or_else(|shared| shared.shared_copy()))
 }

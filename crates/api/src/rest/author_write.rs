@@ -1,30 +1,24 @@
 //! Managing authors: admins create and delete accounts; anyone edits their own profile.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use colophon_service::{AuthorInput, Key};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::session::MeBody;
-use crate::caller::{caller, double_option};
-use crate::problem::{ApiError, Problem};
+use crate::caller::Caller;
+use crate::problem::ApiError;
+use crate::rest::deserialize::double_option;
+use crate::rest::responses;
+use crate::rest::schemas;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAuthorBody {
-    #[schema(
-        example = "jeff@example.com",
-        max_length = 254,
-        pattern = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+(\\.[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+)+$"
-    )]
+    #[schema(schema_with = schemas::email)]
     pub email: String,
-    #[schema(
-        example = "Jeff Lebowski",
-        min_length = 1,
-        max_length = 120,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::text::<120>)]
     pub name: String,
     /// Derived from the name when absent.
     #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -37,15 +31,9 @@ pub struct CreateAuthorBody {
     pub password: Option<String>,
     /// Biography (HTML, sanitized).
     pub bio: Option<String>,
-    #[schema(
-        max_length = 2048,
-        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_http_url)]
     pub avatar_url: Option<String>,
-    #[schema(
-        max_length = 2048,
-        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_http_url)]
     pub website_url: Option<String>,
 }
 
@@ -55,16 +43,9 @@ pub struct CreateAuthorBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAuthorBody {
-    #[schema(
-        max_length = 254,
-        pattern = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+(\\.[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+)+$"
-    )]
+    #[schema(schema_with = schemas::optional_email)]
     pub email: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 120,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_text::<120>)]
     pub name: Option<String>,
     #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
@@ -74,10 +55,10 @@ pub struct UpdateAuthorBody {
     pub password: Option<String>,
     pub bio: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    #[schema(schema_with = schemas::optional_http_url)]
     pub avatar_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    #[schema(schema_with = schemas::optional_http_url)]
     pub website_url: Option<Option<String>>,
     /// Your current password: required to change your own `password` or `email` (an admin
     /// changing someone else's does not give theirs; the change is written to the audit log).
@@ -85,28 +66,19 @@ pub struct UpdateAuthorBody {
     pub current_password: Option<String>,
 }
 
-use crate::problem::PROBLEM_JSON as PROBLEM;
-
 /// Creates an author (admins).
 #[utoipa::path(
     post, operation_id = "create_author", path = "/api/v1/authors", tag = "authors", request_body = CreateAuthorBody, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = MeBody, headers(("Location" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "E-mail or slug taken", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+        responses::Create,
     )
 )]
 pub async fn create(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     body: crate::json::Json<CreateAuthorBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
     let input = AuthorInput {
         email: Some(b.email),
@@ -131,24 +103,15 @@ pub async fn create(
     params(("author" = String, Path, description = "The author's id, or their slug")),
     responses(
         (status = 200, description = "Updated", body = MeBody),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an admin, and not oneself (or a role change by a non-admin)", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such author", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "E-mail or slug taken", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields, or a missing or wrong current_password", body = Problem, content_type = PROBLEM),
-        (status = 429, description = "Too many wrong current passwords; retry after Retry-After seconds", body = Problem, content_type = PROBLEM),
+        responses::Update,
     )
 )]
 pub async fn update(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     key: web::Path<String>,
     body: crate::json::Json<UpdateAuthorBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
     let input = AuthorInput {
         email: b.email,
@@ -171,19 +134,14 @@ pub async fn update(
     params(("author" = String, Path, description = "The author's id, or their slug")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed request", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such author", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "The author has posts, or is the caller", body = Problem, content_type = PROBLEM),
+        responses::Delete,
     )
 )]
 pub async fn delete(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     colophon.delete_author(caller, Key::parse(&key)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 
 use super::{PageParams, paged};
 use crate::etag::json_with_etag;
-use crate::problem::{ApiError, PROBLEM_JSON as PROBLEM, Problem};
+use crate::problem::ApiError;
+use crate::rest::responses;
 
 /// An author as embedded in posts, comments and sidebars: public fields only.
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,7 +59,7 @@ paged!(AuthorPage, AuthorBody);
     responses(
         (status = 200, description = "A page of authors", body = AuthorPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = PROBLEM),
+        responses::PublicList,
     )
 )]
 pub async fn list(
@@ -78,7 +79,7 @@ pub async fn list(
     responses(
         (status = 200, description = "The author", body = AuthorBody, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 404, description = "No such author", body = Problem, content_type = PROBLEM),
+        responses::PublicItem,
     )
 )]
 pub async fn get(

@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 use super::authors::AuthorRef;
 use super::{PageParams, paged};
 use crate::etag::json_with_etag;
-use crate::problem::{ApiError, PROBLEM_JSON as PROBLEM, Problem};
+use crate::problem::ApiError;
+use crate::rest::responses;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProductBody {
@@ -86,7 +87,7 @@ paged!(SidebarPage, SidebarBody);
     responses(
         (status = 200, description = "A page of products", body = ProductPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = PROBLEM),
+        responses::PublicList,
     )
 )]
 pub async fn list_products(
@@ -106,8 +107,7 @@ pub async fn list_products(
     responses(
         (status = 200, description = "The product", body = ProductBody, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "The id is not an integer", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such product", body = Problem, content_type = PROBLEM),
+        responses::PublicItem,
     )
 )]
 pub async fn get_product(
@@ -125,7 +125,7 @@ pub async fn get_product(
     responses(
         (status = 200, description = "A page of sidebars", body = SidebarPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = PROBLEM),
+        responses::PublicList,
     )
 )]
 pub async fn list_sidebars(
@@ -145,7 +145,7 @@ pub async fn list_sidebars(
     responses(
         (status = 200, description = "The sidebar", body = SidebarBody, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 404, description = "No such sidebar", body = Problem, content_type = PROBLEM),
+        responses::PublicItem,
     )
 )]
 pub async fn get_sidebar(

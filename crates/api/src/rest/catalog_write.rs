@@ -1,49 +1,32 @@
 //! Managing products and sidebars (editors and admins).
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use colophon_service::{ProductInput, SidebarInput, WidgetInput};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::catalog::{ProductBody, SidebarBody};
-use crate::caller::{caller, double_option};
-use crate::problem::{ApiError, Problem};
+use crate::caller::Caller;
+use crate::problem::ApiError;
+use crate::rest::deserialize::double_option;
+use crate::rest::responses;
+use crate::rest::schemas;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProductBody {
-    #[schema(
-        example = "The Big Lebowski (Limited Edition) [Blu-ray Book + Digital Copy]",
-        min_length = 1,
-        max_length = 300,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::text::<300>)]
     pub title: String,
-    #[schema(
-        max_length = 2048,
-        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_http_url)]
     pub url: Option<String>,
-    #[schema(
-        max_length = 2048,
-        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_http_url)]
     pub image_url: Option<String>,
-    #[schema(
-        example = "starring",
-        min_length = 1,
-        max_length = 50,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_text::<50>)]
     pub contributor_label: Option<String>,
     #[schema(example = json!(["Jeff Bridges", "John Goodman"]), max_items = 50)]
     pub contributors: Option<Vec<String>>,
-    #[schema(
-        min_length = 1,
-        max_length = 300,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_text::<300>)]
     pub edition: Option<String>,
 }
 
@@ -51,25 +34,21 @@ pub struct CreateProductBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProductBody {
-    #[schema(
-        min_length = 1,
-        max_length = 300,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_text::<300>)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    #[schema(schema_with = schemas::optional_http_url)]
     pub url: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    #[schema(schema_with = schemas::optional_http_url)]
     pub image_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 50, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$")]
+    #[schema(schema_with = schemas::optional_text::<50>)]
     pub contributor_label: Option<Option<String>>,
     #[schema(max_items = 50)]
     pub contributors: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 300, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$")]
+    #[schema(schema_with = schemas::optional_text::<300>)]
     pub edition: Option<Option<String>>,
 }
 
@@ -80,9 +59,9 @@ pub struct UpdateProductBody {
 pub struct WidgetInputBody {
     #[schema(example = "product", pattern = "^(product|author_bio|html)$")]
     pub kind: String,
-    #[serde(default, deserialize_with = "crate::caller::optional_integer")]
+    #[serde(default, deserialize_with = "crate::rest::deserialize::optional_integer")]
     pub product_id: Option<i64>,
-    #[serde(default, deserialize_with = "crate::caller::optional_integer")]
+    #[serde(default, deserialize_with = "crate::rest::deserialize::optional_integer")]
     pub author_id: Option<i64>,
     pub html: Option<String>,
 }
@@ -94,11 +73,7 @@ pub struct SidebarInputBody {
     /// Required on create; on replace, absent keeps the slug of the path.
     #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::text::<200>)]
     pub title: String,
     #[schema(max_items = 50)]
     pub widgets: Vec<WidgetInputBody>,
@@ -118,27 +93,19 @@ impl From<SidebarInputBody> for SidebarInput {
     }
 }
 
-use crate::problem::PROBLEM_JSON as PROBLEM;
-
 /// Adds a product (editors).
 #[utoipa::path(
     post, operation_id = "create_product", path = "/api/v1/products", tag = "products", request_body = CreateProductBody, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = ProductBody, headers(("Location" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+        responses::Create,
     )
 )]
 pub async fn create_product(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     body: crate::json::Json<CreateProductBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
     let input = ProductInput {
         title: Some(b.title),
@@ -160,22 +127,15 @@ pub async fn create_product(
     params(("id" = i64, Path, description = "The product's id")),
     responses(
         (status = 200, description = "Updated", body = ProductBody),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such product", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+        responses::Update,
     )
 )]
 pub async fn update_product(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     id: web::Path<i64>,
     body: crate::json::Json<UpdateProductBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
     let input = ProductInput {
         title: b.title,
@@ -194,18 +154,14 @@ pub async fn update_product(
     params(("id" = i64, Path, description = "The product's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such product", body = Problem, content_type = PROBLEM),
+        responses::Delete,
     )
 )]
 pub async fn delete_product(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     colophon.delete_product(caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -215,21 +171,14 @@ pub async fn delete_product(
     post, operation_id = "create_sidebar", path = "/api/v1/sidebars", tag = "sidebars", request_body = SidebarInputBody, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = SidebarBody, headers(("Location" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "The slug is taken", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields or widgets", body = Problem, content_type = PROBLEM),
+        responses::Create,
     )
 )]
 pub async fn create_sidebar(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     body: crate::json::Json<SidebarInputBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let sidebar = colophon.create_sidebar(caller, body.into_inner().into()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/sidebars/{}", sidebar.slug)))
@@ -243,22 +192,15 @@ pub async fn create_sidebar(
     responses(
         (status = 200, description = "Replaced", body = SidebarBody),
         (status = 201, description = "Created", body = SidebarBody),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "The new slug is taken", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields or widgets", body = Problem, content_type = PROBLEM),
+        responses::Create,
     )
 )]
 pub async fn put_sidebar(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     slug: web::Path<String>,
     body: crate::json::Json<SidebarInputBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let (sidebar, created) = colophon.put_sidebar(caller, slug.into_inner(), body.into_inner().into()).await?;
     let mut response = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
     Ok(response.json(SidebarBody::from(sidebar)))
@@ -270,17 +212,14 @@ pub async fn put_sidebar(
     params(("slug" = String, Path, description = "The sidebar's slug")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such sidebar", body = Problem, content_type = PROBLEM),
+        responses::Delete,
     )
 )]
 pub async fn delete_sidebar(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     colophon.delete_sidebar(caller, slug.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

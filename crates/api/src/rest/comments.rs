@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::paged;
-use crate::caller::{caller, client_address, user_agent};
+use crate::caller::{Caller, client_address, user_agent};
 use crate::etag::json_with_etag;
 use crate::json::Json;
-use crate::problem::{ApiError, Problem};
+use crate::problem::ApiError;
+use crate::rest::responses;
+use crate::rest::schemas;
 
 /// A comment as the public sees it: no e-mail, address or user agent, ever.
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,6 +69,14 @@ pub struct CommentListParams {
     pub order: Option<String>,
 }
 
+fn private_email() -> utoipa::openapi::schema::Object {
+    schemas::described(schemas::optional_email(), "Private: never shown.")
+}
+
+fn commenter_url() -> utoipa::openapi::schema::Object {
+    schemas::described(schemas::optional_http_url(), "An http(s) URL.")
+}
+
 /// A new comment. Only the seed's tags survive in `body`: `a[href title]`, `abbr[title]`,
 /// `acronym[title]`, `b`, `blockquote[cite]`, `code`, `em`, `i`, `strike`, `strong`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -75,17 +85,9 @@ pub struct NewCommentBody {
     /// 1–80 characters; ignored when signed in (the account's name is used).
     #[schema(example = "Josh Moore", min_length = 1, max_length = 80, pattern = "[^\\s]")]
     pub author_name: Option<String>,
-    /// Private: never shown.
-    #[schema(
-        max_length = 254,
-        pattern = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+(\\.[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]+)+$"
-    )]
+    #[schema(schema_with = private_email)]
     pub author_email: Option<String>,
-    /// An http(s) URL.
-    #[schema(
-        max_length = 2048,
-        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = commenter_url)]
     pub author_url: Option<String>,
     /// 1–10,000 characters, with some text besides markup.
     #[schema(
@@ -96,7 +98,7 @@ pub struct NewCommentBody {
     )]
     pub body: String,
     /// An approved comment of the same post.
-    #[serde(default, deserialize_with = "crate::caller::optional_integer")]
+    #[serde(default, deserialize_with = "crate::rest::deserialize::optional_integer")]
     pub parent_id: Option<i64>,
     /// Leave empty: a field hidden from people.
     pub website: Option<String>,
@@ -117,8 +119,6 @@ pub struct FormTokenBody {
     pub token: String,
 }
 
-use crate::problem::PROBLEM_JSON as PROBLEM;
-
 /// The approved comments of a published post.
 #[utoipa::path(
     get, operation_id = "list_comments", path = "/api/v1/posts/{slug}/comments", tag = "comments",
@@ -126,8 +126,7 @@ use crate::problem::PROBLEM_JSON as PROBLEM;
     responses(
         (status = 200, description = "A page of comments", body = CommentPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad limit, cursor or order", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such post, or not published", body = Problem, content_type = PROBLEM),
+        responses::PublicItem,
     )
 )]
 pub async fn list(
@@ -150,24 +149,16 @@ pub async fn list(
     params(("slug" = String, Path, description = "The post's slug")), request_body = NewCommentBody,
     responses(
         (status = 201, description = "Accepted", body = SubmittedBody, headers(("Location" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "A bad token", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Comments are closed on this post", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such post, or not published", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "The same comment was just submitted", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields, or a reply to a comment it may not answer", body = Problem, content_type = PROBLEM),
-        (status = 429, description = "Too many comments from this address", body = Problem, content_type = PROBLEM, headers(("Retry-After" = u64))),
+        responses::Update,
     )
 )]
 pub async fn submit(
+    Caller(caller): Caller,
     req: HttpRequest,
     colophon: crate::cache::Service,
     slug: web::Path<String>,
     body: Json<NewCommentBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
     let input = CommentInput {
         author_name: b.author_name,
@@ -192,7 +183,7 @@ pub async fn submit(
     params(("slug" = String, Path, description = "The post's slug")),
     responses(
         (status = 200, description = "A form token", body = FormTokenBody),
-        (status = 404, description = "No such post, or not published", body = Problem, content_type = PROBLEM),
+        responses::PublicItem,
     )
 )]
 pub async fn form_token(colophon: crate::cache::Service, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
@@ -207,8 +198,7 @@ pub async fn form_token(colophon: crate::cache::Service, slug: web::Path<String>
     responses(
         (status = 200, description = "The comment", body = CommentBody, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such comment, or not approved", body = Problem, content_type = PROBLEM),
+        responses::PublicItem,
     )
 )]
 pub async fn get(

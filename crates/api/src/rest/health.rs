@@ -2,7 +2,8 @@ use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::problem::{ApiError, PROBLEM_JSON as PROBLEM, Problem};
+use crate::problem::ApiError;
+use crate::rest::responses;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HealthBody {
@@ -15,7 +16,7 @@ pub struct HealthBody {
     get, operation_id = "healthz", path = "/healthz", tag = "health",
     responses(
         (status = 200, description = "Alive", body = HealthBody),
-        (status = 400, description = "Query string or headers too large", body = Problem, content_type = PROBLEM),
+        responses::PublicList,
     )
 )]
 pub async fn healthz() -> HttpResponse {
@@ -27,8 +28,7 @@ pub async fn healthz() -> HttpResponse {
     get, operation_id = "readyz", path = "/readyz", tag = "health",
     responses(
         (status = 200, description = "Ready", body = HealthBody),
-        (status = 400, description = "Query string or headers too large", body = Problem, content_type = PROBLEM),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = PROBLEM),
+        responses::Readiness,
     )
 )]
 pub async fn readyz(colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {

@@ -5,11 +5,14 @@ pub mod authors;
 pub mod catalog;
 pub mod catalog_write;
 pub mod comments;
+mod deserialize;
 mod fields;
 mod health;
 pub mod moderation;
 pub mod post_write;
 pub mod posts;
+mod responses;
+mod schemas;
 pub mod session;
 pub mod site;
 
@@ -118,105 +121,112 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(|err, _| {
         ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("invalid path parameter: {err}")).into()
     }))
-    .service(resource("/healthz", "GET, HEAD").route(web::get().to(health::healthz)))
-    .service(resource("/readyz", "GET, HEAD").route(web::get().to(health::readyz)))
+    .service(resource("/healthz").get(health::healthz).done())
+    .service(resource("/readyz").get(health::readyz).done())
     .service(
         web::scope("/api/v1")
-            .service(resource("/auth/login", "POST").route(web::post().to(session::login)))
-            .service(resource("/auth/refresh", "POST").route(web::post().to(session::refresh)))
-            .service(resource("/auth/logout", "POST").route(web::post().to(session::logout)))
-            .service(resource("/auth/logout-all", "POST").route(web::post().to(session::logout_all)))
-            .service(resource("/me", "GET, HEAD").route(web::get().to(session::me)))
+            .service(resource("/auth/login").post(session::login).done())
+            .service(resource("/auth/refresh").post(session::refresh).done())
+            .service(resource("/auth/logout").post(session::logout).done())
+            .service(resource("/auth/logout-all").post(session::logout_all).done())
+            .service(resource("/me").get(session::me).done())
+            .service(resource("/posts").get(posts::list).post(post_write::create).done())
             .service(
-                resource("/posts", "GET, HEAD, POST")
-                    .route(web::get().to(posts::list))
-                    .route(web::post().to(post_write::create)),
+                resource("/posts/{slug}").get(posts::get).patch(post_write::update).delete(post_write::delete).done(),
             )
+            .service(resource("/posts/{slug}/comments").get(comments::list).post(comments::submit).done())
+            .service(resource("/posts/{slug}/comment-token").get(comments::form_token).done())
+            .service(resource("/comments").get(moderation::queue).patch(moderation::moderate_many).done())
             .service(
-                resource("/posts/{slug}", "GET, HEAD, PATCH, DELETE")
-                    .route(web::get().to(posts::get))
-                    .route(web::patch().to(post_write::update))
-                    .route(web::delete().to(post_write::delete)),
+                resource("/comments/{id}")
+                    .get(comments::get)
+                    .patch(moderation::moderate)
+                    .delete(moderation::delete)
+                    .done(),
             )
+            .service(resource("/authors").get(authors::list).post(author_write::create).done())
             .service(
-                resource("/posts/{slug}/comments", "GET, HEAD, POST")
-                    .route(web::get().to(comments::list))
-                    .route(web::post().to(comments::submit)),
+                resource("/authors/{slug}")
+                    .get(authors::get)
+                    .patch(author_write::update)
+                    .delete(author_write::delete)
+                    .done(),
             )
-            .service(resource("/posts/{slug}/comment-token", "GET, HEAD").route(web::get().to(comments::form_token)))
+            .service(resource("/products").get(catalog::list_products).post(catalog_write::create_product).done())
             .service(
-                resource("/comments", "GET, HEAD, PATCH")
-                    .route(web::get().to(moderation::queue))
-                    .route(web::patch().to(moderation::moderate_many)),
+                resource("/products/{id}")
+                    .get(catalog::get_product)
+                    .patch(catalog_write::update_product)
+                    .delete(catalog_write::delete_product)
+                    .done(),
             )
+            .service(resource("/sidebars").get(catalog::list_sidebars).post(catalog_write::create_sidebar).done())
             .service(
-                resource("/comments/{id}", "GET, HEAD, PATCH, DELETE")
-                    .route(web::get().to(comments::get))
-                    .route(web::patch().to(moderation::moderate))
-                    .route(web::delete().to(moderation::delete)),
+                resource("/sidebars/{slug}")
+                    .get(catalog::get_sidebar)
+                    .put(catalog_write::put_sidebar)
+                    .delete(catalog_write::delete_sidebar)
+                    .done(),
             )
-            .service(
-                resource("/authors", "GET, HEAD, POST")
-                    .route(web::get().to(authors::list))
-                    .route(web::post().to(author_write::create)),
-            )
-            .service(
-                resource("/authors/{slug}", "GET, HEAD, PATCH, DELETE")
-                    .route(web::get().to(authors::get))
-                    .route(web::patch().to(author_write::update))
-                    .route(web::delete().to(author_write::delete)),
-            )
-            .service(
-                resource("/products", "GET, HEAD, POST")
-                    .route(web::get().to(catalog::list_products))
-                    .route(web::post().to(catalog_write::create_product)),
-            )
-            .service(
-                resource("/products/{id}", "GET, HEAD, PATCH, DELETE")
-                    .route(web::get().to(catalog::get_product))
-                    .route(web::patch().to(catalog_write::update_product))
-                    .route(web::delete().to(catalog_write::delete_product)),
-            )
-            .service(
-                resource("/sidebars", "GET, HEAD, POST")
-                    .route(web::get().to(catalog::list_sidebars))
-                    .route(web::post().to(catalog_write::create_sidebar)),
-            )
-            .service(
-                resource("/sidebars/{slug}", "GET, HEAD, PUT, DELETE")
-                    .route(web::get().to(catalog::get_sidebar))
-                    .route(web::put().to(catalog_write::put_sidebar))
-                    .route(web::delete().to(catalog_write::delete_sidebar)),
-            )
-            .service(
-                resource("/settings", "GET, HEAD, PATCH")
-                    .route(web::get().to(site::get_settings))
-                    .route(web::patch().to(site::update_settings)),
-            )
-            .service(
-                resource("/blocklist", "GET, HEAD, POST")
-                    .route(web::get().to(site::list_blocklist))
-                    .route(web::post().to(site::add_block_rule)),
-            )
-            .service(resource("/blocklist/{id}", "DELETE").route(web::delete().to(site::remove_block_rule))),
+            .service(resource("/settings").get(site::get_settings).patch(site::update_settings).done())
+            .service(resource("/blocklist").get(site::list_blocklist).post(site::add_block_rule).done())
+            .service(resource("/blocklist/{id}").delete(site::remove_block_rule).done()),
     );
 }
 
-/// A route whose other methods answer 405 with the methods it has, as problem+json. (`HEAD`
-/// is routed as `GET` wherever there is one.)
-pub(crate) fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
-        let error = ApiError::request(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            format!("{} is not allowed here; use {allow}", req.method()),
-        );
-        let mut response = actix_web::ResponseError::error_response(&error);
-        response
-            .headers_mut()
-            .insert(actix_web::http::header::ALLOW, actix_web::http::header::HeaderValue::from_static(allow));
-        response
-    }))
+/// A resource built method by method, so that its 405 answer lists exactly the methods it has
+/// (`Allow`, as problem+json): no list kept by hand beside the routes. `GET` brings `HEAD`.
+pub(crate) struct Routes {
+    resource: actix_web::Resource,
+    allow: Vec<&'static str>,
+}
+
+/// Starts the routes of `path`.
+pub(crate) fn resource(path: &str) -> Routes {
+    Routes { resource: web::resource(path), allow: Vec::new() }
+}
+
+macro_rules! method {
+    ($name:ident, $route:path, $($allow:literal),+) => {
+        pub fn $name<F, Args>(mut self, handler: F) -> Self
+        where
+            F: actix_web::Handler<Args>,
+            Args: actix_web::FromRequest + 'static,
+            F::Output: actix_web::Responder + 'static,
+        {
+            self.resource = self.resource.route($route().to(handler));
+            self.allow.extend([$($allow),+]);
+            self
+        }
+    };
+}
+
+impl Routes {
+    method!(get, web::get, "GET", "HEAD");
+    method!(post, web::post, "POST");
+    method!(put, web::put, "PUT");
+    method!(patch, web::patch, "PATCH");
+    method!(delete, web::delete, "DELETE");
+
+    /// The resource, answering any other method 405 with `Allow`.
+    pub fn done(self) -> actix_web::Resource {
+        let allow = self.allow.join(", ");
+        self.resource.default_service(web::to(move |req: HttpRequest| {
+            let allow = allow.clone();
+            async move {
+                let error = ApiError::request(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    format!("{} is not allowed here; use {allow}", req.method()),
+                );
+                let mut response = actix_web::ResponseError::error_response(&error);
+                if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+                    response.headers_mut().insert(actix_web::http::header::ALLOW, value);
+                }
+                response
+            }
+        }))
+    }
 }
 
 /// Every unknown route: 404 as problem+json, like every other error.

@@ -1,6 +1,6 @@
 //! The comment moderation queue (editors and admins).
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::Comment;
 use colophon_service::QueueQuery;
@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::paged;
-use crate::caller::caller;
-use crate::problem::{ApiError, Problem};
+use crate::caller::Caller;
+use crate::problem::ApiError;
+use crate::rest::responses;
 
 /// A comment as moderators see it: with status, e-mail, address and user agent.
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,24 +80,19 @@ pub struct ModerateBody {
     pub status: String,
 }
 
-use crate::problem::PROBLEM_JSON as PROBLEM;
-
 /// The moderation queue, newest first (editors).
 #[utoipa::path(
     get, operation_id = "moderation_queue", path = "/api/v1/comments", tag = "comments", params(QueueParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of comments", body = ModerationPage),
-        (status = 400, description = "Bad status, limit or cursor", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
+        responses::StaffRead,
     )
 )]
 pub async fn queue(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     params: crate::json::Query<QueueParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let p = params.into_inner();
     let query = QueueQuery { status: p.status, post_id: p.post_id, limit: p.limit, cursor: p.cursor };
     let page = colophon.moderation_queue(caller, query).await?;
@@ -111,22 +107,15 @@ pub async fn queue(
     params(("id" = i64, Path, description = "The comment's id")),
     responses(
         (status = 200, description = "Moderated", body = ModeratedCommentBody),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such comment", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid status", body = Problem, content_type = PROBLEM),
+        responses::Update,
     )
 )]
 pub async fn moderate(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     id: web::Path<i64>,
     body: crate::json::Json<ModerateBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let comment = colophon.moderate_comment(caller, id.into_inner(), body.into_inner().status).await?;
     Ok(HttpResponse::Ok().json(ModeratedCommentBody::from(comment)))
 }
@@ -137,18 +126,14 @@ pub async fn moderate(
     params(("id" = i64, Path, description = "The comment's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such comment", body = Problem, content_type = PROBLEM),
+        responses::Delete,
     )
 )]
 pub async fn delete(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     colophon.delete_comment(caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -158,7 +143,7 @@ pub async fn delete(
 pub struct BulkModerateBody {
     /// 1 to 100 comment ids.
     #[schema(min_items = 1, max_items = 100)]
-    #[serde(deserialize_with = "crate::caller::integers")]
+    #[serde(deserialize_with = "crate::rest::deserialize::integers")]
     pub ids: Vec<i64>,
     #[schema(example = "spam", pattern = "^(pending|approved|spam|trash)$")]
     pub status: String,
@@ -175,21 +160,14 @@ pub struct BulkModeratedBody {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Moderated", body = BulkModeratedBody),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an editor", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "One of the comments does not exist (nothing changed)", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid status or ids", body = Problem, content_type = PROBLEM),
+        responses::Update,
     )
 )]
 pub async fn moderate_many(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     body: crate::json::Json<BulkModerateBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
     let comments = colophon.moderate_comments(caller, b.ids, b.status).await?;
     Ok(HttpResponse::Ok().json(BulkModeratedBody { data: comments.into_iter().map(Into::into).collect() }))

@@ -8,30 +8,21 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::posts::PostBody;
-use crate::caller::{caller, double_option};
+use crate::caller::Caller;
 use crate::etag::{if_match_version, post_with_etag};
-use crate::problem::{ApiError, Problem};
+use crate::problem::ApiError;
+use crate::rest::deserialize::double_option;
+use crate::rest::responses;
+use crate::rest::schemas;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeaturedImageInputBody {
-    #[schema(
-        max_length = 2048,
-        pattern = "^[hH][tT][tT][pP][sS]?://[^\\s\"<>/?#\\u0000-\\u001F\\u007F-\\u009F]+[^\\s\"<>\\u0000-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_http_url)]
     pub url: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 300,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_text::<300>)]
     pub alt: Option<String>,
-    #[schema(
-        example = "Image via Snorgtees",
-        min_length = 1,
-        max_length = 300,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_text::<300>)]
     pub credit: Option<String>,
 }
 
@@ -46,12 +37,7 @@ impl From<FeaturedImageInputBody> for FeaturedImageInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePostBody {
-    #[schema(
-        example = "The Case for Converging Your Personal/Professional Networks",
-        min_length = 1,
-        max_length = 300,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::text::<300>)]
     pub title: String,
     #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
@@ -80,11 +66,7 @@ pub struct CreatePostBody {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePostBody {
-    #[schema(
-        min_length = 1,
-        max_length = 300,
-        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = schemas::optional_text::<300>)]
     pub title: Option<String>,
     #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
@@ -158,28 +140,20 @@ pub struct IfMatchHeader {
     pub if_match: Option<String>,
 }
 
-use crate::problem::PROBLEM_JSON as PROBLEM;
-
 /// Creates a post (contributors: drafts only; authors publish their own).
 #[utoipa::path(
     post, operation_id = "create_post", path = "/api/v1/posts", tag = "posts", request_body = CreatePostBody, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = PostBody, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not allowed (publishing as a contributor, writing as another author)", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "The slug is taken", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+        responses::Create,
     )
 )]
 pub async fn create(
+    Caller(caller): Caller,
     req: HttpRequest,
     colophon: crate::cache::Service,
     body: crate::json::Json<CreatePostBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let post = colophon.create_post(caller, body.into_inner().into()).await?;
     let version = post.summary.post.version;
     let location = format!("/api/v1/posts/{}", post.summary.post.slug);
@@ -196,24 +170,16 @@ pub async fn create(
     params(("post" = String, Path, description = "The post's id, or its slug"), IfMatchHeader),
     responses(
         (status = 200, description = "Updated", body = PostBody, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON, id or If-Match", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not allowed to edit or publish this post", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "The slug is taken", body = Problem, content_type = PROBLEM),
-        (status = 412, description = "The post changed since the If-Match version", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = PROBLEM),
+        responses::Update,
     )
 )]
 pub async fn update(
+    Caller(caller): Caller,
     req: HttpRequest,
     colophon: crate::cache::Service,
     key: web::Path<String>,
     body: crate::json::Json<UpdatePostBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     // Credentials first: a request without them is 401 whatever else is wrong with it.
     caller.actor()?;
     let expected = if_match_version(&req)?;
@@ -228,19 +194,15 @@ pub async fn update(
     params(("post" = String, Path, description = "The post's id, or its slug"), IfMatchHeader),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed id or If-Match", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not allowed to delete this post", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = PROBLEM),
-        (status = 412, description = "The post changed since the If-Match version", body = Problem, content_type = PROBLEM),
+        responses::Delete,
     )
 )]
 pub async fn delete(
+    Caller(caller): Caller,
     req: HttpRequest,
     colophon: crate::cache::Service,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     caller.actor()?;
     colophon.delete_post(caller, Key::parse(&key), if_match_version(&req)?).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -11,9 +11,10 @@ use super::catalog::SidebarBody;
 use super::comments::{CommentBody, CommentPage};
 use super::fields;
 use super::paged;
-use crate::caller::caller;
+use crate::caller::Caller;
 use crate::etag::{json_with_etag, post_with_etag};
-use crate::problem::{ApiError, PROBLEM_JSON as PROBLEM, Problem};
+use crate::problem::ApiError;
+use crate::rest::responses;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -248,16 +249,15 @@ paged!(PostPage, PostSummaryBody);
     responses(
         (status = 200, description = "A page of posts", body = PostPage, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad limit, cursor, status or fields", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "`status` without signing in, or a bad token", body = Problem, content_type = PROBLEM),
+        responses::CallerRead,
     )
 )]
 pub async fn list(
+    Caller(caller): Caller,
     req: HttpRequest,
     colophon: crate::cache::Service,
     params: crate::json::Query<PostListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let p = params.into_inner();
     let query = PostListQuery { author: p.author, tag: p.tag, limit: p.limit, cursor: p.cursor, status: p.status };
     let page = colophon.list_post_summaries(caller, query).await?;
@@ -266,7 +266,7 @@ pub async fn list(
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| colophon_service::ServiceError::Internal(format!("serialize: {e}")).into())
+    serde_json::to_value(value).map_err(|e| colophon_service::ServiceError::internal_while("serialize", e).into())
 }
 
 /// One post by slug, with author, tags, featured image, comment count, previous and next
@@ -280,18 +280,16 @@ fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
         (status = 200, description = "The post", body = PostBody, headers(("ETag" = String))),
         (status = 301, description = "The post's slug changed", headers(("Location" = String))),
         (status = 304, description = "Not modified since the ETag given"),
-        (status = 400, description = "Bad include, comments_limit, comments_order or fields", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "A bad token", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = PROBLEM),
+        responses::CallerRead,
     )
 )]
 pub async fn get(
+    Caller(caller): Caller,
     req: HttpRequest,
     colophon: crate::cache::Service,
     slug: web::Path<String>,
     params: crate::json::Query<PostParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let p = params.into_inner();
     let comments = match p.include.as_deref() {
         Some("comments") => {

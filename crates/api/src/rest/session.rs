@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::authors::AuthorRef;
-use crate::caller::{caller, client_address};
-use crate::problem::{ApiError, Problem};
+use crate::caller::{Caller, client_address};
+use crate::problem::ApiError;
+use crate::rest::responses;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,19 +67,12 @@ impl From<Author> for MeBody {
     }
 }
 
-use crate::problem::PROBLEM_JSON as PROBLEM;
-
 /// Signs in with e-mail and password. Unknown e-mail and wrong password get the same 401.
 #[utoipa::path(
     post, operation_id = "login", path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses(
         (status = 200, description = "Signed in", body = SessionBody),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Missing or unknown fields", body = Problem, content_type = PROBLEM),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = PROBLEM, headers(("Retry-After" = u64))),
+        responses::Session,
     )
 )]
 pub async fn login(
@@ -97,11 +91,7 @@ pub async fn login(
     post, operation_id = "refresh", path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshBody,
     responses(
         (status = 200, description = "A new pair", body = SessionBody),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Invalid, expired or reused refresh token", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Missing or unknown fields", body = Problem, content_type = PROBLEM),
+        responses::Session,
     )
 )]
 pub async fn refresh(
@@ -118,19 +108,14 @@ pub async fn refresh(
     post, operation_id = "logout", path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshBody, security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Missing or unknown fields", body = Problem, content_type = PROBLEM),
+        responses::Session,
     )
 )]
 pub async fn logout(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     body: crate::json::Json<RefreshBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     colophon.logout(caller, body.into_inner().refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -141,11 +126,10 @@ pub async fn logout(
     post, operation_id = "logout_all", path = "/api/v1/auth/logout-all", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 204, description = "Every sign-in ended"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        responses::SignedIn,
     )
 )]
-pub async fn logout_all(req: HttpRequest, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
+pub async fn logout_all(Caller(caller): Caller, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
     colophon.logout_everywhere(caller).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -155,11 +139,10 @@ pub async fn logout_all(req: HttpRequest, colophon: crate::cache::Service) -> Re
     get, operation_id = "me", path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = MeBody),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
+        responses::SignedIn,
     )
 )]
-pub async fn me(req: HttpRequest, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
+pub async fn me(Caller(caller): Caller, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
     let author = colophon.me(caller).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "private, no-store")).json(MeBody::from(author)))
 }

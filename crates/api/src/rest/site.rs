@@ -1,14 +1,15 @@
 //! Site settings and the comment blocklist (admins).
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_service::{BlockRule, SiteSettings};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::caller::caller;
+use crate::caller::Caller;
 use crate::json::Json;
-use crate::problem::{ApiError, Problem};
+use crate::problem::ApiError;
+use crate::rest::responses;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SettingsBody {
@@ -62,19 +63,15 @@ pub struct NewBlockRuleBody {
     pub value: String,
 }
 
-use crate::problem::PROBLEM_JSON as PROBLEM;
-
 /// The site settings (admins).
 #[utoipa::path(
     get, operation_id = "get_settings", path = "/api/v1/settings", tag = "settings", security(("bearer" = [])),
     responses(
         (status = 200, description = "The settings", body = SettingsBody),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
+        responses::StaffRead,
     )
 )]
-pub async fn get_settings(req: HttpRequest, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
+pub async fn get_settings(Caller(caller): Caller, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(SettingsBody::from(colophon.site_settings(caller).await?)))
 }
 
@@ -84,20 +81,14 @@ pub async fn get_settings(req: HttpRequest, colophon: crate::cache::Service) -> 
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The settings now", body = SettingsBody),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid values", body = Problem, content_type = PROBLEM),
+        responses::Update,
     )
 )]
 pub async fn update_settings(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     body: Json<UpdateSettingsBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let settings = colophon.update_site_settings(caller, body.into_inner().comment_moderation).await?;
     Ok(HttpResponse::Ok().json(SettingsBody::from(settings)))
 }
@@ -107,12 +98,10 @@ pub async fn update_settings(
     get, operation_id = "list_blocklist", path = "/api/v1/blocklist", tag = "settings", security(("bearer" = [])),
     responses(
         (status = 200, description = "Every rule", body = BlocklistBody),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
+        responses::StaffRead,
     )
 )]
-pub async fn list_blocklist(req: HttpRequest, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
+pub async fn list_blocklist(Caller(caller): Caller, colophon: crate::cache::Service) -> Result<HttpResponse, ApiError> {
     let rules = colophon.blocklist(caller).await?;
     Ok(HttpResponse::Ok().json(BlocklistBody { data: rules.into_iter().map(Into::into).collect() }))
 }
@@ -123,21 +112,14 @@ pub async fn list_blocklist(req: HttpRequest, colophon: crate::cache::Service) -
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Added", body = BlockRuleBody),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
-        (status = 409, description = "The rule exists", body = Problem, content_type = PROBLEM),
-        (status = 413, description = "Body too large", body = Problem, content_type = PROBLEM),
-        (status = 415, description = "Not JSON", body = Problem, content_type = PROBLEM),
-        (status = 422, description = "Invalid kind or value", body = Problem, content_type = PROBLEM),
+        responses::Create,
     )
 )]
 pub async fn add_block_rule(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     body: Json<NewBlockRuleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     let b = body.into_inner();
     let rule = colophon.add_block_rule(caller, b.kind, b.value).await?;
     Ok(HttpResponse::Created().json(BlockRuleBody::from(rule)))
@@ -149,18 +131,14 @@ pub async fn add_block_rule(
     params(("id" = i64, Path, description = "The rule's id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Not signed in", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not an admin", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such rule", body = Problem, content_type = PROBLEM),
+        responses::Delete,
     )
 )]
 pub async fn remove_block_rule(
-    req: HttpRequest,
+    Caller(caller): Caller,
     colophon: crate::cache::Service,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller(&req, &colophon).await?;
     colophon.remove_block_rule(caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

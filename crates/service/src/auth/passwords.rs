@@ -20,7 +20,7 @@ pub fn hash(password: &Password) -> Result<String, ServiceError> {
     Argon2::default()
         .hash_password(password.expose().as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| ServiceError::Internal(format!("argon2: {e}")))
+        .map_err(|e| ServiceError::internal_while("argon2", e.to_string()))
 }
 
 /// Checks `password` against `stored`, or against the dummy hash when there is none, and

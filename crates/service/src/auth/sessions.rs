@@ -60,11 +60,9 @@ impl Colophon {
         };
         let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
         let service = self.clone();
-        let verified = tokio::task::spawn_blocking(move || {
-            passwords::verify(&password, stored.as_deref(), service.password_verification_counter())
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(format!("argon2 task: {e}")))?;
+        let verified = self
+            .compute(move || passwords::verify(&password, stored.as_deref(), service.password_verification_counter()))
+            .await?;
         let credentials = match credentials {
             Some(c) if verified => c,
             _ => {

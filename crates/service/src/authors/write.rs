@@ -274,9 +274,7 @@ impl Colophon {
     }
 
     async fn hash_blocking(&self, password: Password) -> ServiceResult<String> {
-        tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| ServiceError::Internal(format!("argon2 task: {e}")))?
+        self.compute(move || hash_password(&password)).await?
     }
 }
 

@@ -42,7 +42,7 @@ const MODERATION_KEY: &str = "comment_moderation";
 
 pub(crate) fn moderation_mode(conn: &mut DbConnection) -> ServiceResult<ModerationMode> {
     match store::get_setting(conn, MODERATION_KEY)? {
-        Some(value) => ModerationMode::parse(&value).map_err(ServiceError::Internal),
+        Some(value) => ModerationMode::parse(&value).map_err(ServiceError::internal),
         None => Ok(ModerationMode::Pending),
     }
 }

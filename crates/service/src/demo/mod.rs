@@ -78,7 +78,7 @@ struct SeedComment {
 }
 
 fn slug(value: &str) -> ServiceResult<Slug> {
-    Slug::parse(value).map_err(|e| ServiceError::Internal(format!("demo slug {value:?}: {e}")))
+    Slug::parse(value).map_err(|e| ServiceError::internal(format!("demo slug {value:?}: {e}")))
 }
 
 /// The quickstart's admin account: its password exists only in this value, to be shown once.
@@ -112,10 +112,10 @@ impl Colophon {
     /// the database holds neither authors nor posts, in one transaction. Returns the admin's
     /// credentials when it did: the caller shows them once; only the hash is stored.
     pub fn load_demo_if_empty(&self) -> ServiceResult<Option<DemoAdmin>> {
-        let seed: Seed = serde_json::from_str(SEED).map_err(|e| ServiceError::Internal(format!("demo seed: {e}")))?;
+        let seed: Seed = serde_json::from_str(SEED).map_err(|e| ServiceError::internal_while("demo seed", e))?;
         let admin = DemoAdmin { email: DEMO_ADMIN_EMAIL.into(), password: generate_password() };
         let admin_hash = crate::auth::hash_password(
-            &colophon_domain::Password::parse(admin.password.clone()).map_err(ServiceError::Internal)?,
+            &colophon_domain::Password::parse(admin.password.clone()).map_err(ServiceError::internal)?,
         )?;
         self.write_blocking(|conn, now| {
             if store::count_authors(conn)? > 0 || store::count_posts(conn)? > 0 {
@@ -141,7 +141,7 @@ impl Colophon {
                     .iter()
                     .find(|a| a.slug.as_str() == slug)
                     .map(|a| a.id)
-                    .ok_or_else(|| ServiceError::Internal(format!("demo author {slug} missing")))
+                    .ok_or_else(|| ServiceError::internal(format!("demo author {slug} missing")))
             };
             let mut products = Vec::new();
             for p in &seed.products {
@@ -161,7 +161,7 @@ impl Colophon {
                 widgets.push(match w {
                     SeedWidget::AuthorBio { author } => Widget::AuthorBio(author_id(author)?),
                     SeedWidget::Product { product } => Widget::Product(
-                        products.get(*product).ok_or_else(|| ServiceError::Internal("demo product missing".into()))?.id,
+                        products.get(*product).ok_or_else(|| ServiceError::internal("demo product missing"))?.id,
                     ),
                     SeedWidget::Html { html } => Widget::Html(html.clone()),
                 });
@@ -197,7 +197,11 @@ impl Colophon {
                     .tags
                     .iter()
                     .map(|name| {
-                        Ok((Slug::derive(name).ok_or_else(|| ServiceError::Internal(name.clone()))?, name.clone()))
+                        Ok((
+                            Slug::derive(name)
+                                .ok_or_else(|| ServiceError::internal(format!("demo tag {name:?} has no slug")))?,
+                            name.clone(),
+                        ))
                     })
                     .collect::<ServiceResult<_>>()?;
                 let tags = store::ensure_tags(conn, &wanted)?;
@@ -216,7 +220,7 @@ impl Colophon {
                             author_url: None,
                             body_source: c.body.clone(),
                             body_html: colophon_domain::CommentBody::parse(&c.body)
-                                .map_err(ServiceError::Internal)?
+                                .map_err(ServiceError::internal)?
                                 .render(),
                             status: CommentStatus::Approved,
                             depth: parent.map_or(0, |p| p.depth + 1),

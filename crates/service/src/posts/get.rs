@@ -131,7 +131,7 @@ pub(crate) fn detail(
     let author = authors
         .get(&post.author_id)
         .cloned()
-        .ok_or_else(|| ServiceError::Internal(format!("post {} has no author", post.id)))?;
+        .ok_or_else(|| ServiceError::internal(format!("post {} has no author", post.id)))?;
     let sidebar = sidebar.map(|(sidebar, products)| {
         let products: HashMap<_, _> = products.into_iter().map(|p| (p.id, p)).collect();
         assemble(sidebar, &products, &authors)

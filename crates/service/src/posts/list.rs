@@ -215,7 +215,7 @@ pub(crate) fn summarize(conn: &mut DbConnection, posts: Vec<Post>, now: Timestam
             let author = authors
                 .get(&post.author_id)
                 .cloned()
-                .ok_or_else(|| ServiceError::Internal(format!("post {} has no author", post.id)))?;
+                .ok_or_else(|| ServiceError::internal(format!("post {} has no author", post.id)))?;
             Ok(PostSummary {
                 status: post.status_at(now),
                 tags: tags.remove(&post.id).unwrap_or_default(),

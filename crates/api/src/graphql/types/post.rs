@@ -8,7 +8,7 @@ use colophon_service::{Colophon, CommentOrder, Neighbours, PostDetail, PostKey, 
 
 use super::{AuthorNode, CommentNode, SidebarNode};
 use crate::graphql::error::paging_error;
-use crate::graphql::loaders::{CommentsKey, Loaders, clone_error, load_error};
+use crate::graphql::loaders::{CommentsKey, Loaders, load_error};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "PostStatus")]
@@ -225,7 +225,7 @@ impl PostNode {
             .comments
             .load_one(key)
             .await
-            .map_err(|e| paging_error(Arc::try_unwrap(e).unwrap_or_else(|shared| clone_error(&shared))))?
+            .map_err(|e| paging_error(Arc::try_unwrap(e).unwrap_or_else(|shared| shared.shared_copy())))?
             .unwrap_or(colophon_service::CursorPage { items: Vec::new(), next_cursor: None });
         let mut connection = Connection::new(false, page.next_cursor.is_some());
         // In thread order a page ends after a whole thread: every edge carries its thread's cursor.

@@ -9,11 +9,9 @@
 use chrono::{Duration, NaiveDate};
 use colophon_domain::{Timestamp, html};
 use colophon_store::{
-    self as store, AuthorRecord, CommentRecord, DbConnection, PostRecord, PostTagRecord, ProductRecord, SidebarRecord,
-    TagRecord, WidgetRecord,
+    self as store, CommentRow, DbConnection, NewAuthorRow, NewWidgetRow, PostRow, PostTagRow, ProductRow, SidebarRow,
+    StoreResult, TagRow,
 };
-
-use crate::{Colophon, ServiceResult};
 
 #[derive(Debug, Clone)]
 pub struct SyntheticOptions {
@@ -135,92 +133,87 @@ const TAGS: i64 = 30;
 const PRODUCTS: i64 = 20;
 const BUSY_POSTS: u64 = 200;
 
-impl Colophon {
-    /// Generates the data set; `progress` hears about every batch.
-    pub fn seed_synthetic(
-        &self,
-        options: &SyntheticOptions,
-        mut progress: impl FnMut(&str),
-    ) -> ServiceResult<SyntheticReport> {
-        let mut rng = Rng(options.seed);
-        let mut report = SyntheticReport::default();
-        self.db_blocking(|conn, _| {
-            let base = store::max_ids(conn)?;
-            let now = start();
-            store::write_transaction(conn, |conn| fixtures(conn, &mut rng, base, now))?;
-            progress(&format!("{AUTHORS} authors, {TAGS} tags, {PRODUCTS} products and a sidebar of 14 widgets"));
-            report.authors = AUTHORS as u64;
-            let span_secs = 2 * 365 * 24 * 3600_i64;
-            let mut next_comment = base.comments;
-            let mut done = 0;
-            while done < options.posts {
-                let count = options.batch.min(options.posts - done);
-                let (posts, tags, comments) = (done..done + count).fold(
-                    (Vec::new(), Vec::new(), Vec::new()),
-                    |(mut posts, mut tags, mut comments), i| {
-                        let id = base.posts + 1 + i as i64;
-                        let published = start() + Duration::seconds(span_secs * i as i64 / options.posts.max(1) as i64);
-                        let draft = i % 25 == 24;
-                        let (body_html, excerpt) = body(&mut rng);
-                        let post_comments = if draft {
-                            Vec::new()
-                        } else {
-                            comments_for(&mut rng, id, i, published, &mut next_comment)
-                        };
-                        let approved = post_comments.iter().filter(|c: &&CommentRecord| c.status == "approved").count();
-                        posts.push(PostRecord {
-                            id,
-                            slug: format!("synthetic-post-{}", i + 1),
-                            title: format!("Synthetic post {}: {} and {}", i + 1, rng.pick(WORDS), rng.pick(WORDS)),
-                            excerpt,
-                            body_html,
-                            body_markdown: None,
-                            status: if draft { "draft" } else { "published" }.into(),
-                            published_at: (!draft).then_some(published),
-                            author_id: base.authors + 1 + rng.below(AUTHORS as u64) as i64,
-                            featured_image_url: Some(format!("https://images.example/{}.jpg", i + 1)),
-                            featured_image_alt: Some("A synthetic picture".into()),
-                            featured_image_credit: Some("Image via Snorgtees".into()),
-                            comments_enabled: true,
-                            comment_count: approved as i64,
-                            sidebar_id: Some(base.sidebars + 1),
-                            version: 1,
-                            created_at: published,
-                            updated_at: published,
-                        });
-                        let first_tag = rng.below(TAGS as u64) as i64;
-                        for position in 0..3 {
-                            let tag_id = base.tags + 1 + (first_tag + position * 7) % TAGS;
-                            tags.push(PostTagRecord { post_id: id, tag_id, position: position as i32 });
-                        }
-                        comments.extend(post_comments);
-                        (posts, tags, comments)
-                    },
-                );
-                report.comments += comments.len() as u64;
-                store::write_transaction(conn, |conn| -> ServiceResult<()> {
-                    store::bulk_insert_posts(conn, &posts)?;
-                    store::bulk_insert_post_tags(conn, &tags)?;
-                    store::bulk_insert_comments(conn, &comments)?;
-                    Ok(())
-                })?;
-                done += count;
-                progress(&format!("{done}/{} posts, {} comments", options.posts, report.comments));
-            }
-            report.posts = options.posts;
-            report.sample_slug = "synthetic-post-1".into();
-            store::after_bulk_load(conn)?;
-            Ok(())
-        })?;
-        Ok(report)
+/// Generates the data set into an empty database; `progress` hears about every batch. A server
+/// sharing the database learns of it only by dropping its whole cache (the caller's job).
+pub fn seed(
+    conn: &mut DbConnection,
+    options: &SyntheticOptions,
+    mut progress: impl FnMut(&str),
+) -> StoreResult<SyntheticReport> {
+    let mut rng = Rng(options.seed);
+    let mut report = SyntheticReport::default();
+    {
+        let base = store::max_ids(conn)?;
+        let now = start();
+        store::write_transaction(conn, |conn| fixtures(conn, &mut rng, base, now))?;
+        progress(&format!("{AUTHORS} authors, {TAGS} tags, {PRODUCTS} products and a sidebar of 14 widgets"));
+        report.authors = AUTHORS as u64;
+        let span_secs = 2 * 365 * 24 * 3600_i64;
+        let mut next_comment = base.comments;
+        let mut done = 0;
+        while done < options.posts {
+            let count = options.batch.min(options.posts - done);
+            let (posts, tags, comments) = (done..done + count).fold(
+                (Vec::new(), Vec::new(), Vec::new()),
+                |(mut posts, mut tags, mut comments), i| {
+                    let id = base.posts + 1 + i as i64;
+                    let published = start() + Duration::seconds(span_secs * i as i64 / options.posts.max(1) as i64);
+                    let draft = i % 25 == 24;
+                    let (body_html, excerpt) = body(&mut rng);
+                    let post_comments =
+                        if draft { Vec::new() } else { comments_for(&mut rng, id, i, published, &mut next_comment) };
+                    let approved = post_comments.iter().filter(|c: &&CommentRow| c.status == "approved").count();
+                    posts.push(PostRow {
+                        id,
+                        slug: format!("synthetic-post-{}", i + 1),
+                        title: format!("Synthetic post {}: {} and {}", i + 1, rng.pick(WORDS), rng.pick(WORDS)),
+                        excerpt,
+                        body_html,
+                        body_markdown: None,
+                        status: if draft { "draft" } else { "published" }.into(),
+                        published_at: (!draft).then_some(published),
+                        author_id: base.authors + 1 + rng.below(AUTHORS as u64) as i64,
+                        featured_image_url: Some(format!("https://images.example/{}.jpg", i + 1)),
+                        featured_image_alt: Some("A synthetic picture".into()),
+                        featured_image_credit: Some("Image via Snorgtees".into()),
+                        comments_enabled: true,
+                        comment_count: approved as i64,
+                        sidebar_id: Some(base.sidebars + 1),
+                        version: 1,
+                        created_at: published,
+                        updated_at: published,
+                    });
+                    let first_tag = rng.below(TAGS as u64) as i64;
+                    for position in 0..3 {
+                        let tag_id = base.tags + 1 + (first_tag + position * 7) % TAGS;
+                        tags.push(PostTagRow { post_id: id, tag_id, position: position as i32 });
+                    }
+                    comments.extend(post_comments);
+                    (posts, tags, comments)
+                },
+            );
+            report.comments += comments.len() as u64;
+            store::write_transaction(conn, |conn| -> StoreResult<()> {
+                store::bulk_insert_posts(conn, &posts)?;
+                store::bulk_insert_post_tags(conn, &tags)?;
+                store::bulk_insert_comments(conn, &comments)?;
+                Ok(())
+            })?;
+            done += count;
+            progress(&format!("{done}/{} posts, {} comments", options.posts, report.comments));
+        }
+        report.posts = options.posts;
+        report.sample_slug = "synthetic-post-1".into();
+        store::after_bulk_load(conn)?;
     }
+    Ok(report)
 }
 
 /// Comments of post number `i`: 36 approved on the first 200 posts, 3–7 on others; about 20%
 /// extra pending, about 22% replies to an earlier approved comment of the same post.
-fn comments_for(rng: &mut Rng, post: i64, i: u64, published: Timestamp, next_id: &mut i64) -> Vec<CommentRecord> {
+fn comments_for(rng: &mut Rng, post: i64, i: u64, published: Timestamp, next_id: &mut i64) -> Vec<CommentRow> {
     let approved_wanted = if i < BUSY_POSTS { 36 } else { 3 + rng.below(5) };
-    let mut out: Vec<CommentRecord> = Vec::new();
+    let mut out: Vec<CommentRow> = Vec::new();
     let mut approved = 0;
     let mut minute = 0;
     while approved < approved_wanted {
@@ -228,7 +221,7 @@ fn comments_for(rng: &mut Rng, post: i64, i: u64, published: Timestamp, next_id:
         minute += 1 + rng.below(90) as i64;
         let pending = rng.chance(20);
         let parent = if rng.chance(22) {
-            let approved_so_far: Vec<&CommentRecord> = out.iter().filter(|c| c.status == "approved").collect();
+            let approved_so_far: Vec<&CommentRow> = out.iter().filter(|c| c.status == "approved").collect();
             (!approved_so_far.is_empty()).then(|| approved_so_far[rng.below(approved_so_far.len() as u64) as usize])
         } else {
             None
@@ -240,7 +233,7 @@ fn comments_for(rng: &mut Rng, post: i64, i: u64, published: Timestamp, next_id:
         let text = format!("{} {}", sentence(rng), sentence(rng));
         let reader = rng.below(5_000);
         let at = published + Duration::minutes(minute);
-        out.push(CommentRecord {
+        out.push(CommentRow {
             id: *next_id,
             post_id: post,
             parent_id,
@@ -264,11 +257,11 @@ fn comments_for(rng: &mut Rng, post: i64, i: u64, published: Timestamp, next_id:
     out
 }
 
-fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Timestamp) -> ServiceResult<()> {
-    let authors: Vec<AuthorRecord> = (1..=AUTHORS)
+fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Timestamp) -> StoreResult<()> {
+    let authors: Vec<NewAuthorRow> = (1..=AUTHORS)
         .map(|n| {
             let name = format!("{} {} {n}", rng.pick(FIRST), rng.pick(LAST));
-            AuthorRecord {
+            NewAuthorRow {
                 id: base.authors + n,
                 slug: format!("synthetic-author-{n}"),
                 name,
@@ -285,15 +278,15 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
         })
         .collect();
     store::bulk_insert_authors(conn, &authors)?;
-    let tags: Vec<TagRecord> = (1..=TAGS)
+    let tags: Vec<TagRow> = (1..=TAGS)
         .map(|n| {
             let word = WORDS[(n as usize - 1) % WORDS.len()];
-            TagRecord { id: base.tags + n, slug: format!("synthetic-{word}-{n}"), name: format!("{word} {n}") }
+            TagRow { id: base.tags + n, slug: format!("synthetic-{word}-{n}"), name: format!("{word} {n}") }
         })
         .collect();
     store::bulk_insert_tags(conn, &tags)?;
-    let products: Vec<ProductRecord> = (1..=PRODUCTS)
-        .map(|n| ProductRecord {
+    let products: Vec<ProductRow> = (1..=PRODUCTS)
+        .map(|n| ProductRow {
             id: base.products + n,
             title: format!("The Big Lebowski, edition {n}"),
             url: Some(format!("https://shop.example/lebowski/{n}")),
@@ -310,7 +303,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
     let sidebar = base.sidebars + 1;
     store::bulk_insert_sidebars(
         conn,
-        &[SidebarRecord {
+        &[SidebarRow {
             id: sidebar,
             slug: format!("synthetic-{sidebar}"),
             title: "Synthetic sidebar".into(),
@@ -318,7 +311,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
             updated_at: now,
         }],
     )?;
-    let mut widgets = vec![WidgetRecord {
+    let mut widgets = vec![NewWidgetRow {
         sidebar_id: sidebar,
         position: 0,
         kind: "author_bio".into(),
@@ -327,7 +320,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
         html: None,
     }];
     for n in 1..=12 {
-        widgets.push(WidgetRecord {
+        widgets.push(NewWidgetRow {
             sidebar_id: sidebar,
             position: n,
             kind: "product".into(),
@@ -336,7 +329,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
             html: None,
         });
     }
-    widgets.push(WidgetRecord {
+    widgets.push(NewWidgetRow {
         sidebar_id: sidebar,
         position: 13,
         kind: "html".into(),

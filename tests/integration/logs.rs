@@ -1,0 +1,64 @@
+//! What the server logs, read from the real binary's stderr: every line of a request carries its
+//! id, and a 5xx shows its whole cause chain (which the client never sees).
+
+use std::io::Read;
+use std::process::Stdio;
+
+use diesel::connection::SimpleConnection;
+use serde_json::Value;
+
+use crate::first_run::{colophon, free_port, wait_ready};
+use crate::support::{Backend, DEMO_POST, TestDb};
+
+#[test]
+fn a_failed_request_is_logged_with_its_id_and_whole_cause() {
+    let db = TestDb::create(Backend::Sqlite).unwrap();
+    let port = free_port();
+    let mut child = colophon(&db.dir)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("COLOPHON_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_ready(port, &mut child);
+    // Hand-edited data the domain refuses (no slug has spaces): reading the post fails in the store.
+    let corrupt = format!(
+        "UPDATE authors SET slug = 'the overlord' WHERE id = (SELECT author_id FROM posts WHERE slug = '{DEMO_POST}')"
+    );
+    db.conn().batch_execute(&corrupt).unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let url = format!("http://127.0.0.1:{port}/api/v1/posts/{DEMO_POST}");
+    let mut failed = agent.get(&url).header("X-Request-Id", "probe-5xx.1").call().unwrap();
+    assert_eq!(failed.status(), 500);
+    assert_eq!(failed.headers().get("x-request-id").unwrap(), "probe-5xx.1", "the id is echoed");
+    let body = failed.body_mut().read_to_string().unwrap();
+    assert!(!body.contains("overlord") && !body.contains("corrupt"), "the cause stays in the log: {body}");
+    // Without an id, or with one unfit for a log line, the server makes one.
+    let made = agent.get(&format!("http://127.0.0.1:{port}/healthz")).call().unwrap();
+    let made = made.headers().get("x-request-id").unwrap().to_str().unwrap().to_string();
+    assert!(made.len() == 16 && made.bytes().all(|b| b.is_ascii_hexdigit()), "{made}");
+    let odd = agent.get(&format!("http://127.0.0.1:{port}/healthz")).header("X-Request-Id", "a\"b c").call().unwrap();
+    assert_ne!(odd.headers().get("x-request-id").unwrap(), "a\"b c");
+    child.kill().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child.wait().unwrap();
+
+    let lines: Vec<Value> = stderr.lines().filter_map(|line| serde_json::from_str(line).ok()).collect();
+    let of_probe: Vec<&Value> = lines.iter().filter(|line| line["span"]["request_id"] == "probe-5xx.1").collect();
+    let cause = of_probe
+        .iter()
+        .find(|line| line["level"] == "ERROR")
+        .unwrap_or_else(|| panic!("no error line carries the request id:\n{stderr}"));
+    let cause = cause["fields"]["cause"].as_str().unwrap();
+    assert!(
+        cause.starts_with("internal error: ") && cause.matches(": ").count() >= 2 && cause.contains("overlord"),
+        "the whole chain, outermost first: {cause}"
+    );
+    assert!(
+        of_probe.iter().any(|line| line["fields"]["status"] == 500),
+        "the request's own line carries the id too:\n{stderr}"
+    );
+}
