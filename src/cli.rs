@@ -56,8 +56,8 @@ pub enum UserCommand {
         #[arg(long)]
         name: String,
         /// contributor, author, editor or admin.
-        #[arg(long, default_value = "contributor")]
-        role: String,
+        #[arg(long, default_value = "contributor", value_parser = |role: &str| colophon_domain::Role::parse(role))]
+        role: colophon_domain::Role,
         #[arg(long)]
         password_stdin: bool,
         #[command(flatten)]

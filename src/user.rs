@@ -32,7 +32,7 @@ pub fn run(command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Create { email, name, role, password_stdin, data } => {
             let password = read_password(password_stdin)?;
             let colophon = open_for_cli(&data)?;
-            let author = colophon.create_author_unchecked(&email, &name, &role, &password)?;
+            let author = colophon.create_author_unchecked(&email, &name, role, &password)?;
             println!(
                 "created {} <{}> as {} (id {}, slug {})",
                 author.name,

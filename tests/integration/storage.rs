@@ -136,7 +136,9 @@ fn synthetic_data_has_the_benchmark_shape_and_is_deterministic(backend: Backend)
     let first = |app: &TestApp| app.get("/api/v1/posts?limit=5").json()["data"].clone();
     assert_eq!(first(&app), first(&again));
     // New writes after a bulk load get fresh ids (PostgreSQL's sequences were moved on).
-    let admin =
-        app.colophon.create_author_unchecked("late@colophon.test", "Late", "admin", "a long enough password").unwrap();
+    let admin = app
+        .colophon
+        .create_author_unchecked("late@colophon.test", "Late", colophon_domain::Role::Admin, "a long enough password")
+        .unwrap();
     assert!(admin.id.0 > 50);
 }

@@ -1,32 +1,13 @@
 use crate::{AuthorId, Slug, Timestamp};
 
-/// What an author may do, least to most. The order is the permission order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Contributor,
-    Author,
-    Editor,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Contributor, Role::Author, Role::Editor, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Contributor => "contributor",
-            Role::Author => "author",
-            Role::Editor => "editor",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == value)
-            .ok_or_else(|| "must be one of contributor, author, editor, admin".to_string())
+crate::words::words! {
+    /// What an author may do, least to most. The order is the permission order.
+    #[derive(PartialOrd, Ord)]
+    pub enum Role {
+        Contributor = "contributor",
+        Author = "author",
+        Editor = "editor",
+        Admin = "admin",
     }
 }
 
@@ -57,7 +38,7 @@ mod tests {
         assert!(Role::Contributor < Role::Author);
         assert!(Role::Author < Role::Editor);
         assert!(Role::Editor < Role::Admin);
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
         }
         assert!(Role::parse("root").is_err());

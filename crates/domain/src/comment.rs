@@ -1,32 +1,26 @@
 use crate::{AuthorId, CommentId, PostId, Timestamp};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CommentStatus {
-    Pending,
-    Approved,
-    Spam,
-    Trash,
+crate::words::words! {
+    /// Where a comment stands: only `Approved` ones are public.
+    pub enum CommentStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Spam = "spam",
+        Trash = "trash",
+    }
 }
 
-impl CommentStatus {
-    pub const ALL: [CommentStatus; 4] =
-        [CommentStatus::Pending, CommentStatus::Approved, CommentStatus::Spam, CommentStatus::Trash];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommentStatus::Pending => "pending",
-            CommentStatus::Approved => "approved",
-            CommentStatus::Spam => "spam",
-            CommentStatus::Trash => "trash",
-        }
-    }
-
-    pub fn parse(value: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == value)
-            .ok_or_else(|| "must be one of pending, approved, spam, trash".to_string())
+crate::words::words! {
+    /// The order of a post's comments.
+    #[derive(Default)]
+    pub enum CommentOrder {
+        /// Oldest first, each with its `parent_id` (the page as the seed shows it).
+        #[default]
+        Oldest = "oldest",
+        /// Each top-level comment followed by its replies, depth first; `depth` is the nesting
+        /// level. Pages count top-level comments, so a reply never lands on another page than
+        /// its thread.
+        Thread = "thread",
     }
 }
 

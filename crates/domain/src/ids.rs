@@ -14,4 +14,4 @@ macro_rules! typed_id {
     )*};
 }
 
-typed_id!(AuthorId, PostId, CommentId, ProductId, SidebarId, TagId);
+typed_id!(AuthorId, PostId, CommentId, ProductId, SidebarId, TagId, BlockRuleId);

@@ -11,6 +11,7 @@ pub mod html;
 mod http_url;
 mod ids;
 pub mod markup;
+mod moderation;
 mod page;
 mod password;
 mod policy;
@@ -19,9 +20,10 @@ mod product;
 mod sidebar;
 mod slug;
 mod text;
+mod words;
 
 pub use author::{Author, Role};
-pub use comment::{Comment, CommentStatus};
+pub use comment::{Comment, CommentOrder, CommentStatus};
 pub use comment_html::{
     COMMENT_LINK_REL, COMMENT_TAGS, COMMENT_URL_SCHEMES, CommentBody, comment_attributes, count_links,
 };
@@ -29,14 +31,15 @@ pub use content::{BODY_MAX, EXCERPT_MAX, Excerpt, PostHtml, RENDERED_MAX, plain_
 pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
 pub use http_url::HttpUrl;
-pub use ids::{AuthorId, CommentId, PostId, ProductId, SidebarId, TagId};
+pub use ids::{AuthorId, BlockRuleId, CommentId, PostId, ProductId, SidebarId, TagId};
 pub use markup::MAX_NESTING;
+pub use moderation::{BlockRule, BlockRuleKind, ModerationMode};
 pub use page::{Page, PageLimit};
 pub use password::Password;
 pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
 pub use product::Product;
-pub use sidebar::{Sidebar, Widget};
+pub use sidebar::{Sidebar, Widget, WidgetKind};
 pub use slug::Slug;
 pub use text::BoundedText;
 

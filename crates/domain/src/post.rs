@@ -1,32 +1,13 @@
 use crate::{AuthorId, PostId, SidebarId, Slug, TagId, Timestamp};
 
-/// A post's status as clients see it. Only `Draft` and `Published` are stored: a published
-/// post whose `published_at` lies in the future is `Scheduled` until that moment passes,
-/// so it goes live without any job or restart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PostStatus {
-    Draft,
-    Scheduled,
-    Published,
-}
-
-impl PostStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PostStatus::Draft => "draft",
-            PostStatus::Scheduled => "scheduled",
-            PostStatus::Published => "published",
-        }
-    }
-
-    pub fn parse(value: &str) -> Result<Self, String> {
-        match value {
-            "draft" => Ok(PostStatus::Draft),
-            "scheduled" => Ok(PostStatus::Scheduled),
-            "published" => Ok(PostStatus::Published),
-            _ => Err("must be one of draft, scheduled, published".into()),
-        }
+crate::words::words! {
+    /// A post's status as clients see it. Only `Draft` and `Published` are stored: a published
+    /// post whose `published_at` lies in the future is `Scheduled` until that moment passes,
+    /// so it goes live without any job or restart.
+    pub enum PostStatus {
+        Draft = "draft",
+        Scheduled = "scheduled",
+        Published = "published",
     }
 }
 

@@ -1,5 +1,14 @@
 use crate::{AuthorId, ProductId, SidebarId, Slug, Timestamp};
 
+crate::words::words! {
+    /// What a sidebar widget shows.
+    pub enum WidgetKind {
+        Product = "product",
+        AuthorBio = "author_bio",
+        Html = "html",
+    }
+}
+
 /// One block of a sidebar, in the order it is shown.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Widget {
@@ -10,11 +19,11 @@ pub enum Widget {
 }
 
 impl Widget {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> WidgetKind {
         match self {
-            Widget::Product(_) => "product",
-            Widget::AuthorBio(_) => "author_bio",
-            Widget::Html(_) => "html",
+            Widget::Product(_) => WidgetKind::Product,
+            Widget::AuthorBio(_) => WidgetKind::AuthorBio,
+            Widget::Html(_) => WidgetKind::Html,
         }
     }
 }

@@ -36,7 +36,7 @@ pub struct PostDetail {
 #[derive(Debug, Clone, Copy)]
 pub struct IncludedComments {
     pub limit: Option<i64>,
-    pub order: crate::CommentOrder,
+    pub order: colophon_domain::CommentOrder,
 }
 
 /// A public author profile.

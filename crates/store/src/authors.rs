@@ -1,11 +1,13 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Author, AuthorId, Role, Slug, Timestamp};
+use colophon_domain::{Author, AuthorId, PostStatus, Role, Slug, Timestamp};
 use diesel::prelude::*;
 
+use crate::columns::{RoleColumn, Stored};
 use crate::rows::{AuthorRow, author_columns, convert};
 use crate::schema::{authors, posts};
 use crate::{DbConnection, StoreResult};
+use diesel::internal::derives::as_expression::Bound;
 
 /// An author to insert; `email` must already be lowercased by its domain type.
 #[derive(Debug, Clone)]
@@ -27,7 +29,7 @@ pub fn insert_author(conn: &mut DbConnection, new: &NewAuthor) -> StoreResult<Au
             authors::slug.eq(new.slug.as_str()),
             authors::name.eq(&new.name),
             authors::email.eq(&new.email),
-            authors::role.eq(new.role.as_str()),
+            authors::role.eq(new.role.stored()),
             authors::password_hash.eq(&new.password_hash),
             authors::token_version.eq(0_i64),
             authors::bio_html.eq(&new.bio_html),
@@ -86,7 +88,7 @@ pub fn published_post_counts(
     let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
     let counts: Vec<(i64, i64)> = posts::table
         .filter(posts::author_id.eq_any(ids))
-        .filter(posts::status.eq("published"))
+        .filter(posts::status.eq(PostStatus::Published.stored()))
         .filter(posts::published_at.le(now))
         .group_by(posts::author_id)
         .select((posts::author_id, diesel::dsl::count_star()))
@@ -116,7 +118,7 @@ struct AuthorChangeset<'a> {
     slug: Option<&'a str>,
     name: Option<&'a str>,
     email: Option<Option<&'a str>>,
-    role: Option<&'a str>,
+    role: Option<Bound<RoleColumn, Role>>,
     bio_html: Option<&'a str>,
     avatar_url: Option<Option<&'a str>>,
     website_url: Option<Option<&'a str>>,
@@ -134,7 +136,7 @@ pub fn update_author(
         slug: changes.slug.as_ref().map(Slug::as_str),
         name: changes.name.as_deref(),
         email: changes.email.as_ref().map(Option::as_deref),
-        role: changes.role.map(Role::as_str),
+        role: changes.role.map(Stored::stored),
         bio_html: changes.bio_html.as_deref(),
         avatar_url: changes.avatar_url.as_ref().map(Option::as_deref),
         website_url: changes.website_url.as_ref().map(Option::as_deref),

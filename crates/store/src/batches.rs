@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use colophon_domain::{Comment, PostId, PostLink, Timestamp};
+use colophon_domain::{Comment, CommentStatus, PostId, PostLink, PostStatus, Timestamp};
 use diesel::PgConnection;
 use diesel::backend::Backend;
 use diesel::pg::Pg;
@@ -17,6 +17,7 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Timestamp as SqlTimestamp, Untyped};
 
+use crate::columns::{CommentStatusColumn, PostStatusColumn};
 use crate::rows::{CommentRow, convert, slug};
 use crate::{CommentKey, DbConnection, PostKey, StoreResult};
 
@@ -64,6 +65,9 @@ impl<DB: Backend> QueryFragment<DB> for CommentsOfPosts<'_>
 where
     Timestamp: diesel::serialize::ToSql<SqlTimestamp, DB>,
     i64: diesel::serialize::ToSql<BigInt, DB>,
+    CommentStatus: diesel::serialize::ToSql<CommentStatusColumn, DB>,
+    PostStatus: diesel::serialize::ToSql<PostStatusColumn, DB>,
+    DB: diesel::sql_types::HasSqlType<CommentStatusColumn> + diesel::sql_types::HasSqlType<PostStatusColumn>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.unsafe_to_cache_prepared();
@@ -73,7 +77,8 @@ where
             }
             out.push_sql(&format!("SELECT * FROM (SELECT {COMMENT_COLUMNS} FROM comments WHERE post_id = "));
             out.push_bind_param::<BigInt, _>(&post.0)?;
-            out.push_sql(" AND status = 'approved'");
+            out.push_sql(" AND status = ");
+            out.push_bind_param::<CommentStatusColumn, _>(&CommentStatus::Approved)?;
             if let Some(key) = &self.after {
                 out.push_sql(" AND created_at >= ");
                 out.push_bind_param::<SqlTimestamp, _>(&key.created_at)?;
@@ -161,6 +166,9 @@ impl<DB: Backend> QueryFragment<DB> for NeighboursOfPosts<'_>
 where
     Timestamp: diesel::serialize::ToSql<SqlTimestamp, DB>,
     i64: diesel::serialize::ToSql<BigInt, DB>,
+    CommentStatus: diesel::serialize::ToSql<CommentStatusColumn, DB>,
+    PostStatus: diesel::serialize::ToSql<PostStatusColumn, DB>,
+    DB: diesel::sql_types::HasSqlType<CommentStatusColumn> + diesel::sql_types::HasSqlType<PostStatusColumn>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.unsafe_to_cache_prepared();
@@ -178,9 +186,10 @@ where
                 out.push_sql("SELECT * FROM (SELECT ");
                 out.push_bind_param::<BigInt, _>(&key.id.0)?;
                 out.push_sql(&format!(
-                    " AS of_post, {flag} AS older, id, slug, title, published_at FROM posts \
-                     WHERE status = 'published' AND published_at <= "
+                    " AS of_post, {flag} AS older, id, slug, title, published_at FROM posts WHERE status = "
                 ));
+                out.push_bind_param::<PostStatusColumn, _>(&PostStatus::Published)?;
+                out.push_sql(" AND published_at <= ");
                 out.push_bind_param::<SqlTimestamp, _>(&self.now)?;
                 out.push_sql(&format!(" AND published_at {bound} "));
                 out.push_bind_param::<SqlTimestamp, _>(&key.published_at)?;
@@ -220,8 +229,9 @@ impl QueryFragment<Pg> for LateralComments {
         out.push_bind_param::<Array<BigInt>, _>(&self.posts)?;
         out.push_sql(&format!(
             ") AS k(post_id) CROSS JOIN LATERAL (SELECT {COMMENT_COLUMNS} FROM comments \
-             WHERE comments.post_id = k.post_id AND status = 'approved'"
+             WHERE comments.post_id = k.post_id AND status = "
         ));
+        out.push_bind_param::<CommentStatusColumn, _>(&CommentStatus::Approved)?;
         if let Some(key) = &self.after {
             out.push_sql(" AND created_at >= ");
             out.push_bind_param::<SqlTimestamp, _>(&key.created_at)?;
@@ -271,8 +281,10 @@ impl QueryFragment<Pg> for LateralNeighbours {
             out.push_bind_param::<Array<SqlTimestamp>, _>(&self.dates)?;
             out.push_sql(
                 ") AS k(id, published_at) CROSS JOIN LATERAL (SELECT id, slug, title, published_at FROM posts \
-                 WHERE status = 'published' AND published_at <= ",
+                 WHERE status = ",
             );
+            out.push_bind_param::<PostStatusColumn, _>(&PostStatus::Published)?;
+            out.push_sql(" AND published_at <= ");
             out.push_bind_param::<SqlTimestamp, _>(&self.now)?;
             out.push_sql(&format!(
                 " AND published_at {bound} k.published_at AND (published_at {strict} k.published_at OR id {strict} k.id) \

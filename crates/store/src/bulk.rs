@@ -27,7 +27,8 @@ pub struct NewAuthorRow {
     pub slug: String,
     pub name: String,
     pub email: Option<String>,
-    pub role: String,
+    #[diesel(serialize_as = crate::columns::Write<colophon_domain::Role>)]
+    pub role: colophon_domain::Role,
     pub password_hash: Option<String>,
     pub token_version: i64,
     pub bio_html: String,
@@ -51,7 +52,8 @@ pub struct PostTagRow {
 pub struct NewWidgetRow {
     pub sidebar_id: i64,
     pub position: i32,
-    pub kind: String,
+    #[diesel(serialize_as = crate::columns::Write<colophon_domain::WidgetKind>)]
+    pub kind: colophon_domain::WidgetKind,
     pub product_id: Option<i64>,
     pub author_id: Option<i64>,
     pub html: Option<String>,
@@ -64,7 +66,8 @@ macro_rules! bulk_insert {
     ($name:ident, $record:ty, $table:path) => {
         pub fn $name(conn: &mut DbConnection, rows: &[$record]) -> StoreResult<()> {
             for chunk in rows.chunks(CHUNK) {
-                per_backend!(conn, |c| diesel::insert_into($table).values(chunk).execute(c))?;
+                // Owned rows: a row with a typed column is inserted by value.
+                per_backend!(conn, |c| diesel::insert_into($table).values(chunk.to_vec()).execute(c))?;
             }
             Ok(())
         }

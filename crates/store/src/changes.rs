@@ -11,6 +11,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
+use crate::columns::Stored;
 use crate::schema::posts;
 use crate::{DatabaseTarget, DbConnection, StoreResult, connect};
 
@@ -146,7 +147,7 @@ impl ChangeListener {
     /// The next moment a scheduled post goes live after `now`, if any.
     pub fn next_publication(&mut self, now: Timestamp) -> StoreResult<Option<Timestamp>> {
         Ok(posts::table
-            .filter(posts::status.eq("published"))
+            .filter(posts::status.eq(colophon_domain::PostStatus::Published.stored()))
             .filter(posts::published_at.gt(now))
             .select(diesel::dsl::min(posts::published_at))
             .first::<Option<Timestamp>>(&mut self.conn)?)

@@ -1,6 +1,7 @@
 use colophon_domain::{AuthorId, Comment, CommentId, CommentStatus, PostId, Timestamp};
 use diesel::prelude::*;
 
+use crate::columns::Stored;
 use crate::rows::{CommentRow, convert};
 use crate::schema::{comments, posts};
 use crate::{DbConnection, StoreResult};
@@ -35,7 +36,7 @@ pub fn insert_comment(conn: &mut DbConnection, new: &NewComment) -> StoreResult<
             comments::author_url.eq(&new.author_url),
             comments::body_source.eq(&new.body_source),
             comments::body_html.eq(&new.body_html),
-            comments::status.eq(new.status.as_str()),
+            comments::status.eq(new.status.stored()),
             comments::depth.eq(new.depth),
             comments::ip.eq(&new.ip),
             comments::user_agent.eq(&new.user_agent),
@@ -82,7 +83,7 @@ pub fn list_approved_comments(
     // queries whose SQL cannot change, and this is the hottest read after the post itself.
     let approved = comments::table
         .filter(comments::post_id.eq(post.0))
-        .filter(comments::status.eq(CommentStatus::Approved.as_str()));
+        .filter(comments::status.eq(CommentStatus::Approved.stored()));
     let order = (comments::created_at.asc(), comments::id.asc());
     let rows: Vec<CommentRow> = match after {
         Some(key) => approved
@@ -104,7 +105,7 @@ pub fn list_approved_comments(
 pub fn count_approved_comments(conn: &mut DbConnection, post: PostId) -> StoreResult<i64> {
     Ok(comments::table
         .filter(comments::post_id.eq(post.0))
-        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .filter(comments::status.eq(CommentStatus::Approved.stored()))
         .count()
         .get_result(conn)?)
 }
@@ -127,7 +128,7 @@ pub fn list_for_moderation(
 ) -> StoreResult<Vec<Comment>> {
     let mut query = comments::table.into_boxed();
     if let Some(status) = status {
-        query = query.filter(comments::status.eq(status.as_str()));
+        query = query.filter(comments::status.eq(status.stored()));
     }
     if let Some(post) = post {
         query = query.filter(comments::post_id.eq(post.0));
@@ -163,8 +164,8 @@ pub fn change_comment_status(
             return Ok(Some((comment.clone(), comment)));
         }
         let row: Option<CommentRow> =
-            diesel::update(comments::table.find(id.0).filter(comments::status.eq(comment.status.as_str())))
-                .set((comments::status.eq(status.as_str()), comments::updated_at.eq(now)))
+            diesel::update(comments::table.find(id.0).filter(comments::status.eq(comment.status.stored())))
+                .set((comments::status.eq(status.stored()), comments::updated_at.eq(now)))
                 .returning(comments::all_columns)
                 .get_result(conn)
                 .optional()?;

@@ -7,6 +7,7 @@ mod authors;
 mod batches;
 mod bulk;
 mod changes;
+pub mod columns;
 mod comments;
 mod connection;
 mod counter;

@@ -1,8 +1,9 @@
 //! Site settings, the spam blocklist, and the comment lookups spam rules need.
 
-use colophon_domain::{Comment, CommentId, CommentStatus, PostId, Timestamp};
+use colophon_domain::{BlockRule, BlockRuleId, BlockRuleKind, Comment, CommentId, CommentStatus, PostId, Timestamp};
 use diesel::prelude::*;
 
+use crate::columns::Stored;
 use crate::rows::{CommentRow, convert};
 use crate::schema::{blocklist, comments, settings};
 use crate::{DbConnection, StoreResult};
@@ -24,32 +25,33 @@ pub fn set_setting(conn: &mut DbConnection, key: &str, value: &str, now: Timesta
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlockRule {
-    pub id: i64,
-    pub kind: String,
-    pub value: String,
-    pub created_at: Timestamp,
-}
-
 pub fn list_blocklist(conn: &mut DbConnection) -> StoreResult<Vec<BlockRule>> {
-    let rows: Vec<(i64, String, String, Timestamp)> = blocklist::table
+    let rows: Vec<(i64, BlockRuleKind, String, Timestamp)> = blocklist::table
         .order(blocklist::id.asc())
         .select((blocklist::id, blocklist::kind, blocklist::value, blocklist::created_at))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, kind, value, created_at)| BlockRule { id, kind, value, created_at }).collect())
+    rows.into_iter().map(block_rule).collect()
 }
 
-pub fn insert_block_rule(conn: &mut DbConnection, kind: &str, value: &str, now: Timestamp) -> StoreResult<BlockRule> {
-    let (id, kind, value, created_at): (i64, String, String, Timestamp) = diesel::insert_into(blocklist::table)
-        .values((blocklist::kind.eq(kind), blocklist::value.eq(value), blocklist::created_at.eq(now)))
+pub fn insert_block_rule(
+    conn: &mut DbConnection,
+    kind: BlockRuleKind,
+    value: &str,
+    now: Timestamp,
+) -> StoreResult<BlockRule> {
+    let row = diesel::insert_into(blocklist::table)
+        .values((blocklist::kind.eq(kind.stored()), blocklist::value.eq(value), blocklist::created_at.eq(now)))
         .returning((blocklist::id, blocklist::kind, blocklist::value, blocklist::created_at))
         .get_result(conn)?;
-    Ok(BlockRule { id, kind, value, created_at })
+    block_rule(row)
 }
 
-pub fn delete_block_rule(conn: &mut DbConnection, id: i64) -> StoreResult<bool> {
-    Ok(diesel::delete(blocklist::table.find(id)).execute(conn)? == 1)
+fn block_rule((id, kind, value, created_at): (i64, BlockRuleKind, String, Timestamp)) -> StoreResult<BlockRule> {
+    Ok(BlockRule { id: BlockRuleId(id), kind, value, created_at })
+}
+
+pub fn delete_block_rule(conn: &mut DbConnection, id: BlockRuleId) -> StoreResult<bool> {
+    Ok(diesel::delete(blocklist::table.find(id.0)).execute(conn)? == 1)
 }
 
 /// Whether the same text came from the same address on the same post since `since`.
@@ -79,7 +81,7 @@ pub fn commenter_has_approved_comment(conn: &mut DbConnection, name: &str, email
         comments::table
             .filter(comments::author_email.eq(email))
             .filter(comments::author_name.eq(name))
-            .filter(comments::status.eq(CommentStatus::Approved.as_str())),
+            .filter(comments::status.eq(CommentStatus::Approved.stored())),
     ))
     .get_result(conn)?)
 }
@@ -92,7 +94,7 @@ pub fn approved_replies(conn: &mut DbConnection, parents: &[CommentId]) -> Store
     let ids: Vec<i64> = parents.iter().map(|id| id.0).collect();
     let rows: Vec<CommentRow> = comments::table
         .filter(comments::parent_id.eq_any(ids))
-        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .filter(comments::status.eq(CommentStatus::Approved.stored()))
         .order((comments::created_at.asc(), comments::id.asc()))
         .load(conn)?;
     convert(rows, CommentRow::into_domain)
@@ -102,7 +104,7 @@ pub fn approved_replies(conn: &mut DbConnection, parents: &[CommentId]) -> Store
 pub fn all_approved_comments(conn: &mut DbConnection, post: PostId, cap: i64) -> StoreResult<Vec<Comment>> {
     let rows: Vec<CommentRow> = comments::table
         .filter(comments::post_id.eq(post.0))
-        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .filter(comments::status.eq(CommentStatus::Approved.stored()))
         .order((comments::created_at.asc(), comments::id.asc()))
         .limit(cap)
         .load(conn)?;
@@ -113,7 +115,7 @@ pub fn all_approved_comments(conn: &mut DbConnection, post: PostId, cap: i64) ->
 pub fn latest_approved_comments(conn: &mut DbConnection, post: PostId, limit: i64) -> StoreResult<Vec<Comment>> {
     let rows: Vec<CommentRow> = comments::table
         .filter(comments::post_id.eq(post.0))
-        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .filter(comments::status.eq(CommentStatus::Approved.stored()))
         .order((comments::created_at.desc(), comments::id.desc()))
         .limit(limit)
         .load(conn)?;

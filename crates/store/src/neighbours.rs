@@ -1,11 +1,12 @@
 //! A post's previous and next published posts, for its page.
 
-use colophon_domain::{Post, PostId, PostLink, Timestamp};
+use colophon_domain::{Post, PostId, PostLink, PostStatus, Timestamp};
 use diesel::backend::Backend;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Timestamp as SqlTimestamp, Untyped};
 
+use crate::columns::PostStatusColumn;
 use crate::rows::slug;
 use crate::{DbConnection, PostKey, StoreResult};
 
@@ -51,15 +52,19 @@ struct NeighboursQuery {
 }
 
 impl NeighboursQuery {
-    fn side<'b, DB: Backend>(&'b self, out: &mut AstPass<'_, 'b, DB>, older: bool) -> QueryResult<()>
+    fn side<'b, DB>(&'b self, out: &mut AstPass<'_, 'b, DB>, older: bool) -> QueryResult<()>
     where
+        DB: Backend + diesel::sql_types::HasSqlType<PostStatusColumn>,
         Timestamp: diesel::serialize::ToSql<SqlTimestamp, DB>,
         i64: diesel::serialize::ToSql<BigInt, DB>,
+        PostStatus: diesel::serialize::ToSql<PostStatusColumn, DB>,
     {
         let (name, bound, strict, id, order) =
             if older { ("previous", "<=", "<", "<", "DESC") } else { ("next", ">=", ">", ">", "ASC") };
         out.push_sql(&format!("SELECT * FROM (SELECT '{name}' AS side, id, slug, title, published_at FROM posts "));
-        out.push_sql("WHERE status = 'published' AND published_at <= ");
+        out.push_sql("WHERE status = ");
+        out.push_bind_param::<PostStatusColumn, _>(&PostStatus::Published)?;
+        out.push_sql(" AND published_at <= ");
         out.push_bind_param::<SqlTimestamp, _>(&self.now)?;
         out.push_sql(&format!(" AND published_at {bound} "));
         out.push_bind_param::<SqlTimestamp, _>(&self.key.published_at)?;
@@ -78,6 +83,8 @@ impl<DB: Backend> QueryFragment<DB> for NeighboursQuery
 where
     Timestamp: diesel::serialize::ToSql<SqlTimestamp, DB>,
     i64: diesel::serialize::ToSql<BigInt, DB>,
+    PostStatus: diesel::serialize::ToSql<PostStatusColumn, DB>,
+    DB: diesel::sql_types::HasSqlType<PostStatusColumn>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         self.side(&mut out, true)?;

@@ -1,9 +1,11 @@
 use colophon_domain::{AuthorId, FeaturedImage, Post, PostId, PostStatus, SidebarId, Slug, Timestamp};
 use diesel::prelude::*;
 
+use crate::columns::{PostStatusColumn, Stored};
 use crate::rows::{PostRow, convert};
 use crate::schema::{authors, post_tags, posts, slug_redirects, tags};
 use crate::{DbConnection, StoreResult};
+use diesel::internal::derives::as_expression::Bound;
 
 /// A post to insert. `status` must be `Draft` or `Published` (scheduled is derived).
 #[derive(Debug, Clone)]
@@ -31,7 +33,7 @@ pub fn insert_post(conn: &mut DbConnection, new: &NewPost) -> StoreResult<Post> 
             posts::excerpt.eq(&new.excerpt),
             posts::body_html.eq(&new.body_html),
             posts::body_markdown.eq(&new.body_markdown),
-            posts::status.eq(stored_status(new.status)),
+            posts::status.eq(new.status.stored()),
             posts::published_at.eq(new.published_at),
             posts::author_id.eq(new.author_id.0),
             posts::featured_image_url.eq(image.url),
@@ -47,14 +49,6 @@ pub fn insert_post(conn: &mut DbConnection, new: &NewPost) -> StoreResult<Post> 
         .returning(posts::all_columns)
         .get_result(conn)?;
     row.into_domain()
-}
-
-/// Only two statuses are stored; "scheduled" is a published post whose time has not come.
-pub(crate) fn stored_status(status: PostStatus) -> &'static str {
-    match status {
-        PostStatus::Draft => "draft",
-        PostStatus::Scheduled | PostStatus::Published => "published",
-    }
 }
 
 pub fn find_post_by_slug(conn: &mut DbConnection, slug: &Slug) -> StoreResult<Option<Post>> {
@@ -99,7 +93,10 @@ pub fn list_published(
     if filter.author.is_none() && filter.tag.is_none() {
         return list_all_published(conn, after, limit, now);
     }
-    let mut query = posts::table.filter(posts::status.eq("published")).filter(posts::published_at.le(now)).into_boxed();
+    let mut query = posts::table
+        .filter(posts::status.eq(PostStatus::Published.stored()))
+        .filter(posts::published_at.le(now))
+        .into_boxed();
     if let Some(author) = &filter.author {
         let author_id = authors::table.filter(authors::slug.eq(author.as_str().to_string())).select(authors::id);
         query = query.filter(posts::author_id.eq_any(author_id));
@@ -129,7 +126,8 @@ fn list_all_published(
     limit: i64,
     now: Timestamp,
 ) -> StoreResult<Vec<Post>> {
-    let visible = posts::table.filter(posts::status.eq("published")).filter(posts::published_at.le(now));
+    let visible =
+        posts::table.filter(posts::status.eq(PostStatus::Published.stored())).filter(posts::published_at.le(now));
     let order = (posts::published_at.desc(), posts::id.desc());
     let rows: Vec<PostRow> = match after {
         Some(key) => visible
@@ -175,7 +173,7 @@ struct PostChangeset<'a> {
     excerpt: Option<&'a str>,
     body_html: Option<&'a str>,
     body_markdown: Option<Option<&'a str>>,
-    status: Option<&'static str>,
+    status: Option<Bound<PostStatusColumn, PostStatus>>,
     published_at: Option<Option<Timestamp>>,
     author_id: Option<i64>,
     featured_image_url: Option<Option<&'a str>>,
@@ -202,7 +200,7 @@ pub fn update_post(
         excerpt: changes.excerpt.as_deref(),
         body_html: changes.body_html.as_deref(),
         body_markdown: changes.body_markdown.as_ref().map(Option::as_deref),
-        status: changes.status.map(stored_status),
+        status: changes.status.map(Stored::stored),
         published_at: changes.published_at,
         author_id: changes.author_id.map(|a| a.0),
         featured_image_url: image.as_ref().map(|i| i.url.as_deref()),
@@ -306,9 +304,13 @@ pub fn list_for_staff(
 ) -> StoreResult<Vec<Post>> {
     let mut query = posts::table.into_boxed();
     query = match filter.status {
-        PostStatus::Draft => query.filter(posts::status.eq("draft")),
-        PostStatus::Scheduled => query.filter(posts::status.eq("published")).filter(posts::published_at.gt(now)),
-        PostStatus::Published => query.filter(posts::status.eq("published")).filter(posts::published_at.le(now)),
+        PostStatus::Draft => query.filter(posts::status.eq(PostStatus::Draft.stored())),
+        PostStatus::Scheduled => {
+            query.filter(posts::status.eq(PostStatus::Published.stored())).filter(posts::published_at.gt(now))
+        }
+        PostStatus::Published => {
+            query.filter(posts::status.eq(PostStatus::Published.stored())).filter(posts::published_at.le(now))
+        }
     };
     if let Some(author) = filter.author_id {
         query = query.filter(posts::author_id.eq(author.0));

@@ -25,7 +25,7 @@ pub(crate) struct AuthorRow {
     pub slug: String,
     pub name: String,
     pub email: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub token_version: i64,
     pub bio_html: String,
     pub avatar_url: Option<String>,
@@ -41,8 +41,7 @@ impl AuthorRow {
             slug: slug(self.slug)?,
             name: self.name,
             email: self.email,
-            role: Role::parse(&self.role)
-                .map_err(|e| StoreError::Corrupt(format!("author role {:?}: {e}", self.role)))?,
+            role: self.role,
             bio_html: self.bio_html,
             avatar_url: self.avatar_url,
             website_url: self.website_url,
@@ -63,7 +62,8 @@ pub struct PostRow {
     pub excerpt: String,
     pub body_html: String,
     pub body_markdown: Option<String>,
-    pub status: String,
+    #[diesel(serialize_as = crate::columns::Write<PostStatus>)]
+    pub status: PostStatus,
     pub published_at: Option<Timestamp>,
     pub author_id: i64,
     pub featured_image_url: Option<String>,
@@ -91,7 +91,7 @@ impl PostRow {
             excerpt: self.excerpt,
             body_html: self.body_html,
             body_markdown: self.body_markdown,
-            status: PostStatus::parse(&self.status).map_err(StoreError::Corrupt)?,
+            status: self.status,
             published_at: self.published_at,
             author_id: AuthorId(self.author_id),
             featured_image: (!image.is_empty()).then_some(image),
@@ -118,7 +118,8 @@ pub struct CommentRow {
     pub author_url: Option<String>,
     pub body_source: String,
     pub body_html: String,
-    pub status: String,
+    #[diesel(serialize_as = crate::columns::Write<CommentStatus>)]
+    pub status: CommentStatus,
     pub depth: i32,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
@@ -138,7 +139,7 @@ impl CommentRow {
             author_url: self.author_url,
             body_source: self.body_source,
             body_html: self.body_html,
-            status: CommentStatus::parse(&self.status).map_err(StoreError::Corrupt)?,
+            status: self.status,
             depth: self.depth,
             ip: self.ip,
             user_agent: self.user_agent,
@@ -197,7 +198,7 @@ pub(crate) struct WidgetRow {
     pub id: i64,
     pub sidebar_id: i64,
     pub _position: i32,
-    pub kind: String,
+    pub kind: WidgetKind,
     pub product_id: Option<i64>,
     pub author_id: Option<i64>,
     pub html: Option<String>,
@@ -206,11 +207,10 @@ pub(crate) struct WidgetRow {
 impl WidgetRow {
     pub fn into_domain(self) -> StoreResult<Widget> {
         let corrupt = || StoreError::Corrupt(format!("widget {} of kind {} lacks its target", self.id, self.kind));
-        match self.kind.as_str() {
-            "product" => self.product_id.map(|id| Widget::Product(ProductId(id))).ok_or_else(corrupt),
-            "author_bio" => self.author_id.map(|id| Widget::AuthorBio(AuthorId(id))).ok_or_else(corrupt),
-            "html" => self.html.clone().map(Widget::Html).ok_or_else(corrupt),
-            other => Err(StoreError::Corrupt(format!("unknown widget kind {other}"))),
+        match self.kind {
+            WidgetKind::Product => self.product_id.map(|id| Widget::Product(ProductId(id))).ok_or_else(corrupt),
+            WidgetKind::AuthorBio => self.author_id.map(|id| Widget::AuthorBio(AuthorId(id))).ok_or_else(corrupt),
+            WidgetKind::Html => self.html.clone().map(Widget::Html).ok_or_else(corrupt),
         }
     }
 }

@@ -1,13 +1,17 @@
 //! One diesel schema for both backends, written by hand: only column types both
-//! PostgreSQL and SQLite map the same way (no Jsonb, Uuid or Timestamptz).
+//! PostgreSQL and SQLite map the same way (no Jsonb, Uuid or Timestamptz). Statuses, roles and
+//! kinds are typed columns (`columns`): stored as text, written and read as the domain's enums.
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+
     authors (id) {
         id -> BigInt,
         slug -> Text,
         name -> Text,
         email -> Nullable<Text>,
-        role -> Text,
+        role -> RoleColumn,
         password_hash -> Nullable<Text>,
         token_version -> BigInt,
         bio_html -> Text,
@@ -43,11 +47,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+
     sidebar_widgets (id) {
         id -> BigInt,
         sidebar_id -> BigInt,
         position -> Integer,
-        kind -> Text,
+        kind -> WidgetKindColumn,
         product_id -> Nullable<BigInt>,
         author_id -> Nullable<BigInt>,
         html -> Nullable<Text>,
@@ -55,6 +62,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+
     posts (id) {
         id -> BigInt,
         slug -> Text,
@@ -62,7 +72,7 @@ diesel::table! {
         excerpt -> Text,
         body_html -> Text,
         body_markdown -> Nullable<Text>,
-        status -> Text,
+        status -> PostStatusColumn,
         published_at -> Nullable<Timestamp>,
         author_id -> BigInt,
         featured_image_url -> Nullable<Text>,
@@ -94,6 +104,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+
     comments (id) {
         id -> BigInt,
         post_id -> BigInt,
@@ -104,7 +117,7 @@ diesel::table! {
         author_url -> Nullable<Text>,
         body_source -> Text,
         body_html -> Text,
-        status -> Text,
+        status -> CommentStatusColumn,
         depth -> Integer,
         ip -> Nullable<Text>,
         user_agent -> Nullable<Text>,
@@ -144,9 +157,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+
     blocklist (id) {
         id -> BigInt,
-        kind -> Text,
+        kind -> BlockRuleKindColumn,
         value -> Text,
         created_at -> Timestamp,
     }

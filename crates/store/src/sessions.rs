@@ -16,28 +16,23 @@ pub struct Credentials {
 }
 
 pub fn find_credentials(conn: &mut DbConnection, email: &str) -> StoreResult<Option<Credentials>> {
-    let row: Option<(i64, String, Option<String>, i64)> = authors::table
+    let row: Option<(i64, Role, Option<String>, i64)> = authors::table
         .filter(authors::email.eq(email))
         .select((authors::id, authors::role, authors::password_hash, authors::token_version))
         .first(conn)
         .optional()?;
-    row.map(|(id, role, password_hash, token_version)| {
-        Ok(Credentials {
-            id: AuthorId(id),
-            role: Role::parse(&role).map_err(StoreError::Corrupt)?,
-            password_hash,
-            token_version,
-        })
-    })
-    .transpose()
+    Ok(row.map(|(id, role, password_hash, token_version)| Credentials {
+        id: AuthorId(id),
+        role,
+        password_hash,
+        token_version,
+    }))
 }
 
 /// The role and token version of an author, checked on every authenticated request so that a
 /// deleted or demoted author's token stops working at once.
 pub fn find_access(conn: &mut DbConnection, id: AuthorId) -> StoreResult<Option<(Role, i64)>> {
-    let row: Option<(String, i64)> =
-        authors::table.find(id.0).select((authors::role, authors::token_version)).first(conn).optional()?;
-    row.map(|(role, version)| Ok((Role::parse(&role).map_err(StoreError::Corrupt)?, version))).transpose()
+    Ok(authors::table.find(id.0).select((authors::role, authors::token_version)).first(conn).optional()?)
 }
 
 /// The stored password hash of an author (none: the account cannot sign in).

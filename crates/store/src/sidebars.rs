@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Sidebar, SidebarId, Slug, Timestamp, Widget};
 use diesel::prelude::*;
 
+use crate::columns::Stored;
 use crate::rows::{SidebarRow, WidgetRow, slug};
 use crate::schema::{sidebar_widgets, sidebars};
 use crate::{DbConnection, StoreResult};
@@ -49,7 +50,7 @@ pub fn replace_widgets(conn: &mut DbConnection, sidebar: SidebarId, widgets: &[W
             .values((
                 sidebar_widgets::sidebar_id.eq(sidebar.0),
                 sidebar_widgets::position.eq(position as i32),
-                sidebar_widgets::kind.eq(widget.kind()),
+                sidebar_widgets::kind.eq(widget.kind().stored()),
                 sidebar_widgets::product_id.eq(product_id),
                 sidebar_widgets::author_id.eq(author_id),
                 sidebar_widgets::html.eq(html),

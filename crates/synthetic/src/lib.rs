@@ -7,7 +7,7 @@
 //! them replies; 20 products; one sidebar of 14 widgets on every post.
 
 use chrono::{Duration, NaiveDate};
-use colophon_domain::{Timestamp, html};
+use colophon_domain::{CommentStatus, PostStatus, Role, Timestamp, WidgetKind, html};
 use colophon_store::{
     self as store, CommentRow, DbConnection, NewAuthorRow, NewWidgetRow, PostRow, PostTagRow, ProductRow, SidebarRow,
     StoreResult, TagRow,
@@ -162,7 +162,8 @@ pub fn seed(
                     let (body_html, excerpt) = body(&mut rng);
                     let post_comments =
                         if draft { Vec::new() } else { comments_for(&mut rng, id, i, published, &mut next_comment) };
-                    let approved = post_comments.iter().filter(|c: &&CommentRow| c.status == "approved").count();
+                    let approved =
+                        post_comments.iter().filter(|c: &&CommentRow| c.status == CommentStatus::Approved).count();
                     posts.push(PostRow {
                         id,
                         slug: format!("synthetic-post-{}", i + 1),
@@ -170,7 +171,7 @@ pub fn seed(
                         excerpt,
                         body_html,
                         body_markdown: None,
-                        status: if draft { "draft" } else { "published" }.into(),
+                        status: if draft { PostStatus::Draft } else { PostStatus::Published },
                         published_at: (!draft).then_some(published),
                         author_id: base.authors + 1 + rng.below(AUTHORS as u64) as i64,
                         featured_image_url: Some(format!("https://images.example/{}.jpg", i + 1)),
@@ -221,7 +222,8 @@ fn comments_for(rng: &mut Rng, post: i64, i: u64, published: Timestamp, next_id:
         minute += 1 + rng.below(90) as i64;
         let pending = rng.chance(20);
         let parent = if rng.chance(22) {
-            let approved_so_far: Vec<&CommentRow> = out.iter().filter(|c| c.status == "approved").collect();
+            let approved_so_far: Vec<&CommentRow> =
+                out.iter().filter(|c| c.status == CommentStatus::Approved).collect();
             (!approved_so_far.is_empty()).then(|| approved_so_far[rng.below(approved_so_far.len() as u64) as usize])
         } else {
             None
@@ -243,7 +245,7 @@ fn comments_for(rng: &mut Rng, post: i64, i: u64, published: Timestamp, next_id:
             author_url: None,
             body_html: format!("<p>{}</p>", html::escape(&text)),
             body_source: text,
-            status: if pending { "pending" } else { "approved" }.into(),
+            status: if pending { CommentStatus::Pending } else { CommentStatus::Approved },
             depth,
             ip: Some(format!("10.{}.{}.{}", reader % 250, (reader / 250) % 250, 1 + reader % 7)),
             user_agent: Some("Synthetic/1.0".into()),
@@ -266,7 +268,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
                 slug: format!("synthetic-author-{n}"),
                 name,
                 email: Some(format!("author{n}@synthetic.example")),
-                role: "author".into(),
+                role: Role::Author,
                 password_hash: None,
                 token_version: 0,
                 bio_html: format!("<p>{} {}</p>", sentence(rng), sentence(rng)),
@@ -314,7 +316,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
     let mut widgets = vec![NewWidgetRow {
         sidebar_id: sidebar,
         position: 0,
-        kind: "author_bio".into(),
+        kind: WidgetKind::AuthorBio,
         product_id: None,
         author_id: Some(base.authors + 1),
         html: None,
@@ -323,7 +325,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
         widgets.push(NewWidgetRow {
             sidebar_id: sidebar,
             position: n,
-            kind: "product".into(),
+            kind: WidgetKind::Product,
             product_id: Some(base.products + i64::from(n)),
             author_id: None,
             html: None,
@@ -332,7 +334,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
     widgets.push(NewWidgetRow {
         sidebar_id: sidebar,
         position: 13,
-        kind: "html".into(),
+        kind: WidgetKind::Html,
         product_id: None,
         author_id: None,
         html: Some("<p>Powered by Colophon</p>".into()),

@@ -166,6 +166,7 @@ impl TestApp {
     /// Creates an account of `role` (through the operator's path) and signs it in.
     pub fn user(&self, name: &str, role: &str) -> (i64, String) {
         let email = format!("{name}@colophon.test");
+        let role = colophon_domain::Role::parse(role).expect("a role");
         let author =
             self.colophon.create_author_unchecked(&email, name, role, "a long enough password").expect("create user");
         (author.id.0, self.login(&email, "a long enough password"))

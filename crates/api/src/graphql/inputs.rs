@@ -1,10 +1,10 @@
 //! GraphQL input objects, mirroring the REST bodies, and their conversion to service input.
 
-use crate::graphql::types::DateTime;
-use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
+use async_graphql::{ID, InputObject, MaybeUndefined};
+use colophon_domain::{AuthorId, ProductId};
 use colophon_service::{AuthorInput, FeaturedImageInput, PostInput, ProductInput, SidebarInput, WidgetInput};
 
-use super::types::{PostStatusEnum, WidgetKind};
+use super::types::{DateTime, PostStatusEnum, RoleEnum, WidgetKindEnum};
 
 /// `undefined` stays unchanged, `null` clears, a value sets.
 fn patch<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<Option<U>> {
@@ -13,15 +13,6 @@ fn patch<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<Optio
         MaybeUndefined::Null => Some(None),
         MaybeUndefined::Value(v) => Some(Some(f(v))),
     }
-}
-
-fn status(s: PostStatusEnum) -> String {
-    match s {
-        PostStatusEnum::Draft => "draft",
-        PostStatusEnum::Scheduled => "scheduled",
-        PostStatusEnum::Published => "published",
-    }
-    .to_string()
 }
 
 #[derive(InputObject)]
@@ -65,7 +56,7 @@ impl From<CreatePostInput> for PostInput {
             body_markdown: i.body_markdown,
             body_html: i.body_html,
             excerpt: i.excerpt.map(Some),
-            status: i.status.map(status),
+            status: i.status.map(Into::into),
             published_at: i.published_at.map(|t| Some(t.0)),
             featured_image: i.featured_image.map(|f| Some(f.into())),
             tags: i.tags,
@@ -102,7 +93,7 @@ impl From<UpdatePostInput> for PostInput {
             body_markdown: i.body_markdown,
             body_html: i.body_html,
             excerpt: patch(i.excerpt, |e| e),
-            status: i.status.map(status),
+            status: i.status.map(Into::into),
             published_at: patch(i.published_at, |t| t.0),
             featured_image: patch(i.featured_image, Into::into),
             tags: i.tags,
@@ -111,25 +102,6 @@ impl From<UpdatePostInput> for PostInput {
             author: i.author,
         }
     }
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "Role")]
-pub enum RoleEnum {
-    Contributor,
-    Author,
-    Editor,
-    Admin,
-}
-
-pub fn role_name(role: RoleEnum) -> String {
-    match role {
-        RoleEnum::Contributor => "contributor",
-        RoleEnum::Author => "author",
-        RoleEnum::Editor => "editor",
-        RoleEnum::Admin => "admin",
-    }
-    .to_string()
 }
 
 #[derive(InputObject)]
@@ -150,7 +122,7 @@ impl From<CreateAuthorInput> for AuthorInput {
             email: Some(i.email),
             name: Some(i.name),
             slug: i.slug,
-            role: i.role.map(role_name),
+            role: i.role.map(Into::into),
             password: i.password,
             bio: i.bio,
             avatar_url: i.avatar_url.map(Some),
@@ -180,7 +152,7 @@ impl From<UpdateAuthorInput> for AuthorInput {
             email: i.email,
             name: i.name,
             slug: i.slug,
-            role: i.role.map(role_name),
+            role: i.role.map(Into::into),
             password: i.password,
             bio: i.bio,
             avatar_url: patch(i.avatar_url, |u| u),
@@ -240,7 +212,7 @@ impl From<UpdateProductInput> for ProductInput {
 #[derive(InputObject)]
 #[graphql(name = "WidgetInput")]
 pub struct WidgetInputObject {
-    kind: WidgetKind,
+    kind: WidgetKindEnum,
     product_id: Option<ID>,
     author_id: Option<ID>,
     html: Option<String>,
@@ -259,6 +231,7 @@ impl From<SidebarInputObject> for SidebarInput {
     fn from(i: SidebarInputObject) -> Self {
         // An id that is not an integer names nothing: -1 is refused as "no such product/author".
         let id = |id: Option<ID>| id.map(|id| id.parse::<i64>().unwrap_or(-1));
+        let (product, author) = (|i| id(i).map(ProductId), |i| id(i).map(AuthorId));
         Self {
             slug: i.slug,
             title: Some(i.title),
@@ -266,14 +239,9 @@ impl From<SidebarInputObject> for SidebarInput {
                 .widgets
                 .into_iter()
                 .map(|w| WidgetInput {
-                    kind: match w.kind {
-                        WidgetKind::Product => "product",
-                        WidgetKind::AuthorBio => "author_bio",
-                        WidgetKind::Html => "html",
-                    }
-                    .to_string(),
-                    product_id: id(w.product_id),
-                    author_id: id(w.author_id),
+                    kind: w.kind.into(),
+                    product_id: product(w.product_id),
+                    author_id: author(w.author_id),
                     html: w.html,
                 })
                 .collect(),
@@ -306,7 +274,7 @@ impl AddCommentInput {
             author_email: self.author_email,
             author_url: self.author_url,
             body: Some(self.body),
-            parent_id,
+            parent_id: parent_id.map(colophon_domain::CommentId),
             honeypot: self.website,
             form_token: self.form_token,
         })

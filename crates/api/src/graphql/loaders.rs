@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use colophon_domain::{Author, AuthorId, Comment, CommentId, PostId, SidebarId, Tag};
-use colophon_service::{Colophon, CommentOrder, CursorPage, Neighbours, PostKey, ServiceError, SidebarView};
+use colophon_domain::{Author, AuthorId, Comment, CommentId, CommentOrder, PostId, SidebarId, Tag};
+use colophon_service::{Colophon, CursorPage, Neighbours, PostKey, ServiceError, SidebarView};
 
 type LoadError = Arc<ServiceError>;
 

@@ -1,10 +1,11 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use colophon_domain::{CommentId, ProductId};
 use colophon_service::{Colophon, Key, Session};
 
 use super::context::{RequestAuth, caller, int_id};
 use super::error::GqlResult;
 use super::inputs::*;
-use super::types::{CommentNode, MeNode, PostNode, ProductNode, SidebarNode};
+use super::types::{CommentNode, CommentStatusEnum, MeNode, PostNode, ProductNode, SidebarNode};
 
 pub struct MutationRoot;
 
@@ -27,17 +28,6 @@ impl From<Session> for AuthPayload {
             expires_in: s.expires_in,
             refresh_token: s.refresh_token,
         }
-    }
-}
-
-use super::types::CommentStatusEnum as CommentStatus;
-
-fn status_name(status: CommentStatus) -> &'static str {
-    match status {
-        CommentStatus::Pending => "pending",
-        CommentStatus::Approved => "approved",
-        CommentStatus::Spam => "spam",
-        CommentStatus::Trash => "trash",
     }
 }
 
@@ -111,24 +101,23 @@ impl MutationRoot {
         &self,
         ctx: &Context<'_>,
         ids: Vec<ID>,
-        status: CommentStatus,
+        status: CommentStatusEnum,
     ) -> Result<Vec<CommentNode>> {
-        let ids = ids.iter().map(|id| int_id(id, "ids")).collect::<Result<Vec<_>>>()?;
-        let comments =
-            service(ctx).moderate_comments(caller(ctx).await?, ids, status_name(status).into()).await.gql()?;
+        let ids = ids.iter().map(|id| int_id(id, "ids").map(CommentId)).collect::<Result<Vec<_>>>()?;
+        let comments = service(ctx).moderate_comments(caller(ctx).await?, ids, status.into()).await.gql()?;
         Ok(comments.into_iter().map(Into::into).collect())
     }
 
-    async fn moderate_comment(&self, ctx: &Context<'_>, id: ID, status: CommentStatus) -> Result<CommentNode> {
+    async fn moderate_comment(&self, ctx: &Context<'_>, id: ID, status: CommentStatusEnum) -> Result<CommentNode> {
         let comment = service(ctx)
-            .moderate_comment(caller(ctx).await?, int_id(&id, "id")?, status_name(status).into())
+            .moderate_comment(caller(ctx).await?, CommentId(int_id(&id, "id")?), status.into())
             .await
             .gql()?;
         Ok(comment.into())
     }
 
     async fn delete_comment(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
-        service(ctx).delete_comment(caller(ctx).await?, int_id(&id, "id")?).await.gql()?;
+        service(ctx).delete_comment(caller(ctx).await?, CommentId(int_id(&id, "id")?)).await.gql()?;
         Ok(true)
     }
 
@@ -150,11 +139,15 @@ impl MutationRoot {
     }
 
     async fn update_product(&self, ctx: &Context<'_>, id: ID, input: UpdateProductInput) -> Result<ProductNode> {
-        Ok(service(ctx).update_product(caller(ctx).await?, int_id(&id, "id")?, input.into()).await.gql()?.into())
+        Ok(service(ctx)
+            .update_product(caller(ctx).await?, ProductId(int_id(&id, "id")?), input.into())
+            .await
+            .gql()?
+            .into())
     }
 
     async fn delete_product(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
-        service(ctx).delete_product(caller(ctx).await?, int_id(&id, "id")?).await.gql()?;
+        service(ctx).delete_product(caller(ctx).await?, ProductId(int_id(&id, "id")?)).await.gql()?;
         Ok(true)
     }
 

@@ -1,5 +1,6 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result};
+use colophon_domain::PostStatus;
 use colophon_service::{Colophon, PostListQuery, ServiceError};
 
 use super::context::caller;
@@ -36,6 +37,11 @@ impl QueryRoot {
         #[graphql(desc = "Staff only: draft, scheduled or published")] status: Option<String>,
     ) -> Result<Connection<String, PostNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
+        let status = status
+            .map(|s| PostStatus::parse(&s))
+            .transpose()
+            .map_err(|message| ServiceError::bad_request("status", message))
+            .gql()?;
         let query = PostListQuery { author, tag, limit: Some(i64::from(first)), cursor: after, status };
         let staff = query.status.is_some();
         let page = if staff {

@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
+use colophon_domain::Role;
 use colophon_service::{AuthorInput, Key};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -23,9 +24,8 @@ pub struct CreateAuthorBody {
     /// Derived from the name when absent.
     #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
-    /// `contributor` (default), `author`, `editor` or `admin`.
-    #[schema(pattern = "^(contributor|author|editor|admin)$")]
-    pub role: Option<String>,
+    /// `contributor` when absent.
+    pub role: Option<Role>,
     /// At least 8 characters; without one the account cannot sign in yet.
     #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
@@ -49,8 +49,7 @@ pub struct UpdateAuthorBody {
     pub name: Option<String>,
     #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
-    #[schema(pattern = "^(contributor|author|editor|admin)$")]
-    pub role: Option<String>,
+    pub role: Option<Role>,
     #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
     pub bio: Option<String>,

@@ -1,7 +1,7 @@
 //! Products and sidebars.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use colophon_domain::Product;
+use colophon_domain::{Product, ProductId};
 use colophon_service::{SidebarView, WidgetView};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -113,7 +113,7 @@ pub async fn list_products(
 pub async fn get_product(
     req: HttpRequest,
     colophon: crate::cache::Service,
-    id: web::Path<i64>,
+    id: web::Path<ProductId>,
 ) -> Result<HttpResponse, ApiError> {
     let product = colophon.get_product(id.into_inner()).await?;
     json_with_etag(&req, &ProductBody::from(product))

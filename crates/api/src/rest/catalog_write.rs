@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
+use colophon_domain::{AuthorId, ProductId, WidgetKind};
 use colophon_service::{ProductInput, SidebarInput, WidgetInput};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -57,8 +58,7 @@ pub struct UpdateProductBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WidgetInputBody {
-    #[schema(example = "product", pattern = "^(product|author_bio|html)$")]
-    pub kind: String,
+    pub kind: WidgetKind,
     #[serde(default, deserialize_with = "crate::rest::deserialize::optional_integer")]
     pub product_id: Option<i64>,
     #[serde(default, deserialize_with = "crate::rest::deserialize::optional_integer")]
@@ -87,7 +87,12 @@ impl From<SidebarInputBody> for SidebarInput {
             widgets: b
                 .widgets
                 .into_iter()
-                .map(|w| WidgetInput { kind: w.kind, product_id: w.product_id, author_id: w.author_id, html: w.html })
+                .map(|w| WidgetInput {
+                    kind: w.kind,
+                    product_id: w.product_id.map(ProductId),
+                    author_id: w.author_id.map(AuthorId),
+                    html: w.html,
+                })
                 .collect(),
         }
     }
@@ -133,7 +138,7 @@ pub async fn create_product(
 pub async fn update_product(
     Caller(caller): Caller,
     colophon: crate::cache::Service,
-    id: web::Path<i64>,
+    id: web::Path<ProductId>,
     body: crate::json::Json<UpdateProductBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
@@ -160,7 +165,7 @@ pub async fn update_product(
 pub async fn delete_product(
     Caller(caller): Caller,
     colophon: crate::cache::Service,
-    id: web::Path<i64>,
+    id: web::Path<ProductId>,
 ) -> Result<HttpResponse, ApiError> {
     colophon.delete_product(caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())

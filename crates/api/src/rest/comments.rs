@@ -3,8 +3,8 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_domain::Comment;
-use colophon_service::{ClientInfo, CommentInput, CommentOrder};
+use colophon_domain::{Comment, CommentId, CommentOrder};
+use colophon_service::{ClientInfo, CommentInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -65,8 +65,7 @@ pub struct CommentListParams {
     pub cursor: Option<String>,
     /// `oldest` (default): oldest first, each with `parent_id`. `thread`: each top-level comment
     /// followed by its replies, depth first; `limit` counts top-level comments.
-    #[param(pattern = "^(oldest|thread)$")]
-    pub order: Option<String>,
+    pub order: Option<CommentOrder>,
 }
 
 fn private_email() -> utoipa::openapi::schema::Object {
@@ -136,8 +135,7 @@ pub async fn list(
     params: crate::json::Query<CommentListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let order = CommentOrder::parse(p.order.as_deref())?;
-    let comments = colophon.list_comments(slug.into_inner(), p.limit, p.cursor, order).await?;
+    let comments = colophon.list_comments(slug.into_inner(), p.limit, p.cursor, p.order.unwrap_or_default()).await?;
     json_with_etag(&req, &CommentPage::from_page(comments, CommentBody::from))
 }
 
@@ -165,7 +163,7 @@ pub async fn submit(
         author_email: b.author_email,
         author_url: b.author_url,
         body: Some(b.body),
-        parent_id: b.parent_id,
+        parent_id: b.parent_id.map(CommentId),
         honeypot: b.website,
         form_token: b.form_token,
     };
@@ -204,7 +202,7 @@ pub async fn form_token(colophon: crate::cache::Service, slug: web::Path<String>
 pub async fn get(
     req: HttpRequest,
     colophon: crate::cache::Service,
-    id: web::Path<i64>,
+    id: web::Path<CommentId>,
 ) -> Result<HttpResponse, ApiError> {
     let comment = colophon.get_comment(id.into_inner()).await?;
     json_with_etag(&req, &CommentBody::from(comment))

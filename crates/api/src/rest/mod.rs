@@ -80,7 +80,8 @@ pub(crate) use paged;
         catalog_write::create_sidebar, catalog_write::put_sidebar, catalog_write::delete_sidebar,
         health::healthz, health::readyz,
     ),
-    components(schemas(Problem, FieldErrorBody)),
+    // Schemas named only by query parameters (bodies bring theirs along).
+    components(schemas(Problem, FieldErrorBody, colophon_domain::CommentOrder)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-in with JWT access tokens and rotating refresh tokens"),

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_domain::Comment;
+use colophon_domain::{Comment, CommentId, CommentStatus, PostId};
 use colophon_service::QueueQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,8 +18,7 @@ pub struct ModeratedCommentBody {
     pub id: i64,
     pub post_id: i64,
     pub parent_id: Option<i64>,
-    #[schema(example = "pending")]
-    pub status: &'static str,
+    pub status: CommentStatus,
     pub author_name: String,
     pub author_email: Option<String>,
     pub author_url: Option<String>,
@@ -40,7 +39,7 @@ impl From<Comment> for ModeratedCommentBody {
             id: c.id.0,
             post_id: c.post_id.0,
             parent_id: c.parent_id.map(|p| p.0),
-            status: c.status.as_str(),
+            status: c.status,
             is_registered: c.is_registered(),
             author_id: c.author_id.map(|a| a.0),
             author_name: c.author_name,
@@ -61,11 +60,11 @@ paged!(ModerationPage, ModeratedCommentBody);
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
-    /// `pending`, `approved`, `spam` or `trash`; all when absent.
-    #[param(pattern = "^(pending|approved|spam|trash)$")]
-    pub status: Option<String>,
+    /// All statuses when absent.
+    pub status: Option<CommentStatus>,
     /// Only the comments of this post.
-    pub post_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub post_id: Option<PostId>,
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
     #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
@@ -75,9 +74,7 @@ pub struct QueueParams {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModerateBody {
-    /// `pending`, `approved`, `spam` or `trash`.
-    #[schema(example = "approved", pattern = "^(pending|approved|spam|trash)$")]
-    pub status: String,
+    pub status: CommentStatus,
 }
 
 /// The moderation queue, newest first (editors).
@@ -113,7 +110,7 @@ pub async fn queue(
 pub async fn moderate(
     Caller(caller): Caller,
     colophon: crate::cache::Service,
-    id: web::Path<i64>,
+    id: web::Path<CommentId>,
     body: crate::json::Json<ModerateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let comment = colophon.moderate_comment(caller, id.into_inner(), body.into_inner().status).await?;
@@ -132,7 +129,7 @@ pub async fn moderate(
 pub async fn delete(
     Caller(caller): Caller,
     colophon: crate::cache::Service,
-    id: web::Path<i64>,
+    id: web::Path<CommentId>,
 ) -> Result<HttpResponse, ApiError> {
     colophon.delete_comment(caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -145,8 +142,7 @@ pub struct BulkModerateBody {
     #[schema(min_items = 1, max_items = 100)]
     #[serde(deserialize_with = "crate::rest::deserialize::integers")]
     pub ids: Vec<i64>,
-    #[schema(example = "spam", pattern = "^(pending|approved|spam|trash)$")]
-    pub status: String,
+    pub status: CommentStatus,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -169,6 +165,6 @@ pub async fn moderate_many(
     body: crate::json::Json<BulkModerateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
-    let comments = colophon.moderate_comments(caller, b.ids, b.status).await?;
+    let comments = colophon.moderate_comments(caller, b.ids.into_iter().map(CommentId).collect(), b.status).await?;
     Ok(HttpResponse::Ok().json(BulkModeratedBody { data: comments.into_iter().map(Into::into).collect() }))
 }

@@ -3,6 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
+use colophon_domain::PostStatus;
 use colophon_service::{FeaturedImageInput, Key, PostInput};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -45,9 +46,8 @@ pub struct CreatePostBody {
     pub body_html: Option<String>,
     #[schema(max_length = 300)]
     pub excerpt: Option<String>,
-    /// `draft` (default), `published` or `scheduled` (with a future `published_at`).
-    #[schema(example = "draft", pattern = "^(draft|scheduled|published)$")]
-    pub status: Option<String>,
+    /// `draft` when absent; `scheduled` takes a future `published_at`.
+    pub status: Option<PostStatus>,
     pub published_at: Option<DateTime<Utc>>,
     pub featured_image: Option<FeaturedImageInputBody>,
     #[schema(example = json!(["Social Networking"]), max_items = 20)]
@@ -75,8 +75,7 @@ pub struct UpdatePostBody {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, max_length = 300)]
     pub excerpt: Option<Option<String>>,
-    #[schema(pattern = "^(draft|scheduled|published)$")]
-    pub status: Option<String>,
+    pub status: Option<PostStatus>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub published_at: Option<Option<DateTime<Utc>>>,

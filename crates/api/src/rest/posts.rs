@@ -1,8 +1,8 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_domain::{FeaturedImage, PostLink, PostStatus, Tag};
-use colophon_service::{CommentOrder, IncludedComments, Lookup, PostDetail, PostListQuery, PostSummary};
+use colophon_domain::{CommentOrder, FeaturedImage, PostLink, PostStatus, Tag};
+use colophon_service::{IncludedComments, Lookup, PostDetail, PostListQuery, PostSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -31,10 +31,9 @@ pub struct PostListParams {
     /// `next_cursor` of the previous page (opaque and signed: any other value is 400).
     #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
-    /// Signed-in staff: list posts of this status (`draft`, `scheduled`, `published`), most
-    /// recently edited first. Contributors and authors see their own drafts only.
-    #[param(pattern = "^(draft|scheduled|published)$")]
-    pub status: Option<String>,
+    /// Signed-in staff: list posts of this status, most recently edited first. Contributors
+    /// and authors see their own drafts only.
+    pub status: Option<PostStatus>,
     /// Only these fields of each post, comma-separated (`id,slug,title,excerpt`).
     #[param(max_length = 512, pattern = "^[a-z_]+(,[a-z_]+)*$")]
     pub fields: Option<String>,
@@ -52,8 +51,7 @@ pub struct PostParams {
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub comments_limit: Option<i64>,
     /// With `include=comments`: `oldest` (default) or `thread`.
-    #[param(pattern = "^(oldest|thread)$")]
-    pub comments_order: Option<String>,
+    pub comments_order: Option<CommentOrder>,
     /// Only these fields, comma-separated (`title,body_html,comments`).
     #[param(max_length = 512, pattern = "^[a-z_]+(,[a-z_]+)*$")]
     pub fields: Option<String>,
@@ -98,24 +96,6 @@ const POST_FIELDS: [&str; 19] = [
 ];
 
 #[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PostStatusBody {
-    Draft,
-    Scheduled,
-    Published,
-}
-
-impl From<PostStatus> for PostStatusBody {
-    fn from(s: PostStatus) -> Self {
-        match s {
-            PostStatus::Draft => Self::Draft,
-            PostStatus::Scheduled => Self::Scheduled,
-            PostStatus::Published => Self::Published,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct FeaturedImageBody {
     pub url: Option<String>,
     pub alt: Option<String>,
@@ -149,7 +129,7 @@ pub struct PostSummaryBody {
     pub title: String,
     /// The teaser shown before "More >" (plain text).
     pub excerpt: String,
-    pub status: PostStatusBody,
+    pub status: PostStatus,
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub author: AuthorRef,
@@ -168,7 +148,7 @@ impl From<PostSummary> for PostSummaryBody {
             slug: p.slug.into_string(),
             title: p.title,
             excerpt: p.excerpt,
-            status: s.status.into(),
+            status: s.status,
             published_at: p.published_at.map(|t| t.and_utc()),
             updated_at: p.updated_at.and_utc(),
             author: AuthorRef::from(&s.author),
@@ -293,7 +273,7 @@ pub async fn get(
     let p = params.into_inner();
     let comments = match p.include.as_deref() {
         Some("comments") => {
-            Some(IncludedComments { limit: p.comments_limit, order: CommentOrder::parse(p.comments_order.as_deref())? })
+            Some(IncludedComments { limit: p.comments_limit, order: p.comments_order.unwrap_or_default() })
         }
         _ => None,
     };

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use colophon_domain::Author;
+use colophon_domain::{Author, Role};
 use colophon_service::Session;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -56,14 +56,13 @@ pub struct MeBody {
     #[serde(flatten)]
     pub author: AuthorRef,
     pub email: Option<String>,
-    #[schema(example = "editor")]
-    pub role: &'static str,
+    pub role: Role,
     pub created_at: DateTime<Utc>,
 }
 
 impl From<Author> for MeBody {
     fn from(a: Author) -> Self {
-        Self { author: AuthorRef::from(&a), email: a.email, role: a.role.as_str(), created_at: a.created_at.and_utc() }
+        Self { author: AuthorRef::from(&a), email: a.email, role: a.role, created_at: a.created_at.and_utc() }
     }
 }
 

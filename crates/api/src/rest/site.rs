@@ -2,7 +2,8 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_service::{BlockRule, SiteSettings};
+use colophon_domain::{BlockRule, BlockRuleId, BlockRuleKind, ModerationMode};
+use colophon_service::SiteSettings;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -14,30 +15,26 @@ use crate::rest::responses;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SettingsBody {
     /// How unregistered comments start: `pending` (default), `approved`, or
-    /// `previously_approved` (approved when the same e-mail has an approved comment).
-    #[schema(example = "pending")]
-    pub comment_moderation: &'static str,
+    /// `previously_approved` (approved when the same name and e-mail have an approved comment).
+    pub comment_moderation: ModerationMode,
 }
 
 impl From<SiteSettings> for SettingsBody {
     fn from(s: SiteSettings) -> Self {
-        Self { comment_moderation: s.comment_moderation.as_str() }
+        Self { comment_moderation: s.comment_moderation }
     }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSettingsBody {
-    #[schema(pattern = "^(pending|approved|previously_approved)$")]
-    pub comment_moderation: Option<String>,
+    pub comment_moderation: Option<ModerationMode>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BlockRuleBody {
     pub id: i64,
-    /// `word` (in the name, URL or text), `address` (client IP) or `email`.
-    #[schema(example = "word")]
-    pub kind: String,
+    pub kind: BlockRuleKind,
     #[schema(example = "casino")]
     pub value: String,
     pub created_at: DateTime<Utc>,
@@ -45,7 +42,7 @@ pub struct BlockRuleBody {
 
 impl From<BlockRule> for BlockRuleBody {
     fn from(r: BlockRule) -> Self {
-        Self { id: r.id, kind: r.kind, value: r.value, created_at: r.created_at.and_utc() }
+        Self { id: r.id.0, kind: r.kind, value: r.value, created_at: r.created_at.and_utc() }
     }
 }
 
@@ -57,8 +54,7 @@ pub struct BlocklistBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBlockRuleBody {
-    #[schema(pattern = "^(word|address|email)$")]
-    pub kind: String,
+    pub kind: BlockRuleKind,
     #[schema(min_length = 1, max_length = 254)]
     pub value: String,
 }
@@ -137,7 +133,7 @@ pub async fn add_block_rule(
 pub async fn remove_block_rule(
     Caller(caller): Caller,
     colophon: crate::cache::Service,
-    id: web::Path<i64>,
+    id: web::Path<BlockRuleId>,
 ) -> Result<HttpResponse, ApiError> {
     colophon.remove_block_rule(caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())

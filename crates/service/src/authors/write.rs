@@ -17,7 +17,7 @@ pub struct AuthorInput {
     pub email: Option<String>,
     pub name: Option<String>,
     pub slug: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub password: Option<String>,
     pub bio: Option<String>,
     pub avatar_url: Option<Option<String>>,
@@ -43,7 +43,7 @@ fn parse(input: AuthorInput) -> Result<ParsedAuthor, ValidationErrors> {
     changes.email = email.as_ref().map(|e| Some(e.as_str().to_string()));
     changes.name = input.name.and_then(|n| errors.check("name", Name::parse(n))).map(Name::into_string);
     changes.slug = input.slug.and_then(|s| errors.check("slug", crate::posts::addressable_slug(s)));
-    changes.role = input.role.and_then(|r| errors.check("role", Role::parse(&r)));
+    changes.role = input.role;
     let password = input.password.and_then(|p| errors.check("password", Password::parse(p)));
     changes.bio_html = input.bio.and_then(|b| errors.check("bio", PostHtml::from_html(&b))).map(PostHtml::into_string);
     let url = |errors: &mut ValidationErrors, field: &str, value: Option<Option<String>>| match value {
@@ -202,13 +202,13 @@ impl Colophon {
         &self,
         email: &str,
         name: &str,
-        role: &str,
+        role: Role,
         password: &str,
     ) -> ServiceResult<Author> {
         let input = AuthorInput {
             email: Some(email.into()),
             name: Some(name.into()),
-            role: Some(role.into()),
+            role: Some(role),
             password: Some(password.into()),
             ..AuthorInput::default()
         };

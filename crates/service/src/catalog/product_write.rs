@@ -80,23 +80,23 @@ impl Colophon {
         .await
     }
 
-    pub async fn update_product(&self, caller: Caller, id: i64, input: ProductInput) -> ServiceResult<Product> {
+    pub async fn update_product(&self, caller: Caller, id: ProductId, input: ProductInput) -> ServiceResult<Product> {
         curator(caller)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
         self.db_write(move |conn, now, changed| {
-            changed.add(CacheKey::Product(ProductId(id)));
-            store::update_product(conn, ProductId(id), &changes, now)?.ok_or(ServiceError::NotFound("product"))
+            changed.add(CacheKey::Product(id));
+            store::update_product(conn, id, &changes, now)?.ok_or(ServiceError::NotFound("product"))
         })
         .await
     }
 
     /// Deletes a product; the sidebar widgets that showed it go with it.
-    pub async fn delete_product(&self, caller: Caller, id: i64) -> ServiceResult<()> {
+    pub async fn delete_product(&self, caller: Caller, id: ProductId) -> ServiceResult<()> {
         curator(caller)?;
         self.db_write(move |conn, _, changed| {
             // The sidebars that showed it show it no more: they name the product's key.
-            changed.extend([CacheKey::Product(ProductId(id)), CacheKey::Products]);
-            match store::delete_product(conn, ProductId(id))? {
+            changed.extend([CacheKey::Product(id), CacheKey::Products]);
+            match store::delete_product(conn, id)? {
                 true => Ok(()),
                 false => Err(ServiceError::NotFound("product")),
             }

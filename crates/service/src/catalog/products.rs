@@ -27,10 +27,9 @@ impl Colophon {
         Ok(page)
     }
 
-    pub async fn get_product(&self, id: i64) -> ServiceResult<Product> {
-        let product = self
-            .db(move |conn, _| store::find_product(conn, ProductId(id))?.ok_or(ServiceError::NotFound("product")))
-            .await;
+    pub async fn get_product(&self, id: ProductId) -> ServiceResult<Product> {
+        let product =
+            self.db(move |conn, _| store::find_product(conn, id)?.ok_or(ServiceError::NotFound("product"))).await;
         self.saw_found(product, CacheKey::Products)
     }
 

@@ -1,4 +1,4 @@
-use colophon_domain::{AuthorId, BoundedText, PostHtml, ProductId, Slug, ValidationErrors, Widget};
+use colophon_domain::{AuthorId, BoundedText, PostHtml, ProductId, Slug, ValidationErrors, Widget, WidgetKind};
 use colophon_store::{self as store, DbConnection, NewSidebar};
 
 use super::product_write::curator;
@@ -17,11 +17,12 @@ pub struct SidebarInput {
     pub widgets: Vec<WidgetInput>,
 }
 
-#[derive(Debug, Clone, Default)]
+/// One widget as sent: its kind, and the one field that kind takes.
+#[derive(Debug, Clone)]
 pub struct WidgetInput {
-    pub kind: String,
-    pub product_id: Option<i64>,
-    pub author_id: Option<i64>,
+    pub kind: WidgetKind,
+    pub product_id: Option<ProductId>,
+    pub author_id: Option<AuthorId>,
     pub html: Option<String>,
 }
 
@@ -47,21 +48,17 @@ fn parse(input: SidebarInput, slug_from_path: Option<&str>) -> Result<(Slug, Str
     let mut widgets = Vec::new();
     for (i, w) in input.widgets.into_iter().take(MAX_WIDGETS).enumerate() {
         let field = format!("widgets[{i}]");
-        let widget = match (w.kind.as_str(), w.product_id, w.author_id, w.html) {
-            ("product", Some(id), None, None) => Some(Widget::Product(ProductId(id))),
-            ("author_bio", None, Some(id), None) => Some(Widget::AuthorBio(AuthorId(id))),
-            ("html", None, None, Some(html)) => errors
+        let widget = match (w.kind, w.product_id, w.author_id, w.html) {
+            (WidgetKind::Product, Some(id), None, None) => Some(Widget::Product(id)),
+            (WidgetKind::AuthorBio, None, Some(id), None) => Some(Widget::AuthorBio(id)),
+            (WidgetKind::Html, None, None, Some(html)) => errors
                 .check(&format!("{field}.html"), PostHtml::from_html(&html))
                 .map(|h| Widget::Html(h.into_string())),
-            ("product" | "author_bio" | "html", ..) => {
+            _ => {
                 errors.push(
                     &field,
                     "a product widget takes product_id, author_bio takes author_id, html takes html, and nothing else",
                 );
-                None
-            }
-            _ => {
-                errors.push(format!("{field}.kind"), "must be one of product, author_bio, html");
                 None
             }
         };

@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Comment, CommentId, CommentStatus, Page, PageLimit, Post, PostId, Slug, Timestamp};
+use colophon_domain::{
+    Comment, CommentId, CommentOrder, CommentStatus, Page, PageLimit, Post, PostId, Slug, Timestamp,
+};
 use colophon_store::{self as store, CommentKey, DbConnection};
 
 use crate::cache_keys::CacheKey;
@@ -9,27 +11,6 @@ use crate::{Colophon, CursorCodec, CursorPage, ServiceError, ServiceResult};
 
 const LIST: &str = "comments";
 const THREAD: &str = "comment-thread";
-
-/// The order of a post's comments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum CommentOrder {
-    /// Oldest first, each with its `parent_id` (the page as the seed shows it).
-    #[default]
-    Oldest,
-    /// Each top-level comment followed by its replies, depth first; `depth` is the nesting level.
-    /// Pages count top-level comments, so a reply never lands on another page than its thread.
-    Thread,
-}
-
-impl CommentOrder {
-    pub fn parse(value: Option<&str>) -> ServiceResult<Self> {
-        match value {
-            None | Some("oldest") => Ok(Self::Oldest),
-            Some("thread") => Ok(Self::Thread),
-            Some(_) => Err(ServiceError::bad_request("order", "must be oldest or thread")),
-        }
-    }
-}
 
 fn readable_post(conn: &mut DbConnection, slug: String, now: Timestamp) -> ServiceResult<Post> {
     let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("post"))?;
@@ -63,10 +44,10 @@ impl Colophon {
     }
 
     /// One approved comment of a readable post (where a new comment's `Location` points).
-    pub async fn get_comment(&self, id: i64) -> ServiceResult<Comment> {
+    pub async fn get_comment(&self, id: CommentId) -> ServiceResult<Comment> {
         let comment = self
             .db(move |conn, now| {
-                let comment = store::find_comment(conn, CommentId(id))?
+                let comment = store::find_comment(conn, id)?
                     .filter(|c| c.status == CommentStatus::Approved)
                     .ok_or(ServiceError::NotFound("comment"))?;
                 match store::find_post(conn, comment.post_id)? {

@@ -3,7 +3,6 @@ mod moderate;
 mod settings;
 mod submit;
 
-pub use list::CommentOrder;
 pub use moderate::QueueQuery;
-pub use settings::{CommentSettings, ModerationMode, SiteSettings};
+pub use settings::{CommentSettings, SiteSettings};
 pub use submit::{ClientInfo, CommentInput};

@@ -12,8 +12,8 @@ const QUEUE: &str = "moderation";
 /// The moderation queue's filters and paging, as sent.
 #[derive(Debug, Clone, Default)]
 pub struct QueueQuery {
-    pub status: Option<String>,
-    pub post_id: Option<i64>,
+    pub status: Option<CommentStatus>,
+    pub post_id: Option<PostId>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -23,11 +23,6 @@ impl Colophon {
     /// user agent are what moderators judge spam by).
     pub async fn moderation_queue(&self, caller: Caller, query: QueueQuery) -> ServiceResult<CursorPage<Comment>> {
         curator(caller)?;
-        let status = query
-            .status
-            .map(|s| CommentStatus::parse(&s))
-            .transpose()
-            .map_err(|m| ServiceError::bad_request("status", m))?;
         let limit = PageLimit::parse(query.limit).map_err(|m| ServiceError::bad_request("limit", m))?;
         let after = match query.cursor.as_deref() {
             None | Some("") => None,
@@ -38,7 +33,7 @@ impl Colophon {
         };
         let codec = self.cursors().clone();
         self.db(move |conn, _| {
-            let rows = store::list_for_moderation(conn, status, query.post_id.map(PostId), after, limit.probe())?;
+            let rows = store::list_for_moderation(conn, query.status, query.post_id, after, limit.probe())?;
             let page = Page::from_probe(rows, limit, QueueKey::of);
             Ok(CursorPage {
                 next_cursor: page.next.map(|k| codec.encode(QUEUE, &[timestamp_to_micros(k.created_at), k.id.0])),
@@ -49,12 +44,16 @@ impl Colophon {
     }
 
     /// Changes a comment's status; the post's approved count follows in the same transaction.
-    pub async fn moderate_comment(&self, caller: Caller, id: i64, status: String) -> ServiceResult<Comment> {
+    pub async fn moderate_comment(
+        &self,
+        caller: Caller,
+        id: CommentId,
+        status: CommentStatus,
+    ) -> ServiceResult<Comment> {
         curator(caller)?;
-        let status = CommentStatus::parse(&status).map_err(|m| ServiceError::invalid("status", m))?;
         self.db_write(move |conn, now, changed| {
-            let (before, after) = store::change_comment_status(conn, CommentId(id), status, now)?
-                .ok_or(ServiceError::NotFound("comment"))?;
+            let (before, after) =
+                store::change_comment_status(conn, id, status, now)?.ok_or(ServiceError::NotFound("comment"))?;
             comment_changed(&before, &after, changed);
             Ok(after)
         })
@@ -62,10 +61,10 @@ impl Colophon {
     }
 
     /// Deletes a comment; its replies move up to its parent.
-    pub async fn delete_comment(&self, caller: Caller, id: i64) -> ServiceResult<()> {
+    pub async fn delete_comment(&self, caller: Caller, id: CommentId) -> ServiceResult<()> {
         curator(caller)?;
         self.db_write(move |conn, _, changed| {
-            let comment = store::find_comment(conn, CommentId(id))?.ok_or(ServiceError::NotFound("comment"))?;
+            let comment = store::find_comment(conn, id)?.ok_or(ServiceError::NotFound("comment"))?;
             // Its replies move up a level, whatever its own status.
             changed.add(CacheKey::Comments(comment.post_id));
             if comment.status == CommentStatus::Approved {
@@ -93,19 +92,18 @@ impl Colophon {
     pub async fn moderate_comments(
         &self,
         caller: Caller,
-        ids: Vec<i64>,
-        status: String,
+        ids: Vec<CommentId>,
+        status: CommentStatus,
     ) -> ServiceResult<Vec<Comment>> {
         curator(caller)?;
-        let status = CommentStatus::parse(&status).map_err(|m| ServiceError::invalid("status", m))?;
         if ids.is_empty() || ids.len() > MAX_BULK {
             return Err(ServiceError::invalid("ids", format!("give 1 to {MAX_BULK} comment ids")));
         }
         self.db_write(move |conn, now, changed| {
             let mut comments = Vec::with_capacity(ids.len());
             for id in ids {
-                let (before, after) = store::change_comment_status(conn, CommentId(id), status, now)?
-                    .ok_or(ServiceError::NotFound("comment"))?;
+                let (before, after) =
+                    store::change_comment_status(conn, id, status, now)?.ok_or(ServiceError::NotFound("comment"))?;
                 comment_changed(&before, &after, changed);
                 comments.push(after);
             }

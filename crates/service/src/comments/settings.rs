@@ -1,42 +1,11 @@
 //! Comment moderation settings (a site setting admins change at run time), the spam
 //! blocklist, and the limits set at start-up.
 
-use colophon_domain::{Email, ValidationErrors};
-use colophon_store::{self as store, BlockRule, DbConnection};
+use colophon_domain::{BlockRule, BlockRuleId, BlockRuleKind, Email, ModerationMode};
+use colophon_store::{self as store, DbConnection};
 
 use crate::rate_limit::Limit;
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
-
-/// How unregistered comments start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModerationMode {
-    /// Held for an editor (the default).
-    Pending,
-    /// Published at once.
-    Approved,
-    /// Published at once when the same e-mail already has an approved comment (WordPress's
-    /// "comment author must have a previously approved comment"), else held.
-    PreviouslyApproved,
-}
-
-impl ModerationMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ModerationMode::Pending => "pending",
-            ModerationMode::Approved => "approved",
-            ModerationMode::PreviouslyApproved => "previously_approved",
-        }
-    }
-
-    pub fn parse(value: &str) -> Result<Self, String> {
-        match value {
-            "pending" => Ok(Self::Pending),
-            "approved" => Ok(Self::Approved),
-            "previously_approved" => Ok(Self::PreviouslyApproved),
-            _ => Err("must be one of pending, approved, previously_approved".into()),
-        }
-    }
-}
 
 const MODERATION_KEY: &str = "comment_moderation";
 
@@ -96,15 +65,11 @@ impl Colophon {
     pub async fn update_site_settings(
         &self,
         caller: Caller,
-        comment_moderation: Option<String>,
+        comment_moderation: Option<ModerationMode>,
     ) -> ServiceResult<SiteSettings> {
         admin(caller)?;
-        let mode = comment_moderation
-            .map(|m| ModerationMode::parse(&m))
-            .transpose()
-            .map_err(|m| ServiceError::invalid("comment_moderation", m))?;
         self.db_write(move |conn, now, _| {
-            if let Some(mode) = mode {
+            if let Some(mode) = comment_moderation {
                 store::set_setting(conn, MODERATION_KEY, mode.as_str(), now)?;
             }
             Ok(SiteSettings { comment_moderation: moderation_mode(conn)? })
@@ -118,30 +83,22 @@ impl Colophon {
     }
 
     /// Adds a rule: `word` (matched in the name, URL and text), `address` or `email`.
-    pub async fn add_block_rule(&self, caller: Caller, kind: String, value: String) -> ServiceResult<BlockRule> {
+    pub async fn add_block_rule(&self, caller: Caller, kind: BlockRuleKind, value: String) -> ServiceResult<BlockRule> {
         admin(caller)?;
-        let mut errors = ValidationErrors::default();
-        let value = match kind.as_str() {
-            "word" => errors
-                .check("value", colophon_domain::BoundedText::<100>::parse(&value).map(|v| v.as_str().to_lowercase())),
-            "address" => errors.check(
-                "value",
-                value
-                    .trim()
-                    .parse::<std::net::IpAddr>()
-                    .map(|ip| ip.to_string())
-                    .map_err(|_| "must be an IP address".to_string()),
-            ),
-            "email" => errors.check("value", Email::parse(&value).map(Email::into_string)),
-            _ => {
-                errors.push("kind", "must be one of word, address, email");
-                None
+        let value = match kind {
+            BlockRuleKind::Word => {
+                colophon_domain::BoundedText::<100>::parse(&value).map(|v| v.as_str().to_lowercase())
             }
-        };
-        errors.into_result().map_err(ServiceError::Invalid)?;
-        let value = value.unwrap_or_default();
+            BlockRuleKind::Address => value
+                .trim()
+                .parse::<std::net::IpAddr>()
+                .map(|ip| ip.to_string())
+                .map_err(|_| "must be an IP address".to_string()),
+            BlockRuleKind::Email => Email::parse(&value).map(Email::into_string),
+        }
+        .map_err(|message| ServiceError::invalid("value", message))?;
         self.db_write(move |conn, now, _| {
-            store::insert_block_rule(conn, &kind, &value, now).map_err(|e| match e {
+            store::insert_block_rule(conn, kind, &value, now).map_err(|e| match e {
                 store::StoreError::Conflict(_) => ServiceError::Conflict("this rule exists".into()),
                 other => other.into(),
             })
@@ -149,7 +106,7 @@ impl Colophon {
         .await
     }
 
-    pub async fn remove_block_rule(&self, caller: Caller, id: i64) -> ServiceResult<()> {
+    pub async fn remove_block_rule(&self, caller: Caller, id: BlockRuleId) -> ServiceResult<()> {
         admin(caller)?;
         self.db_write(move |conn, _, _| match store::delete_block_rule(conn, id)? {
             true => Ok(()),

@@ -2,12 +2,12 @@
 //! store in one transaction.
 
 use colophon_domain::{
-    Actor, BoundedText, Comment, CommentBody, CommentId, CommentStatus, Email, HttpUrl, Slug, Timestamp,
-    ValidationErrors,
+    Actor, BlockRuleKind, BoundedText, Comment, CommentBody, CommentId, CommentStatus, Email, HttpUrl, ModerationMode,
+    Slug, Timestamp, ValidationErrors,
 };
 use colophon_store::{self as store, DbConnection, NewComment};
 
-use super::settings::{ModerationMode, moderation_mode};
+use super::settings::moderation_mode;
 use crate::cache_keys::CacheKey;
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
@@ -21,7 +21,7 @@ pub struct CommentInput {
     pub author_email: Option<String>,
     pub author_url: Option<String>,
     pub body: Option<String>,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CommentId>,
     /// A form field people never see and never fill; bots do.
     pub honeypot: Option<String>,
     /// The token of `GET /posts/{slug}/comment-token`, fetched when the form was shown.
@@ -131,7 +131,7 @@ impl Colophon {
             let depth = match input.parent_id {
                 None => 0,
                 Some(parent) => {
-                    let parent = store::find_comment(conn, CommentId(parent))?
+                    let parent = store::find_comment(conn, parent)?
                         .filter(|p| p.post_id == post.id && p.status == CommentStatus::Approved)
                         .ok_or_else(|| {
                             ServiceError::invalid("parent_id", "must be an approved comment of the same post")
@@ -163,7 +163,7 @@ impl Colophon {
                 conn,
                 &NewComment {
                     post_id: post.id,
-                    parent_id: input.parent_id.map(CommentId),
+                    parent_id: input.parent_id,
                     author_id,
                     author_name,
                     author_email: parsed.email.map(Email::into_string),
@@ -251,11 +251,10 @@ fn blocked(conn: &mut DbConnection, parsed: &Parsed, name: &str, client: &Client
     );
     let address = client.address.as_deref().unwrap_or_default();
     let email = parsed.email.as_ref().map(Email::as_str).unwrap_or_default();
-    Ok(rules.iter().any(|rule| match rule.kind.as_str() {
-        "word" => text.contains(&rule.value),
-        "address" => address == rule.value,
-        "email" => email == rule.value,
-        _ => false,
+    Ok(rules.iter().any(|rule| match rule.kind {
+        BlockRuleKind::Word => text.contains(&rule.value),
+        BlockRuleKind::Address => address == rule.value,
+        BlockRuleKind::Email => email == rule.value,
     }))
 }
 

@@ -14,7 +14,7 @@ pub struct PostInput {
     pub body_html: Option<String>,
     /// `Some(None)` asks for an excerpt derived from the body again.
     pub excerpt: Option<Option<String>>,
-    pub status: Option<String>,
+    pub status: Option<PostStatus>,
     pub published_at: Option<Option<DateTime<Utc>>>,
     pub featured_image: Option<Option<FeaturedImageInput>>,
     pub tags: Option<Vec<String>>,
@@ -102,9 +102,7 @@ pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
             Some(text) => errors.check("excerpt", Excerpt::parse(&text)).map(Some),
         };
     }
-    if let Some(status) = input.status {
-        parsed.status = errors.check("status", PostStatus::parse(&status));
-    }
+    parsed.status = input.status;
     if let Some(image) = input.featured_image {
         parsed.featured_image = match image {
             None => Some(None),

@@ -21,7 +21,7 @@ pub struct PostListQuery {
     pub cursor: Option<String>,
     /// Staff only: posts of this status (`draft`, `scheduled`, `published`), most recently
     /// edited first. Contributors and authors see their own drafts and scheduled posts only.
-    pub status: Option<String>,
+    pub status: Option<PostStatus>,
 }
 
 /// A parsed query.
@@ -74,7 +74,7 @@ impl Colophon {
         caller: Caller,
         query: PostListQuery,
     ) -> ServiceResult<CursorPage<PostSummary>> {
-        if let Some(status) = query.status.clone() {
+        if let Some(status) = query.status {
             return self.list_for_staff(caller.actor()?, status, query).await;
         }
         let parsed = self.parse_post_query(query)?;
@@ -139,10 +139,9 @@ impl Colophon {
     async fn list_for_staff(
         &self,
         actor: Actor,
-        status: String,
+        status: PostStatus,
         query: PostListQuery,
     ) -> ServiceResult<CursorPage<PostSummary>> {
-        let status = PostStatus::parse(&status).map_err(|m| ServiceError::bad_request("status", m))?;
         let limit = PageLimit::parse(query.limit).map_err(|m| ServiceError::bad_request("limit", m))?;
         let after = match query.cursor.as_deref() {
             None | Some("") => None,

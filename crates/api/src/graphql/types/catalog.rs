@@ -1,8 +1,8 @@
-use async_graphql::{Enum, ID, Object, SimpleObject};
+use async_graphql::{ID, Object, SimpleObject};
 use colophon_domain::Product;
 use colophon_service::{SidebarView, WidgetView};
 
-use super::AuthorNode;
+use super::{AuthorNode, WidgetKindEnum};
 
 #[derive(SimpleObject)]
 #[graphql(name = "Product")]
@@ -31,23 +31,16 @@ impl From<Product> for ProductNode {
     }
 }
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum WidgetKind {
-    Product,
-    AuthorBio,
-    Html,
-}
-
 /// One block of a sidebar; the field named by `kind` is set.
 pub struct WidgetNode(WidgetView);
 
 #[Object(name = "Widget")]
 impl WidgetNode {
-    async fn kind(&self) -> WidgetKind {
+    async fn kind(&self) -> WidgetKindEnum {
         match self.0 {
-            WidgetView::Product(_) => WidgetKind::Product,
-            WidgetView::AuthorBio(_) => WidgetKind::AuthorBio,
-            WidgetView::Html(_) => WidgetKind::Html,
+            WidgetView::Product(_) => WidgetKindEnum::Product,
+            WidgetView::AuthorBio(_) => WidgetKindEnum::AuthorBio,
+            WidgetView::Html(_) => WidgetKindEnum::Html,
         }
     }
 

@@ -1,9 +1,11 @@
 mod catalog;
 mod date_time;
+mod enums;
 mod people;
 mod post;
 
-pub use catalog::{ProductNode, SidebarNode, WidgetKind};
+pub use catalog::{ProductNode, SidebarNode};
 pub use date_time::DateTime;
-pub use people::{AuthorNode, CommentNode, CommentStatusEnum, MeNode};
-pub use post::{PostNode, PostStatusEnum};
+pub use enums::{CommentOrderEnum, CommentStatusEnum, PostStatusEnum, RoleEnum, WidgetKindEnum};
+pub use people::{AuthorNode, CommentNode, MeNode};
+pub use post::PostNode;

@@ -1,9 +1,9 @@
-use crate::graphql::types::DateTime;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use colophon_domain::{Author, Comment};
 
+use super::{CommentStatusEnum, DateTime, RoleEnum};
 use crate::graphql::loaders::{Loaders, load_error};
 
 /// A public author profile: no e-mail, role or password, ever.
@@ -47,15 +47,6 @@ impl AuthorNode {
         let count = ctx.data_unchecked::<Arc<Loaders>>().post_counts.load_one(self.0.id).await.map_err(load_error)?;
         Ok(count.unwrap_or(0))
     }
-}
-
-#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "CommentStatus")]
-pub enum CommentStatusEnum {
-    Pending,
-    Approved,
-    Spam,
-    Trash,
 }
 
 /// A reader's comment as the public sees it: no e-mail, address or user agent, ever.
@@ -110,12 +101,7 @@ impl CommentNode {
 
     /// Public lists hold approved comments only; a new comment may be pending.
     async fn status(&self) -> CommentStatusEnum {
-        match self.0.status {
-            colophon_domain::CommentStatus::Pending => CommentStatusEnum::Pending,
-            colophon_domain::CommentStatus::Approved => CommentStatusEnum::Approved,
-            colophon_domain::CommentStatus::Spam => CommentStatusEnum::Spam,
-            colophon_domain::CommentStatus::Trash => CommentStatusEnum::Trash,
-        }
+        self.0.status.into()
     }
 
     /// The approved replies, oldest first (batched across the whole query).
@@ -141,19 +127,12 @@ pub struct MeNode {
     avatar_url: Option<String>,
     website_url: Option<String>,
     email: Option<String>,
-    role: crate::graphql::inputs::RoleEnum,
+    role: RoleEnum,
     created_at: DateTime,
 }
 
 impl From<Author> for MeNode {
     fn from(a: Author) -> Self {
-        use crate::graphql::inputs::RoleEnum;
-        let role = match a.role {
-            colophon_domain::Role::Contributor => RoleEnum::Contributor,
-            colophon_domain::Role::Author => RoleEnum::Author,
-            colophon_domain::Role::Editor => RoleEnum::Editor,
-            colophon_domain::Role::Admin => RoleEnum::Admin,
-        };
         Self {
             id: ID(a.id.0.to_string()),
             slug: a.slug.into_string(),
@@ -162,7 +141,7 @@ impl From<Author> for MeNode {
             avatar_url: a.avatar_url,
             website_url: a.website_url,
             email: a.email,
-            role,
+            role: a.role.into(),
             created_at: DateTime(a.created_at.and_utc()),
         }
     }

@@ -1,40 +1,13 @@
-use crate::graphql::types::DateTime;
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
-use colophon_domain::{Author, Post, PostLink, PostStatus, Tag};
-use colophon_service::{Colophon, CommentOrder, Neighbours, PostDetail, PostKey, SidebarView};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use colophon_domain::{Author, CommentOrder, Post, PostLink, PostStatus, Tag};
+use colophon_service::{Colophon, Neighbours, PostDetail, PostKey, SidebarView};
 
-use super::{AuthorNode, CommentNode, SidebarNode};
+use super::{AuthorNode, CommentNode, CommentOrderEnum, DateTime, PostStatusEnum, SidebarNode};
 use crate::graphql::error::paging_error;
 use crate::graphql::loaders::{CommentsKey, Loaders, load_error};
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "PostStatus")]
-pub enum PostStatusEnum {
-    Draft,
-    Scheduled,
-    Published,
-}
-
-impl From<PostStatus> for PostStatusEnum {
-    fn from(s: PostStatus) -> Self {
-        match s {
-            PostStatus::Draft => Self::Draft,
-            PostStatus::Scheduled => Self::Scheduled,
-            PostStatus::Published => Self::Published,
-        }
-    }
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
-#[graphql(name = "CommentOrder")]
-pub enum CommentOrderEnum {
-    #[default]
-    Oldest,
-    Thread,
-}
 
 #[derive(SimpleObject)]
 #[graphql(name = "FeaturedImage")]
@@ -215,10 +188,7 @@ impl PostNode {
         #[graphql(default)] order: CommentOrderEnum,
     ) -> Result<Connection<String, CommentNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
-        let order = match order {
-            CommentOrderEnum::Oldest => CommentOrder::Oldest,
-            CommentOrderEnum::Thread => CommentOrder::Thread,
-        };
+        let order: CommentOrder = order.into();
         let key = CommentsKey { post: self.post.id, first: i64::from(first), after, order };
         let page = ctx
             .data_unchecked::<Arc<Loaders>>()
