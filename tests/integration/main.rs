@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot go on should stop, loudly
 //! Colophon's integration tests: one binary, the real server on a random port, a fresh
 //! database per test. Every test in a `backend_tests!` list runs on SQLite and, when
 //! `COLOPHON_TEST_POSTGRES_URL` is set, on PostgreSQL too.

@@ -127,7 +127,7 @@ fn a_write_cut_off_by_the_request_timeout_is_not_committed(backend: Backend) {
     match backend {
         Backend::Sqlite => blocker.batch_execute("BEGIN IMMEDIATE").unwrap(),
         Backend::Postgres => {
-            blocker.batch_execute(&format!("BEGIN; SELECT 1 FROM posts WHERE id = {id} FOR UPDATE")).unwrap()
+            blocker.batch_execute(&format!("BEGIN; SELECT 1 FROM posts WHERE id = {id} FOR UPDATE")).unwrap();
         }
     }
     let edit =

@@ -48,6 +48,20 @@ impl FromRequest for Caller {
     }
 }
 
+/// Where a request comes from (address and user agent), as a handler argument: for rate limits
+/// and for moderators judging spam.
+pub struct Client(pub colophon_service::ClientInfo);
+
+impl FromRequest for Client {
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let info = colophon_service::ClientInfo { address: client_address(req), user_agent: user_agent(req) };
+        std::future::ready(Ok(Client(info)))
+    }
+}
+
 /// Proxies whose `X-Forwarded-For` is believed (`COLOPHON_TRUSTED_PROXIES`); empty by default,
 /// since any client can send the header.
 #[derive(Debug, Clone, Default)]

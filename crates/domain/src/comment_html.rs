@@ -13,8 +13,11 @@ use std::sync::LazyLock;
 /// lose it, so every one left afterwards is a line break in text.
 const NEWLINE: char = '\u{E000}';
 
+/// The only tags a comment may contain; every other tag is stripped.
 pub const COMMENT_TAGS: [&str; 10] = ["a", "abbr", "acronym", "b", "blockquote", "code", "em", "i", "strike", "strong"];
+/// The only URL schemes a comment's `href` and `cite` may use; relative URLs are dropped too.
 pub const COMMENT_URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+/// The `rel` of every link in a comment: no endorsement for search engines, no `window.opener`.
 pub const COMMENT_LINK_REL: &str = "nofollow ugc noopener";
 
 /// The allowed attributes of each allowed tag.
@@ -71,8 +74,11 @@ static LAYOUT_POLICY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| pol
 pub struct CommentBody(String);
 
 impl CommentBody {
+    /// The longest body accepted, in characters (not bytes).
     pub const MAX_CHARS: usize = 10_000;
 
+    /// Trims the body and makes its line endings `\n`. Refused: an empty body, more than
+    /// [`Self::MAX_CHARS`] characters, a forbidden character, or markup nested too deep.
     pub fn parse(value: impl AsRef<str>) -> Result<Self, String> {
         let text = value.as_ref().replace("\r\n", "\n").replace('\r', "\n").replace(NEWLINE, "");
         let text = text.trim();
@@ -91,6 +97,7 @@ impl CommentBody {
         Ok(Self(text.to_string()))
     }
 
+    /// The body as typed (trimmed, line endings normalised), before rendering.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -75,14 +75,17 @@ impl PostHtml {
         Self(html)
     }
 
+    /// An empty body, for a post created without one.
     pub fn empty() -> Self {
         Self(String::new())
     }
 
+    /// The sanitized HTML.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The sanitized HTML, to store or serve.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -178,6 +181,8 @@ pub fn truncate_words(text: &str, max: usize) -> String {
 pub struct Excerpt(String);
 
 impl Excerpt {
+    /// An excerpt as given: trimmed, at most [`EXCERPT_MAX`] characters, and stored as plain text
+    /// (markup removed). Refused when nothing but markup was given.
     pub fn parse(value: &str) -> Result<Self, String> {
         let value = value.trim();
         if value.chars().count() > EXCERPT_MAX {
@@ -194,10 +199,12 @@ impl Excerpt {
         Ok(Self(text))
     }
 
+    /// The excerpt derived from a body: see [`PostHtml::derive_excerpt`].
     pub fn derive(body: &PostHtml) -> Self {
         Self(body.derive_excerpt())
     }
 
+    /// The excerpt's plain text.
     pub fn into_string(self) -> String {
         self.0
     }

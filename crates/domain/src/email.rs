@@ -7,8 +7,10 @@ use std::fmt;
 pub struct Email(String);
 
 impl Email {
+    /// The longest address accepted, in bytes (the limit of SMTP).
     pub const MAX_LEN: usize = 254;
 
+    /// Trims and lowercases, then checks the shape; the error shows what an address looks like.
     pub fn parse(value: impl AsRef<str>) -> Result<Self, String> {
         let value = value.as_ref().trim().to_lowercase();
         let invalid = || "must be an e-mail address like name@example.com".to_string();
@@ -31,10 +33,12 @@ impl Email {
         Ok(Self(value))
     }
 
+    /// The address, trimmed and lowercased.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The address, trimmed and lowercased, to store.
     pub fn into_string(self) -> String {
         self.0
     }

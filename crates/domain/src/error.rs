@@ -3,11 +3,14 @@ use std::fmt;
 /// One invalid field value: which field, and what is wrong with it in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {
+    /// The field as the client named it, with a path into nested values (`widgets[2].html`).
     pub field: String,
+    /// What is wrong with the value (`must not be empty`).
     pub message: String,
 }
 
 impl FieldError {
+    /// Pairs a field with what is wrong with it.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self { field: field.into(), message: message.into() }
     }
@@ -18,6 +21,7 @@ impl FieldError {
 pub struct ValidationErrors(pub Vec<FieldError>);
 
 impl ValidationErrors {
+    /// One invalid field: for a check that can find only one problem.
     pub fn single(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self(vec![FieldError::new(field, message)])
     }
@@ -33,10 +37,12 @@ impl ValidationErrors {
         }
     }
 
+    /// Records an error that no parse reported (a missing field, a rule across fields).
     pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError::new(field, message));
     }
 
+    /// Whether nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -3,6 +3,8 @@
 pub struct HttpUrl(String);
 
 impl HttpUrl {
+    /// Trims, then accepts an `http://` or `https://` URL with a host and without spaces, quotes,
+    /// angle brackets or control characters.
     pub fn parse(value: impl AsRef<str>) -> Result<Self, String> {
         let value = value.as_ref().trim();
         if value.len() > 2048 {
@@ -23,10 +25,12 @@ impl HttpUrl {
         Ok(Self(value.to_string()))
     }
 
+    /// The URL as given (trimmed; its case kept).
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The URL as given (trimmed; its case kept), to store.
     pub fn into_string(self) -> String {
         self.0
     }

@@ -2,6 +2,7 @@
 
 macro_rules! typed_id {
     ($($name:ident),* $(,)?) => {$(
+        /// A row's id in the database, typed by what it names; serialized as a bare number.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub i64);

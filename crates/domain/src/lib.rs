@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Colophon's domain: entities, value types that can only be built valid, and the rules
 //! that need no I/O. Every other crate depends on this one; it depends on nothing of ours.
 

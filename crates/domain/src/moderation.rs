@@ -30,8 +30,12 @@ crate::words::words! {
 /// A blocklist rule: a comment it matches is marked spam.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockRule {
+    /// The rule's id, by which an admin removes it.
     pub id: BlockRuleId,
+    /// What the rule matches against.
     pub kind: BlockRuleKind,
+    /// What it matches: a lowercased word, an IP address in its usual form, or a lowercased e-mail.
     pub value: String,
+    /// When an admin added the rule.
     pub created_at: Timestamp,
 }

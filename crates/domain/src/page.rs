@@ -3,9 +3,13 @@
 pub struct PageLimit(u32);
 
 impl PageLimit {
+    /// The page size when the client gives none.
     pub const DEFAULT: PageLimit = PageLimit(20);
+    /// The largest page size a client may ask for.
     pub const MAX: u32 = 100;
 
+    /// The size the client asked for, or [`Self::DEFAULT`] when it asked for none; refused outside
+    /// 1 to [`Self::MAX`].
     pub fn parse(value: Option<i64>) -> Result<Self, String> {
         match value {
             None => Ok(Self::DEFAULT),
@@ -14,6 +18,7 @@ impl PageLimit {
         }
     }
 
+    /// How many items a page holds at most.
     pub fn get(self) -> u32 {
         self.0
     }
@@ -27,7 +32,9 @@ impl PageLimit {
 /// One page of a keyset-paged list; `next` is the key after which the next page starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T, K> {
+    /// The page's items, in list order: at most the limit.
     pub items: Vec<T>,
+    /// The key of the last item when more follow; `None` on the last page.
     pub next: Option<K>,
 }
 
@@ -40,6 +47,7 @@ impl<T, K> Page<T, K> {
         Self { items: rows, next }
     }
 
+    /// The same page with each item converted; the next key is kept.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U, K> {
         Page { items: self.items.into_iter().map(f).collect(), next: self.next }
     }

@@ -6,6 +6,7 @@ use std::fmt;
 pub struct Password(String);
 
 impl Password {
+    /// Checks the length only (8 to 1,024 characters); nothing is trimmed.
     pub fn parse(value: impl Into<String>) -> Result<Self, String> {
         let value = value.into();
         let chars = value.chars().count();
@@ -18,6 +19,7 @@ impl Password {
         Ok(Self(value))
     }
 
+    /// The password itself, to hash or verify. Never log it.
     pub fn expose(&self) -> &str {
         &self.0
     }

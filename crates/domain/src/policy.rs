@@ -5,11 +5,14 @@ use crate::{AuthorId, Post, PostStatus, Role};
 /// A signed-in author acting on the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor {
+    /// The signed-in author.
     pub id: AuthorId,
+    /// The author's role as the database held it when the request was authenticated.
     pub role: Role,
 }
 
 impl Actor {
+    /// Whether the actor's role is `role` or a more powerful one.
     pub fn is_at_least(&self, role: Role) -> bool {
         self.role >= role
     }
@@ -46,6 +49,7 @@ impl Actor {
         author == self.id || self.is_at_least(Role::Editor)
     }
 
+    /// Deleting a post: whoever may edit it.
     pub fn can_delete(&self, post: &Post) -> bool {
         self.can_edit(post)
     }

@@ -5,8 +5,11 @@ crate::words::words! {
     /// post whose `published_at` lies in the future is `Scheduled` until that moment passes,
     /// so it goes live without any job or restart.
     pub enum PostStatus {
+        /// Not public: only its author and editors see it.
         Draft = "draft",
+        /// Published with a `published_at` still to come; never stored.
         Scheduled = "scheduled",
+        /// Public since its `published_at`.
         Published = "published",
     }
 }
@@ -14,37 +17,56 @@ crate::words::words! {
 /// The picture shown above a post, with its credit line ("Image via Snorgtees").
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FeaturedImage {
+    /// Where the picture is, an absolute http(s) URL.
     pub url: Option<String>,
+    /// Text that stands in for the picture for readers who cannot see it.
     pub alt: Option<String>,
+    /// The credit line shown with the picture.
     pub credit: Option<String>,
 }
 
 impl FeaturedImage {
+    /// Whether no part of the image is set.
     pub fn is_empty(&self) -> bool {
         self.url.is_none() && self.alt.is_none() && self.credit.is_none()
     }
 }
 
+/// A blog post as stored. Drafts and scheduled posts are seen only by their author and editors,
+/// and `body_markdown` only by those who may edit the post.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Post {
+    /// The post's id; paths accept it in place of the slug.
     pub id: PostId,
+    /// The path segment of the post's URL; after a rename, a published post's old slugs redirect here.
     pub slug: Slug,
+    /// The headline, at most 300 characters.
     pub title: String,
+    /// A plain-text summary for lists and feeds: as given, or derived from the first paragraph.
     pub excerpt: String,
+    /// The body, sanitized HTML: the only form readers are served.
     pub body_html: String,
+    /// The Markdown the body was rendered from; `None` when it was written as HTML.
     pub body_markdown: Option<String>,
     /// Stored status: `Draft` or `Published` (see [`PostStatus`]).
     pub status: PostStatus,
+    /// When the post goes (or went) public; a draft may keep a planned time, or have none.
     pub published_at: Option<Timestamp>,
+    /// The author the post is published under.
     pub author_id: AuthorId,
+    /// The picture shown above the post, if any.
     pub featured_image: Option<FeaturedImage>,
+    /// Whether readers may submit comments.
     pub comments_enabled: bool,
     /// Approved comments only; kept in step with every status change.
     pub comment_count: i64,
+    /// The sidebar shown beside the post, if any.
     pub sidebar_id: Option<SidebarId>,
     /// Bumped by every edit; the `ETag` of the post and the guard against lost edits.
     pub version: i64,
+    /// When the post was first saved.
     pub created_at: Timestamp,
+    /// When the post was last changed.
     pub updated_at: Timestamp,
 }
 
@@ -67,16 +89,24 @@ impl Post {
 /// Enough of a post to link to it (previous / next navigation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostLink {
+    /// The linked post's id.
     pub id: PostId,
+    /// Its slug, for the link's URL.
     pub slug: Slug,
+    /// Its title, the link's text.
     pub title: String,
+    /// When it went public.
     pub published_at: Option<Timestamp>,
 }
 
+/// A label that groups posts; its slug is derived from its name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tag {
+    /// The tag's id.
     pub id: TagId,
+    /// Derived from the name; what post lists filter by.
     pub slug: Slug,
+    /// The name as it was first written ("Personal Finance").
     pub name: String,
 }
 

@@ -6,8 +6,10 @@ use std::fmt;
 pub struct Slug(String);
 
 impl Slug {
+    /// The longest slug, in characters (ASCII, so bytes too).
     pub const MAX_LEN: usize = 100;
 
+    /// Checks a slug as given: nothing is lowercased or replaced.
     pub fn parse(value: impl Into<String>) -> Result<Self, String> {
         let value = value.into();
         if value.is_empty() {
@@ -69,10 +71,12 @@ impl Slug {
         if self.looks_like_an_id() { Self::parse(format!("{prefix}-{}", self.0)).unwrap_or(self) } else { self }
     }
 
+    /// The slug's text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The slug's text, to store.
     pub fn into_string(self) -> String {
         self.0
     }

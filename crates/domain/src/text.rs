@@ -5,6 +5,8 @@ use std::fmt;
 pub struct BoundedText<const MAX: usize>(String);
 
 impl<const MAX: usize> BoundedText<MAX> {
+    /// Trims, then refuses text that is empty, longer than `MAX` characters, or holds a forbidden
+    /// character.
     pub fn parse(value: impl AsRef<str>) -> Result<Self, String> {
         let trimmed = value.as_ref().trim();
         if trimmed.is_empty() {
@@ -19,10 +21,12 @@ impl<const MAX: usize> BoundedText<MAX> {
         Ok(Self(trimmed.to_string()))
     }
 
+    /// The trimmed text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The trimmed text, to store.
     pub fn into_string(self) -> String {
         self.0
     }

@@ -15,13 +15,16 @@ use crate::{Clock, CursorCodec, ServiceError, ServiceResult};
 pub struct ColophonConfig {
     /// Server secret (≥ 32 bytes): signs tokens and page cursors.
     pub secret: Vec<u8>,
+    /// Token lifetimes and sign-in limits.
     pub auth: AuthSettings,
+    /// Comment limits and spam thresholds.
     pub comments: CommentSettings,
     /// Whether responses may be cached (see `freshness`); on by default.
     pub cache: bool,
 }
 
 impl ColophonConfig {
+    /// The default settings around `secret`, with caching on.
     pub fn new(secret: Vec<u8>) -> Self {
         Self { secret, auth: AuthSettings::default(), comments: CommentSettings::default(), cache: true }
     }
@@ -56,7 +59,7 @@ impl Reads {
     /// The stamp and the slots of every key shown, or `None` when nothing was recorded (an
     /// answer that names nothing it shows cannot be invalidated, so it is not cached).
     pub fn finish(&self) -> Option<(Stamp, Vec<u32>)> {
-        let keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        let keys = self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if keys.is_empty() {
             return None;
         }
@@ -68,8 +71,13 @@ impl Reads {
 
     /// The keys recorded so far, as text (for `Surrogate-Key` and tests).
     pub fn keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> =
-            self.keys.lock().unwrap_or_else(|e| e.into_inner()).iter().map(ToString::to_string).collect();
+        let mut keys: Vec<String> = self
+            .keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         keys.sort();
         keys.dedup();
         keys
@@ -167,10 +175,12 @@ impl Colophon {
         Self { inner, reads: None }
     }
 
+    /// The current time by the service's clock (UTC, to the microsecond).
     pub fn now(&self) -> Timestamp {
         self.inner.clock.now()
     }
 
+    /// The database this service reads and writes.
     pub fn database(&self) -> &DatabaseTarget {
         &self.inner.target
     }
@@ -300,7 +310,7 @@ impl Colophon {
     /// Records what a read showed, when this handle records.
     pub(crate) fn saw<T: Shows + ?Sized>(&self, shown: &T) {
         if let Some(reads) = &self.reads {
-            let mut keys = reads.keys.lock().unwrap_or_else(|e| e.into_inner());
+            let mut keys = reads.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             shown.shows(&mut keys);
         }
     }
@@ -319,7 +329,7 @@ impl Colophon {
     /// Records one key a read depended on (a list's membership, a lookup that found nothing).
     pub(crate) fn saw_key(&self, key: CacheKey) {
         if let Some(reads) = &self.reads {
-            reads.keys.lock().unwrap_or_else(|e| e.into_inner()).push(key);
+            reads.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(key);
         }
     }
 

@@ -26,18 +26,31 @@ use colophon_domain::{AuthorId, Post, PostId, ProductId, SidebarId, Slug};
 /// One thing a response shows and a write may change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CacheKey {
+    /// A visible post itself: its page, list entries and feed entries (`post:42`).
     Post(PostId),
+    /// The previous/next links to a post on its neighbours' pages (`link:42`).
     Link(PostId),
+    /// Which posts are a post's neighbours (`around:42`).
     Around(PostId),
+    /// A post's approved comments, in lists, threads and feeds (`comments:42`).
     Comments(PostId),
+    /// Which posts the public list holds, in what order (`list:posts`).
     Posts,
+    /// The public list of one author's posts, and their post count (`list:author:7`).
     AuthorPosts(AuthorId),
+    /// The public list of one tag's posts, by the tag's slug (`list:tag:x`).
     TagPosts(String),
+    /// An author's name, bio and profile wherever shown (`author:7`).
     Author(AuthorId),
+    /// The author list, and lookups of authors by slug (`list:authors`).
     Authors,
+    /// A product wherever shown, sidebars included (`product:3`).
     Product(ProductId),
+    /// The product list (`list:products`).
     Products,
+    /// A sidebar wherever shown, post pages included (`sidebar:5`).
     Sidebar(SidebarId),
+    /// The sidebar list, and lookups of sidebars by slug (`list:sidebars`).
     Sidebars,
 }
 

@@ -4,9 +4,11 @@ use colophon_domain::{Timestamp, truncate_to_micros};
 
 /// Where "now" comes from. Injected so that tests move time instead of sleeping.
 pub trait Clock: Send + Sync + 'static {
+    /// The current time, UTC, to the microsecond.
     fn now(&self) -> Timestamp;
 }
 
+/// The real time, read from the operating system.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 
@@ -21,22 +23,25 @@ impl Clock for SystemClock {
 pub struct ManualClock(Mutex<Timestamp>);
 
 impl ManualClock {
+    /// A clock stopped at `start`.
     pub fn new(start: Timestamp) -> Self {
         Self(Mutex::new(truncate_to_micros(start)))
     }
 
+    /// Moves the clock to `to`, backwards if need be.
     pub fn set(&self, to: Timestamp) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = truncate_to_micros(to);
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = truncate_to_micros(to);
     }
 
+    /// Moves the clock forward by `by`.
     pub fn advance(&self, by: chrono::Duration) {
-        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut now = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         *now += by;
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

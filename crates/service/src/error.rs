@@ -20,16 +20,24 @@ pub enum ServiceError {
     /// Missing, or not visible to this caller (404): a draft is 404 to the public, not 403.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The request clashes with what is stored (a taken slug, a duplicate comment…): 409, with the reason.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The resource changed since the version the client gave (412); nothing was written.
     #[error("the resource changed since the version given")]
     PreconditionFailed,
+    /// Not signed in, or credentials that do not check out (401).
     #[error("unauthenticated: {0}")]
     Unauthenticated(&'static str),
+    /// Signed in, but not allowed to do this (403).
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// Too many attempts (429).
     #[error("rate limited; retry after {retry_after_secs} s")]
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        /// Seconds until the window ends and a retry may succeed (for `Retry-After`).
+        retry_after_secs: u64,
+    },
     /// The database is down, locked or out of connections (503); the cause is logged, not served.
     #[error("service unavailable")]
     Unavailable(#[source] Cause),
@@ -38,13 +46,16 @@ pub enum ServiceError {
     Internal(#[source] Cause),
 }
 
+/// What a use case returns.
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
 impl ServiceError {
+    /// A 400 for one query parameter or cursor.
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
         Self::BadRequest(ValidationErrors::single(field, message))
     }
 
+    /// A 422 for one field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(ValidationErrors::single(field, message))
     }

@@ -77,6 +77,7 @@ impl Freshness {
     }
 
     /// Starts the watcher thread; it ends when [`Freshness::stop`] is called.
+    #[allow(clippy::expect_used, reason = "at start-up: a process that cannot start a thread cannot serve")]
     pub fn watch(target: DatabaseTarget, clock: Arc<dyn Clock>) -> Arc<Self> {
         let freshness = Arc::new(Self::new(true));
         let watched = freshness.clone();

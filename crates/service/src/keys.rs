@@ -9,11 +9,14 @@ use crate::{ServiceError, ServiceResult};
 /// by its id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
+    /// A numeric id.
     Id(i64),
+    /// A slug, not yet checked: one that cannot exist finds nothing.
     Slug(String),
 }
 
 impl Key {
+    /// Reads a path segment: a whole number (without a `+`) is an id, anything else a slug.
     pub fn parse(segment: &str) -> Self {
         match segment.parse::<i64>() {
             Ok(id) if !segment.starts_with('+') => Key::Id(id),

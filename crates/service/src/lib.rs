@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Colophon's use cases. Every rule and every permission check lives here, once; the REST
 //! handlers and GraphQL resolvers of `colophon-api` are thin adapters over these functions.
 //!

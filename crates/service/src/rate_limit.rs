@@ -9,11 +9,14 @@ use colophon_domain::Timestamp;
 /// At most `max` events per `window_secs` seconds per key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
+    /// Events allowed in one window.
     pub max: u32,
+    /// The window's length, in seconds.
     pub window_secs: i64,
 }
 
 impl Limit {
+    /// `max` events a minute.
     pub const fn per_minute(max: u32) -> Self {
         Self { max, window_secs: 60 }
     }
@@ -32,7 +35,7 @@ impl RateLimiter {
     /// until the window ends.
     pub fn check(&self, key: &str, limit: Limit, now: Timestamp) -> Result<(), u64> {
         let window = chrono::Duration::seconds(limit.window_secs);
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if windows.len() > SWEEP_AT {
             windows.retain(|_, (start, _)| *start + window > now);
         }
@@ -52,7 +55,7 @@ impl RateLimiter {
     /// until that window ends.
     pub fn count(&self, key: &str, window_secs: i64, now: Timestamp) -> (u32, u64) {
         let window = chrono::Duration::seconds(window_secs);
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match windows.get(key) {
             Some((start, count)) if *start + window > now => {
                 (*count, (*start + window - now).num_seconds().max(1) as u64)
@@ -64,7 +67,7 @@ impl RateLimiter {
     /// Counts one event for `key` without refusing anything.
     pub fn record(&self, key: &str, window_secs: i64, now: Timestamp) {
         let window = chrono::Duration::seconds(window_secs);
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if windows.len() > SWEEP_AT {
             windows.retain(|_, (start, _)| *start + window > now);
         }
@@ -77,7 +80,7 @@ impl RateLimiter {
 
     /// Forgets `key`'s window.
     pub fn clear(&self, key: &str) {
-        self.windows.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+        self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
     }
 }
 

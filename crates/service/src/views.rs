@@ -5,26 +5,35 @@ use colophon_domain::{Author, Post, PostLink, PostStatus, Product, SidebarId, Sl
 /// One page of a list and the opaque cursor of the next page, if there is one.
 #[derive(Debug, Clone)]
 pub struct CursorPage<T> {
+    /// The page's items, in list order.
     pub items: Vec<T>,
+    /// Pass it back for the next page; `None` on the last page.
     pub next_cursor: Option<String>,
 }
 
 /// A post in a list: with its author and tags, without previous/next or sidebar.
 #[derive(Debug, Clone)]
 pub struct PostSummary {
+    /// The post as stored.
     pub post: Post,
     /// The status the caller sees now (a future `published_at` reads as scheduled).
     pub status: PostStatus,
+    /// The author the post is published under.
     pub author: Author,
+    /// The post's tags.
     pub tags: Vec<Tag>,
 }
 
 /// Everything the page of one post shows.
 #[derive(Debug, Clone)]
 pub struct PostDetail {
+    /// The post, with its author and tags.
     pub summary: PostSummary,
+    /// The published post just before it (older), if any.
     pub previous: Option<PostLink>,
+    /// The published post just after it (newer), if any.
     pub next: Option<PostLink>,
+    /// The sidebar shown beside the post, its widgets resolved.
     pub sidebar: Option<SidebarView>,
     /// Whether the caller may edit the post (and so sees its Markdown source).
     pub editable: bool,
@@ -35,13 +44,16 @@ pub struct PostDetail {
 /// Which comments to bring with a post's page: the first page, of this size and order.
 #[derive(Debug, Clone, Copy)]
 pub struct IncludedComments {
+    /// Comments per page, 1 to 100 (20 when absent).
     pub limit: Option<i64>,
+    /// Oldest first, or threaded.
     pub order: colophon_domain::CommentOrder,
 }
 
 /// A public author profile.
 #[derive(Debug, Clone)]
 pub struct AuthorProfile {
+    /// The author's record: its private fields (e-mail, role) are not for a public profile.
     pub author: Author,
     /// Posts the public can read.
     pub post_count: i64,
@@ -50,20 +62,29 @@ pub struct AuthorProfile {
 /// A sidebar with its widgets resolved to what they show.
 #[derive(Debug, Clone)]
 pub struct SidebarView {
+    /// The sidebar's id.
     pub id: SidebarId,
+    /// The path segment that addresses the sidebar.
     pub slug: Slug,
+    /// The heading shown above the widgets.
     pub title: String,
+    /// The widgets, in the order shown; one whose product or author is gone is left out.
     pub widgets: Vec<WidgetView>,
 }
 
+/// A sidebar widget, with what it shows loaded.
 #[derive(Debug, Clone)]
 pub enum WidgetView {
+    /// A product's card.
     Product(Product),
+    /// An author's name and bio (the record holds private fields too).
     AuthorBio(Author),
+    /// Editor-written HTML, sanitized when it was stored.
     Html(String),
 }
 
 impl WidgetView {
+    /// The widget's kind as clients spell it (`product`, `author_bio`, `html`).
     pub fn kind(&self) -> &'static str {
         match self {
             WidgetView::Product(_) => "product",

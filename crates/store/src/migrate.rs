@@ -14,13 +14,13 @@ pub fn run_migrations(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
     match conn {
         DbConnection::Pg(c) => {
             c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
-            let applied = c.run_pending_migrations(POSTGRES).map(|v| v.iter().map(|m| m.to_string()).collect());
+            let applied = c.run_pending_migrations(POSTGRES).map(|v| v.iter().map(ToString::to_string).collect());
             c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
             applied.map_err(StoreError::Migration)
         }
         DbConnection::Sqlite(c) => c
             .run_pending_migrations(SQLITE)
-            .map(|v| v.iter().map(|m| m.to_string()).collect())
+            .map(|v| v.iter().map(ToString::to_string).collect())
             .map_err(StoreError::Migration),
     }
 }
@@ -31,5 +31,5 @@ pub fn applied_migrations(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
         DbConnection::Pg(c) => c.applied_migrations().map_err(StoreError::Migration)?,
         DbConnection::Sqlite(c) => c.applied_migrations().map_err(StoreError::Migration)?,
     };
-    Ok(versions.iter().map(|v| v.to_string()).collect())
+    Ok(versions.iter().map(ToString::to_string).collect())
 }

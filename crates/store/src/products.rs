@@ -16,8 +16,14 @@ pub struct NewProduct {
     pub now: Timestamp,
 }
 
+/// The contributors as stored: a JSON array of strings.
+#[allow(clippy::expect_used, reason = "a list of strings always serializes")]
+fn contributors_json(contributors: &[String]) -> String {
+    serde_json::to_string(contributors).expect("a list of strings serializes")
+}
+
 pub fn insert_product(conn: &mut DbConnection, new: &NewProduct) -> StoreResult<Product> {
-    let contributors = serde_json::to_string(&new.contributors).expect("a list of strings serializes");
+    let contributors = contributors_json(&new.contributors);
     let row: ProductRow = diesel::insert_into(products::table)
         .values((
             products::title.eq(&new.title),
@@ -92,7 +98,7 @@ pub fn update_product(
         url: changes.url.as_ref().map(Option::as_deref),
         image_url: changes.image_url.as_ref().map(Option::as_deref),
         contributor_label: changes.contributor_label.as_ref().map(Option::as_deref),
-        contributors: changes.contributors.as_ref().map(|c| serde_json::to_string(c).expect("strings serialize")),
+        contributors: changes.contributors.as_deref().map(contributors_json),
         edition: changes.edition.as_ref().map(Option::as_deref),
         updated_at: now,
     };

@@ -125,7 +125,7 @@ fn body(rng: &mut Rng) -> (String, String) {
 }
 
 fn start() -> Timestamp {
-    NaiveDate::from_ymd_opt(2024, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap()
+    NaiveDate::from_ymd_opt(2024, 1, 1).and_then(|day| day.and_hms_opt(0, 0, 0)).unwrap_or_default()
 }
 
 const AUTHORS: i64 = 50;

@@ -70,9 +70,8 @@ pub async fn post(
             return entry.respond(&req, "hit");
         }
     }
-    let value = match serde_json::from_slice::<serde_json::Value>(&body) {
-        Ok(value) => value,
-        Err(_) => return http::refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the body is not valid JSON"),
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return http::refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "the body is not valid JSON");
     };
     let batch = match http::batch_from_json(value) {
         Ok(batch) => batch,

@@ -65,6 +65,38 @@ pub struct UpdateAuthorBody {
     pub current_password: Option<String>,
 }
 
+impl From<CreateAuthorBody> for AuthorInput {
+    fn from(b: CreateAuthorBody) -> Self {
+        Self {
+            email: Some(b.email),
+            name: Some(b.name),
+            slug: b.slug,
+            role: b.role,
+            password: b.password,
+            bio: b.bio,
+            avatar_url: b.avatar_url.map(Some),
+            website_url: b.website_url.map(Some),
+            current_password: None,
+        }
+    }
+}
+
+impl From<UpdateAuthorBody> for AuthorInput {
+    fn from(b: UpdateAuthorBody) -> Self {
+        Self {
+            email: b.email,
+            name: b.name,
+            slug: b.slug,
+            role: b.role,
+            password: b.password,
+            bio: b.bio,
+            avatar_url: b.avatar_url,
+            website_url: b.website_url,
+            current_password: b.current_password,
+        }
+    }
+}
+
 /// Creates an author (admins).
 #[utoipa::path(
     post, operation_id = "create_author", path = "/api/v1/authors", tag = "authors", request_body = CreateAuthorBody, security(("bearer" = [])),
@@ -78,19 +110,7 @@ pub async fn create(
     colophon: crate::cache::Service,
     body: crate::json::Json<CreateAuthorBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let input = AuthorInput {
-        email: Some(b.email),
-        name: Some(b.name),
-        slug: b.slug,
-        role: b.role,
-        password: b.password,
-        bio: b.bio,
-        avatar_url: b.avatar_url.map(Some),
-        website_url: b.website_url.map(Some),
-        current_password: None,
-    };
-    let author = colophon.create_author(caller, input).await?;
+    let author = colophon.create_author(caller, body.into_inner().into()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/authors/{}", author.slug)))
         .json(MeBody::from(author)))
@@ -111,19 +131,7 @@ pub async fn update(
     key: web::Path<String>,
     body: crate::json::Json<UpdateAuthorBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let input = AuthorInput {
-        email: b.email,
-        name: b.name,
-        slug: b.slug,
-        role: b.role,
-        password: b.password,
-        bio: b.bio,
-        avatar_url: b.avatar_url,
-        website_url: b.website_url,
-        current_password: b.current_password,
-    };
-    let author = colophon.update_author(caller, Key::parse(&key), input).await?;
+    let author = colophon.update_author(caller, Key::parse(&key), body.into_inner().into()).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "private, no-store")).json(MeBody::from(author)))
 }
 

@@ -53,6 +53,32 @@ pub struct UpdateProductBody {
     pub edition: Option<Option<String>>,
 }
 
+impl From<CreateProductBody> for ProductInput {
+    fn from(b: CreateProductBody) -> Self {
+        Self {
+            title: Some(b.title),
+            url: b.url.map(Some),
+            image_url: b.image_url.map(Some),
+            contributor_label: b.contributor_label.map(Some),
+            contributors: b.contributors,
+            edition: b.edition.map(Some),
+        }
+    }
+}
+
+impl From<UpdateProductBody> for ProductInput {
+    fn from(b: UpdateProductBody) -> Self {
+        Self {
+            title: b.title,
+            url: b.url,
+            image_url: b.image_url,
+            contributor_label: b.contributor_label,
+            contributors: b.contributors,
+            edition: b.edition,
+        }
+    }
+}
+
 /// One widget: `{kind: "product", product_id}`, `{kind: "author_bio", author_id}` or
 /// `{kind: "html", html}`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -111,16 +137,7 @@ pub async fn create_product(
     colophon: crate::cache::Service,
     body: crate::json::Json<CreateProductBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let input = ProductInput {
-        title: Some(b.title),
-        url: b.url.map(Some),
-        image_url: b.image_url.map(Some),
-        contributor_label: b.contributor_label.map(Some),
-        contributors: b.contributors,
-        edition: b.edition.map(Some),
-    };
-    let product = colophon.create_product(caller, input).await?;
+    let product = colophon.create_product(caller, body.into_inner().into()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/products/{}", product.id)))
         .json(ProductBody::from(product)))
@@ -141,16 +158,8 @@ pub async fn update_product(
     id: web::Path<ProductId>,
     body: crate::json::Json<UpdateProductBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let input = ProductInput {
-        title: b.title,
-        url: b.url,
-        image_url: b.image_url,
-        contributor_label: b.contributor_label,
-        contributors: b.contributors,
-        edition: b.edition,
-    };
-    Ok(HttpResponse::Ok().json(ProductBody::from(colophon.update_product(caller, id.into_inner(), input).await?)))
+    let product = colophon.update_product(caller, id.into_inner(), body.into_inner().into()).await?;
+    Ok(HttpResponse::Ok().json(ProductBody::from(product)))
 }
 
 /// Deletes a product; sidebar widgets showing it go too (editors).

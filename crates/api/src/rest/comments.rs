@@ -3,13 +3,13 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_domain::{Comment, CommentId, CommentOrder};
-use colophon_service::{ClientInfo, CommentInput};
+use colophon_domain::{Comment, CommentId, CommentOrder, CommentStatus};
+use colophon_service::CommentInput;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::paged;
-use crate::caller::{Caller, client_address, user_agent};
+use crate::caller::{Caller, Client};
 use crate::etag::json_with_etag;
 use crate::json::Json;
 use crate::problem::ApiError;
@@ -105,12 +105,25 @@ pub struct NewCommentBody {
     pub form_token: Option<String>,
 }
 
+impl From<NewCommentBody> for CommentInput {
+    fn from(b: NewCommentBody) -> Self {
+        Self {
+            author_name: b.author_name,
+            author_email: b.author_email,
+            author_url: b.author_url,
+            body: Some(b.body),
+            parent_id: b.parent_id.map(CommentId),
+            honeypot: b.website,
+            form_token: b.form_token,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubmittedBody {
     pub id: i64,
     /// `approved`, or `pending` until an editor approves it.
-    #[schema(example = "pending")]
-    pub status: &'static str,
+    pub status: CommentStatus,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -152,26 +165,15 @@ pub async fn list(
 )]
 pub async fn submit(
     Caller(caller): Caller,
-    req: HttpRequest,
+    Client(client): Client,
     colophon: crate::cache::Service,
     slug: web::Path<String>,
     body: Json<NewCommentBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let input = CommentInput {
-        author_name: b.author_name,
-        author_email: b.author_email,
-        author_url: b.author_url,
-        body: Some(b.body),
-        parent_id: b.parent_id.map(CommentId),
-        honeypot: b.website,
-        form_token: b.form_token,
-    };
-    let client = ClientInfo { address: client_address(&req), user_agent: user_agent(&req) };
-    let comment = colophon.submit_comment(caller, slug.into_inner(), input, client).await?;
+    let comment = colophon.submit_comment(caller, slug.into_inner(), body.into_inner().into(), client).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/comments/{}", comment.id)))
-        .json(SubmittedBody { id: comment.id.0, status: comment.status.as_str() }))
+        .json(SubmittedBody { id: comment.id.0, status: comment.status }))
 }
 
 /// A token to send back with the comment form: a submission sooner than a few seconds after

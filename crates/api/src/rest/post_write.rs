@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::PostStatus;
-use colophon_service::{FeaturedImageInput, Key, PostInput};
+use colophon_service::{FeaturedImageInput, Key, PostInput, ServiceError};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -158,7 +158,8 @@ pub async fn create(
     let location = format!("/api/v1/posts/{}", post.summary.post.slug);
     let mut response = post_with_etag(&req, &PostBody::from(post), version)?;
     *response.status_mut() = actix_web::http::StatusCode::CREATED;
-    response.headers_mut().insert(header::LOCATION, location.parse().expect("a slug is a valid header value"));
+    let location = location.parse().map_err(|e| ServiceError::internal_while("the Location header", e))?;
+    response.headers_mut().insert(header::LOCATION, location);
     Ok(response)
 }
 

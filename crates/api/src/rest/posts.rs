@@ -1,7 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_domain::{CommentOrder, FeaturedImage, PostLink, PostStatus, Tag};
+use colophon_domain::{CommentOrder, FeaturedImage, PostLink, PostStatus, Slug, Tag};
 use colophon_service::{IncludedComments, Lookup, PostDetail, PostListQuery, PostSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -37,6 +37,14 @@ pub struct PostListParams {
     /// Only these fields of each post, comma-separated (`id,slug,title,excerpt`).
     #[param(max_length = 512, pattern = "^[a-z_]+(,[a-z_]+)*$")]
     pub fields: Option<String>,
+}
+
+impl PostParams {
+    /// The comments asked for with `include=comments`.
+    fn included_comments(&self) -> Option<IncludedComments> {
+        (self.include.as_deref() == Some("comments"))
+            .then(|| IncludedComments { limit: self.comments_limit, order: self.comments_order.unwrap_or_default() })
+    }
 }
 
 /// What one post's answer brings, and which of its fields.
@@ -271,24 +279,18 @@ pub async fn get(
     params: crate::json::Query<PostParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let comments = match p.include.as_deref() {
-        Some("comments") => {
-            Some(IncludedComments { limit: p.comments_limit, order: p.comments_order.unwrap_or_default() })
-        }
-        _ => None,
-    };
-    match colophon.get_post(caller, slug.into_inner(), comments).await? {
+    match colophon.get_post(caller, slug.into_inner(), p.included_comments()).await? {
         Lookup::Found(post) => {
             let version = post.summary.post.version;
             let body = fields::select(to_json(&PostBody::from(post))?, p.fields.as_deref(), &POST_FIELDS)?;
             post_with_etag(&req, &body, version)
         }
-        Lookup::Moved(slug) => {
-            // The same question, at the new address.
-            let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
-            Ok(HttpResponse::MovedPermanently()
-                .insert_header((header::LOCATION, format!("/api/v1/posts/{slug}{query}")))
-                .finish())
-        }
+        Lookup::Moved(slug) => Ok(moved(&req, &slug)),
     }
+}
+
+/// The same question, at a renamed post's new address.
+fn moved(req: &HttpRequest, slug: &Slug) -> HttpResponse {
+    let query = if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) };
+    HttpResponse::MovedPermanently().insert_header((header::LOCATION, format!("/api/v1/posts/{slug}{query}"))).finish()
 }

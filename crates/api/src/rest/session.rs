@@ -1,6 +1,6 @@
 //! Sign-in: login, refresh, logout, and the caller's own record.
 
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use colophon_domain::{Author, Role};
 use colophon_service::Session;
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::authors::AuthorRef;
-use crate::caller::{Caller, client_address};
+use crate::caller::{Caller, Client};
 use crate::problem::ApiError;
 use crate::rest::responses;
 
@@ -75,12 +75,12 @@ impl From<Author> for MeBody {
     )
 )]
 pub async fn login(
-    req: HttpRequest,
+    Client(client): Client,
     colophon: crate::cache::Service,
     body: crate::json::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let session = colophon.login(body.email, body.password, client_address(&req)).await?;
+    let session = colophon.login(body.email, body.password, client.address).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(SessionBody::from(session)))
 }
 

@@ -25,7 +25,9 @@ use crate::{ServiceError, ServiceResult};
 /// failure (up to `login_slowdown_max`), the right password included, which still gets in.
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
+    /// How long an access token is valid, in seconds (15 minutes by default).
     pub access_ttl_secs: i64,
+    /// How long a refresh token is valid, in seconds (30 days by default); each refresh starts anew.
     pub refresh_ttl_secs: i64,
     /// Login attempts per client address.
     pub login_per_address: Limit,
@@ -35,6 +37,7 @@ pub struct AuthSettings {
     pub login_slowdown_after: Limit,
     /// The first delay; it doubles with every failure past the threshold.
     pub login_slowdown_step: std::time::Duration,
+    /// The longest that delay grows to.
     pub login_slowdown_max: std::time::Duration,
 }
 
@@ -68,7 +71,9 @@ impl AuthSettings {
 /// against the database a moment ago.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caller {
+    /// No token was sent: a reader, who sees only what is public.
     Anonymous,
+    /// A signed-in author.
     Actor(Actor),
 }
 
@@ -83,6 +88,7 @@ impl Caller {
         }
     }
 
+    /// The signed-in author, if any: for reads that show staff more than the public.
     pub fn as_actor(&self) -> Option<Actor> {
         match self {
             Caller::Actor(actor) => Some(*actor),
@@ -94,8 +100,10 @@ impl Caller {
 /// What a successful sign-in or refresh returns.
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// A signed JWT, to send as `Authorization: Bearer <token>`.
     pub access_token: String,
     /// Seconds until the access token expires.
     pub expires_in: i64,
+    /// Trades once for a new session; a second use revokes every token descended from the sign-in.
     pub refresh_token: String,
 }

@@ -10,12 +10,15 @@ use crate::ServiceError;
 
 /// A hash of a password nobody knows, verified when the e-mail is unknown so that the
 /// response takes as long as for a known account.
+#[allow(clippy::expect_used, reason = "48 hex characters are a valid password, and argon2 hashes any")]
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     let random: [u8; 24] = rand::random();
     let password: String = random.iter().map(|b| format!("{b:02x}")).collect();
     hash(&Password::parse(password).expect("48 characters")).expect("argon2 hashes")
 });
 
+/// Hashes a password with argon2id and a fresh salt, as a PHC string. Slow on purpose: keep it
+/// off async worker threads.
 pub fn hash(password: &Password) -> Result<String, ServiceError> {
     Argon2::default()
         .hash_password(password.expose().as_bytes())

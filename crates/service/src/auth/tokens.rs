@@ -46,6 +46,7 @@ impl TokenKeys {
         Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
+    #[allow(clippy::expect_used, reason = "HS256 signs any claims with any key; it has no failure to report")]
     pub fn issue(&self, subject: TokenSubject, now: Timestamp, ttl_secs: i64) -> String {
         let iat = now.and_utc().timestamp();
         let claims = Claims {

@@ -34,6 +34,7 @@ impl Colophon {
         Ok(page)
     }
 
+    /// One public author profile by slug, with its published post count.
     pub async fn get_author(&self, slug: String) -> ServiceResult<AuthorProfile> {
         let profile = self
             .db(move |conn, now| {

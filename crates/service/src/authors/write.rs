@@ -14,13 +14,21 @@ type Name = BoundedText<120>;
 /// `Some(None)` clears a nullable field).
 #[derive(Debug, Clone, Default)]
 pub struct AuthorInput {
+    /// The sign-in address; required on create. Changing one's own needs `current_password`.
     pub email: Option<String>,
+    /// The name shown, at most 120 characters; required on create.
     pub name: Option<String>,
+    /// The profile's path segment; derived from the name on create when absent. Digits alone are refused.
     pub slug: Option<String>,
+    /// Admins only. New accounts are contributors by default; a change ends the author's sessions.
     pub role: Option<Role>,
+    /// A new password (8 to 1,024 characters). An account created without one cannot sign in.
     pub password: Option<String>,
+    /// The profile text as HTML, sanitized before it is stored.
     pub bio: Option<String>,
+    /// The picture shown beside the name, an absolute http(s) URL.
     pub avatar_url: Option<Option<String>>,
+    /// The author's own site, an absolute http(s) URL.
     pub website_url: Option<Option<String>>,
     /// Required to change one's own password or e-mail: an access token alone (stolen from a
     /// browser, say) must not be enough to take the account over.

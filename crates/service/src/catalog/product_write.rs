@@ -12,11 +12,17 @@ const MAX_CONTRIBUTORS: usize = 50;
 /// A product's fields as sent: absent = unchanged (or default), `Some(None)` clears.
 #[derive(Debug, Clone, Default)]
 pub struct ProductInput {
+    /// The card's heading, at most 300 characters; required on create.
     pub title: Option<String>,
+    /// Where the card links to, an absolute http(s) URL.
     pub url: Option<Option<String>>,
+    /// The picture on the card, an absolute http(s) URL.
     pub image_url: Option<Option<String>>,
+    /// The word before the names ("starring"), at most 50 characters.
     pub contributor_label: Option<Option<String>>,
+    /// The names, in order: at most 50, each at most 120 characters. Replaces the whole list.
     pub contributors: Option<Vec<String>>,
+    /// Which edition or format, at most 300 characters.
     pub edition: Option<Option<String>>,
 }
 
@@ -60,6 +66,7 @@ fn parse(input: ProductInput) -> Result<ProductChanges, ValidationErrors> {
 }
 
 impl Colophon {
+    /// Adds a product (editors and admins).
     pub async fn create_product(&self, caller: Caller, input: ProductInput) -> ServiceResult<Product> {
         curator(caller)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
@@ -80,6 +87,7 @@ impl Colophon {
         .await
     }
 
+    /// Changes the fields sent (editors and admins).
     pub async fn update_product(&self, caller: Caller, id: ProductId, input: ProductInput) -> ServiceResult<Product> {
         curator(caller)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;

@@ -27,6 +27,7 @@ impl Colophon {
         Ok(page)
     }
 
+    /// One product by id.
     pub async fn get_product(&self, id: ProductId) -> ServiceResult<Product> {
         let product =
             self.db(move |conn, _| store::find_product(conn, id)?.ok_or(ServiceError::NotFound("product"))).await;

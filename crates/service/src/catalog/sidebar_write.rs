@@ -12,17 +12,24 @@ const MAX_WIDGETS: usize = 50;
 /// A whole sidebar as sent (create and replace).
 #[derive(Debug, Clone, Default)]
 pub struct SidebarInput {
+    /// The sidebar's slug: required on create; when replacing, absent keeps the slug in the path.
     pub slug: Option<String>,
+    /// The heading shown above the widgets, at most 200 characters; required.
     pub title: Option<String>,
+    /// Every widget, in the order shown (at most 50); they replace what the sidebar held.
     pub widgets: Vec<WidgetInput>,
 }
 
 /// One widget as sent: its kind, and the one field that kind takes.
 #[derive(Debug, Clone)]
 pub struct WidgetInput {
+    /// What the widget shows; it decides which one of the fields below is set.
     pub kind: WidgetKind,
+    /// The product a `product` widget shows; it must exist.
     pub product_id: Option<ProductId>,
+    /// The author whose bio an `author_bio` widget shows; they must exist.
     pub author_id: Option<AuthorId>,
+    /// The HTML of an `html` widget, sanitized before it is stored.
     pub html: Option<String>,
 }
 
@@ -82,10 +89,10 @@ fn check_targets(conn: &mut DbConnection, widgets: &[Widget]) -> ServiceResult<(
     for (i, w) in widgets.iter().enumerate() {
         match w {
             Widget::Product(id) if !found_products.contains(id) => {
-                errors.push(format!("widgets[{i}].product_id"), "no such product")
+                errors.push(format!("widgets[{i}].product_id"), "no such product");
             }
             Widget::AuthorBio(id) if !found_authors.contains(id) => {
-                errors.push(format!("widgets[{i}].author_id"), "no such author")
+                errors.push(format!("widgets[{i}].author_id"), "no such author");
             }
             _ => {}
         }
@@ -94,6 +101,7 @@ fn check_targets(conn: &mut DbConnection, widgets: &[Widget]) -> ServiceResult<(
 }
 
 impl Colophon {
+    /// Creates a sidebar (editors and admins); its slug must be free.
     pub async fn create_sidebar(&self, caller: Caller, input: SidebarInput) -> ServiceResult<SidebarView> {
         curator(caller)?;
         let (slug, title, widgets) = self.compute(move || parse(input, None)).await?.map_err(ServiceError::Invalid)?;

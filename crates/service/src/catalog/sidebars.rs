@@ -9,6 +9,7 @@ use crate::{Colophon, CursorPage, ServiceError, ServiceResult, SidebarView, Widg
 const LIST: &str = "sidebars";
 
 impl Colophon {
+    /// Sidebars in the order they were created, their widgets resolved.
     pub async fn list_sidebars(
         &self,
         limit: Option<i64>,
@@ -29,6 +30,7 @@ impl Colophon {
         Ok(page)
     }
 
+    /// One sidebar by slug, its widgets resolved.
     pub async fn get_sidebar(&self, slug: String) -> ServiceResult<SidebarView> {
         let sidebar = self
             .db(move |conn, _| {

@@ -12,9 +12,13 @@ const QUEUE: &str = "moderation";
 /// The moderation queue's filters and paging, as sent.
 #[derive(Debug, Clone, Default)]
 pub struct QueueQuery {
+    /// Only comments of this status; every status when absent.
     pub status: Option<CommentStatus>,
+    /// Only comments on this post.
     pub post_id: Option<PostId>,
+    /// Comments per page, 1 to 100 (20 when absent).
     pub limit: Option<i64>,
+    /// The `next_cursor` of the page before; absent or empty for the first page.
     pub cursor: Option<String>,
 }
 

@@ -49,6 +49,7 @@ impl Default for CommentSettings {
 /// Site settings as admins see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteSettings {
+    /// How comments from readers who are not signed in start.
     pub comment_moderation: ModerationMode,
 }
 
@@ -57,11 +58,13 @@ fn admin(caller: Caller) -> ServiceResult<()> {
 }
 
 impl Colophon {
+    /// The site settings (admins only).
     pub async fn site_settings(&self, caller: Caller) -> ServiceResult<SiteSettings> {
         admin(caller)?;
         self.db(|conn, _| Ok(SiteSettings { comment_moderation: moderation_mode(conn)? })).await
     }
 
+    /// Changes the settings given, and returns them all (admins only).
     pub async fn update_site_settings(
         &self,
         caller: Caller,
@@ -77,6 +80,7 @@ impl Colophon {
         .await
     }
 
+    /// Every rule of the spam blocklist (admins only).
     pub async fn blocklist(&self, caller: Caller) -> ServiceResult<Vec<BlockRule>> {
         admin(caller)?;
         self.db(|conn, _| Ok(store::list_blocklist(conn)?)).await
@@ -106,6 +110,7 @@ impl Colophon {
         .await
     }
 
+    /// Removes a rule from the spam blocklist (admins only).
     pub async fn remove_block_rule(&self, caller: Caller, id: BlockRuleId) -> ServiceResult<()> {
         admin(caller)?;
         self.db_write(move |conn, _, _| match store::delete_block_rule(conn, id)? {

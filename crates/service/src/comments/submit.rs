@@ -17,10 +17,15 @@ const USER_AGENT_MAX: usize = 512;
 /// A comment as a reader's client sent it.
 #[derive(Debug, Clone, Default)]
 pub struct CommentInput {
+    /// The name to show, at most 80 characters: required from readers, ignored when signed in.
     pub author_name: Option<String>,
+    /// The commenter's e-mail, kept private; blank counts as absent.
     pub author_email: Option<String>,
+    /// The commenter's website, an absolute http(s) URL; blank counts as absent.
     pub author_url: Option<String>,
+    /// The text, with the few tags comments allow; required.
     pub body: Option<String>,
+    /// The comment replied to: an approved comment of the same post.
     pub parent_id: Option<CommentId>,
     /// A form field people never see and never fill; bots do.
     pub honeypot: Option<String>,
@@ -31,7 +36,9 @@ pub struct CommentInput {
 /// Where a submission came from; kept private, for moderation and rate limits.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
+    /// The client's IP address: for rate limits, the blocklist and duplicate checks.
     pub address: Option<String>,
+    /// The client's `User-Agent`, stored cut to 512 characters.
     pub user_agent: Option<String>,
 }
 

@@ -84,7 +84,9 @@ fn slug(value: &str) -> ServiceResult<Slug> {
 /// The quickstart's admin account: its password exists only in this value, to be shown once.
 #[derive(Clone)]
 pub struct DemoAdmin {
+    /// The admin's sign-in address, [`DEMO_ADMIN_EMAIL`].
     pub email: String,
+    /// The generated password, in clear: show it once, then let it go.
     pub password: String,
 }
 
@@ -94,6 +96,7 @@ impl std::fmt::Debug for DemoAdmin {
     }
 }
 
+/// The demo admin's sign-in address (`.test` domains receive no mail).
 pub const DEMO_ADMIN_EMAIL: &str = "admin@colophon.test";
 
 /// 20 random letters and digits (about 119 bits).

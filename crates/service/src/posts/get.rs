@@ -10,7 +10,9 @@ use crate::{Caller, Colophon, IncludedComments, PostDetail, PostSummary, Service
 /// A post found by slug, or the slug it moved to (an old slug of a renamed published post).
 #[derive(Debug, Clone)]
 pub enum Lookup<T> {
+    /// The post (or its page).
     Found(T),
+    /// The post's current slug, to redirect to.
     Moved(Slug),
 }
 

@@ -8,16 +8,26 @@ use colophon_domain::{BoundedText, Excerpt, FeaturedImage, HttpUrl, PostHtml, Po
 /// `Some(None)` clears a nullable field.
 #[derive(Debug, Clone, Default)]
 pub struct PostInput {
+    /// The headline, at most 300 characters; required on create.
     pub title: Option<String>,
+    /// The path segment; derived from the title on create when absent. Digits alone are refused,
+    /// and a taken slug gets a numbered variant (`the-rug-2`).
     pub slug: Option<String>,
+    /// The body as Markdown: rendered, sanitized, and kept for editing. Not with `body_html`.
     pub body_markdown: Option<String>,
+    /// The body as HTML, sanitized. Not with `body_markdown`.
     pub body_html: Option<String>,
     /// `Some(None)` asks for an excerpt derived from the body again.
     pub excerpt: Option<Option<String>>,
+    /// `draft` (the default on create), `published`, or `scheduled` with a future `published_at`.
     pub status: Option<PostStatus>,
+    /// When the post goes public, from 1970 to 9999; publishing without one means now.
     pub published_at: Option<Option<DateTime<Utc>>>,
+    /// The picture shown above the post.
     pub featured_image: Option<Option<FeaturedImageInput>>,
+    /// Tag names (at most 20, each at most 50 characters), replacing the post's; new ones are created.
     pub tags: Option<Vec<String>>,
+    /// Whether readers may comment; on by default.
     pub comments_enabled: Option<bool>,
     /// A sidebar's slug.
     pub sidebar: Option<Option<String>>,
@@ -25,10 +35,14 @@ pub struct PostInput {
     pub author: Option<String>,
 }
 
+/// The picture above a post, as sent; every part is optional.
 #[derive(Debug, Clone, Default)]
 pub struct FeaturedImageInput {
+    /// Where the picture is, an absolute http(s) URL.
     pub url: Option<String>,
+    /// Text that stands in for the picture, at most 300 characters.
     pub alt: Option<String>,
+    /// The credit line, at most 300 characters.
     pub credit: Option<String>,
 }
 

@@ -17,7 +17,9 @@ pub struct PostListQuery {
     pub author: Option<String>,
     /// A tag's slug.
     pub tag: Option<String>,
+    /// Posts per page, 1 to 100 (20 when absent).
     pub limit: Option<i64>,
+    /// The `next_cursor` of the page before; absent or empty for the first page.
     pub cursor: Option<String>,
     /// Staff only: posts of this status (`draft`, `scheduled`, `published`), most recently
     /// edited first. Contributors and authors see their own drafts and scheduled posts only.

@@ -117,6 +117,8 @@ impl Colophon {
         .await
     }
 
+    /// Deletes a post the caller may edit. With `expected_version`, a post edited since is refused
+    /// with 412 and kept.
     pub async fn delete_post(&self, caller: Caller, key: Key, expected_version: Option<i64>) -> ServiceResult<()> {
         let actor = caller.actor()?;
         self.db_write(move |conn, now, changed| {
