@@ -35,8 +35,8 @@ fn a_list_page_costs_the_same_statements_whatever_its_size(backend: Backend) {
         use colophon_store::schema::{posts, sidebars};
         use diesel::prelude::*;
         let mut conn = app.conn();
-        let sidebar: i64 = sidebars::table.select(sidebars::id).first(&mut *conn).unwrap();
-        diesel::update(posts::table).set(posts::sidebar_id.eq(sidebar)).execute(&mut *conn).unwrap();
+        let sidebar: colophon_domain::SidebarId = sidebars::table.select(sidebars::id).first(&mut *conn).unwrap();
+        diesel::update(posts::table).set(posts::sidebar_id.eq(Some(sidebar))).execute(&mut *conn).unwrap();
     }
     let mut counts = Vec::new();
     let mut last = Value::Null;

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use colophon_store::columns::Stored;
 use diesel::connection::SimpleConnection;
 use serde_json::{Value, json};
 
@@ -101,11 +102,14 @@ fn a_post_stored_larger_than_the_input_limit_stays_editable(backend: Backend) {
         use colophon_store::schema::posts;
         use diesel::prelude::*;
         let mut conn = app.conn();
-        diesel::update(posts::table.find(post.id.0)).set(posts::body_html.eq(&wide)).execute(&mut *conn).unwrap();
+        diesel::update(posts::table.find(post.id.stored()))
+            .set(posts::body_html.eq(&wide))
+            .execute(&mut *conn)
+            .unwrap();
     }
     let stored = wide.len();
     assert!(stored > 512 * 1024, "the stored body is {stored} bytes");
-    let id = post.id.0;
+    let id = post.id;
     let edited =
         app.send("PATCH", &format!("/api/v1/posts/{id}"), Some(&admin), Some(&json!({ "title": "Wider" })), &[]);
     assert_eq!(edited.status, 200, "{}", edited.body);
@@ -141,7 +145,7 @@ fn a_write_cut_off_by_the_request_timeout_is_not_committed(backend: Backend) {
     let title: String = {
         use diesel::prelude::*;
         colophon_store::schema::posts::table
-            .find(id)
+            .find(colophon_domain::PostId(id).stored())
             .select(colophon_store::schema::posts::title)
             .first(&mut conn)
             .unwrap()
@@ -197,7 +201,7 @@ fn feeds_stay_well_formed_whatever_is_stored(backend: Backend) {
         use colophon_store::schema::posts;
         use diesel::prelude::*;
         let mut conn = app.conn();
-        diesel::update(posts::table.find(post.id.0))
+        diesel::update(posts::table.find(post.id.stored()))
             .set((posts::title.eq("Odd \u{FFFE}\u{1} title"), posts::excerpt.eq("x\u{FFFF}y")))
             .execute(&mut *conn)
             .unwrap();

@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Author, AuthorId, PostStatus, Role, Slug, Timestamp};
 use diesel::prelude::*;
 
+use crate::columns::written;
 use crate::columns::{RoleColumn, Stored};
 use crate::rows::{AuthorRow, author_columns, convert};
 use crate::schema::{authors, posts};
@@ -50,7 +51,8 @@ pub fn find_author_by_slug(conn: &mut DbConnection, slug: &Slug) -> StoreResult<
 }
 
 pub fn find_author(conn: &mut DbConnection, id: AuthorId) -> StoreResult<Option<Author>> {
-    let row: Option<AuthorRow> = authors::table.find(id.0).select(AuthorRow::as_select()).first(conn).optional()?;
+    let row: Option<AuthorRow> =
+        authors::table.find(id.stored()).select(AuthorRow::as_select()).first(conn).optional()?;
     row.map(AuthorRow::into_domain).transpose()
 }
 
@@ -59,7 +61,7 @@ pub fn authors_by_ids(conn: &mut DbConnection, ids: &[AuthorId]) -> StoreResult<
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let ids = written(ids);
     let rows: Vec<AuthorRow> =
         authors::table.filter(authors::id.eq_any(ids)).select(AuthorRow::as_select()).load(conn)?;
     convert(rows, AuthorRow::into_domain)
@@ -68,7 +70,7 @@ pub fn authors_by_ids(conn: &mut DbConnection, ids: &[AuthorId]) -> StoreResult<
 /// Authors ordered by id, after the given id.
 pub fn list_authors(conn: &mut DbConnection, after: Option<AuthorId>, limit: i64) -> StoreResult<Vec<Author>> {
     let rows: Vec<AuthorRow> = authors::table
-        .filter(authors::id.gt(after.map_or(0, |id| id.0)))
+        .filter(authors::id.gt(after.unwrap_or(AuthorId(0)).stored()))
         .order(authors::id.asc())
         .limit(limit)
         .select(AuthorRow::as_select())
@@ -85,15 +87,15 @@ pub fn published_post_counts(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
-    let counts: Vec<(i64, i64)> = posts::table
+    let ids = written(ids);
+    let counts: Vec<(AuthorId, i64)> = posts::table
         .filter(posts::author_id.eq_any(ids))
         .filter(posts::status.eq(PostStatus::Published.stored()))
         .filter(posts::published_at.le(now))
         .group_by(posts::author_id)
         .select((posts::author_id, diesel::dsl::count_star()))
         .load(conn)?;
-    Ok(counts.into_iter().map(|(id, n)| (AuthorId(id), n)).collect())
+    Ok(counts.into_iter().collect())
 }
 
 pub fn count_authors(conn: &mut DbConnection) -> StoreResult<i64> {
@@ -143,7 +145,7 @@ pub fn update_author(
         updated_at: now,
     };
     let bump = i64::from(changes.role.is_some());
-    let row: AuthorRow = diesel::update(authors::table.find(id.0))
+    let row: AuthorRow = diesel::update(authors::table.find(id.stored()))
         .set((changeset, authors::token_version.eq(authors::token_version + bump)))
         .returning(author_columns())
         .get_result(conn)?;
@@ -151,7 +153,7 @@ pub fn update_author(
 }
 
 pub fn delete_author(conn: &mut DbConnection, id: AuthorId) -> StoreResult<()> {
-    match diesel::delete(authors::table.find(id.0)).execute(conn)? {
+    match diesel::delete(authors::table.find(id.stored())).execute(conn)? {
         0 => Err(crate::StoreError::NotFound),
         _ => Ok(()),
     }
@@ -159,7 +161,7 @@ pub fn delete_author(conn: &mut DbConnection, id: AuthorId) -> StoreResult<()> {
 
 /// All posts of an author, whatever their status.
 pub fn count_posts_of(conn: &mut DbConnection, id: AuthorId) -> StoreResult<i64> {
-    Ok(posts::table.filter(posts::author_id.eq(id.0)).count().get_result(conn)?)
+    Ok(posts::table.filter(posts::author_id.eq(id.stored())).count().get_result(conn)?)
 }
 
 pub fn author_slug_taken(conn: &mut DbConnection, slug: &Slug) -> StoreResult<bool> {

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use colophon_domain::{Comment, CommentStatus, PostId, PostLink, PostStatus, Timestamp};
+use colophon_domain::{Comment, CommentId, CommentStatus, PostId, PostLink, PostStatus, Timestamp};
 use diesel::PgConnection;
 use diesel::backend::Backend;
 use diesel::pg::Pg;
@@ -18,6 +18,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Timestamp as SqlTimestamp, Untyped};
 
 use crate::columns::{CommentStatusColumn, PostStatusColumn};
+use crate::id_columns::{CommentIdColumn, PostIdColumn};
 use crate::rows::{CommentRow, convert, slug};
 use crate::{CommentKey, DbConnection, PostKey, StoreResult};
 
@@ -37,10 +38,7 @@ pub fn approved_comments_of_posts(
 ) -> StoreResult<HashMap<PostId, Vec<Comment>>> {
     let mut by_post: HashMap<PostId, Vec<Comment>> = posts.iter().map(|id| (*id, Vec::new())).collect();
     let rows: Vec<CommentRow> = match conn {
-        DbConnection::Pg(c) => {
-            let ids: Vec<i64> = posts.iter().map(|id| id.0).collect();
-            LateralComments { posts: ids, after, limit }.load(c)?
-        }
+        DbConnection::Pg(c) => LateralComments { posts: posts.to_vec(), after, limit }.load(c)?,
         DbConnection::Sqlite(_) => {
             let mut rows = Vec::new();
             for chunk in posts.chunks(POSTS_PER_STATEMENT) {
@@ -65,9 +63,14 @@ impl<DB: Backend> QueryFragment<DB> for CommentsOfPosts<'_>
 where
     Timestamp: diesel::serialize::ToSql<SqlTimestamp, DB>,
     i64: diesel::serialize::ToSql<BigInt, DB>,
+    PostId: diesel::serialize::ToSql<PostIdColumn, DB>,
+    CommentId: diesel::serialize::ToSql<CommentIdColumn, DB>,
     CommentStatus: diesel::serialize::ToSql<CommentStatusColumn, DB>,
     PostStatus: diesel::serialize::ToSql<PostStatusColumn, DB>,
-    DB: diesel::sql_types::HasSqlType<CommentStatusColumn> + diesel::sql_types::HasSqlType<PostStatusColumn>,
+    DB: diesel::sql_types::HasSqlType<CommentStatusColumn>
+        + diesel::sql_types::HasSqlType<PostStatusColumn>
+        + diesel::sql_types::HasSqlType<PostIdColumn>
+        + diesel::sql_types::HasSqlType<CommentIdColumn>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.unsafe_to_cache_prepared();
@@ -76,7 +79,7 @@ where
                 out.push_sql(" UNION ALL ");
             }
             out.push_sql(&format!("SELECT * FROM (SELECT {COMMENT_COLUMNS} FROM comments WHERE post_id = "));
-            out.push_bind_param::<BigInt, _>(&post.0)?;
+            out.push_bind_param::<PostIdColumn, _>(post)?;
             out.push_sql(" AND status = ");
             out.push_bind_param::<CommentStatusColumn, _>(&CommentStatus::Approved)?;
             if let Some(key) = &self.after {
@@ -85,7 +88,7 @@ where
                 out.push_sql(" AND (created_at > ");
                 out.push_bind_param::<SqlTimestamp, _>(&key.created_at)?;
                 out.push_sql(" OR id > ");
-                out.push_bind_param::<BigInt, _>(&key.id.0)?;
+                out.push_bind_param::<CommentIdColumn, _>(&key.id)?;
                 out.push_sql(")");
             }
             out.push_sql(" ORDER BY created_at, id LIMIT ");
@@ -120,7 +123,7 @@ pub fn neighbours_of_posts(
     let mut by_post: HashMap<PostId, Neighbours> = posts.iter().map(|k| (k.id, (None, None))).collect();
     let rows: Vec<NeighbourOfRow> = match conn {
         DbConnection::Pg(c) => {
-            let ids = posts.iter().map(|k| k.id.0).collect();
+            let ids = posts.iter().map(|k| k.id).collect();
             let dates = posts.iter().map(|k| k.published_at).collect();
             LateralNeighbours { ids, dates, now }.load(c)?
         }
@@ -133,9 +136,8 @@ pub fn neighbours_of_posts(
         }
     };
     for row in rows {
-        let link =
-            PostLink { id: PostId(row.id), slug: slug(row.slug)?, title: row.title, published_at: row.published_at };
-        let entry = by_post.entry(PostId(row.of_post)).or_default();
+        let link = PostLink { id: row.id, slug: slug(row.slug)?, title: row.title, published_at: row.published_at };
+        let entry = by_post.entry(row.of_post).or_default();
         if row.older { entry.0 = Some(link) } else { entry.1 = Some(link) }
     }
     Ok(by_post)
@@ -143,12 +145,12 @@ pub fn neighbours_of_posts(
 
 #[derive(QueryableByName)]
 struct NeighbourOfRow {
-    #[diesel(sql_type = BigInt)]
-    of_post: i64,
+    #[diesel(sql_type = PostIdColumn)]
+    of_post: PostId,
     #[diesel(sql_type = diesel::sql_types::Bool)]
     older: bool,
-    #[diesel(sql_type = BigInt)]
-    id: i64,
+    #[diesel(sql_type = PostIdColumn)]
+    id: PostId,
     #[diesel(sql_type = diesel::sql_types::Text)]
     slug: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -166,9 +168,14 @@ impl<DB: Backend> QueryFragment<DB> for NeighboursOfPosts<'_>
 where
     Timestamp: diesel::serialize::ToSql<SqlTimestamp, DB>,
     i64: diesel::serialize::ToSql<BigInt, DB>,
+    PostId: diesel::serialize::ToSql<PostIdColumn, DB>,
+    CommentId: diesel::serialize::ToSql<CommentIdColumn, DB>,
     CommentStatus: diesel::serialize::ToSql<CommentStatusColumn, DB>,
     PostStatus: diesel::serialize::ToSql<PostStatusColumn, DB>,
-    DB: diesel::sql_types::HasSqlType<CommentStatusColumn> + diesel::sql_types::HasSqlType<PostStatusColumn>,
+    DB: diesel::sql_types::HasSqlType<CommentStatusColumn>
+        + diesel::sql_types::HasSqlType<PostStatusColumn>
+        + diesel::sql_types::HasSqlType<PostIdColumn>
+        + diesel::sql_types::HasSqlType<CommentIdColumn>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.unsafe_to_cache_prepared();
@@ -184,7 +191,7 @@ where
                 let (bound, strict, order, flag) =
                     if older { ("<=", "<", "DESC", "1 = 1") } else { (">=", ">", "ASC", "1 = 0") };
                 out.push_sql("SELECT * FROM (SELECT ");
-                out.push_bind_param::<BigInt, _>(&key.id.0)?;
+                out.push_bind_param::<PostIdColumn, _>(&key.id)?;
                 out.push_sql(&format!(
                     " AS of_post, {flag} AS older, id, slug, title, published_at FROM posts WHERE status = "
                 ));
@@ -196,7 +203,7 @@ where
                 out.push_sql(&format!(" AND (published_at {strict} "));
                 out.push_bind_param::<SqlTimestamp, _>(&key.published_at)?;
                 out.push_sql(&format!(" OR id {strict} "));
-                out.push_bind_param::<BigInt, _>(&key.id.0)?;
+                out.push_bind_param::<PostIdColumn, _>(&key.id)?;
                 out.push_sql(&format!(") ORDER BY published_at {order}, id {order} LIMIT 1) AS side_{i}_{older}"));
             }
         }
@@ -218,7 +225,7 @@ impl RunQueryDsl<DbConnection> for NeighboursOfPosts<'_> {}
 /// PostgreSQL: the comments of every post in `posts`, one index probe each, in one statement
 /// (two texts: with a cursor and without).
 struct LateralComments {
-    posts: Vec<i64>,
+    posts: Vec<PostId>,
     after: Option<CommentKey>,
     limit: i64,
 }
@@ -226,7 +233,7 @@ struct LateralComments {
 impl QueryFragment<Pg> for LateralComments {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql("SELECT c.* FROM unnest(");
-        out.push_bind_param::<Array<BigInt>, _>(&self.posts)?;
+        out.push_bind_param::<Array<PostIdColumn>, _>(&self.posts)?;
         out.push_sql(&format!(
             ") AS k(post_id) CROSS JOIN LATERAL (SELECT {COMMENT_COLUMNS} FROM comments \
              WHERE comments.post_id = k.post_id AND status = "
@@ -238,7 +245,7 @@ impl QueryFragment<Pg> for LateralComments {
             out.push_sql(" AND (created_at > ");
             out.push_bind_param::<SqlTimestamp, _>(&key.created_at)?;
             out.push_sql(" OR id > ");
-            out.push_bind_param::<BigInt, _>(&key.id.0)?;
+            out.push_bind_param::<CommentIdColumn, _>(&key.id)?;
             out.push_sql(")");
         }
         out.push_sql(" ORDER BY created_at, id LIMIT ");
@@ -261,7 +268,7 @@ impl RunQueryDsl<PgConnection> for LateralComments {}
 
 /// PostgreSQL: the older and the newer neighbour of every post, in one statement of fixed text.
 struct LateralNeighbours {
-    ids: Vec<i64>,
+    ids: Vec<PostId>,
     dates: Vec<Timestamp>,
     now: Timestamp,
 }
@@ -276,7 +283,7 @@ impl QueryFragment<Pg> for LateralNeighbours {
             out.push_sql(&format!(
                 "SELECT k.id AS of_post, {older} AS older, n.id, n.slug, n.title, n.published_at FROM unnest("
             ));
-            out.push_bind_param::<Array<BigInt>, _>(&self.ids)?;
+            out.push_bind_param::<Array<PostIdColumn>, _>(&self.ids)?;
             out.push_sql(", ");
             out.push_bind_param::<Array<SqlTimestamp>, _>(&self.dates)?;
             out.push_sql(

@@ -2,7 +2,7 @@
 //! --synthetic`). A multi-row insert does not compile for the shared backend type, so each
 //! statement is compiled once per backend.
 
-use colophon_domain::Timestamp;
+use colophon_domain::{AuthorId, CommentId, PostId, ProductId, SidebarId, TagId, Timestamp};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -23,7 +23,8 @@ macro_rules! per_backend {
 #[diesel(table_name = authors)]
 /// An author with its password hash, written by bulk loads (explicit ids).
 pub struct NewAuthorRow {
-    pub id: i64,
+    #[diesel(serialize_as = crate::columns::Write<AuthorId>)]
+    pub id: AuthorId,
     pub slug: String,
     pub name: String,
     pub email: Option<String>,
@@ -41,8 +42,10 @@ pub struct NewAuthorRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = post_tags)]
 pub struct PostTagRow {
-    pub post_id: i64,
-    pub tag_id: i64,
+    #[diesel(serialize_as = crate::columns::Write<PostId>)]
+    pub post_id: PostId,
+    #[diesel(serialize_as = crate::columns::Write<TagId>)]
+    pub tag_id: TagId,
     pub position: i32,
 }
 
@@ -50,12 +53,15 @@ pub struct PostTagRow {
 #[diesel(table_name = sidebar_widgets)]
 /// A widget written by bulk loads (its id is the database's).
 pub struct NewWidgetRow {
-    pub sidebar_id: i64,
+    #[diesel(serialize_as = crate::columns::Write<SidebarId>)]
+    pub sidebar_id: SidebarId,
     pub position: i32,
     #[diesel(serialize_as = crate::columns::Write<colophon_domain::WidgetKind>)]
     pub kind: colophon_domain::WidgetKind,
-    pub product_id: Option<i64>,
-    pub author_id: Option<i64>,
+    #[diesel(serialize_as = crate::columns::WriteNullable<ProductId>)]
+    pub product_id: Option<ProductId>,
+    #[diesel(serialize_as = crate::columns::WriteNullable<AuthorId>)]
+    pub author_id: Option<AuthorId>,
     pub html: Option<String>,
 }
 
@@ -83,7 +89,7 @@ bulk_insert!(bulk_insert_products, crate::rows::ProductRow, products::table);
 bulk_insert!(bulk_insert_sidebars, crate::rows::SidebarRow, sidebars::table);
 bulk_insert!(bulk_insert_widgets, NewWidgetRow, sidebar_widgets::table);
 
-/// The highest id of each table that new explicit ids must follow.
+/// The highest id of each table that new explicit ids must follow (counted from, so plain numbers).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MaxIds {
     pub authors: i64,
@@ -97,12 +103,12 @@ pub struct MaxIds {
 pub fn max_ids(conn: &mut DbConnection) -> StoreResult<MaxIds> {
     use diesel::dsl::max;
     Ok(MaxIds {
-        authors: authors::table.select(max(authors::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
-        posts: posts::table.select(max(posts::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
-        comments: comments::table.select(max(comments::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
-        tags: tags::table.select(max(tags::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
-        products: products::table.select(max(products::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
-        sidebars: sidebars::table.select(max(sidebars::id)).first::<Option<i64>>(conn)?.unwrap_or(0),
+        authors: authors::table.select(max(authors::id)).first::<Option<AuthorId>>(conn)?.map_or(0, |id| id.0),
+        posts: posts::table.select(max(posts::id)).first::<Option<PostId>>(conn)?.map_or(0, |id| id.0),
+        comments: comments::table.select(max(comments::id)).first::<Option<CommentId>>(conn)?.map_or(0, |id| id.0),
+        tags: tags::table.select(max(tags::id)).first::<Option<TagId>>(conn)?.map_or(0, |id| id.0),
+        products: products::table.select(max(products::id)).first::<Option<ProductId>>(conn)?.map_or(0, |id| id.0),
+        sidebars: sidebars::table.select(max(sidebars::id)).first::<Option<SidebarId>>(conn)?.map_or(0, |id| id.0),
     })
 }
 

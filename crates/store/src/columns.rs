@@ -12,10 +12,11 @@ use colophon_domain::{BlockRuleKind, CommentStatus, PostStatus, Role, WidgetKind
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
+use diesel::expression::TypedExpressionType;
 use diesel::internal::derives::as_expression::Bound;
 use diesel::pg::Pg;
 use diesel::serialize::{self, IsNull, Output, ToSql};
-use diesel::sql_types::{HasSqlType, Text};
+use diesel::sql_types::{HasSqlType, Nullable, SqlType, Text, is_nullable};
 use diesel::sqlite::Sqlite;
 
 use crate::connection::MultiBackend;
@@ -32,7 +33,36 @@ pub trait Stored: Sized {
 /// A domain value on its way into its column, for row structs that are inserted whole:
 /// `#[diesel(serialize_as = Write<PostStatus>)]`.
 #[derive(Debug, Clone, Copy)]
-pub struct Write<T>(T);
+pub struct Write<T>(pub(crate) T);
+
+/// Many domain values for `eq_any`, which binds each as it is: `posts::id.eq_any(written(&ids))`.
+pub(crate) fn written<T: Copy>(values: &[T]) -> Vec<Write<T>> {
+    values.iter().map(|&value| Write(value)).collect()
+}
+
+/// An optional domain value on its way into its nullable column, for row structs that are
+/// inserted whole: `#[diesel(serialize_as = WriteNullable<SidebarId>)]` (diesel's derive asks
+/// the value inside an `Option` field to be an expression of the nullable type itself).
+#[derive(Debug, Clone, Copy)]
+pub struct WriteNullable<T>(Option<T>);
+
+impl<T> From<Option<T>> for WriteNullable<T> {
+    fn from(value: Option<T>) -> Self {
+        WriteNullable(value)
+    }
+}
+
+impl<T, ST> AsExpression<Nullable<ST>> for WriteNullable<T>
+where
+    ST: SqlType<IsNull = is_nullable::NotNull>,
+    Nullable<ST>: TypedExpressionType,
+{
+    type Expression = Bound<Nullable<ST>, Option<T>>;
+
+    fn as_expression(self) -> Self::Expression {
+        Bound::new(self.0)
+    }
+}
 
 /// Declares a text column type for a domain enum: how the enum is written (`$write`) and read.
 macro_rules! text_column {

@@ -28,9 +28,9 @@ pub struct NewComment {
 pub fn insert_comment(conn: &mut DbConnection, new: &NewComment) -> StoreResult<Comment> {
     let row: CommentRow = diesel::insert_into(comments::table)
         .values((
-            comments::post_id.eq(new.post_id.0),
-            comments::parent_id.eq(new.parent_id.map(|id| id.0)),
-            comments::author_id.eq(new.author_id.map(|id| id.0)),
+            comments::post_id.eq(new.post_id.stored()),
+            comments::parent_id.eq(new.parent_id),
+            comments::author_id.eq(new.author_id),
             comments::author_name.eq(&new.author_name),
             comments::author_email.eq(&new.author_email),
             comments::author_url.eq(&new.author_url),
@@ -53,7 +53,7 @@ pub fn insert_comment(conn: &mut DbConnection, new: &NewComment) -> StoreResult<
 
 /// Moves a post's approved-comment count by `delta`, in the caller's transaction.
 pub fn adjust_comment_count(conn: &mut DbConnection, post: PostId, delta: i64) -> StoreResult<()> {
-    diesel::update(posts::table.find(post.0))
+    diesel::update(posts::table.find(post.stored()))
         .set(posts::comment_count.eq(posts::comment_count + delta))
         .execute(conn)?;
     Ok(())
@@ -82,7 +82,7 @@ pub fn list_approved_comments(
     // Two fixed shapes rather than one boxed query: diesel keeps prepared statements only for
     // queries whose SQL cannot change, and this is the hottest read after the post itself.
     let approved = comments::table
-        .filter(comments::post_id.eq(post.0))
+        .filter(comments::post_id.eq(post.stored()))
         .filter(comments::status.eq(CommentStatus::Approved.stored()));
     let order = (comments::created_at.asc(), comments::id.asc());
     let rows: Vec<CommentRow> = match after {
@@ -91,7 +91,7 @@ pub fn list_approved_comments(
             .filter(
                 comments::created_at
                     .gt(key.created_at)
-                    .or(comments::created_at.eq(key.created_at).and(comments::id.gt(key.id.0))),
+                    .or(comments::created_at.eq(key.created_at).and(comments::id.gt(key.id.stored()))),
             )
             .order(order)
             .limit(limit)
@@ -104,14 +104,14 @@ pub fn list_approved_comments(
 /// Approved comments of a post counted afresh (the reference for the stored counter).
 pub fn count_approved_comments(conn: &mut DbConnection, post: PostId) -> StoreResult<i64> {
     Ok(comments::table
-        .filter(comments::post_id.eq(post.0))
+        .filter(comments::post_id.eq(post.stored()))
         .filter(comments::status.eq(CommentStatus::Approved.stored()))
         .count()
         .get_result(conn)?)
 }
 
 pub fn find_comment(conn: &mut DbConnection, id: CommentId) -> StoreResult<Option<Comment>> {
-    let row: Option<CommentRow> = comments::table.find(id.0).first(conn).optional()?;
+    let row: Option<CommentRow> = comments::table.find(id.stored()).first(conn).optional()?;
     row.map(CommentRow::into_domain).transpose()
 }
 
@@ -131,13 +131,13 @@ pub fn list_for_moderation(
         query = query.filter(comments::status.eq(status.stored()));
     }
     if let Some(post) = post {
-        query = query.filter(comments::post_id.eq(post.0));
+        query = query.filter(comments::post_id.eq(post.stored()));
     }
     if let Some(key) = after {
         query = query.filter(comments::created_at.le(key.created_at)).filter(
             comments::created_at
                 .lt(key.created_at)
-                .or(comments::created_at.eq(key.created_at).and(comments::id.lt(key.id.0))),
+                .or(comments::created_at.eq(key.created_at).and(comments::id.lt(key.id.stored()))),
         );
     }
     let rows: Vec<CommentRow> =
@@ -164,7 +164,7 @@ pub fn change_comment_status(
             return Ok(Some((comment.clone(), comment)));
         }
         let row: Option<CommentRow> =
-            diesel::update(comments::table.find(id.0).filter(comments::status.eq(comment.status.stored())))
+            diesel::update(comments::table.find(id.stored()).filter(comments::status.eq(comment.status.stored())))
                 .set((comments::status.eq(status.stored()), comments::updated_at.eq(now)))
                 .returning(comments::all_columns)
                 .get_result(conn)
@@ -182,10 +182,10 @@ pub fn change_comment_status(
 /// Deletes a comment. Its replies move up to its parent (a deleted comment loses nothing but
 /// itself), and its post's approved count follows, in the caller's transaction.
 pub fn delete_comment(conn: &mut DbConnection, comment: &Comment) -> StoreResult<()> {
-    diesel::update(comments::table.filter(comments::parent_id.eq(comment.id.0)))
-        .set((comments::parent_id.eq(comment.parent_id.map(|p| p.0)), comments::depth.eq(comment.depth)))
+    diesel::update(comments::table.filter(comments::parent_id.eq(Some(comment.id))))
+        .set((comments::parent_id.eq(comment.parent_id), comments::depth.eq(comment.depth)))
         .execute(conn)?;
-    diesel::delete(comments::table.find(comment.id.0)).execute(conn)?;
+    diesel::delete(comments::table.find(comment.id.stored())).execute(conn)?;
     if comment.status == CommentStatus::Approved {
         adjust_comment_count(conn, comment.post_id, -1)?;
     }

@@ -12,6 +12,7 @@ mod comments;
 mod connection;
 mod counter;
 mod error;
+pub mod id_columns;
 mod migrate;
 mod moderation;
 mod neighbours;

@@ -4,6 +4,7 @@ use colophon_domain::{BlockRule, BlockRuleId, BlockRuleKind, Comment, CommentId,
 use diesel::prelude::*;
 
 use crate::columns::Stored;
+use crate::columns::written;
 use crate::rows::{CommentRow, convert};
 use crate::schema::{blocklist, comments, settings};
 use crate::{DbConnection, StoreResult};
@@ -26,7 +27,7 @@ pub fn set_setting(conn: &mut DbConnection, key: &str, value: &str, now: Timesta
 }
 
 pub fn list_blocklist(conn: &mut DbConnection) -> StoreResult<Vec<BlockRule>> {
-    let rows: Vec<(i64, BlockRuleKind, String, Timestamp)> = blocklist::table
+    let rows: Vec<(BlockRuleId, BlockRuleKind, String, Timestamp)> = blocklist::table
         .order(blocklist::id.asc())
         .select((blocklist::id, blocklist::kind, blocklist::value, blocklist::created_at))
         .load(conn)?;
@@ -46,12 +47,14 @@ pub fn insert_block_rule(
     block_rule(row)
 }
 
-fn block_rule((id, kind, value, created_at): (i64, BlockRuleKind, String, Timestamp)) -> StoreResult<BlockRule> {
-    Ok(BlockRule { id: BlockRuleId(id), kind, value, created_at })
+fn block_rule(
+    (id, kind, value, created_at): (BlockRuleId, BlockRuleKind, String, Timestamp),
+) -> StoreResult<BlockRule> {
+    Ok(BlockRule { id, kind, value, created_at })
 }
 
 pub fn delete_block_rule(conn: &mut DbConnection, id: BlockRuleId) -> StoreResult<bool> {
-    Ok(diesel::delete(blocklist::table.find(id.0)).execute(conn)? == 1)
+    Ok(diesel::delete(blocklist::table.find(id.stored())).execute(conn)? == 1)
 }
 
 /// Whether the same text came from the same address on the same post since `since`.
@@ -63,7 +66,7 @@ pub fn is_duplicate_comment(
     since: Timestamp,
 ) -> StoreResult<bool> {
     let query = comments::table
-        .filter(comments::post_id.eq(post.0))
+        .filter(comments::post_id.eq(post.stored()))
         .filter(comments::created_at.ge(since))
         .filter(comments::body_source.eq(body_source))
         .into_boxed();
@@ -71,7 +74,7 @@ pub fn is_duplicate_comment(
         Some(ip) => query.filter(comments::ip.eq(ip)),
         None => query.filter(comments::ip.is_null()),
     };
-    Ok(query.select(comments::id).first::<i64>(conn).optional()?.is_some())
+    Ok(query.select(comments::id).first::<CommentId>(conn).optional()?.is_some())
 }
 
 /// Whether this name and e-mail together already have an approved comment (WordPress's
@@ -91,9 +94,9 @@ pub fn approved_replies(conn: &mut DbConnection, parents: &[CommentId]) -> Store
     if parents.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = parents.iter().map(|id| id.0).collect();
+    let ids = written(parents);
     let rows: Vec<CommentRow> = comments::table
-        .filter(comments::parent_id.eq_any(ids))
+        .filter(comments::parent_id.assume_not_null().eq_any(ids))
         .filter(comments::status.eq(CommentStatus::Approved.stored()))
         .order((comments::created_at.asc(), comments::id.asc()))
         .load(conn)?;
@@ -103,7 +106,7 @@ pub fn approved_replies(conn: &mut DbConnection, parents: &[CommentId]) -> Store
 /// Every approved comment of a post, oldest first, at most `cap` (for thread order).
 pub fn all_approved_comments(conn: &mut DbConnection, post: PostId, cap: i64) -> StoreResult<Vec<Comment>> {
     let rows: Vec<CommentRow> = comments::table
-        .filter(comments::post_id.eq(post.0))
+        .filter(comments::post_id.eq(post.stored()))
         .filter(comments::status.eq(CommentStatus::Approved.stored()))
         .order((comments::created_at.asc(), comments::id.asc()))
         .limit(cap)
@@ -114,7 +117,7 @@ pub fn all_approved_comments(conn: &mut DbConnection, post: PostId, cap: i64) ->
 /// The newest approved comments of a post (for its Atom feed).
 pub fn latest_approved_comments(conn: &mut DbConnection, post: PostId, limit: i64) -> StoreResult<Vec<Comment>> {
     let rows: Vec<CommentRow> = comments::table
-        .filter(comments::post_id.eq(post.0))
+        .filter(comments::post_id.eq(post.stored()))
         .filter(comments::status.eq(CommentStatus::Approved.stored()))
         .order((comments::created_at.desc(), comments::id.desc()))
         .limit(limit)

@@ -4,9 +4,10 @@ use colophon_domain::{Post, PostId, PostLink, PostStatus, Timestamp};
 use diesel::backend::Backend;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Timestamp as SqlTimestamp, Untyped};
+use diesel::sql_types::{Timestamp as SqlTimestamp, Untyped};
 
 use crate::columns::PostStatusColumn;
+use crate::id_columns::PostIdColumn;
 use crate::rows::slug;
 use crate::{DbConnection, PostKey, StoreResult};
 
@@ -20,8 +21,7 @@ pub fn neighbours(
     let rows: Vec<NeighbourRow> = NeighboursQuery { now, key }.load(conn)?;
     let (mut previous, mut next) = (None, None);
     for row in rows {
-        let link =
-            PostLink { id: PostId(row.id), slug: slug(row.slug)?, title: row.title, published_at: row.published_at };
+        let link = PostLink { id: row.id, slug: slug(row.slug)?, title: row.title, published_at: row.published_at };
         if row.side == "previous" { previous = Some(link) } else { next = Some(link) }
     }
     Ok((previous, next))
@@ -31,8 +31,8 @@ pub fn neighbours(
 struct NeighbourRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
     side: String,
-    #[diesel(sql_type = BigInt)]
-    id: i64,
+    #[diesel(sql_type = PostIdColumn)]
+    id: PostId,
     #[diesel(sql_type = diesel::sql_types::Text)]
     slug: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -54,9 +54,9 @@ struct NeighboursQuery {
 impl NeighboursQuery {
     fn side<'b, DB>(&'b self, out: &mut AstPass<'_, 'b, DB>, older: bool) -> QueryResult<()>
     where
-        DB: Backend + diesel::sql_types::HasSqlType<PostStatusColumn>,
+        DB: Backend + diesel::sql_types::HasSqlType<PostStatusColumn> + diesel::sql_types::HasSqlType<PostIdColumn>,
         Timestamp: diesel::serialize::ToSql<SqlTimestamp, DB>,
-        i64: diesel::serialize::ToSql<BigInt, DB>,
+        PostId: diesel::serialize::ToSql<PostIdColumn, DB>,
         PostStatus: diesel::serialize::ToSql<PostStatusColumn, DB>,
     {
         let (name, bound, strict, id, order) =
@@ -73,7 +73,7 @@ impl NeighboursQuery {
         out.push_sql(" OR (published_at = ");
         out.push_bind_param::<SqlTimestamp, _>(&self.key.published_at)?;
         out.push_sql(&format!(" AND id {id} "));
-        out.push_bind_param::<BigInt, _>(&self.key.id.0)?;
+        out.push_bind_param::<PostIdColumn, _>(&self.key.id)?;
         out.push_sql(&format!(")) ORDER BY published_at {order}, id {order} LIMIT 1) AS {name}_side"));
         Ok(())
     }
@@ -82,9 +82,9 @@ impl NeighboursQuery {
 impl<DB: Backend> QueryFragment<DB> for NeighboursQuery
 where
     Timestamp: diesel::serialize::ToSql<SqlTimestamp, DB>,
-    i64: diesel::serialize::ToSql<BigInt, DB>,
+    PostId: diesel::serialize::ToSql<PostIdColumn, DB>,
     PostStatus: diesel::serialize::ToSql<PostStatusColumn, DB>,
-    DB: diesel::sql_types::HasSqlType<PostStatusColumn>,
+    DB: diesel::sql_types::HasSqlType<PostStatusColumn> + diesel::sql_types::HasSqlType<PostIdColumn>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         self.side(&mut out, true)?;

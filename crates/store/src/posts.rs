@@ -2,6 +2,7 @@ use colophon_domain::{AuthorId, FeaturedImage, Post, PostId, PostStatus, Sidebar
 use diesel::prelude::*;
 
 use crate::columns::{PostStatusColumn, Stored};
+use crate::id_columns::AuthorIdColumn;
 use crate::rows::{PostRow, convert};
 use crate::schema::{authors, post_tags, posts, slug_redirects, tags};
 use crate::{DbConnection, StoreResult};
@@ -35,13 +36,13 @@ pub fn insert_post(conn: &mut DbConnection, new: &NewPost) -> StoreResult<Post> 
             posts::body_markdown.eq(&new.body_markdown),
             posts::status.eq(new.status.stored()),
             posts::published_at.eq(new.published_at),
-            posts::author_id.eq(new.author_id.0),
+            posts::author_id.eq(new.author_id.stored()),
             posts::featured_image_url.eq(image.url),
             posts::featured_image_alt.eq(image.alt),
             posts::featured_image_credit.eq(image.credit),
             posts::comments_enabled.eq(new.comments_enabled),
             posts::comment_count.eq(0_i64),
-            posts::sidebar_id.eq(new.sidebar_id.map(|id| id.0)),
+            posts::sidebar_id.eq(new.sidebar_id),
             posts::version.eq(1_i64),
             posts::created_at.eq(new.now),
             posts::updated_at.eq(new.now),
@@ -57,7 +58,7 @@ pub fn find_post_by_slug(conn: &mut DbConnection, slug: &Slug) -> StoreResult<Op
 }
 
 pub fn find_post(conn: &mut DbConnection, id: PostId) -> StoreResult<Option<Post>> {
-    let row: Option<PostRow> = posts::table.find(id.0).first(conn).optional()?;
+    let row: Option<PostRow> = posts::table.find(id.stored()).first(conn).optional()?;
     row.map(PostRow::into_domain).transpose()
 }
 
@@ -112,7 +113,7 @@ pub fn list_published(
         query = query.filter(posts::published_at.le(key.published_at)).filter(
             posts::published_at
                 .lt(key.published_at)
-                .or(posts::published_at.eq(key.published_at).and(posts::id.lt(key.id.0))),
+                .or(posts::published_at.eq(key.published_at).and(posts::id.lt(key.id.stored()))),
         );
     }
     let rows: Vec<PostRow> = query.order((posts::published_at.desc(), posts::id.desc())).limit(limit).load(conn)?;
@@ -135,7 +136,7 @@ fn list_all_published(
             .filter(
                 posts::published_at
                     .lt(key.published_at)
-                    .or(posts::published_at.eq(key.published_at).and(posts::id.lt(key.id.0))),
+                    .or(posts::published_at.eq(key.published_at).and(posts::id.lt(key.id.stored()))),
             )
             .order(order)
             .limit(limit)
@@ -175,12 +176,12 @@ struct PostChangeset<'a> {
     body_markdown: Option<Option<&'a str>>,
     status: Option<Bound<PostStatusColumn, PostStatus>>,
     published_at: Option<Option<Timestamp>>,
-    author_id: Option<i64>,
+    author_id: Option<Bound<AuthorIdColumn, AuthorId>>,
     featured_image_url: Option<Option<&'a str>>,
     featured_image_alt: Option<Option<&'a str>>,
     featured_image_credit: Option<Option<&'a str>>,
     comments_enabled: Option<bool>,
-    sidebar_id: Option<Option<i64>>,
+    sidebar_id: Option<Option<SidebarId>>,
     updated_at: Timestamp,
 }
 
@@ -202,16 +203,16 @@ pub fn update_post(
         body_markdown: changes.body_markdown.as_ref().map(Option::as_deref),
         status: changes.status.map(Stored::stored),
         published_at: changes.published_at,
-        author_id: changes.author_id.map(|a| a.0),
+        author_id: changes.author_id.map(Stored::stored),
         featured_image_url: image.as_ref().map(|i| i.url.as_deref()),
         featured_image_alt: image.as_ref().map(|i| i.alt.as_deref()),
         featured_image_credit: image.as_ref().map(|i| i.credit.as_deref()),
         comments_enabled: changes.comments_enabled,
-        sidebar_id: changes.sidebar_id.map(|s| s.map(|s| s.0)),
+        sidebar_id: changes.sidebar_id,
         updated_at: now,
     };
     let row: Option<PostRow> = diesel::update(posts::table)
-        .filter(posts::id.eq(id.0))
+        .filter(posts::id.eq(id.stored()))
         .filter(posts::version.eq(expected_version))
         .set((changeset, posts::version.eq(posts::version + 1)))
         .returning(posts::all_columns)
@@ -221,7 +222,7 @@ pub fn update_post(
 }
 
 pub fn delete_post(conn: &mut DbConnection, id: PostId) -> StoreResult<bool> {
-    Ok(diesel::delete(posts::table.find(id.0)).execute(conn)? == 1)
+    Ok(diesel::delete(posts::table.find(id.stored())).execute(conn)? == 1)
 }
 
 pub fn post_slug_taken(conn: &mut DbConnection, slug: &Slug) -> StoreResult<bool> {
@@ -237,17 +238,17 @@ pub enum SlugHolder {
 }
 
 pub fn slug_holder(conn: &mut DbConnection, slug: &Slug) -> StoreResult<Option<SlugHolder>> {
-    let current: Option<i64> =
+    let current: Option<PostId> =
         posts::table.filter(posts::slug.eq(slug.as_str())).select(posts::id).first(conn).optional()?;
     if let Some(id) = current {
-        return Ok(Some(SlugHolder::Post(PostId(id))));
+        return Ok(Some(SlugHolder::Post(id)));
     }
-    let old: Option<i64> = slug_redirects::table
+    let old: Option<PostId> = slug_redirects::table
         .filter(slug_redirects::old_slug.eq(slug.as_str()))
         .select(slug_redirects::post_id)
         .first(conn)
         .optional()?;
-    Ok(old.map(|id| SlugHolder::OldSlugOf(PostId(id))))
+    Ok(old.map(SlugHolder::OldSlugOf))
 }
 
 /// Keeps `old` resolving to the post after a slug change.
@@ -256,7 +257,7 @@ pub fn insert_slug_redirect(conn: &mut DbConnection, old: &Slug, post: PostId, n
     diesel::insert_into(slug_redirects::table)
         .values((
             slug_redirects::old_slug.eq(old.as_str()),
-            slug_redirects::post_id.eq(post.0),
+            slug_redirects::post_id.eq(post.stored()),
             slug_redirects::created_at.eq(now),
         ))
         .execute(conn)?;
@@ -313,11 +314,13 @@ pub fn list_for_staff(
         }
     };
     if let Some(author) = filter.author_id {
-        query = query.filter(posts::author_id.eq(author.0));
+        query = query.filter(posts::author_id.eq(author.stored()));
     }
     if let Some(key) = after {
         query = query.filter(posts::updated_at.le(key.updated_at)).filter(
-            posts::updated_at.lt(key.updated_at).or(posts::updated_at.eq(key.updated_at).and(posts::id.lt(key.id.0))),
+            posts::updated_at
+                .lt(key.updated_at)
+                .or(posts::updated_at.eq(key.updated_at).and(posts::id.lt(key.id.stored()))),
         );
     }
     let rows: Vec<PostRow> = query.order((posts::updated_at.desc(), posts::id.desc())).limit(limit).load(conn)?;

@@ -1,6 +1,8 @@
 use colophon_domain::{Product, ProductId, Timestamp};
 use diesel::prelude::*;
 
+use crate::columns::Stored;
+use crate::columns::written;
 use crate::rows::{ProductRow, convert};
 use crate::schema::products;
 use crate::{DbConnection, StoreResult};
@@ -41,7 +43,7 @@ pub fn insert_product(conn: &mut DbConnection, new: &NewProduct) -> StoreResult<
 }
 
 pub fn find_product(conn: &mut DbConnection, id: ProductId) -> StoreResult<Option<Product>> {
-    let row: Option<ProductRow> = products::table.find(id.0).first(conn).optional()?;
+    let row: Option<ProductRow> = products::table.find(id.stored()).first(conn).optional()?;
     row.map(ProductRow::into_domain).transpose()
 }
 
@@ -49,7 +51,7 @@ pub fn products_by_ids(conn: &mut DbConnection, ids: &[ProductId]) -> StoreResul
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let ids = written(ids);
     let rows: Vec<ProductRow> = products::table.filter(products::id.eq_any(ids)).load(conn)?;
     convert(rows, ProductRow::into_domain)
 }
@@ -57,7 +59,7 @@ pub fn products_by_ids(conn: &mut DbConnection, ids: &[ProductId]) -> StoreResul
 /// Products ordered by id, after the given id.
 pub fn list_products(conn: &mut DbConnection, after: Option<ProductId>, limit: i64) -> StoreResult<Vec<Product>> {
     let rows: Vec<ProductRow> = products::table
-        .filter(products::id.gt(after.map_or(0, |id| id.0)))
+        .filter(products::id.gt(after.unwrap_or(ProductId(0)).stored()))
         .order(products::id.asc())
         .limit(limit)
         .load(conn)?;
@@ -102,7 +104,7 @@ pub fn update_product(
         edition: changes.edition.as_ref().map(Option::as_deref),
         updated_at: now,
     };
-    let row: Option<ProductRow> = diesel::update(products::table.find(id.0))
+    let row: Option<ProductRow> = diesel::update(products::table.find(id.stored()))
         .set(changeset)
         .returning(products::all_columns)
         .get_result(conn)
@@ -111,5 +113,5 @@ pub fn update_product(
 }
 
 pub fn delete_product(conn: &mut DbConnection, id: ProductId) -> StoreResult<bool> {
-    Ok(diesel::delete(products::table.find(id.0)).execute(conn)? == 1)
+    Ok(diesel::delete(products::table.find(id.stored())).execute(conn)? == 1)
 }

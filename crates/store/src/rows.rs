@@ -21,7 +21,7 @@ pub(crate) fn author_columns() -> <AuthorRow as Selectable<crate::connection::Mu
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = authors)]
 pub(crate) struct AuthorRow {
-    pub id: i64,
+    pub id: AuthorId,
     pub slug: String,
     pub name: String,
     pub email: Option<String>,
@@ -37,7 +37,7 @@ pub(crate) struct AuthorRow {
 impl AuthorRow {
     pub fn into_domain(self) -> StoreResult<Author> {
         Ok(Author {
-            id: AuthorId(self.id),
+            id: self.id,
             slug: slug(self.slug)?,
             name: self.name,
             email: self.email,
@@ -56,7 +56,8 @@ impl AuthorRow {
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = crate::schema::posts)]
 pub struct PostRow {
-    pub id: i64,
+    #[diesel(serialize_as = crate::columns::Write<PostId>)]
+    pub id: PostId,
     pub slug: String,
     pub title: String,
     pub excerpt: String,
@@ -65,13 +66,15 @@ pub struct PostRow {
     #[diesel(serialize_as = crate::columns::Write<PostStatus>)]
     pub status: PostStatus,
     pub published_at: Option<Timestamp>,
-    pub author_id: i64,
+    #[diesel(serialize_as = crate::columns::Write<AuthorId>)]
+    pub author_id: AuthorId,
     pub featured_image_url: Option<String>,
     pub featured_image_alt: Option<String>,
     pub featured_image_credit: Option<String>,
     pub comments_enabled: bool,
     pub comment_count: i64,
-    pub sidebar_id: Option<i64>,
+    #[diesel(serialize_as = crate::columns::WriteNullable<SidebarId>)]
+    pub sidebar_id: Option<SidebarId>,
     pub version: i64,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -85,7 +88,7 @@ impl PostRow {
             credit: self.featured_image_credit,
         };
         Ok(Post {
-            id: PostId(self.id),
+            id: self.id,
             slug: slug(self.slug)?,
             title: self.title,
             excerpt: self.excerpt,
@@ -93,11 +96,11 @@ impl PostRow {
             body_markdown: self.body_markdown,
             status: self.status,
             published_at: self.published_at,
-            author_id: AuthorId(self.author_id),
+            author_id: self.author_id,
             featured_image: (!image.is_empty()).then_some(image),
             comments_enabled: self.comments_enabled,
             comment_count: self.comment_count,
-            sidebar_id: self.sidebar_id.map(SidebarId),
+            sidebar_id: self.sidebar_id,
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -109,10 +112,14 @@ impl PostRow {
 #[derive(Debug, Clone, Queryable, QueryableByName, Insertable)]
 #[diesel(table_name = crate::schema::comments)]
 pub struct CommentRow {
-    pub id: i64,
-    pub post_id: i64,
-    pub parent_id: Option<i64>,
-    pub author_id: Option<i64>,
+    #[diesel(serialize_as = crate::columns::Write<CommentId>)]
+    pub id: CommentId,
+    #[diesel(serialize_as = crate::columns::Write<PostId>)]
+    pub post_id: PostId,
+    #[diesel(serialize_as = crate::columns::WriteNullable<CommentId>)]
+    pub parent_id: Option<CommentId>,
+    #[diesel(serialize_as = crate::columns::WriteNullable<AuthorId>)]
+    pub author_id: Option<AuthorId>,
     pub author_name: String,
     pub author_email: Option<String>,
     pub author_url: Option<String>,
@@ -130,10 +137,10 @@ pub struct CommentRow {
 impl CommentRow {
     pub fn into_domain(self) -> StoreResult<Comment> {
         Ok(Comment {
-            id: CommentId(self.id),
-            post_id: PostId(self.post_id),
-            parent_id: self.parent_id.map(CommentId),
-            author_id: self.author_id.map(AuthorId),
+            id: self.id,
+            post_id: self.post_id,
+            parent_id: self.parent_id,
+            author_id: self.author_id,
             author_name: self.author_name,
             author_email: self.author_email,
             author_url: self.author_url,
@@ -153,7 +160,8 @@ impl CommentRow {
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = crate::schema::products)]
 pub struct ProductRow {
-    pub id: i64,
+    #[diesel(serialize_as = crate::columns::Write<ProductId>)]
+    pub id: ProductId,
     pub title: String,
     pub url: Option<String>,
     pub image_url: Option<String>,
@@ -169,7 +177,7 @@ impl ProductRow {
         let contributors = serde_json::from_str(&self.contributors)
             .map_err(|e| StoreError::Corrupt(format!("product {} contributors: {e}", self.id)))?;
         Ok(Product {
-            id: ProductId(self.id),
+            id: self.id,
             title: self.title,
             url: self.url,
             image_url: self.image_url,
@@ -186,7 +194,8 @@ impl ProductRow {
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = crate::schema::sidebars)]
 pub struct SidebarRow {
-    pub id: i64,
+    #[diesel(serialize_as = crate::columns::Write<SidebarId>)]
+    pub id: SidebarId,
     pub slug: String,
     pub title: String,
     pub created_at: Timestamp,
@@ -196,11 +205,11 @@ pub struct SidebarRow {
 #[derive(Queryable)]
 pub(crate) struct WidgetRow {
     pub id: i64,
-    pub sidebar_id: i64,
+    pub sidebar_id: SidebarId,
     pub _position: i32,
     pub kind: WidgetKind,
-    pub product_id: Option<i64>,
-    pub author_id: Option<i64>,
+    pub product_id: Option<ProductId>,
+    pub author_id: Option<AuthorId>,
     pub html: Option<String>,
 }
 
@@ -208,8 +217,8 @@ impl WidgetRow {
     pub fn into_domain(self) -> StoreResult<Widget> {
         let corrupt = || StoreError::Corrupt(format!("widget {} of kind {} lacks its target", self.id, self.kind));
         match self.kind {
-            WidgetKind::Product => self.product_id.map(|id| Widget::Product(ProductId(id))).ok_or_else(corrupt),
-            WidgetKind::AuthorBio => self.author_id.map(|id| Widget::AuthorBio(AuthorId(id))).ok_or_else(corrupt),
+            WidgetKind::Product => self.product_id.map(Widget::Product).ok_or_else(corrupt),
+            WidgetKind::AuthorBio => self.author_id.map(Widget::AuthorBio).ok_or_else(corrupt),
             WidgetKind::Html => self.html.clone().map(Widget::Html).ok_or_else(corrupt),
         }
     }
@@ -219,14 +228,15 @@ impl WidgetRow {
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = crate::schema::tags)]
 pub struct TagRow {
-    pub id: i64,
+    #[diesel(serialize_as = crate::columns::Write<TagId>)]
+    pub id: TagId,
     pub slug: String,
     pub name: String,
 }
 
 impl TagRow {
     pub fn into_domain(self) -> StoreResult<Tag> {
-        Ok(Tag { id: TagId(self.id), slug: slug(self.slug)?, name: self.name })
+        Ok(Tag { id: self.id, slug: slug(self.slug)?, name: self.name })
     }
 }
 

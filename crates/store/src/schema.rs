@@ -1,13 +1,16 @@
 //! One diesel schema for both backends, written by hand: only column types both
 //! PostgreSQL and SQLite map the same way (no Jsonb, Uuid or Timestamptz). Statuses, roles and
-//! kinds are typed columns (`columns`): stored as text, written and read as the domain's enums.
+//! kinds are typed columns (`columns`): stored as text, written and read as the domain's enums;
+//! ids and the foreign keys naming them are typed id columns (`id_columns`), read and written as
+//! the domain's ids.
 
 diesel::table! {
     use diesel::sql_types::*;
     use crate::columns::*;
+    use crate::id_columns::*;
 
     authors (id) {
-        id -> BigInt,
+        id -> AuthorIdColumn,
         slug -> Text,
         name -> Text,
         email -> Nullable<Text>,
@@ -23,8 +26,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
     products (id) {
-        id -> BigInt,
+        id -> ProductIdColumn,
         title -> Text,
         url -> Nullable<Text>,
         image_url -> Nullable<Text>,
@@ -37,8 +44,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
     sidebars (id) {
-        id -> BigInt,
+        id -> SidebarIdColumn,
         slug -> Text,
         title -> Text,
         created_at -> Timestamp,
@@ -49,14 +60,15 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
     use crate::columns::*;
+    use crate::id_columns::*;
 
     sidebar_widgets (id) {
         id -> BigInt,
-        sidebar_id -> BigInt,
+        sidebar_id -> SidebarIdColumn,
         position -> Integer,
         kind -> WidgetKindColumn,
-        product_id -> Nullable<BigInt>,
-        author_id -> Nullable<BigInt>,
+        product_id -> Nullable<ProductIdColumn>,
+        author_id -> Nullable<AuthorIdColumn>,
         html -> Nullable<Text>,
     }
 }
@@ -64,9 +76,10 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
     use crate::columns::*;
+    use crate::id_columns::*;
 
     posts (id) {
-        id -> BigInt,
+        id -> PostIdColumn,
         slug -> Text,
         title -> Text,
         excerpt -> Text,
@@ -74,13 +87,13 @@ diesel::table! {
         body_markdown -> Nullable<Text>,
         status -> PostStatusColumn,
         published_at -> Nullable<Timestamp>,
-        author_id -> BigInt,
+        author_id -> AuthorIdColumn,
         featured_image_url -> Nullable<Text>,
         featured_image_alt -> Nullable<Text>,
         featured_image_credit -> Nullable<Text>,
         comments_enabled -> Bool,
         comment_count -> BigInt,
-        sidebar_id -> Nullable<BigInt>,
+        sidebar_id -> Nullable<SidebarIdColumn>,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -88,17 +101,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
     tags (id) {
-        id -> BigInt,
+        id -> TagIdColumn,
         slug -> Text,
         name -> Text,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
     post_tags (post_id, tag_id) {
-        post_id -> BigInt,
-        tag_id -> BigInt,
+        post_id -> PostIdColumn,
+        tag_id -> TagIdColumn,
         position -> Integer,
     }
 }
@@ -106,12 +127,13 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
     use crate::columns::*;
+    use crate::id_columns::*;
 
     comments (id) {
-        id -> BigInt,
-        post_id -> BigInt,
-        parent_id -> Nullable<BigInt>,
-        author_id -> Nullable<BigInt>,
+        id -> CommentIdColumn,
+        post_id -> PostIdColumn,
+        parent_id -> Nullable<CommentIdColumn>,
+        author_id -> Nullable<AuthorIdColumn>,
         author_name -> Text,
         author_email -> Nullable<Text>,
         author_url -> Nullable<Text>,
@@ -127,9 +149,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
     refresh_tokens (id) {
         id -> BigInt,
-        author_id -> BigInt,
+        author_id -> AuthorIdColumn,
         family -> Text,
         token_hash -> Text,
         expires_at -> Timestamp,
@@ -140,15 +166,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
     slug_redirects (id) {
         id -> BigInt,
         old_slug -> Text,
-        post_id -> BigInt,
+        post_id -> PostIdColumn,
         created_at -> Timestamp,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
     settings (key) {
         key -> Text,
         value -> Text,
@@ -159,9 +193,10 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
     use crate::columns::*;
+    use crate::id_columns::*;
 
     blocklist (id) {
-        id -> BigInt,
+        id -> BlockRuleIdColumn,
         kind -> BlockRuleKindColumn,
         value -> Text,
         created_at -> Timestamp,

@@ -3,6 +3,7 @@
 use colophon_domain::{AuthorId, Role, Timestamp};
 use diesel::prelude::*;
 
+use crate::columns::Stored;
 use crate::schema::{authors, refresh_tokens};
 use crate::{DbConnection, StoreError, StoreResult};
 
@@ -16,34 +17,34 @@ pub struct Credentials {
 }
 
 pub fn find_credentials(conn: &mut DbConnection, email: &str) -> StoreResult<Option<Credentials>> {
-    let row: Option<(i64, Role, Option<String>, i64)> = authors::table
+    let row: Option<(AuthorId, Role, Option<String>, i64)> = authors::table
         .filter(authors::email.eq(email))
         .select((authors::id, authors::role, authors::password_hash, authors::token_version))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(id, role, password_hash, token_version)| Credentials {
-        id: AuthorId(id),
-        role,
-        password_hash,
-        token_version,
-    }))
+    Ok(row.map(|(id, role, password_hash, token_version)| Credentials { id, role, password_hash, token_version }))
 }
 
 /// The role and token version of an author, checked on every authenticated request so that a
 /// deleted or demoted author's token stops working at once.
 pub fn find_access(conn: &mut DbConnection, id: AuthorId) -> StoreResult<Option<(Role, i64)>> {
-    Ok(authors::table.find(id.0).select((authors::role, authors::token_version)).first(conn).optional()?)
+    Ok(authors::table.find(id.stored()).select((authors::role, authors::token_version)).first(conn).optional()?)
 }
 
 /// The stored password hash of an author (none: the account cannot sign in).
 pub fn password_hash_of(conn: &mut DbConnection, id: AuthorId) -> StoreResult<Option<String>> {
-    Ok(authors::table.find(id.0).select(authors::password_hash).first::<Option<String>>(conn).optional()?.flatten())
+    Ok(authors::table
+        .find(id.stored())
+        .select(authors::password_hash)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
 }
 
 /// Ends every session of an author: refresh tokens revoked and the token version bumped, so
 /// access tokens already issued stop working too ("sign out everywhere").
 pub fn end_all_sessions(conn: &mut DbConnection, id: AuthorId, now: Timestamp) -> StoreResult<()> {
-    diesel::update(authors::table.find(id.0))
+    diesel::update(authors::table.find(id.stored()))
         .set(authors::token_version.eq(authors::token_version + 1))
         .execute(conn)?;
     revoke_author_sessions(conn, id, now)
@@ -51,7 +52,7 @@ pub fn end_all_sessions(conn: &mut DbConnection, id: AuthorId, now: Timestamp) -
 
 /// Sets a new password hash and bumps the token version: every session of the author ends.
 pub fn set_password_hash(conn: &mut DbConnection, id: AuthorId, hash: &str, now: Timestamp) -> StoreResult<()> {
-    let changed = diesel::update(authors::table.find(id.0))
+    let changed = diesel::update(authors::table.find(id.stored()))
         .set((
             authors::password_hash.eq(hash),
             authors::token_version.eq(authors::token_version + 1),
@@ -84,7 +85,7 @@ pub fn insert_refresh_token(
 ) -> StoreResult<()> {
     diesel::insert_into(refresh_tokens::table)
         .values((
-            refresh_tokens::author_id.eq(author.0),
+            refresh_tokens::author_id.eq(author.stored()),
             refresh_tokens::family.eq(family),
             refresh_tokens::token_hash.eq(token_hash),
             refresh_tokens::expires_at.eq(expires_at),
@@ -95,7 +96,7 @@ pub fn insert_refresh_token(
 }
 
 pub fn find_refresh_token(conn: &mut DbConnection, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
-    type Row = (i64, i64, String, Timestamp, Option<Timestamp>, Option<Timestamp>);
+    type Row = (i64, AuthorId, String, Timestamp, Option<Timestamp>, Option<Timestamp>);
     let row: Option<Row> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .select((
@@ -110,7 +111,7 @@ pub fn find_refresh_token(conn: &mut DbConnection, token_hash: &str) -> StoreRes
         .optional()?;
     Ok(row.map(|(id, author_id, family, expires_at, used_at, revoked_at)| RefreshToken {
         id,
-        author_id: AuthorId(author_id),
+        author_id,
         family,
         expires_at,
         used_at,
@@ -141,7 +142,7 @@ pub fn revoke_family(conn: &mut DbConnection, family: &str, now: Timestamp) -> S
 }
 
 pub fn revoke_author_sessions(conn: &mut DbConnection, author: AuthorId, now: Timestamp) -> StoreResult<()> {
-    diesel::update(refresh_tokens::table.filter(refresh_tokens::author_id.eq(author.0)))
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::author_id.eq(author.stored())))
         .filter(refresh_tokens::revoked_at.is_null())
         .set(refresh_tokens::revoked_at.eq(now))
         .execute(conn)?;

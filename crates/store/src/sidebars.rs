@@ -4,6 +4,7 @@ use colophon_domain::{Sidebar, SidebarId, Slug, Timestamp, Widget};
 use diesel::prelude::*;
 
 use crate::columns::Stored;
+use crate::columns::written;
 use crate::rows::{SidebarRow, WidgetRow, slug};
 use crate::schema::{sidebar_widgets, sidebars};
 use crate::{DbConnection, StoreResult};
@@ -26,9 +27,9 @@ pub fn insert_sidebar(conn: &mut DbConnection, new: &NewSidebar) -> StoreResult<
         ))
         .returning(sidebars::all_columns)
         .get_result(conn)?;
-    replace_widgets(conn, SidebarId(row.id), &new.widgets)?;
+    replace_widgets(conn, row.id, &new.widgets)?;
     Ok(Sidebar {
-        id: SidebarId(row.id),
+        id: row.id,
         slug: slug(row.slug)?,
         title: row.title,
         widgets: new.widgets.clone(),
@@ -39,16 +40,16 @@ pub fn insert_sidebar(conn: &mut DbConnection, new: &NewSidebar) -> StoreResult<
 
 /// Replaces a sidebar's widgets with `widgets`, in order.
 pub fn replace_widgets(conn: &mut DbConnection, sidebar: SidebarId, widgets: &[Widget]) -> StoreResult<()> {
-    diesel::delete(sidebar_widgets::table.filter(sidebar_widgets::sidebar_id.eq(sidebar.0))).execute(conn)?;
+    diesel::delete(sidebar_widgets::table.filter(sidebar_widgets::sidebar_id.eq(sidebar.stored()))).execute(conn)?;
     for (position, widget) in widgets.iter().enumerate() {
         let (product_id, author_id, html) = match widget {
-            Widget::Product(id) => (Some(id.0), None, None),
-            Widget::AuthorBio(id) => (None, Some(id.0), None),
+            Widget::Product(id) => (Some(*id), None, None),
+            Widget::AuthorBio(id) => (None, Some(*id), None),
             Widget::Html(html) => (None, None, Some(html.as_str())),
         };
         diesel::insert_into(sidebar_widgets::table)
             .values((
-                sidebar_widgets::sidebar_id.eq(sidebar.0),
+                sidebar_widgets::sidebar_id.eq(sidebar.stored()),
                 sidebar_widgets::position.eq(position as i32),
                 sidebar_widgets::kind.eq(widget.kind().stored()),
                 sidebar_widgets::product_id.eq(product_id),
@@ -70,7 +71,7 @@ pub fn sidebars_by_ids(conn: &mut DbConnection, ids: &[SidebarId]) -> StoreResul
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let ids = written(ids);
     let rows: Vec<SidebarRow> = sidebars::table.filter(sidebars::id.eq_any(ids)).load(conn)?;
     with_widgets(conn, rows)
 }
@@ -78,7 +79,7 @@ pub fn sidebars_by_ids(conn: &mut DbConnection, ids: &[SidebarId]) -> StoreResul
 /// Sidebars ordered by id after the given id, with their widgets, in two queries.
 pub fn list_sidebars(conn: &mut DbConnection, after: Option<SidebarId>, limit: i64) -> StoreResult<Vec<Sidebar>> {
     let rows: Vec<SidebarRow> = sidebars::table
-        .filter(sidebars::id.gt(after.map_or(0, |id| id.0)))
+        .filter(sidebars::id.gt(after.unwrap_or(SidebarId(0)).stored()))
         .order(sidebars::id.asc())
         .limit(limit)
         .load(conn)?;
@@ -89,12 +90,13 @@ fn with_widgets(conn: &mut DbConnection, rows: Vec<SidebarRow>) -> StoreResult<V
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
+    let ids = written(&ids);
     let widget_rows: Vec<WidgetRow> = sidebar_widgets::table
         .filter(sidebar_widgets::sidebar_id.eq_any(ids))
         .order((sidebar_widgets::sidebar_id, sidebar_widgets::position))
         .load(conn)?;
-    let mut widgets: HashMap<i64, Vec<Widget>> = HashMap::new();
+    let mut widgets: HashMap<SidebarId, Vec<Widget>> = HashMap::new();
     for row in widget_rows {
         let sidebar_id = row.sidebar_id;
         widgets.entry(sidebar_id).or_default().push(row.into_domain()?);
@@ -102,7 +104,7 @@ fn with_widgets(conn: &mut DbConnection, rows: Vec<SidebarRow>) -> StoreResult<V
     rows.into_iter()
         .map(|row| {
             Ok(Sidebar {
-                id: SidebarId(row.id),
+                id: row.id,
                 slug: slug(row.slug)?,
                 title: row.title,
                 widgets: widgets.remove(&row.id).unwrap_or_default(),
@@ -115,7 +117,7 @@ fn with_widgets(conn: &mut DbConnection, rows: Vec<SidebarRow>) -> StoreResult<V
 
 /// Replaces a sidebar's slug, title and widgets.
 pub fn replace_sidebar(conn: &mut DbConnection, id: SidebarId, new: &NewSidebar) -> StoreResult<Sidebar> {
-    let row: SidebarRow = diesel::update(sidebars::table.find(id.0))
+    let row: SidebarRow = diesel::update(sidebars::table.find(id.stored()))
         .set((sidebars::slug.eq(new.slug.as_str()), sidebars::title.eq(&new.title), sidebars::updated_at.eq(new.now)))
         .returning(sidebars::all_columns)
         .get_result(conn)?;
@@ -131,7 +133,7 @@ pub fn replace_sidebar(conn: &mut DbConnection, id: SidebarId, new: &NewSidebar)
 }
 
 pub fn delete_sidebar(conn: &mut DbConnection, id: SidebarId) -> StoreResult<bool> {
-    Ok(diesel::delete(sidebars::table.find(id.0)).execute(conn)? == 1)
+    Ok(diesel::delete(sidebars::table.find(id.stored())).execute(conn)? == 1)
 }
 
 /// A sidebar, its widgets and the products they show, in one statement (the post page's path).
@@ -144,7 +146,7 @@ pub fn sidebar_with_products(
     let rows: Vec<(SidebarRow, Option<WidgetRow>, Option<ProductRow>)> = sidebars::table
         .left_join(sidebar_widgets::table.on(sidebar_widgets::sidebar_id.eq(sidebars::id)))
         .left_join(products::table.on(sidebar_widgets::product_id.eq(products::id.nullable())))
-        .filter(sidebars::id.eq(id.0))
+        .filter(sidebars::id.eq(id.stored()))
         .order(sidebar_widgets::position.asc())
         .select((sidebars::all_columns, sidebar_widgets::all_columns.nullable(), products::all_columns.nullable()))
         .load(conn)?;
@@ -161,7 +163,7 @@ pub fn sidebar_with_products(
         }
     }
     let sidebar = Sidebar {
-        id: SidebarId(head.id),
+        id: head.id,
         slug: slug(head.slug)?,
         title: head.title,
         widgets,

@@ -3,6 +3,8 @@ use std::collections::HashMap;
 use colophon_domain::{PostId, Slug, Tag};
 use diesel::prelude::*;
 
+use crate::columns::Stored;
+use crate::columns::written;
 use crate::rows::TagRow;
 use crate::schema::{post_tags, tags};
 use crate::{DbConnection, StoreResult};
@@ -26,12 +28,12 @@ pub fn ensure_tags(conn: &mut DbConnection, wanted: &[(Slug, String)]) -> StoreR
 
 /// Replaces the tags of a post, in order.
 pub fn set_post_tags(conn: &mut DbConnection, post: PostId, tags: &[Tag]) -> StoreResult<()> {
-    diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post.0))).execute(conn)?;
+    diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post.stored()))).execute(conn)?;
     for (position, tag) in tags.iter().enumerate() {
         diesel::insert_into(post_tags::table)
             .values((
-                post_tags::post_id.eq(post.0),
-                post_tags::tag_id.eq(tag.id.0),
+                post_tags::post_id.eq(post.stored()),
+                post_tags::tag_id.eq(tag.id.stored()),
                 post_tags::position.eq(position as i32),
             ))
             .execute(conn)?;
@@ -45,15 +47,15 @@ pub fn tags_for_posts(conn: &mut DbConnection, posts: &[PostId]) -> StoreResult<
     if posts.is_empty() {
         return Ok(by_post);
     }
-    let ids: Vec<i64> = posts.iter().map(|id| id.0).collect();
-    let rows: Vec<(i64, TagRow)> = post_tags::table
+    let ids = written(posts);
+    let rows: Vec<(PostId, TagRow)> = post_tags::table
         .inner_join(tags::table)
         .filter(post_tags::post_id.eq_any(ids))
         .order((post_tags::post_id, post_tags::position))
         .select((post_tags::post_id, tags::all_columns))
         .load(conn)?;
     for (post_id, row) in rows {
-        by_post.entry(PostId(post_id)).or_default().push(row.into_domain()?);
+        by_post.entry(post_id).or_default().push(row.into_domain()?);
     }
     Ok(by_post)
 }

@@ -7,7 +7,10 @@
 //! them replies; 20 products; one sidebar of 14 widgets on every post.
 
 use chrono::{Duration, NaiveDate};
-use colophon_domain::{CommentStatus, PostStatus, Role, Timestamp, WidgetKind, html};
+use colophon_domain::{
+    AuthorId, CommentId, CommentStatus, PostId, PostStatus, ProductId, Role, SidebarId, TagId, Timestamp, WidgetKind,
+    html,
+};
 use colophon_store::{
     self as store, CommentRow, DbConnection, NewAuthorRow, NewWidgetRow, PostRow, PostTagRow, ProductRow, SidebarRow,
     StoreResult, TagRow,
@@ -156,7 +159,7 @@ pub fn seed(
             let (posts, tags, comments) = (done..done + count).fold(
                 (Vec::new(), Vec::new(), Vec::new()),
                 |(mut posts, mut tags, mut comments), i| {
-                    let id = base.posts + 1 + i as i64;
+                    let id = PostId(base.posts + 1 + i as i64);
                     let published = start() + Duration::seconds(span_secs * i as i64 / options.posts.max(1) as i64);
                     let draft = i % 25 == 24;
                     let (body_html, excerpt) = body(&mut rng);
@@ -173,20 +176,20 @@ pub fn seed(
                         body_markdown: None,
                         status: if draft { PostStatus::Draft } else { PostStatus::Published },
                         published_at: (!draft).then_some(published),
-                        author_id: base.authors + 1 + rng.below(AUTHORS as u64) as i64,
+                        author_id: AuthorId(base.authors + 1 + rng.below(AUTHORS as u64) as i64),
                         featured_image_url: Some(format!("https://images.example/{}.jpg", i + 1)),
                         featured_image_alt: Some("A synthetic picture".into()),
                         featured_image_credit: Some("Image via Snorgtees".into()),
                         comments_enabled: true,
                         comment_count: approved as i64,
-                        sidebar_id: Some(base.sidebars + 1),
+                        sidebar_id: Some(SidebarId(base.sidebars + 1)),
                         version: 1,
                         created_at: published,
                         updated_at: published,
                     });
                     let first_tag = rng.below(TAGS as u64) as i64;
                     for position in 0..3 {
-                        let tag_id = base.tags + 1 + (first_tag + position * 7) % TAGS;
+                        let tag_id = TagId(base.tags + 1 + (first_tag + position * 7) % TAGS);
                         tags.push(PostTagRow { post_id: id, tag_id, position: position as i32 });
                     }
                     comments.extend(post_comments);
@@ -212,7 +215,7 @@ pub fn seed(
 
 /// Comments of post number `i`: 36 approved on the first 200 posts, 3–7 on others; about 20%
 /// extra pending, about 22% replies to an earlier approved comment of the same post.
-fn comments_for(rng: &mut Rng, post: i64, i: u64, published: Timestamp, next_id: &mut i64) -> Vec<CommentRow> {
+fn comments_for(rng: &mut Rng, post: PostId, i: u64, published: Timestamp, next_id: &mut i64) -> Vec<CommentRow> {
     let approved_wanted = if i < BUSY_POSTS { 36 } else { 3 + rng.below(5) };
     let mut out: Vec<CommentRow> = Vec::new();
     let mut approved = 0;
@@ -236,7 +239,7 @@ fn comments_for(rng: &mut Rng, post: i64, i: u64, published: Timestamp, next_id:
         let reader = rng.below(5_000);
         let at = published + Duration::minutes(minute);
         out.push(CommentRow {
-            id: *next_id,
+            id: CommentId(*next_id),
             post_id: post,
             parent_id,
             author_id: None,
@@ -264,7 +267,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
         .map(|n| {
             let name = format!("{} {} {n}", rng.pick(FIRST), rng.pick(LAST));
             NewAuthorRow {
-                id: base.authors + n,
+                id: AuthorId(base.authors + n),
                 slug: format!("synthetic-author-{n}"),
                 name,
                 email: Some(format!("author{n}@synthetic.example")),
@@ -283,13 +286,13 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
     let tags: Vec<TagRow> = (1..=TAGS)
         .map(|n| {
             let word = WORDS[(n as usize - 1) % WORDS.len()];
-            TagRow { id: base.tags + n, slug: format!("synthetic-{word}-{n}"), name: format!("{word} {n}") }
+            TagRow { id: TagId(base.tags + n), slug: format!("synthetic-{word}-{n}"), name: format!("{word} {n}") }
         })
         .collect();
     store::bulk_insert_tags(conn, &tags)?;
     let products: Vec<ProductRow> = (1..=PRODUCTS)
         .map(|n| ProductRow {
-            id: base.products + n,
+            id: ProductId(base.products + n),
             title: format!("The Big Lebowski, edition {n}"),
             url: Some(format!("https://shop.example/lebowski/{n}")),
             image_url: Some(format!("https://images.example/products/{n}.jpg")),
@@ -302,7 +305,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
         })
         .collect();
     store::bulk_insert_products(conn, &products)?;
-    let sidebar = base.sidebars + 1;
+    let sidebar = SidebarId(base.sidebars + 1);
     store::bulk_insert_sidebars(
         conn,
         &[SidebarRow {
@@ -318,7 +321,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
         position: 0,
         kind: WidgetKind::AuthorBio,
         product_id: None,
-        author_id: Some(base.authors + 1),
+        author_id: Some(AuthorId(base.authors + 1)),
         html: None,
     }];
     for n in 1..=12 {
@@ -326,7 +329,7 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
             sidebar_id: sidebar,
             position: n,
             kind: WidgetKind::Product,
-            product_id: Some(base.products + i64::from(n)),
+            product_id: Some(ProductId(base.products + i64::from(n))),
             author_id: None,
             html: None,
         });
