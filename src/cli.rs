@@ -29,6 +29,38 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API keys for integrations.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create a key for an author and print it (the only time it is shown).
+    Create {
+        /// What it is for ("Site build").
+        #[arg(long)]
+        name: String,
+        /// The e-mail of the author it acts for.
+        #[arg(long)]
+        owner: String,
+        /// The role it acts with, at most the owner's (the owner's when absent).
+        #[arg(long, value_parser = |role: &str| colophon_domain::Role::parse(role))]
+        role: Option<colophon_domain::Role>,
+        /// Reads drafts and scheduled posts; writes nothing.
+        #[arg(long)]
+        read_only: bool,
+        /// Lifetime in days, such as `90d` or `90` (never expires when absent).
+        #[arg(long, value_parser = parse_days)]
+        expires: Option<u32>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `90d` or `90`: whole days.
+fn parse_days(text: &str) -> Result<u32, String> {
+    text.strip_suffix('d').unwrap_or(text).parse().map_err(|_| format!("{text:?} is not a number of days such as 90d"))
 }
 
 #[derive(Debug, Clone, Args)]

@@ -67,6 +67,13 @@ pub fn server_config() -> anyhow::Result<ServerConfig> {
         graphql_introspection: env_switch("COLOPHON_GRAPHQL_INTROSPECTION", defaults.graphql_introspection)?,
         cache_capacity: env_or("COLOPHON_CACHE_MB", defaults.cache_capacity / (1024 * 1024))? * 1024 * 1024,
         request_timeout: Duration::from_secs(env_or("COLOPHON_REQUEST_TIMEOUT_S", defaults.request_timeout.as_secs())?),
+        shared_caching: colophon_api::SharedCaching {
+            max_age_secs: env_or("COLOPHON_SHARED_MAX_AGE_S", defaults.shared_caching.max_age_secs)?,
+            stale_while_revalidate_secs: env_or(
+                "COLOPHON_STALE_WHILE_REVALIDATE_S",
+                defaults.shared_caching.stale_while_revalidate_secs,
+            )?,
+        },
     })
 }
 

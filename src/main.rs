@@ -38,5 +38,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Seed(args) => seed::run(args),
         Command::User(command) => user::run(command),
+        Command::Key(command) => user::run_key(command),
     }
 }

@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Context, bail};
 
-use crate::cli::UserCommand;
+use crate::cli::{KeyCommand, UserCommand};
 use crate::serve::open_for_cli;
 
 /// Reads a password from standard input: the first line with `--password-stdin`, else after a
@@ -47,6 +47,27 @@ pub fn run(command: UserCommand) -> anyhow::Result<()> {
             let colophon = open_for_cli(&data)?;
             colophon.set_password_by_email(&email, &password)?;
             println!("password set for {email}; its sessions have ended");
+        }
+    }
+    Ok(())
+}
+
+pub fn run_key(command: KeyCommand) -> anyhow::Result<()> {
+    match command {
+        KeyCommand::Create { name, owner, role, read_only, expires, data } => {
+            let colophon = open_for_cli(&data)?;
+            let input = colophon_service::ApiKeyInput { name, owner: None, role, read_only, expires_in_days: expires };
+            let issued = colophon.create_api_key_by_operator(&owner, input)?;
+            let key = &issued.key;
+            eprintln!(
+                "created key {} (id {}) for {owner} as {}{}{}; it is shown this once:",
+                key.name,
+                key.id,
+                key.role.as_str(),
+                if key.read_only { ", read-only" } else { "" },
+                key.expires_at.map(|at| format!(", expires {}", at.and_utc().to_rfc3339())).unwrap_or_default(),
+            );
+            println!("{}", issued.secret);
         }
     }
     Ok(())

@@ -14,6 +14,7 @@ backend_tests!(
     answers_are_compressed_as_the_client_accepts,
     no_store_answers_are_never_replayed,
     hot_pages_survive_a_flood_of_one_off_documents,
+    cdns_purge_by_the_keys_an_answer_shows,
 );
 
 fn get_routes() -> Vec<String> {
@@ -195,4 +196,43 @@ fn the_explorer_works_offline() {
         }
     }
     assert!(app.get("/graphiql/graphiql.min.js").body.contains("GraphiQL"));
+}
+
+/// A CDN purges by the keys an answer shows (`Surrogate-Key` for Fastly and Varnish xkey,
+/// `Cache-Tag` for Cloudflare); shared caches keep answers only when told to, browsers always
+/// revalidate, and what depends on who asks is never tagged for sharing.
+fn cdns_purge_by_the_keys_an_answer_shows(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let path = format!("/api/v1/posts/{DEMO_POST}");
+    let answers = [app.get(&path), app.get(&path)];
+    let post = answers[0].json();
+    let (id, author) = (post["id"].as_i64().unwrap(), post["author"]["id"].as_i64().unwrap());
+    for (answer, state) in answers.iter().zip(["miss", "hit"]) {
+        assert_eq!(answer.header("x-colophon-cache"), Some(state));
+        let keys: Vec<&str> = answer.header("surrogate-key").unwrap_or_default().split(' ').collect();
+        for wanted in [format!("post:{id}"), format!("author:{author}")] {
+            assert!(keys.contains(&wanted.as_str()), "{wanted} missing from {keys:?}");
+        }
+        assert_eq!(answer.header("cache-tag").map(|t| t.split(',').collect::<Vec<_>>()), Some(keys.clone()));
+        assert_eq!(answer.header("cache-control"), Some("no-cache"), "no shared caching unless configured");
+    }
+    let signed_in = app.get_with(&path, &[("Authorization", &format!("Bearer {}", app.admin_token()))]);
+    assert_eq!(signed_in.status, 200);
+    assert_eq!(signed_in.header("surrogate-key"), None);
+    assert_eq!(signed_in.header("cache-control"), Some("private, no-cache"));
+
+    let Some(cdn) = TestApp::spawn_with(backend, |_, server| {
+        server.shared_caching = colophon_api::SharedCaching { max_age_secs: 600, stale_while_revalidate_secs: 30 };
+    }) else {
+        return;
+    };
+    for _ in 0..2 {
+        let answer = cdn.get(&path);
+        assert_eq!(answer.header("cache-control"), Some("public, max-age=0, s-maxage=600, stale-while-revalidate=30"));
+        assert!(answer.header("surrogate-key").is_some_and(|keys| keys.contains(&format!("post:{id}"))));
+    }
+    let token = cdn.get(&format!("{path}/comment-token"));
+    assert_eq!(token.header("cache-control"), Some("no-store"), "never shared");
+    let signed_in = cdn.get_with(&path, &[("Authorization", &format!("Bearer {}", cdn.admin_token()))]);
+    assert_eq!(signed_in.header("cache-control"), Some("private, no-cache"));
 }

@@ -1,5 +1,6 @@
 //! What the server logs, read from the real binary's stderr: every line of a request carries its
-//! id, and a 5xx shows its whole cause chain (which the client never sees).
+//! id, and a 5xx shows its whole cause chain (which the client never sees); an API key is never
+//! logged, accepted or refused.
 
 use std::io::Read;
 use std::process::Stdio;
@@ -17,7 +18,7 @@ fn a_failed_request_is_logged_with_its_id_and_whole_cause() {
     let mut child = colophon(&db.dir)
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("COLOPHON_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", "info,colophon_service=debug")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -41,11 +42,24 @@ fn a_failed_request_is_logged_with_its_id_and_whole_cause() {
     assert!(made.len() == 16 && made.bytes().all(|b| b.is_ascii_hexdigit()), "{made}");
     let odd = agent.get(&format!("http://127.0.0.1:{port}/healthz")).header("X-Request-Id", "a\"b c").call().unwrap();
     assert_ne!(odd.headers().get("x-request-id").unwrap(), "a\"b c");
+    // An API key, made by the operator's command line, used, then presented tampered.
+    let made = colophon(&db.dir)
+        .args(["key", "create", "--name", "log probe", "--owner", "admin@colophon.test", "--read-only"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let key = String::from_utf8(made.stdout).unwrap().trim().to_string();
+    let me = format!("http://127.0.0.1:{port}/api/v1/me");
+    assert_eq!(agent.get(&me).header("Authorization", &format!("Bearer {key}")).call().unwrap().status(), 200);
+    let tampered = format!("{key}x");
+    assert_eq!(agent.get(&me).header("Authorization", &format!("Bearer {tampered}")).call().unwrap().status(), 401);
     child.kill().unwrap();
     let mut stderr = String::new();
     child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     child.wait().unwrap();
 
+    let secret = key.rsplit_once('_').unwrap().1;
+    assert!(!stderr.contains(secret), "an API key's secret reached the log:\n{stderr}");
     let lines: Vec<Value> = stderr.lines().filter_map(|line| serde_json::from_str(line).ok()).collect();
     let of_probe: Vec<&Value> = lines.iter().filter(|line| line["span"]["request_id"] == "probe-5xx.1").collect();
     let cause = of_probe

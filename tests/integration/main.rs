@@ -21,6 +21,7 @@ mod freshness;
 mod graphql;
 mod graphql_http;
 mod http;
+mod keys;
 mod limits;
 mod logs;
 mod markup;

@@ -1,4 +1,5 @@
-//! The role matrix: every write route, for each caller, on REST and on GraphQL, from one table.
+//! The role matrix: every write route, for each caller, on REST and on GraphQL, from one table;
+//! and the same table for API keys, which act as their role would (read-only ones write nothing).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -10,7 +11,10 @@ use crate::comments::comment;
 use crate::support::server::test_now;
 use crate::support::{Backend, TestApp};
 
-backend_tests!(every_write_route_answers_each_role_as_the_table_says);
+backend_tests!(
+    every_write_route_answers_each_role_as_the_table_says,
+    every_write_route_answers_each_key_as_its_role_would
+);
 
 /// Callers, in the order of each row's expectations.
 const CALLERS: [&str; 6] = ["anonymous", "contributor", "author", "editor", "admin", "other author"];
@@ -329,31 +333,74 @@ fn every_write_route_answers_each_role_as_the_table_says(backend: Backend) {
     let admin = app.admin_token();
     let (_, other) = app.user("other", "author");
     let tokens = [None, Some(contributor), Some(author), Some(editor), Some(admin), Some(other)];
+    let callers: Vec<(String, Option<String>, usize)> =
+        tokens.into_iter().enumerate().map(|(i, token)| (CALLERS[i].to_string(), token, i)).collect();
+    let failures = check_matrix(&app, author_id, contributor_id, &callers, |row, column| row.expect[column]);
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Each key acts as a person of its role would: the same table, the key in place of the
+/// sign-in token. An admin's key made with the author role is an author who owns nothing here
+/// ("other author"); a read-only key, even an admin's, writes nothing (403 on every row).
+fn every_write_route_answers_each_key_as_its_role_would(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let (contributor_id, _) = app.user("contributor", "contributor");
+    let (author_id, _) = app.user("author", "author");
+    app.user("editor", "editor");
+    let admin = app.admin.clone().unwrap().email;
+    let key = |owner: &str, role: Option<Role>, read_only: bool| {
+        let input = colophon_service::ApiKeyInput { name: "matrix".into(), role, read_only, ..Default::default() };
+        app.colophon.create_api_key_by_operator(owner, input).expect("create a key").secret
+    };
+    let callers = vec![
+        ("contributor's key".to_string(), Some(key("contributor@colophon.test", None, false)), 1),
+        ("author's key".to_string(), Some(key("author@colophon.test", None, false)), 2),
+        ("editor's key".to_string(), Some(key("editor@colophon.test", None, false)), 3),
+        ("admin's key".to_string(), Some(key(&admin, None, false)), 4),
+        ("admin's author-role key".to_string(), Some(key(&admin, Some(Role::Author), false)), 5),
+        ("admin's read-only key".to_string(), Some(key(&admin, None, true)), usize::MAX),
+    ];
+    let failures = check_matrix(&app, author_id, contributor_id, &callers, |row, column| {
+        if column == usize::MAX { 403 } else { row.expect[column] }
+    });
+    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Runs every row for every caller (name, token, and the column of [`CALLERS`] whose
+/// expectations it shares), on REST and on GraphQL, each cell on fresh fixtures; returns the
+/// cells that differ.
+fn check_matrix(
+    app: &TestApp,
+    author_id: i64,
+    contributor_id: i64,
+    callers: &[(String, Option<String>, usize)],
+    expected: impl Fn(&Row, usize) -> u16,
+) -> Vec<String> {
     let mut failures = Vec::new();
     for row in rows() {
-        for (i, token) in tokens.iter().enumerate() {
-            let f = fixture(&app, author_id, contributor_id);
+        for (name, token, column) in callers {
+            let want = expected(&row, *column);
+            let f = fixture(app, author_id, contributor_id);
             let (method, path, body) = (row.rest)(&f);
             let status = app.send(method, &path, token.as_deref(), body.as_ref(), &[]).status;
-            if status != row.expect[i] {
-                failures.push(format!("REST {}: {} got {status}, expected {}", row.name, CALLERS[i], row.expect[i]));
+            if status != want {
+                failures.push(format!("REST {}: {name} got {status}, expected {want}", row.name));
             }
-            let f = fixture(&app, author_id, contributor_id);
+            let f = fixture(app, author_id, contributor_id);
             let (query, variables) = (row.graphql)(&f);
             let response = match token {
                 Some(token) => app.graphql_as(token, &query, variables),
                 None => app.graphql(&query, variables),
             };
             let code = response["errors"][0]["extensions"]["code"].as_str();
-            if code != graphql_code(row.expect[i]) {
+            if code != graphql_code(want) {
                 failures.push(format!(
-                    "GraphQL {}: {} got {code:?}, expected {:?}: {response}",
+                    "GraphQL {}: {name} got {code:?}, expected {:?}: {response}",
                     row.name,
-                    CALLERS[i],
-                    graphql_code(row.expect[i])
+                    graphql_code(want)
                 ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+    failures
 }

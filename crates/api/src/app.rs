@@ -33,6 +33,8 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Bytes the response cache may hold.
     pub cache_capacity: u64,
+    /// How long shared caches may keep cacheable answers (off by default).
+    pub shared_caching: crate::cache::SharedCaching,
 }
 
 impl Default for ServerConfig {
@@ -48,6 +50,7 @@ impl Default for ServerConfig {
             graphql_introspection: true,
             request_timeout: crate::limits::REQUEST_TIMEOUT,
             cache_capacity: crate::cache::DEFAULT_CAPACITY,
+            shared_caching: crate::cache::SharedCaching::default(),
         }
     }
 }
@@ -66,7 +69,10 @@ impl Application {
         let colophon = web::Data::new(colophon);
         let schema = web::Data::new(graphql::schema_with(config.graphql_introspection));
         let (cors_origins, cors_writes) = (config.cors_origins.clone(), config.cors_allow_writes);
-        let cache = web::Data::new(crate::cache::ResponseCache::with_capacity(config.cache_capacity));
+        let cache = web::Data::new(
+            crate::cache::ResponseCache::with_capacity(config.cache_capacity)
+                .with_shared_caching(config.shared_caching),
+        );
         let json_limit = config.json_limit;
         let request_timeout = config.request_timeout;
         let proxies = crate::caller::TrustedProxies(config.trusted_proxies.clone());

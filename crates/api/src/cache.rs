@@ -24,8 +24,36 @@ use crate::etag::none_match;
 /// Whether a response came from the cache (`hit`) or was computed and kept (`miss`): for
 /// operators and tests, never for correctness.
 pub const CACHE_HEADER: &str = "x-colophon-cache";
-/// The cache keys a response shows, for CDNs that purge by key (Fastly's `Surrogate-Key`).
+/// The cache keys a response shows, space-separated, for CDNs that purge by key (Fastly's and
+/// Varnish xkey's `Surrogate-Key`).
 pub const SURROGATE_KEY: &str = "surrogate-key";
+/// The same keys comma-separated, as Cloudflare and Akamai read them.
+pub const CACHE_TAG: &str = "cache-tag";
+
+/// How long shared caches (a CDN, Varnish) may keep a cacheable answer, while browsers revalidate
+/// every time. Off by default: only a CDN that purges by key on Colophon's events should hold an
+/// answer past a write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SharedCaching {
+    /// `s-maxage`, in seconds; 0 leaves answers `no-cache` for every cache.
+    pub max_age_secs: u64,
+    /// `stale-while-revalidate`, in seconds: how long a shared cache may serve an expired answer
+    /// while it fetches a new one.
+    pub stale_while_revalidate_secs: u64,
+}
+
+impl SharedCaching {
+    /// The `Cache-Control` of a public, cacheable answer under this policy.
+    fn header(self) -> Option<HeaderValue> {
+        (self.max_age_secs > 0).then(|| {
+            let value = format!(
+                "public, max-age=0, s-maxage={}, stale-while-revalidate={}",
+                self.max_age_secs, self.stale_while_revalidate_secs
+            );
+            HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("no-cache"))
+        })
+    }
+}
 
 /// Default capacity, in bytes.
 pub const DEFAULT_CAPACITY: u64 = 64 * 1024 * 1024;
@@ -136,6 +164,9 @@ pub struct Entry {
     stamp: Stamp,
     slots: Vec<u32>,
     surrogate_keys: HeaderValue,
+    cache_tags: HeaderValue,
+    /// The shared-cache policy in force when kept (`None`: the answer's own `Cache-Control`).
+    cache_control: Option<HeaderValue>,
 }
 
 /// Headers worth keeping with a cached body.
@@ -143,6 +174,7 @@ const KEPT: [HeaderName; 4] = [header::CONTENT_TYPE, header::ETAG, header::CACHE
 
 pub struct ResponseCache {
     entries: moka::sync::Cache<String, Arc<Entry>>,
+    shared: Option<HeaderValue>,
 }
 
 impl Default for ResponseCache {
@@ -162,7 +194,14 @@ impl ResponseCache {
                 u32::try_from(weight).unwrap_or(u32::MAX)
             })
             .build();
-        Self { entries }
+        Self { entries, shared: None }
+    }
+
+    /// The same cache, telling shared caches to keep its answers as `policy` says.
+    #[must_use]
+    pub fn with_shared_caching(mut self, policy: SharedCaching) -> Self {
+        self.shared = policy.header();
+        self
     }
 
     /// The fresh entry under `key`, if any (a stale one is dropped).
@@ -190,9 +229,21 @@ impl ResponseCache {
         }
         let (stamp, slots) = reads.finish()?;
         let headers = KEPT.iter().filter_map(|name| headers.get(name).map(|v| (name.clone(), v.clone()))).collect();
-        let surrogate_keys = HeaderValue::from_str(&reads.keys().join(" ")).unwrap_or(HeaderValue::from_static(""));
-        let entry =
-            Arc::new(Entry { status, headers, body, encoded: Default::default(), stamp, slots, surrogate_keys });
+        let keys = reads.keys();
+        // Keys are built from slugs and numbers (ASCII without spaces or commas).
+        let surrogate_keys = HeaderValue::from_str(&keys.join(" ")).unwrap_or(HeaderValue::from_static(""));
+        let cache_tags = HeaderValue::from_str(&keys.join(",")).unwrap_or(HeaderValue::from_static(""));
+        let entry = Arc::new(Entry {
+            status,
+            headers,
+            body,
+            encoded: Default::default(),
+            stamp,
+            slots,
+            surrogate_keys,
+            cache_tags,
+            cache_control: self.shared.clone(),
+        });
         self.entries.insert(key, entry.clone());
         Some(entry)
     }
@@ -247,15 +298,21 @@ impl Entry {
                 // Another coding is another representation: its tag is weak (as nginx does).
                 let weak = format!("W/{}", value.to_str().unwrap_or("").trim_start_matches("W/"));
                 response.insert_header((header::ETAG, weak));
+            } else if *name == header::CACHE_CONTROL && self.cache_control.is_some() {
+                // Replaced below by the shared-cache policy.
             } else {
                 response.insert_header((name.clone(), value.clone()));
             }
+        }
+        if let Some(policy) = &self.cache_control {
+            response.insert_header((header::CACHE_CONTROL, policy.clone()));
         }
         if vary {
             response.insert_header((header::VARY, HeaderValue::from_static("accept-encoding")));
         }
         response.insert_header((CACHE_HEADER, state));
         response.insert_header((HeaderName::from_static(SURROGATE_KEY), self.surrogate_keys.clone()));
+        response.insert_header((HeaderName::from_static(CACHE_TAG), self.cache_tags.clone()));
         if not_modified {
             return response.finish();
         }

@@ -15,6 +15,7 @@ pub mod rest;
 mod site;
 
 pub use app::{Application, ServerConfig};
+pub use cache::SharedCaching;
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
 
 /// The OpenAPI document, as checked in at `openapi/openapi.json`.

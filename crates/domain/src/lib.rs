@@ -2,6 +2,7 @@
 //! Colophon's domain: entities, value types that can only be built valid, and the rules
 //! that need no I/O. Every other crate depends on this one; it depends on nothing of ours.
 
+mod api_key;
 mod author;
 mod comment;
 mod comment_html;
@@ -23,6 +24,7 @@ mod slug;
 mod text;
 mod words;
 
+pub use api_key::{API_KEY_PREFIX, ApiKey, split_api_key};
 pub use author::{Author, Role};
 pub use comment::{Comment, CommentOrder, CommentStatus};
 pub use comment_html::{
@@ -32,7 +34,7 @@ pub use content::{BODY_MAX, EXCERPT_MAX, Excerpt, PostHtml, RENDERED_MAX, plain_
 pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
 pub use http_url::HttpUrl;
-pub use ids::{AuthorId, BlockRuleId, CommentId, PostId, ProductId, SidebarId, TagId};
+pub use ids::{ApiKeyId, AuthorId, BlockRuleId, CommentId, PostId, ProductId, SidebarId, TagId};
 pub use markup::MAX_NESTING;
 pub use moderation::{BlockRule, BlockRuleKind, ModerationMode};
 pub use page::{Page, PageLimit};

@@ -1,17 +1,27 @@
 //! Who may do what: the permission rules, as pure functions the service calls once.
 
-use crate::{AuthorId, Post, PostStatus, Role};
+use crate::{ApiKeyId, AuthorId, Post, PostStatus, Role};
 
-/// A signed-in author acting on the API.
+/// A signed-in author acting on the API, in person or through one of their API keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor {
-    /// The signed-in author.
+    /// The signed-in author (a key's owner).
     pub id: AuthorId,
-    /// The author's role as the database held it when the request was authenticated.
+    /// The role acted with, as the database held it when the request was authenticated (for a
+    /// key, the lower of the key's and the owner's).
     pub role: Role,
+    /// The API key the request came with, if it did not come with a sign-in token.
+    pub key: Option<ApiKeyId>,
+    /// A read-only key: reads what its role may, writes nothing.
+    pub read_only: bool,
 }
 
 impl Actor {
+    /// An author acting in person (with a sign-in token).
+    pub fn person(id: AuthorId, role: Role) -> Self {
+        Self { id, role, key: None, read_only: false }
+    }
+
     /// Whether the actor's role is `role` or a more powerful one.
     pub fn is_at_least(&self, role: Role) -> bool {
         self.role >= role

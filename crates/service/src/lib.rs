@@ -22,7 +22,7 @@ mod rate_limit;
 mod views;
 
 pub use app::{Colophon, ColophonConfig, Reads};
-pub use auth::{AuthSettings, Caller, Session, hash_password};
+pub use auth::{ApiKeyInput, AuthSettings, Caller, IssuedApiKey, Session, hash_password};
 pub use authors::AuthorInput;
 pub use cache_keys::CacheKey;
 pub use catalog::{ProductInput, SidebarInput, WidgetInput};

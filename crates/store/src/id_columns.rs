@@ -33,7 +33,7 @@
 //! let _by_id = posts::table.find(CommentId(42).stored());
 //! ```
 
-use colophon_domain::{AuthorId, BlockRuleId, CommentId, PostId, ProductId, SidebarId, TagId};
+use colophon_domain::{ApiKeyId, AuthorId, BlockRuleId, CommentId, PostId, ProductId, SidebarId, TagId};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
@@ -145,6 +145,7 @@ macro_rules! id_column {
 }
 
 id_column!(
+    ApiKeyIdColumn => ApiKeyId,
     AuthorIdColumn => AuthorId,
     PostIdColumn => PostId,
     CommentIdColumn => CommentId,

@@ -3,6 +3,7 @@
 //! Every function takes a `&mut DbConnection` and returns domain types; the service layer
 //! decides what runs in which transaction and on which thread.
 
+mod api_keys;
 mod authors;
 mod batches;
 mod bulk;
@@ -25,6 +26,7 @@ mod sidebars;
 mod tags;
 mod transaction;
 
+pub use api_keys::*;
 pub use authors::*;
 pub use batches::{Neighbours, approved_comments_of_posts, neighbours_of_posts};
 pub use bulk::*;

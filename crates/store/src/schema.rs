@@ -203,7 +203,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
+    api_keys (id) {
+        id -> ApiKeyIdColumn,
+        name -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        author_id -> AuthorIdColumn,
+        role -> RoleColumn,
+        read_only -> Bool,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(posts -> authors (author_id));
+diesel::joinable!(api_keys -> authors (author_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
 diesel::joinable!(comments -> posts (post_id));
@@ -223,4 +244,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     slug_redirects,
     settings,
     blocklist,
+    api_keys,
 );

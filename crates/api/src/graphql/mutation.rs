@@ -1,11 +1,13 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use colophon_domain::{CommentId, ProductId};
+use colophon_domain::{ApiKeyId, CommentId, ProductId};
 use colophon_service::{Colophon, Key, Session};
 
 use super::context::{RequestAuth, caller, int_id};
 use super::error::GqlResult;
 use super::inputs::*;
-use super::types::{CommentNode, CommentStatusEnum, MeNode, PostNode, ProductNode, SidebarNode};
+use super::types::{
+    CommentNode, CommentStatusEnum, CreateApiKeyInput, IssuedApiKeyNode, MeNode, PostNode, ProductNode, SidebarNode,
+};
 
 pub struct MutationRoot;
 
@@ -159,5 +161,22 @@ impl MutationRoot {
     async fn delete_sidebar(&self, ctx: &Context<'_>, slug: String) -> Result<bool> {
         service(ctx).delete_sidebar(caller(ctx).await?, slug).await.gql()?;
         Ok(true)
+    }
+
+    /// Creates an API key; `key` in the answer is shown this once (admins, signed in in person).
+    async fn create_api_key(&self, ctx: &Context<'_>, input: CreateApiKeyInput) -> Result<IssuedApiKeyNode> {
+        let input = input.into_service()?;
+        Ok(service(ctx).create_api_key(caller(ctx).await?, input).await.gql()?.into())
+    }
+
+    /// Revokes an API key at once (admins).
+    async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        service(ctx).revoke_api_key(caller(ctx).await?, ApiKeyId(int_id(&id, "id")?)).await.gql()?;
+        Ok(true)
+    }
+
+    /// Gives an API key a new secret, same settings; the old one stops working (admins).
+    async fn rotate_api_key(&self, ctx: &Context<'_>, id: ID) -> Result<IssuedApiKeyNode> {
+        Ok(service(ctx).rotate_api_key(caller(ctx).await?, ApiKeyId(int_id(&id, "id")?)).await.gql()?.into())
     }
 }

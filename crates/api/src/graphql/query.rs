@@ -5,7 +5,7 @@ use colophon_service::{Colophon, PostListQuery, ServiceError};
 
 use super::context::caller;
 use super::error::{GqlResult, paging_error};
-use super::types::{AuthorNode, MeNode, PostNode, ProductNode, SidebarNode};
+use super::types::{ApiKeyNode, AuthorNode, MeNode, PostNode, ProductNode, SidebarNode};
 
 /// Lists without paging arguments (`authors`, `products`) return at most this many items;
 /// REST pages through all of them.
@@ -98,6 +98,13 @@ impl QueryRoot {
     /// The first 100 products, oldest first.
     async fn products(&self, ctx: &Context<'_>) -> Result<Vec<ProductNode>> {
         let page = ctx.data_unchecked::<Colophon>().list_products(Some(UNPAGED_LIMIT), None).await.gql()?;
+        Ok(page.items.into_iter().map(Into::into).collect())
+    }
+
+    /// The first 100 API keys, oldest first, revoked ones too (admins, signed in in person).
+    async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKeyNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        let page = colophon.api_keys(caller(ctx).await?, Some(UNPAGED_LIMIT), None).await.gql()?;
         Ok(page.items.into_iter().map(Into::into).collect())
     }
 

@@ -1,5 +1,6 @@
 //! The REST face: `/api/v1`, documented by the OpenAPI document generated from these handlers.
 
+pub mod api_keys;
 pub mod author_write;
 pub mod authors;
 pub mod catalog;
@@ -78,6 +79,7 @@ pub(crate) use paged;
         catalog_write::create_product, catalog_write::update_product, catalog_write::delete_product,
         catalog::list_sidebars, catalog::get_sidebar,
         catalog_write::create_sidebar, catalog_write::put_sidebar, catalog_write::delete_sidebar,
+        api_keys::create, api_keys::list, api_keys::revoke, api_keys::rotate,
         health::healthz, health::readyz,
     ),
     // Schemas named only by query parameters (bodies bring theirs along).
@@ -91,6 +93,7 @@ pub(crate) use paged;
         (name = "products", description = "The product catalogue"),
         (name = "sidebars", description = "Sidebars and their widgets"),
         (name = "settings", description = "Site settings and the comment blocklist"),
+        (name = "keys", description = "API keys for integrations"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -103,8 +106,9 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         let mut scheme = Http::new(HttpAuthScheme::Bearer);
-        scheme.bearer_format = Some("JWT".into());
-        scheme.description = Some("An access token from POST /api/v1/auth/login".into());
+        scheme.bearer_format = Some("JWT or colophon_… API key".into());
+        scheme.description =
+            Some("An access token from POST /api/v1/auth/login, or an API key from POST /api/v1/keys".into());
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
     }
 }
@@ -171,7 +175,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .service(resource("/settings").get(site::get_settings).patch(site::update_settings).done())
             .service(resource("/blocklist").get(site::list_blocklist).post(site::add_block_rule).done())
-            .service(resource("/blocklist/{id}").delete(site::remove_block_rule).done()),
+            .service(resource("/blocklist/{id}").delete(site::remove_block_rule).done())
+            .service(resource("/keys").get(api_keys::list).post(api_keys::create).done())
+            .service(resource("/keys/{id}").delete(api_keys::revoke).done())
+            .service(resource("/keys/{id}/rotate").post(api_keys::rotate).done()),
     );
 }
 

@@ -1,12 +1,14 @@
 //! Accounts and sign-in: argon2id passwords, short-lived JWT access tokens, rotating refresh
 //! tokens with reuse detection, and login rate limits.
 
+mod keys;
 mod passwords;
 mod sessions;
 mod tokens;
 
 use colophon_domain::Actor;
 
+pub use keys::{ApiKeyInput, IssuedApiKey};
 pub use passwords::hash as hash_password;
 pub(crate) use passwords::verify as verify_password;
 pub(crate) use passwords::warm_up as warm_up_passwords;
@@ -39,6 +41,8 @@ pub struct AuthSettings {
     pub login_slowdown_step: std::time::Duration,
     /// The longest that delay grows to.
     pub login_slowdown_max: std::time::Duration,
+    /// Requests per API key (each key counts on its own).
+    pub key_requests: Limit,
 }
 
 impl Default for AuthSettings {
@@ -51,6 +55,7 @@ impl Default for AuthSettings {
             login_slowdown_after: Limit { max: 10, window_secs: 15 * 60 },
             login_slowdown_step: std::time::Duration::from_millis(250),
             login_slowdown_max: std::time::Duration::from_secs(4),
+            key_requests: Limit::per_minute(600),
         }
     }
 }
@@ -85,6 +90,15 @@ impl Caller {
             Caller::Anonymous => {
                 Err(ServiceError::Unauthenticated("sign in first: send Authorization: Bearer <token>"))
             }
+        }
+    }
+
+    /// The caller, if it may write: a read-only API key may not (403). Every write use case
+    /// asks this first, whatever else it checks.
+    pub fn writing(self) -> ServiceResult<Caller> {
+        match self {
+            Caller::Actor(actor) if actor.read_only => Err(ServiceError::Forbidden("this API key is read-only")),
+            caller => Ok(caller),
         }
     }
 

@@ -114,7 +114,7 @@ impl Colophon {
 
     /// Ends the session (refresh-token family) the token belongs to, if it is the caller's.
     pub async fn logout(&self, caller: Caller, refresh_token: String) -> ServiceResult<()> {
-        let actor = caller.actor()?;
+        let actor = caller.writing()?.actor()?;
         self.db_write(move |conn, now, _| {
             if let Some(token) = store::find_refresh_token(conn, &token_hash(&refresh_token))? {
                 if token.author_id == actor.id {
@@ -132,10 +132,14 @@ impl Colophon {
         self.db(move |conn, _| store::find_author(conn, actor.id)?.ok_or(BAD_TOKEN)).await
     }
 
-    /// Checks a bearer token: signature and claims, then the author's current role and token
-    /// version (one indexed query), so a deleted, demoted or re-passworded author is out at once.
+    /// Checks a bearer token. A sign-in token (JWT): signature and claims, then the author's
+    /// current role and token version (one indexed query), so a deleted, demoted or
+    /// re-passworded author is out at once. An API key (`colophon_…`): see `authenticate_key`.
     pub async fn authenticate(&self, bearer: Option<&str>) -> ServiceResult<Caller> {
         let Some(token) = bearer else { return Ok(Caller::Anonymous) };
+        if token.starts_with(colophon_domain::API_KEY_PREFIX) {
+            return self.authenticate_key(token).await;
+        }
         let subject = self.tokens().verify(token, self.now()).map_err(|why| {
             tracing::debug!(why, "refused an access token");
             BAD_TOKEN
@@ -143,7 +147,7 @@ impl Colophon {
         let TokenSubject { author, version } = subject;
         let access = self.db(move |conn, _| Ok(store::find_access(conn, author)?)).await?;
         match access {
-            Some((role, current)) if current == version => Ok(Caller::Actor(Actor { id: author, role })),
+            Some((role, current)) if current == version => Ok(Caller::Actor(Actor::person(author, role))),
             _ => Err(BAD_TOKEN),
         }
     }

@@ -67,7 +67,7 @@ fn parse(input: AuthorInput) -> Result<ParsedAuthor, ValidationErrors> {
 impl Colophon {
     /// Admins create accounts. Without a password the account exists but cannot sign in.
     pub async fn create_author(&self, caller: Caller, input: AuthorInput) -> ServiceResult<Author> {
-        let actor = caller.actor()?;
+        let actor = caller.writing()?.actor()?;
         if !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins create authors"));
         }
@@ -108,7 +108,7 @@ impl Colophon {
     /// Admins edit anyone; authors edit their own profile and password, not their role. A new
     /// role or password ends the author's sessions at once.
     pub async fn update_author(&self, caller: Caller, key: Key, input: AuthorInput) -> ServiceResult<Author> {
-        let actor = caller.actor()?;
+        let actor = caller.writing()?.actor()?;
         let id = match key {
             Key::Id(id) => AuthorId(id),
             key => self.db(move |conn, _| author_id(conn, &key)).await?,
@@ -171,7 +171,7 @@ impl Colophon {
 
     /// Admins delete accounts that have no posts (reassign or delete those first).
     pub async fn delete_author(&self, caller: Caller, key: Key) -> ServiceResult<()> {
-        let actor = caller.actor()?;
+        let actor = caller.writing()?.actor()?;
         if !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins delete authors"));
         }
@@ -277,7 +277,7 @@ impl Colophon {
 
     /// Ends every session of the caller, everywhere: refresh tokens revoked, access tokens dead.
     pub async fn logout_everywhere(&self, caller: Caller) -> ServiceResult<()> {
-        let actor = caller.actor()?;
+        let actor = caller.writing()?.actor()?;
         self.db_write(move |conn, now, _| Ok(store::end_all_sessions(conn, actor.id, now)?)).await
     }
 

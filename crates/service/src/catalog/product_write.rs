@@ -68,7 +68,7 @@ fn parse(input: ProductInput) -> Result<ProductChanges, ValidationErrors> {
 impl Colophon {
     /// Adds a product (editors and admins).
     pub async fn create_product(&self, caller: Caller, input: ProductInput) -> ServiceResult<Product> {
-        curator(caller)?;
+        curator(caller.writing()?)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
         let title = changes.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
         self.db_write(move |conn, now, changed| {
@@ -89,7 +89,7 @@ impl Colophon {
 
     /// Changes the fields sent (editors and admins).
     pub async fn update_product(&self, caller: Caller, id: ProductId, input: ProductInput) -> ServiceResult<Product> {
-        curator(caller)?;
+        curator(caller.writing()?)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
         self.db_write(move |conn, now, changed| {
             changed.add(CacheKey::Product(id));
@@ -100,7 +100,7 @@ impl Colophon {
 
     /// Deletes a product; the sidebar widgets that showed it go with it.
     pub async fn delete_product(&self, caller: Caller, id: ProductId) -> ServiceResult<()> {
-        curator(caller)?;
+        curator(caller.writing()?)?;
         self.db_write(move |conn, _, changed| {
             // The sidebars that showed it show it no more: they name the product's key.
             changed.extend([CacheKey::Product(id), CacheKey::Products]);

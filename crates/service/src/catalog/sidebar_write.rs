@@ -103,7 +103,7 @@ fn check_targets(conn: &mut DbConnection, widgets: &[Widget]) -> ServiceResult<(
 impl Colophon {
     /// Creates a sidebar (editors and admins); its slug must be free.
     pub async fn create_sidebar(&self, caller: Caller, input: SidebarInput) -> ServiceResult<SidebarView> {
-        curator(caller)?;
+        curator(caller.writing()?)?;
         let (slug, title, widgets) = self.compute(move || parse(input, None)).await?.map_err(ServiceError::Invalid)?;
         self.db_write(move |conn, now, changed| {
             changed.add(CacheKey::Sidebars);
@@ -124,7 +124,7 @@ impl Colophon {
         slug: String,
         input: SidebarInput,
     ) -> ServiceResult<(SidebarView, bool)> {
-        curator(caller)?;
+        curator(caller.writing()?)?;
         let from_path = slug.clone();
         let (new_slug, title, widgets) =
             self.compute(move || parse(input, Some(&from_path))).await?.map_err(ServiceError::Invalid)?;
@@ -149,7 +149,7 @@ impl Colophon {
 
     /// Deletes a sidebar; posts that showed it show none.
     pub async fn delete_sidebar(&self, caller: Caller, slug: String) -> ServiceResult<()> {
-        curator(caller)?;
+        curator(caller.writing()?)?;
         self.db_write(move |conn, _, changed| {
             let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
             let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;

@@ -54,7 +54,7 @@ impl Colophon {
         id: CommentId,
         status: CommentStatus,
     ) -> ServiceResult<Comment> {
-        curator(caller)?;
+        curator(caller.writing()?)?;
         self.db_write(move |conn, now, changed| {
             let (before, after) =
                 store::change_comment_status(conn, id, status, now)?.ok_or(ServiceError::NotFound("comment"))?;
@@ -66,7 +66,7 @@ impl Colophon {
 
     /// Deletes a comment; its replies move up to its parent.
     pub async fn delete_comment(&self, caller: Caller, id: CommentId) -> ServiceResult<()> {
-        curator(caller)?;
+        curator(caller.writing()?)?;
         self.db_write(move |conn, _, changed| {
             let comment = store::find_comment(conn, id)?.ok_or(ServiceError::NotFound("comment"))?;
             // Its replies move up a level, whatever its own status.
@@ -99,7 +99,7 @@ impl Colophon {
         ids: Vec<CommentId>,
         status: CommentStatus,
     ) -> ServiceResult<Vec<Comment>> {
-        curator(caller)?;
+        curator(caller.writing()?)?;
         if ids.is_empty() || ids.len() > MAX_BULK {
             return Err(ServiceError::invalid("ids", format!("give 1 to {MAX_BULK} comment ids")));
         }

@@ -70,7 +70,7 @@ impl Colophon {
         caller: Caller,
         comment_moderation: Option<ModerationMode>,
     ) -> ServiceResult<SiteSettings> {
-        admin(caller)?;
+        admin(caller.writing()?)?;
         self.db_write(move |conn, now, _| {
             if let Some(mode) = comment_moderation {
                 store::set_setting(conn, MODERATION_KEY, mode.as_str(), now)?;
@@ -88,7 +88,7 @@ impl Colophon {
 
     /// Adds a rule: `word` (matched in the name, URL and text), `address` or `email`.
     pub async fn add_block_rule(&self, caller: Caller, kind: BlockRuleKind, value: String) -> ServiceResult<BlockRule> {
-        admin(caller)?;
+        admin(caller.writing()?)?;
         let value = match kind {
             BlockRuleKind::Word => {
                 colophon_domain::BoundedText::<100>::parse(&value).map(|v| v.as_str().to_lowercase())
@@ -112,7 +112,7 @@ impl Colophon {
 
     /// Removes a rule from the spam blocklist (admins only).
     pub async fn remove_block_rule(&self, caller: Caller, id: BlockRuleId) -> ServiceResult<()> {
-        admin(caller)?;
+        admin(caller.writing()?)?;
         self.db_write(move |conn, _, _| match store::delete_block_rule(conn, id)? {
             true => Ok(()),
             false => Err(ServiceError::NotFound("blocklist rule")),

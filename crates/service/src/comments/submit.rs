@@ -108,7 +108,7 @@ impl Colophon {
         self.limiter()
             .check(&address_key, settings.per_address, now)
             .map_err(|retry_after_secs| ServiceError::RateLimited { retry_after_secs })?;
-        let actor = caller.as_actor();
+        let actor = caller.writing()?.as_actor();
         let registered = actor.is_some();
         let (input, parsed) = self
             .compute(move || {

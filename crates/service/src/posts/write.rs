@@ -14,7 +14,7 @@ impl Colophon {
     /// Creates a post as the caller (or, for editors, as another author). Contributors create
     /// drafts only; authors publish only their own posts.
     pub async fn create_post(&self, caller: Caller, input: PostInput) -> ServiceResult<PostDetail> {
-        let actor = caller.actor()?;
+        let actor = caller.writing()?.actor()?;
         let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         self.db_write(move |conn, now, changed| {
             let title = parsed.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
@@ -92,7 +92,7 @@ impl Colophon {
         input: PostInput,
         expected_version: Option<i64>,
     ) -> ServiceResult<PostDetail> {
-        let actor = caller.actor()?;
+        let actor = caller.writing()?.actor()?;
         let mut parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         let tags = parsed.tags.take();
         self.db_write(move |conn, now, changed| {
@@ -120,7 +120,7 @@ impl Colophon {
     /// Deletes a post the caller may edit. With `expected_version`, a post edited since is refused
     /// with 412 and kept.
     pub async fn delete_post(&self, caller: Caller, key: Key, expected_version: Option<i64>) -> ServiceResult<()> {
-        let actor = caller.actor()?;
+        let actor = caller.writing()?.actor()?;
         self.db_write(move |conn, now, changed| {
             let id = post_id(conn, &key)?;
             let post = editable_post(conn, actor, id, now)?;

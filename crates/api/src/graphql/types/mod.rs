@@ -1,11 +1,13 @@
 mod catalog;
 mod date_time;
 mod enums;
+mod keys;
 mod people;
 mod post;
 
 pub use catalog::{ProductNode, SidebarNode};
 pub use date_time::DateTime;
 pub use enums::{CommentOrderEnum, CommentStatusEnum, PostStatusEnum, RoleEnum, WidgetKindEnum};
+pub use keys::{ApiKeyNode, CreateApiKeyInput, IssuedApiKeyNode};
 pub use people::{AuthorNode, CommentNode, MeNode};
 pub use post::PostNode;
