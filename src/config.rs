@@ -46,6 +46,7 @@ pub fn pool_settings() -> anyhow::Result<PoolSettings> {
             "COLOPHON_STATEMENT_TIMEOUT_MS",
             defaults.statement_timeout.as_millis() as u64,
         )?),
+        ..defaults
     })
 }
 

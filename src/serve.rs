@@ -4,7 +4,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use colophon_api::Application;
 use colophon_service::{Colophon, ColophonConfig, SystemClock};
-use colophon_store::DatabaseTarget;
+use colophon_store::{DatabaseTarget, PoolSettings};
 
 use crate::cli::{DataArgs, ServeArgs};
 use crate::{config, secret};
@@ -17,8 +17,8 @@ fn target(data: &DataArgs) -> anyhow::Result<DatabaseTarget> {
     Ok(target)
 }
 
-fn open_with(target: &DatabaseTarget, config: ColophonConfig) -> anyhow::Result<Colophon> {
-    let colophon = Colophon::open(target, &config::pool_settings()?, Arc::new(SystemClock), config, None)?;
+fn open_with(target: &DatabaseTarget, config: ColophonConfig, pool: &PoolSettings) -> anyhow::Result<Colophon> {
+    let colophon = Colophon::open(target, pool, Arc::new(SystemClock), config, None)?;
     Ok(colophon)
 }
 
@@ -45,7 +45,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let demo = args.demo || (!args.no_demo && !target.is_postgres());
     let settings = settings()?;
     let secret = secret::load(&target, &args.data.data_dir)?;
-    let colophon = open_with(&target, ColophonConfig { secret, ..settings })?;
+    let colophon = open_with(&target, ColophonConfig { secret, ..settings }, &config::pool_settings()?)?;
     if demo {
         if let Some(admin) = colophon.load_demo_if_empty()? {
             tracing::info!("loaded the demo content into the empty database");
@@ -69,7 +69,10 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
 pub fn open_for_cli(data: &DataArgs) -> anyhow::Result<Colophon> {
     let throwaway: [u8; 32] = rand::random();
     // A command serves no reads: no response cache, no change watcher.
-    open_with(&target(data)?, ColophonConfig { secret: throwaway.to_vec(), cache: false, ..settings()? })
+    // No idle connections kept either: one opened in the background as the command exits
+    // crashed the process (OpenSSL's exit handlers racing libpq's handshake).
+    let pool = PoolSettings { min_idle: 0, ..config::pool_settings()? };
+    open_with(&target(data)?, ColophonConfig { secret: throwaway.to_vec(), cache: false, ..settings()? }, &pool)
 }
 
 /// Migrating needs no server secret: it signs nothing.

@@ -16,6 +16,7 @@ fn fault_pool() -> PoolSettings {
         max_size: 2,
         connection_timeout: Duration::from_millis(800),
         statement_timeout: Duration::from_millis(1_500),
+        ..PoolSettings::default()
     }
 }
 

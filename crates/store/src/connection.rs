@@ -81,11 +81,20 @@ pub struct PoolSettings {
     pub connection_timeout: Duration,
     /// Statement timeout on PostgreSQL, busy timeout on SQLite.
     pub statement_timeout: Duration,
+    /// Idle connections the pool keeps open, opening new ones on background threads. A short
+    /// command wants none: a connection still being opened (libpq, OpenSSL) by a background
+    /// thread when the process exits crashed it in OpenSSL's exit handlers.
+    pub min_idle: u32,
 }
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        Self { max_size: 10, connection_timeout: Duration::from_secs(5), statement_timeout: Duration::from_secs(10) }
+        Self {
+            max_size: 10,
+            connection_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+            min_idle: 1,
+        }
     }
 }
 
@@ -171,7 +180,7 @@ pub fn build_pool(
     drop(first);
     Ok(r2d2::Pool::builder()
         .max_size(settings.max_size)
-        .min_idle(Some(1))
+        .min_idle(Some(settings.min_idle))
         .connection_timeout(settings.connection_timeout)
         .test_on_check_out(true)
         .error_handler(Box::new(LogErrors))
