@@ -68,6 +68,7 @@ pub fn server_config() -> anyhow::Result<ServerConfig> {
         graphql_introspection: env_switch("COLOPHON_GRAPHQL_INTROSPECTION", defaults.graphql_introspection)?,
         cache_capacity: env_or("COLOPHON_CACHE_MB", defaults.cache_capacity / (1024 * 1024))? * 1024 * 1024,
         request_timeout: Duration::from_secs(env_or("COLOPHON_REQUEST_TIMEOUT_S", defaults.request_timeout.as_secs())?),
+        deliver_webhooks: env_switch("COLOPHON_WEBHOOK_DELIVERY", defaults.deliver_webhooks)?,
         shared_caching: colophon_api::SharedCaching {
             max_age_secs: env_or("COLOPHON_SHARED_MAX_AGE_S", defaults.shared_caching.max_age_secs)?,
             stale_while_revalidate_secs: env_or(
@@ -95,6 +96,27 @@ pub fn comment_settings() -> anyhow::Result<CommentSettings> {
         min_submit_secs: env_or("COLOPHON_COMMENT_MIN_SECONDS", defaults.min_submit_secs)?,
         max_links: env_or("COLOPHON_COMMENT_MAX_LINKS", defaults.max_links)?,
         max_depth: env_or("COLOPHON_COMMENT_MAX_DEPTH", defaults.max_depth)?,
+        ..defaults
+    })
+}
+
+/// Webhook delivery: `COLOPHON_WEBHOOK_ALLOW_PRIVATE` (off) lets deliveries reach loopback and
+/// private addresses; `COLOPHON_WEBHOOK_RETRY_SCHEDULE_S` replaces the retry delays (seconds,
+/// comma-separated); `COLOPHON_WEBHOOK_TIMEOUT_S` (10) bounds each attempt.
+pub fn webhook_settings() -> anyhow::Result<colophon_service::WebhookSettings> {
+    let defaults = colophon_service::WebhookSettings::default();
+    let schedule = match std::env::var("COLOPHON_WEBHOOK_RETRY_SCHEDULE_S") {
+        Ok(list) => list
+            .split(',')
+            .map(|s| s.trim().parse::<i64>().ok().filter(|n| *n >= 0))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| anyhow::anyhow!("COLOPHON_WEBHOOK_RETRY_SCHEDULE_S: {list:?} is not a list of seconds"))?,
+        Err(_) => defaults.retry_schedule_secs.clone(),
+    };
+    Ok(colophon_service::WebhookSettings {
+        allow_private: env_switch("COLOPHON_WEBHOOK_ALLOW_PRIVATE", defaults.allow_private)?,
+        timeout: Duration::from_secs(env_or("COLOPHON_WEBHOOK_TIMEOUT_S", defaults.timeout.as_secs())?),
+        retry_schedule_secs: schedule,
         ..defaults
     })
 }

@@ -30,6 +30,7 @@ fn settings() -> anyhow::Result<ColophonConfig> {
         auth: config::auth_settings()?,
         comments: config::comment_settings()?,
         cache: config::cache_enabled()?,
+        webhooks: config::webhook_settings()?,
     })
 }
 

@@ -34,4 +34,5 @@ mod roles;
 mod storage;
 mod submission;
 mod threads;
+mod webhooks;
 mod xss;

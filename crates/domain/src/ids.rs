@@ -15,4 +15,16 @@ macro_rules! typed_id {
     )*};
 }
 
-typed_id!(ApiKeyId, AuthorId, PostId, CommentId, ProductId, SidebarId, TagId, BlockRuleId);
+typed_id!(
+    ApiKeyId,
+    AuthorId,
+    PostId,
+    CommentId,
+    ProductId,
+    SidebarId,
+    TagId,
+    BlockRuleId,
+    WebhookId,
+    EventId,
+    DeliveryId
+);

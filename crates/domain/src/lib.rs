@@ -22,6 +22,7 @@ mod product;
 mod sidebar;
 mod slug;
 mod text;
+mod webhook;
 mod words;
 
 pub use api_key::{API_KEY_PREFIX, ApiKey, split_api_key};
@@ -34,7 +35,9 @@ pub use content::{BODY_MAX, EXCERPT_MAX, Excerpt, PostHtml, RENDERED_MAX, plain_
 pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
 pub use http_url::HttpUrl;
-pub use ids::{ApiKeyId, AuthorId, BlockRuleId, CommentId, PostId, ProductId, SidebarId, TagId};
+pub use ids::{
+    ApiKeyId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PostId, ProductId, SidebarId, TagId, WebhookId,
+};
 pub use markup::MAX_NESTING;
 pub use moderation::{BlockRule, BlockRuleKind, ModerationMode};
 pub use page::{Page, PageLimit};
@@ -45,6 +48,7 @@ pub use product::Product;
 pub use sidebar::{Sidebar, Widget, WidgetKind};
 pub use slug::Slug;
 pub use text::BoundedText;
+pub use webhook::{Attempt, Delivery, DeliveryState, EventKind, RETRY_SCHEDULE_SECS, Webhook, is_public_address};
 
 /// Timestamps are UTC, stored without a zone, truncated to microseconds so that
 /// PostgreSQL (microseconds) and SQLite (text) hold the very same value.

@@ -21,12 +21,20 @@ pub struct ColophonConfig {
     pub comments: CommentSettings,
     /// Whether responses may be cached (see `freshness`); on by default.
     pub cache: bool,
+    /// Webhook delivery.
+    pub webhooks: crate::WebhookSettings,
 }
 
 impl ColophonConfig {
     /// The default settings around `secret`, with caching on.
     pub fn new(secret: Vec<u8>) -> Self {
-        Self { secret, auth: AuthSettings::default(), comments: CommentSettings::default(), cache: true }
+        Self {
+            secret,
+            auth: AuthSettings::default(),
+            comments: CommentSettings::default(),
+            cache: true,
+            webhooks: crate::WebhookSettings::default(),
+        }
     }
 }
 
@@ -36,6 +44,7 @@ impl std::fmt::Debug for ColophonConfig {
             .field("secret", &"[redacted]")
             .field("auth", &self.auth)
             .field("comments", &self.comments)
+            .field("webhooks", &self.webhooks)
             .finish()
     }
 }
@@ -84,13 +93,42 @@ impl Reads {
     }
 }
 
-/// What a write transaction changed that readers can see: the keys it invalidates once it commits.
+/// What a write transaction changed that readers can see: the keys it invalidates once it
+/// commits, and the events it sends to webhooks (written in the same transaction).
 #[derive(Debug, Default)]
 pub(crate) struct Changed {
     keys: Vec<CacheKey>,
+    events: crate::webhooks::Events,
 }
 
 impl Changed {
+    /// Names who made the change, for the events' `actor`.
+    pub fn by(&mut self, actor: colophon_domain::Actor) {
+        self.events.actor = Some(actor);
+    }
+
+    /// Sends `kind` about `object_key` with `data` (what an anonymous reader would see) once the
+    /// transaction commits.
+    pub fn emit(&mut self, kind: colophon_domain::EventKind, object_key: String, data: serde_json::Value) {
+        self.events.outgoing.push(crate::webhooks::Outgoing { kind, object_key, data, due: None });
+    }
+
+    /// Like [`Changed::emit`], delivered no sooner than `due`.
+    pub fn emit_at(
+        &mut self,
+        kind: colophon_domain::EventKind,
+        object_key: String,
+        data: serde_json::Value,
+        due: Timestamp,
+    ) {
+        self.events.outgoing.push(crate::webhooks::Outgoing { kind, object_key, data, due: Some(due) });
+    }
+
+    /// Withdraws the deliveries of `kind` about `object_key` not yet due.
+    pub fn withdraw(&mut self, kind: colophon_domain::EventKind, object_key: String) {
+        self.events.withdrawn.push((kind, object_key));
+    }
+
     pub fn add(&mut self, key: CacheKey) {
         self.keys.push(key);
     }
@@ -111,6 +149,9 @@ struct Inner {
     verifications: std::sync::atomic::AtomicU64,
     freshness: Arc<Freshness>,
     target: DatabaseTarget,
+    webhooks: crate::WebhookSettings,
+    /// Wakes this process's deliverer when a write here queued deliveries.
+    deliveries: Arc<tokio::sync::Notify>,
 }
 
 /// Marks a write as abandoned when dropped before [`Waiting::done`]: its future was cancelled.
@@ -168,6 +209,8 @@ impl Colophon {
             verifications: Default::default(),
             freshness,
             target: target.clone(),
+            webhooks: config.webhooks,
+            deliveries: Arc::new(tokio::sync::Notify::new()),
         })))
     }
 
@@ -195,6 +238,14 @@ impl Colophon {
 
     pub(crate) fn limiter(&self) -> &RateLimiter {
         &self.inner.limiter
+    }
+
+    pub(crate) fn webhook_settings(&self) -> &crate::WebhookSettings {
+        &self.inner.webhooks
+    }
+
+    pub(crate) fn deliveries_queued(&self) -> &Arc<tokio::sync::Notify> {
+        &self.inner.deliveries
     }
 
     pub(crate) fn auth_settings(&self) -> &AuthSettings {
@@ -269,16 +320,20 @@ impl Colophon {
                     }
                     changed.keys.sort_unstable();
                     changed.keys.dedup();
+                    let queued = crate::webhooks::write_outbox(conn, &changed.events, &changed.keys, now)?;
                     let announcement = freshness.announcement(&changed.keys);
                     store::finish_keyed_write(conn, keyed, &announcement, "*", now)?;
-                    Ok((value, changed))
+                    Ok((value, changed, queued))
                 })
             })
             .await;
         waiting.done();
         match result {
-            Ok((value, changed)) => {
+            Ok((value, changed, queued)) => {
                 self.inner.freshness.invalidate(&changed.keys);
+                if queued {
+                    self.inner.deliveries.notify_one();
+                }
                 Ok(value)
             }
             Err(error) => {

@@ -20,6 +20,7 @@ mod keys;
 mod posts;
 mod rate_limit;
 mod views;
+mod webhooks;
 
 pub use app::{Colophon, ColophonConfig, Reads};
 pub use auth::{ApiKeyInput, AuthSettings, Caller, IssuedApiKey, Session, hash_password};
@@ -37,3 +38,4 @@ pub use keys::Key;
 pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery};
 pub use rate_limit::Limit;
 pub use views::*;
+pub use webhooks::{CreatedWebhook, WebhookInput, WebhookSettings, sign as sign_webhook};

@@ -8,7 +8,7 @@
 //! needs no type lookup), and the two-backend connection learns of it through `lookup_sql_type`
 //! as diesel's `MultiConnection` documentation describes.
 
-use colophon_domain::{BlockRuleKind, CommentStatus, PostStatus, Role, WidgetKind};
+use colophon_domain::{BlockRuleKind, CommentStatus, DeliveryState, EventKind, PostStatus, Role, WidgetKind};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
@@ -183,4 +183,14 @@ text_column!(
     /// `blocklist.kind`.
     BlockRuleKindColumn => BlockRuleKind,
     write: BlockRuleKind::as_str
+);
+text_column!(
+    /// `events.kind`.
+    EventKindColumn => EventKind,
+    write: EventKind::as_str
+);
+text_column!(
+    /// `webhook_deliveries.state`.
+    DeliveryStateColumn => DeliveryState,
+    write: DeliveryState::as_str
 );

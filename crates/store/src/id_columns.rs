@@ -33,7 +33,9 @@
 //! let _by_id = posts::table.find(CommentId(42).stored());
 //! ```
 
-use colophon_domain::{ApiKeyId, AuthorId, BlockRuleId, CommentId, PostId, ProductId, SidebarId, TagId};
+use colophon_domain::{
+    ApiKeyId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PostId, ProductId, SidebarId, TagId, WebhookId,
+};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
@@ -153,4 +155,7 @@ id_column!(
     SidebarIdColumn => SidebarId,
     TagIdColumn => TagId,
     BlockRuleIdColumn => BlockRuleId,
+    WebhookIdColumn => WebhookId,
+    EventIdColumn => EventId,
+    DeliveryIdColumn => DeliveryId,
 );

@@ -25,6 +25,7 @@ mod sessions;
 mod sidebars;
 mod tags;
 mod transaction;
+mod webhooks;
 
 pub use api_keys::*;
 pub use authors::*;
@@ -47,6 +48,7 @@ pub use sessions::*;
 pub use sidebars::*;
 pub use tags::*;
 pub use transaction::write_transaction;
+pub use webhooks::*;
 
 /// Result of every store function.
 pub type StoreResult<T> = Result<T, StoreError>;

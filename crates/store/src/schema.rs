@@ -223,6 +223,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
+    webhooks (id) {
+        id -> WebhookIdColumn,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        active -> Bool,
+        disabled_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
+    events (id) {
+        id -> EventIdColumn,
+        kind -> EventKindColumn,
+        object_key -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
+    webhook_deliveries (id) {
+        id -> DeliveryIdColumn,
+        webhook_id -> WebhookIdColumn,
+        event_id -> EventIdColumn,
+        object_key -> Text,
+        state -> DeliveryStateColumn,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::id_columns::*;
+
+    webhook_attempts (id) {
+        id -> BigInt,
+        delivery_id -> DeliveryIdColumn,
+        attempted_at -> Timestamp,
+        status -> Nullable<Integer>,
+        latency_ms -> BigInt,
+        response -> Text,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_deliveries -> events (event_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(posts -> authors (author_id));
 diesel::joinable!(api_keys -> authors (author_id));
 diesel::joinable!(post_tags -> posts (post_id));
@@ -245,4 +311,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     blocklist,
     api_keys,
+    webhooks,
+    events,
+    webhook_deliveries,
+    webhook_attempts,
 );

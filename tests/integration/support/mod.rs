@@ -3,6 +3,7 @@
 pub mod cluster;
 mod db;
 pub mod http;
+pub mod receiver;
 pub mod server;
 
 pub use db::{Backend, TestDb};

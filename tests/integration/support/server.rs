@@ -64,7 +64,11 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(test_now()));
         let queries = QueryCounter::default();
         let mut config = ColophonConfig::new(TEST_SECRET.to_vec());
-        let mut server_config = ServerConfig { workers: 2, ..ServerConfig::default() };
+        // Test receivers listen on loopback; due deliveries are found quickly.
+        config.webhooks.allow_private = true;
+        config.webhooks.poll_interval = std::time::Duration::from_millis(50);
+        // No deliverer unless a test asks: its polling would show in the statement counts.
+        let mut server_config = ServerConfig { workers: 2, deliver_webhooks: false, ..ServerConfig::default() };
         configure(&mut config, &mut server_config);
         let cache_on = config.cache;
         let colophon =

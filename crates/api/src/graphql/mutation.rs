@@ -1,12 +1,13 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use colophon_domain::{ApiKeyId, CommentId, ProductId};
+use colophon_domain::{ApiKeyId, CommentId, DeliveryId, ProductId, WebhookId};
 use colophon_service::{Colophon, Key, Session};
 
 use super::context::{RequestAuth, caller, int_id};
 use super::error::GqlResult;
 use super::inputs::*;
 use super::types::{
-    CommentNode, CommentStatusEnum, CreateApiKeyInput, IssuedApiKeyNode, MeNode, PostNode, ProductNode, SidebarNode,
+    CommentNode, CommentStatusEnum, CreateApiKeyInput, CreatedWebhookNode, IssuedApiKeyNode, MeNode, PostNode,
+    ProductNode, SidebarNode, WebhookInputObject, WebhookNode,
 };
 
 pub struct MutationRoot;
@@ -172,6 +173,30 @@ impl MutationRoot {
     /// Revokes an API key at once (admins).
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
         service(ctx).revoke_api_key(caller(ctx).await?, ApiKeyId(int_id(&id, "id")?)).await.gql()?;
+        Ok(true)
+    }
+
+    /// Subscribes a URL to events (all of them when `events` is empty); `secret` is shown this
+    /// once (admins).
+    async fn create_webhook(&self, ctx: &Context<'_>, input: WebhookInputObject) -> Result<CreatedWebhookNode> {
+        Ok(service(ctx).create_webhook(caller(ctx).await?, input.into()).await.gql()?.into())
+    }
+
+    async fn update_webhook(&self, ctx: &Context<'_>, id: ID, input: WebhookInputObject) -> Result<WebhookNode> {
+        let id = WebhookId(int_id(&id, "id")?);
+        Ok(service(ctx).update_webhook(caller(ctx).await?, id, input.into()).await.gql()?.into())
+    }
+
+    async fn delete_webhook(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        service(ctx).delete_webhook(caller(ctx).await?, WebhookId(int_id(&id, "id")?)).await.gql()?;
+        Ok(true)
+    }
+
+    /// Sends a delivery again now, with the same `webhook-id`.
+    async fn redeliver_webhook(&self, ctx: &Context<'_>, webhook_id: ID, delivery_id: ID) -> Result<bool> {
+        let (webhook, delivery) =
+            (WebhookId(int_id(&webhook_id, "webhookId")?), DeliveryId(int_id(&delivery_id, "deliveryId")?));
+        service(ctx).redeliver(caller(ctx).await?, webhook, delivery).await.gql()?;
         Ok(true)
     }
 

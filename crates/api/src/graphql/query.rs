@@ -5,7 +5,7 @@ use colophon_service::{Colophon, PostListQuery, ServiceError};
 
 use super::context::caller;
 use super::error::{GqlResult, paging_error};
-use super::types::{ApiKeyNode, AuthorNode, MeNode, PostNode, ProductNode, SidebarNode};
+use super::types::{ApiKeyNode, AuthorNode, DeliveryNode, MeNode, PostNode, ProductNode, SidebarNode, WebhookNode};
 
 /// Lists without paging arguments (`authors`, `products`) return at most this many items;
 /// REST pages through all of them.
@@ -105,6 +105,26 @@ impl QueryRoot {
     async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKeyNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
         let page = colophon.api_keys(caller(ctx).await?, Some(UNPAGED_LIMIT), None).await.gql()?;
+        Ok(page.items.into_iter().map(Into::into).collect())
+    }
+
+    /// Every webhook subscription, without secrets (admins).
+    async fn webhooks(&self, ctx: &Context<'_>) -> Result<Vec<WebhookNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        Ok(colophon.webhooks(caller(ctx).await?).await.gql()?.into_iter().map(Into::into).collect())
+    }
+
+    /// A subscription's latest deliveries (at most 100), newest first, with their attempts (admins).
+    #[graphql(complexity = "(first.clamp(1, 100) as usize) * child_complexity")]
+    async fn webhook_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        webhook_id: async_graphql::ID,
+        #[graphql(default = 20)] first: i32,
+    ) -> Result<Vec<DeliveryNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        let id = colophon_domain::WebhookId(super::context::int_id(&webhook_id, "webhookId")?);
+        let page = colophon.webhook_deliveries(caller(ctx).await?, id, Some(i64::from(first)), None).await.gql()?;
         Ok(page.items.into_iter().map(Into::into).collect())
     }
 

@@ -16,6 +16,7 @@ mod responses;
 mod schemas;
 pub mod session;
 pub mod site;
+pub mod webhooks;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
@@ -80,6 +81,7 @@ pub(crate) use paged;
         catalog::list_sidebars, catalog::get_sidebar,
         catalog_write::create_sidebar, catalog_write::put_sidebar, catalog_write::delete_sidebar,
         api_keys::create, api_keys::list, api_keys::revoke, api_keys::rotate,
+        webhooks::create, webhooks::list, webhooks::update, webhooks::delete, webhooks::deliveries, webhooks::redeliver,
         health::healthz, health::readyz,
     ),
     // Schemas named only by query parameters (bodies bring theirs along).
@@ -94,6 +96,7 @@ pub(crate) use paged;
         (name = "sidebars", description = "Sidebars and their widgets"),
         (name = "settings", description = "Site settings and the comment blocklist"),
         (name = "keys", description = "API keys for integrations"),
+        (name = "webhooks", description = "Signed webhooks from a transactional outbox"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -178,7 +181,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/blocklist/{id}").delete(site::remove_block_rule).done())
             .service(resource("/keys").get(api_keys::list).post(api_keys::create).done())
             .service(resource("/keys/{id}").delete(api_keys::revoke).done())
-            .service(resource("/keys/{id}/rotate").post(api_keys::rotate).done()),
+            .service(resource("/keys/{id}/rotate").post(api_keys::rotate).done())
+            .service(resource("/webhooks").get(webhooks::list).post(webhooks::create).done())
+            .service(resource("/webhooks/{id}").patch(webhooks::update).delete(webhooks::delete).done())
+            .service(resource("/webhooks/{id}/deliveries").get(webhooks::deliveries).done())
+            .service(resource("/webhooks/{id}/deliveries/{delivery_id}/redeliver").post(webhooks::redeliver).done()),
     );
 }
 

@@ -1,11 +1,12 @@
 use colophon_domain::{
-    Author, AuthorId, BoundedText, Email, HttpUrl, Password, PostHtml, Role, Slug, ValidationErrors,
+    Author, AuthorId, BoundedText, Email, EventKind, HttpUrl, Password, PostHtml, Role, Slug, ValidationErrors,
 };
 use colophon_store::{self as store, AuthorChanges, NewAuthor};
 
 use crate::auth::hash_password;
 use crate::cache_keys::CacheKey;
 use crate::keys::{Key, author_id};
+use crate::webhooks::data;
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
 type Name = BoundedText<120>;
@@ -80,6 +81,7 @@ impl Colophon {
         };
         self.db_write(move |conn, now, changed| {
             changed.add(CacheKey::Authors);
+            changed.by(actor);
             let slug = match parsed.changes.slug.clone() {
                 Some(slug) => slug,
                 None => Slug::derive(&name)
@@ -100,7 +102,9 @@ impl Colophon {
                 website_url: parsed.changes.website_url.clone().flatten(),
                 now,
             };
-            store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))
+            let author = store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))?;
+            changed.emit(EventKind::AuthorCreated, format!("author:{}", author.id), data::author(&author));
+            Ok(author)
         })
         .await
     }
@@ -146,18 +150,22 @@ impl Colophon {
             if store::find_author(conn, id)?.is_none() {
                 return Err(ServiceError::NotFound("author"));
             }
+            changed.by(actor);
             let c = &parsed.changes;
-            if c.name.is_some()
+            let public = c.name.is_some()
                 || c.slug.is_some()
                 || c.bio_html.is_some()
                 || c.avatar_url.is_some()
-                || c.website_url.is_some()
-            {
+                || c.website_url.is_some();
+            if public {
                 // E-mail, role and password are never shown to readers.
                 changed.extend([CacheKey::Author(id), CacheKey::Authors]);
             }
             let author =
                 store::update_author(conn, id, &parsed.changes, now).map_err(|e| conflict_on_email(e.into()))?;
+            if public || c.role.is_some() {
+                changed.emit(EventKind::AuthorUpdated, format!("author:{id}"), data::author(&author));
+            }
             if let Some(hash) = &password_hash {
                 store::set_password_hash(conn, id, hash, now)?;
             }
@@ -188,6 +196,8 @@ impl Colophon {
                 return Err(ServiceError::Conflict("the author has posts; reassign or delete them first".into()));
             }
             store::delete_author(conn, id)?;
+            changed.by(actor);
+            changed.emit(EventKind::AuthorDeleted, format!("author:{id}"), serde_json::json!({ "id": id.0 }));
             Ok(())
         })
         .await

@@ -1,7 +1,8 @@
-use colophon_domain::{BoundedText, HttpUrl, Product, ProductId, ValidationErrors};
+use colophon_domain::{BoundedText, EventKind, HttpUrl, Product, ProductId, ValidationErrors};
 use colophon_store::{self as store, NewProduct, ProductChanges};
 
 use crate::cache_keys::CacheKey;
+use crate::webhooks::data;
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
 type Title = BoundedText<300>;
@@ -68,11 +69,12 @@ fn parse(input: ProductInput) -> Result<ProductChanges, ValidationErrors> {
 impl Colophon {
     /// Adds a product (editors and admins).
     pub async fn create_product(&self, caller: Caller, input: ProductInput) -> ServiceResult<Product> {
-        curator(caller.writing()?)?;
+        let actor = curator(caller.writing()?)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
         let title = changes.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
         self.db_write(move |conn, now, changed| {
             changed.add(CacheKey::Products);
+            changed.by(actor);
             let new = NewProduct {
                 title,
                 url: changes.url.flatten(),
@@ -82,30 +84,39 @@ impl Colophon {
                 edition: changes.edition.flatten(),
                 now,
             };
-            Ok(store::insert_product(conn, &new)?)
+            let product = store::insert_product(conn, &new)?;
+            changed.emit(EventKind::ProductCreated, format!("product:{}", product.id), data::product(&product));
+            Ok(product)
         })
         .await
     }
 
     /// Changes the fields sent (editors and admins).
     pub async fn update_product(&self, caller: Caller, id: ProductId, input: ProductInput) -> ServiceResult<Product> {
-        curator(caller.writing()?)?;
+        let actor = curator(caller.writing()?)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
         self.db_write(move |conn, now, changed| {
             changed.add(CacheKey::Product(id));
-            store::update_product(conn, id, &changes, now)?.ok_or(ServiceError::NotFound("product"))
+            changed.by(actor);
+            let product = store::update_product(conn, id, &changes, now)?.ok_or(ServiceError::NotFound("product"))?;
+            changed.emit(EventKind::ProductUpdated, format!("product:{id}"), data::product(&product));
+            Ok(product)
         })
         .await
     }
 
     /// Deletes a product; the sidebar widgets that showed it go with it.
     pub async fn delete_product(&self, caller: Caller, id: ProductId) -> ServiceResult<()> {
-        curator(caller.writing()?)?;
+        let actor = curator(caller.writing()?)?;
         self.db_write(move |conn, _, changed| {
             // The sidebars that showed it show it no more: they name the product's key.
             changed.extend([CacheKey::Product(id), CacheKey::Products]);
+            changed.by(actor);
             match store::delete_product(conn, id)? {
-                true => Ok(()),
+                true => {
+                    changed.emit(EventKind::ProductDeleted, format!("product:{id}"), serde_json::json!({ "id": id.0 }));
+                    Ok(())
+                }
                 false => Err(ServiceError::NotFound("product")),
             }
         })
@@ -114,6 +125,7 @@ impl Colophon {
 }
 
 /// Products, sidebars and comment moderation are for editors and admins.
-pub(crate) fn curator(caller: Caller) -> ServiceResult<()> {
-    if caller.actor()?.can_curate() { Ok(()) } else { Err(ServiceError::Forbidden("editors and admins only")) }
+pub(crate) fn curator(caller: Caller) -> ServiceResult<colophon_domain::Actor> {
+    let actor = caller.actor()?;
+    if actor.can_curate() { Ok(actor) } else { Err(ServiceError::Forbidden("editors and admins only")) }
 }

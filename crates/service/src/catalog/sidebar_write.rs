@@ -1,9 +1,12 @@
-use colophon_domain::{AuthorId, BoundedText, PostHtml, ProductId, Slug, ValidationErrors, Widget, WidgetKind};
+use colophon_domain::{
+    AuthorId, BoundedText, EventKind, PostHtml, ProductId, Slug, ValidationErrors, Widget, WidgetKind,
+};
 use colophon_store::{self as store, DbConnection, NewSidebar};
 
 use super::product_write::curator;
 use super::sidebars::resolve_sidebars;
 use crate::cache_keys::CacheKey;
+use crate::webhooks::data;
 use crate::{Caller, Colophon, ServiceError, ServiceResult, SidebarView};
 
 type Title = BoundedText<200>;
@@ -103,15 +106,18 @@ fn check_targets(conn: &mut DbConnection, widgets: &[Widget]) -> ServiceResult<(
 impl Colophon {
     /// Creates a sidebar (editors and admins); its slug must be free.
     pub async fn create_sidebar(&self, caller: Caller, input: SidebarInput) -> ServiceResult<SidebarView> {
-        curator(caller.writing()?)?;
+        let actor = curator(caller.writing()?)?;
         let (slug, title, widgets) = self.compute(move || parse(input, None)).await?.map_err(ServiceError::Invalid)?;
         self.db_write(move |conn, now, changed| {
             changed.add(CacheKey::Sidebars);
+            changed.by(actor);
             if store::find_sidebar_by_slug(conn, &slug)?.is_some() {
                 return Err(ServiceError::Conflict(format!("the sidebar slug {slug} is taken")));
             }
             check_targets(conn, &widgets)?;
             let sidebar = store::insert_sidebar(conn, &NewSidebar { slug, title, widgets, now })?;
+            let shown = data::sidebar(sidebar.id, &sidebar.slug, &sidebar.title);
+            changed.emit(EventKind::SidebarCreated, format!("sidebar:{}", sidebar.id), shown);
             resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))
         })
         .await
@@ -124,7 +130,7 @@ impl Colophon {
         slug: String,
         input: SidebarInput,
     ) -> ServiceResult<(SidebarView, bool)> {
-        curator(caller.writing()?)?;
+        let actor = curator(caller.writing()?)?;
         let from_path = slug.clone();
         let (new_slug, title, widgets) =
             self.compute(move || parse(input, Some(&from_path))).await?.map_err(ServiceError::Invalid)?;
@@ -141,6 +147,10 @@ impl Colophon {
                 None => (store::insert_sidebar(conn, &new)?, true),
             };
             changed.extend([CacheKey::Sidebar(sidebar.id), CacheKey::Sidebars]);
+            changed.by(actor);
+            let kind = if created { EventKind::SidebarCreated } else { EventKind::SidebarUpdated };
+            let shown = data::sidebar(sidebar.id, &sidebar.slug, &sidebar.title);
+            changed.emit(kind, format!("sidebar:{}", sidebar.id), shown);
             let view = resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))?;
             Ok((view, created))
         })
@@ -149,13 +159,16 @@ impl Colophon {
 
     /// Deletes a sidebar; posts that showed it show none.
     pub async fn delete_sidebar(&self, caller: Caller, slug: String) -> ServiceResult<()> {
-        curator(caller.writing()?)?;
+        let actor = curator(caller.writing()?)?;
         self.db_write(move |conn, _, changed| {
+            changed.by(actor);
             let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
             let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;
             // Posts that showed it name its key on their pages.
             changed.extend([CacheKey::Sidebar(sidebar.id), CacheKey::Sidebars]);
             store::delete_sidebar(conn, sidebar.id)?;
+            let shown = data::sidebar(sidebar.id, &sidebar.slug, &sidebar.title);
+            changed.emit(EventKind::SidebarDeleted, format!("sidebar:{}", sidebar.id), shown);
             Ok(())
         })
         .await

@@ -1,10 +1,11 @@
-use colophon_domain::{Comment, CommentId, CommentStatus, Page, PageLimit, PostId};
+use colophon_domain::{Comment, CommentId, CommentStatus, EventKind, Page, PageLimit, PostId};
 use colophon_store::{self as store, QueueKey};
 
 use crate::app::Changed;
 use crate::cache_keys::CacheKey;
 use crate::catalog::curator;
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
+use crate::webhooks::data;
 use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult};
 
 const QUEUE: &str = "moderation";
@@ -54,8 +55,9 @@ impl Colophon {
         id: CommentId,
         status: CommentStatus,
     ) -> ServiceResult<Comment> {
-        curator(caller.writing()?)?;
+        let actor = curator(caller.writing()?)?;
         self.db_write(move |conn, now, changed| {
+            changed.by(actor);
             let (before, after) =
                 store::change_comment_status(conn, id, status, now)?.ok_or(ServiceError::NotFound("comment"))?;
             comment_changed(&before, &after, changed);
@@ -66,9 +68,12 @@ impl Colophon {
 
     /// Deletes a comment; its replies move up to its parent.
     pub async fn delete_comment(&self, caller: Caller, id: CommentId) -> ServiceResult<()> {
-        curator(caller.writing()?)?;
+        let actor = curator(caller.writing()?)?;
         self.db_write(move |conn, _, changed| {
+            changed.by(actor);
             let comment = store::find_comment(conn, id)?.ok_or(ServiceError::NotFound("comment"))?;
+            let gone = serde_json::json!({ "id": id.0, "post_id": comment.post_id.0 });
+            changed.emit(EventKind::CommentDeleted, format!("comment:{id}"), gone);
             // Its replies move up a level, whatever its own status.
             changed.add(CacheKey::Comments(comment.post_id));
             if comment.status == CommentStatus::Approved {
@@ -83,8 +88,11 @@ impl Colophon {
 /// Readers see approved comments only: a change between held, spam and trash changes nothing
 /// they see; approving or unapproving changes the post's comments and its count.
 fn comment_changed(before: &Comment, after: &Comment, changed: &mut Changed) {
-    if (before.status == CommentStatus::Approved) != (after.status == CommentStatus::Approved) {
+    let (was, is) = (before.status == CommentStatus::Approved, after.status == CommentStatus::Approved);
+    if was != is {
         changed.extend([CacheKey::Comments(after.post_id), CacheKey::Post(after.post_id)]);
+        let kind = if is { EventKind::CommentApproved } else { EventKind::CommentUnapproved };
+        changed.emit(kind, format!("comment:{}", after.id), data::comment(after));
     }
 }
 
@@ -99,11 +107,12 @@ impl Colophon {
         ids: Vec<CommentId>,
         status: CommentStatus,
     ) -> ServiceResult<Vec<Comment>> {
-        curator(caller.writing()?)?;
+        let actor = curator(caller.writing()?)?;
         if ids.is_empty() || ids.len() > MAX_BULK {
             return Err(ServiceError::invalid("ids", format!("give 1 to {MAX_BULK} comment ids")));
         }
         self.db_write(move |conn, now, changed| {
+            changed.by(actor);
             let mut comments = Vec::with_capacity(ids.len());
             for id in ids {
                 let (before, after) =

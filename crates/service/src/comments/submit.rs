@@ -2,13 +2,14 @@
 //! store in one transaction.
 
 use colophon_domain::{
-    Actor, BlockRuleKind, BoundedText, Comment, CommentBody, CommentId, CommentStatus, Email, HttpUrl, ModerationMode,
-    Slug, Timestamp, ValidationErrors,
+    Actor, BlockRuleKind, BoundedText, Comment, CommentBody, CommentId, CommentStatus, Email, EventKind, HttpUrl,
+    ModerationMode, Slug, Timestamp, ValidationErrors,
 };
 use colophon_store::{self as store, DbConnection, NewComment};
 
 use super::settings::moderation_mode;
 use crate::cache_keys::CacheKey;
+use crate::webhooks::data;
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
 type AuthorName = BoundedText<80>;
@@ -186,6 +187,13 @@ impl Colophon {
             )?;
             if comment.status == CommentStatus::Approved {
                 changed.extend([CacheKey::Comments(post.id), CacheKey::Post(post.id)]);
+            }
+            // Spam sends nothing: a bot must not be able to flood the subscribers.
+            if comment.status != CommentStatus::Spam {
+                if let Some(actor) = actor {
+                    changed.by(actor);
+                }
+                changed.emit(EventKind::CommentCreated, format!("comment:{}", comment.id), data::comment(&comment));
             }
             // Spam is reported as pending, so bots learn nothing; so is an approval earned by an
             // earlier approved comment, so the answer does not tell anyone whether that name and

@@ -1,11 +1,12 @@
 //! What a change to a post changes for readers: the cache keys a post write invalidates.
 
-use colophon_domain::{Post, PostStatus, Timestamp};
+use colophon_domain::{EventKind, Post, PostStatus, Timestamp};
 use colophon_store::{self as store, DbConnection};
 
 use crate::ServiceResult;
 use crate::app::Changed;
 use crate::cache_keys::CacheKey;
+use crate::webhooks::data;
 
 /// A post as readers could see it before or after a write: enough to tell what changed.
 pub(crate) struct Seen {
@@ -39,6 +40,7 @@ pub(crate) fn post_changed(before: Option<&Seen>, after: Option<&Seen>, changed:
     if scheduled(before) || scheduled(after) {
         changed.add(CacheKey::Posts);
     }
+    post_events(before, after, scheduled(before), scheduled(after), changed);
     let visible: Vec<&Seen> = [before, after].into_iter().flatten().filter(|s| s.visible).collect();
     if visible.is_empty() {
         return;
@@ -72,5 +74,36 @@ pub(crate) fn post_changed(before: Option<&Seen>, after: Option<&Seen>, changed:
     if moved {
         changed.add(CacheKey::Posts);
         changed.extend(visible.iter().flat_map(|s| s.neighbours.iter().map(|n| CacheKey::Around(*n))));
+    }
+}
+
+/// The webhook events of a post write. Events describe what the public sees: a visible post
+/// published, updated, unpublished or deleted; a scheduled post announces its publication for
+/// the moment it goes live (withdrawn and announced again when it is edited, withdrawn when it
+/// is unscheduled or deleted).
+fn post_events(
+    before: Option<&Seen>,
+    after: Option<&Seen>,
+    was_scheduled: bool,
+    is_scheduled: bool,
+    changed: &mut Changed,
+) {
+    let Some(post) = after.or(before).map(|s| &s.post) else { return };
+    let key = format!("post:{}", post.id);
+    if was_scheduled {
+        changed.withdraw(EventKind::PostPublished, key.clone());
+    }
+    let shown = |s: &Seen| data::post(&s.post, &s.tags);
+    match (before.filter(|b| b.visible), after) {
+        (None, Some(a)) if a.visible => changed.emit(EventKind::PostPublished, key.clone(), shown(a)),
+        (Some(_), Some(a)) if a.visible => changed.emit(EventKind::PostUpdated, key.clone(), shown(a)),
+        (Some(_), Some(a)) => changed.emit(EventKind::PostUnpublished, key.clone(), data::post_gone(&a.post)),
+        (Some(b), None) => changed.emit(EventKind::PostDeleted, key.clone(), data::post_gone(&b.post)),
+        _ => {}
+    }
+    if let (true, Some(a)) = (is_scheduled, after) {
+        if let Some(at) = a.post.published_at {
+            changed.emit_at(EventKind::PostPublished, key, shown(a), at);
+        }
     }
 }

@@ -17,6 +17,7 @@ impl Colophon {
         let actor = caller.writing()?.actor()?;
         let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         self.db_write(move |conn, now, changed| {
+            changed.by(actor);
             let title = parsed.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
             let author = match &parsed.author {
                 Some(slug) => find_author(conn, slug)?,
@@ -96,6 +97,7 @@ impl Colophon {
         let mut parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         let tags = parsed.tags.take();
         self.db_write(move |conn, now, changed| {
+            changed.by(actor);
             let id = post_id(conn, &key)?;
             let post = editable_post(conn, actor, id, now)?;
             if let Some(expected) = expected_version {
@@ -122,6 +124,7 @@ impl Colophon {
     pub async fn delete_post(&self, caller: Caller, key: Key, expected_version: Option<i64>) -> ServiceResult<()> {
         let actor = caller.writing()?.actor()?;
         self.db_write(move |conn, now, changed| {
+            changed.by(actor);
             let id = post_id(conn, &key)?;
             let post = editable_post(conn, actor, id, now)?;
             if expected_version.is_some_and(|v| v != post.version) {

@@ -44,3 +44,33 @@ pub enum WidgetKindEnum {
     AuthorBio,
     Html,
 }
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "EventKind", remote = "colophon_domain::EventKind")]
+pub enum EventKindEnum {
+    PostPublished,
+    PostUpdated,
+    PostUnpublished,
+    PostDeleted,
+    CommentCreated,
+    CommentApproved,
+    CommentUnapproved,
+    CommentDeleted,
+    AuthorCreated,
+    AuthorUpdated,
+    AuthorDeleted,
+    ProductCreated,
+    ProductUpdated,
+    ProductDeleted,
+    SidebarCreated,
+    SidebarUpdated,
+    SidebarDeleted,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "DeliveryState", remote = "colophon_domain::DeliveryState")]
+pub enum DeliveryStateEnum {
+    Pending,
+    Delivered,
+    Failed,
+}

@@ -4,10 +4,14 @@ mod enums;
 mod keys;
 mod people;
 mod post;
+mod webhooks;
 
 pub use catalog::{ProductNode, SidebarNode};
 pub use date_time::DateTime;
-pub use enums::{CommentOrderEnum, CommentStatusEnum, PostStatusEnum, RoleEnum, WidgetKindEnum};
+pub use enums::{
+    CommentOrderEnum, CommentStatusEnum, DeliveryStateEnum, EventKindEnum, PostStatusEnum, RoleEnum, WidgetKindEnum,
+};
 pub use keys::{ApiKeyNode, CreateApiKeyInput, IssuedApiKeyNode};
 pub use people::{AuthorNode, CommentNode, MeNode};
 pub use post::PostNode;
+pub use webhooks::{CreatedWebhookNode, DeliveryNode, WebhookInputObject, WebhookNode};

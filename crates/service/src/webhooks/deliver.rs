@@ -1,0 +1,213 @@
+//! The deliverer: every server process runs one. It claims due deliveries in the database (so
+//! each is sent by one process at a time, at least once in all), POSTs them signed, and records
+//! each attempt: 2xx is done, 410 switches the subscription off, anything else is retried on the
+//! schedule until it runs out.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use colophon_domain::{Attempt, DeliveryState, Timestamp, is_public_address};
+use colophon_store::{self as store, ClaimedDelivery};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+
+use super::sign;
+use crate::{Colophon, ServiceError, ServiceResult};
+
+/// Bytes of a receiver's answer kept in the delivery log.
+const RESPONSE_KEPT: u64 = 512;
+
+/// Resolves names as usual, then keeps only the addresses a delivery may reach: the address
+/// checked is the address connected to, so a name cannot resolve to a public address when
+/// checked and a private one when used.
+#[derive(Debug)]
+struct PublicOnly {
+    inner: DefaultResolver,
+    allow_private: bool,
+}
+
+impl Resolver for PublicOnly {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let resolved = self.inner.resolve(uri, config, timeout)?;
+        if self.allow_private {
+            return Ok(resolved);
+        }
+        let mut public = self.empty();
+        for address in resolved.iter().filter(|a: &&SocketAddr| is_public_address(a.ip())) {
+            public.push(*address);
+        }
+        if public.is_empty() {
+            return Err(ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "refused: the host resolves only to private, loopback or link-local addresses",
+            )));
+        }
+        Ok(public)
+    }
+}
+
+/// The HTTP client of deliveries: no redirects followed, every status an answer, a time limit,
+/// TLS through the system's OpenSSL and roots, addresses filtered as above.
+pub(crate) fn agent(timeout: Duration, allow_private: bool) -> ureq::Agent {
+    let tls = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::NativeTls)
+        .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+        .build();
+    let config = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .user_agent("Colophon-Webhooks/1")
+        .tls_config(tls)
+        .build();
+    ureq::Agent::with_parts(
+        config,
+        DefaultConnector::default(),
+        PublicOnly { inner: DefaultResolver::default(), allow_private },
+    )
+}
+
+/// One POST; the attempt as the log keeps it.
+fn send(agent: &ureq::Agent, delivery: &ClaimedDelivery, now: Timestamp) -> Attempt {
+    let started = Instant::now();
+    let message_id = format!("msg_{}", delivery.event.0);
+    let timestamp = now.and_utc().timestamp();
+    let Some(signature) = sign(&delivery.secret, &message_id, timestamp, &delivery.payload) else {
+        return Attempt { attempted_at: now, status: None, latency_ms: 0, response: "unusable secret".into() };
+    };
+    let result = agent
+        .post(&delivery.url)
+        .header("content-type", "application/json")
+        .header("webhook-id", &message_id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", signature)
+        .send(delivery.payload.as_str());
+    let (status, response) = match result {
+        Ok(answer) => {
+            let status = i32::from(answer.status().as_u16());
+            let mut head = Vec::new();
+            let _ = answer.into_body().into_reader().take(RESPONSE_KEPT).read_to_end(&mut head);
+            (Some(status), String::from_utf8_lossy(&head).into_owned())
+        }
+        Err(error) => (None, error.to_string()),
+    };
+    let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    Attempt { attempted_at: now, status, latency_ms, response }
+}
+
+/// The retry delay after `attempts` failed attempts, ±10% so that a receiver coming back is not
+/// hit by every retry at once; `None` when the schedule has run out.
+fn retry_after(schedule: &[i64], attempts: i32) -> Option<chrono::Duration> {
+    let base = *schedule.get(usize::try_from(attempts).ok()?.checked_sub(1)?)?;
+    let spread = base / 10;
+    let jitter = if spread > 0 { rand::random_range(-spread..=spread) } else { 0 };
+    Some(chrono::Duration::seconds(base + jitter))
+}
+
+impl Colophon {
+    /// Runs this process's deliverer until the runtime stops: wakes when a write here queues a
+    /// delivery, and polls for the rest (other processes' writes, retries coming due).
+    pub fn spawn_deliverer(&self) -> tokio::task::JoinHandle<()> {
+        let service = self.clone();
+        tokio::spawn(async move {
+            let queued = service.deliveries_queued().clone();
+            let poll = service.webhook_settings().poll_interval;
+            loop {
+                match service.deliver_due().await {
+                    Ok(sent) if sent > 0 => continue,
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(error = %crate::chain(&error), "webhook delivery round failed"),
+                }
+                tokio::select! {
+                    () = queued.notified() => {}
+                    () = tokio::time::sleep(poll) => {}
+                }
+            }
+        })
+    }
+
+    /// One round: claims the due deliveries (up to `concurrency`), sends them at once, records
+    /// what came of each. Returns how many were sent.
+    pub async fn deliver_due(&self) -> ServiceResult<usize> {
+        let settings = self.webhook_settings().clone();
+        let lease = chrono::Duration::from_std(settings.timeout + Duration::from_secs(20))
+            .map_err(|e| ServiceError::internal_while("lease", e))?;
+        let limit = i64::try_from(settings.concurrency).unwrap_or(16);
+        let claimed = self
+            .db(move |conn, now| {
+                store::write_transaction(conn, |conn| Ok(store::claim_due_deliveries(conn, now, now + lease, limit)?))
+            })
+            .await?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let agent = agent(settings.timeout, settings.allow_private);
+        let mut sending = tokio::task::JoinSet::new();
+        for delivery in claimed {
+            let (agent, now, span) = (agent.clone(), self.now(), tracing::Span::current());
+            sending.spawn_blocking(move || {
+                let _entered = span.enter();
+                let attempt = send(&agent, &delivery, now);
+                (delivery, attempt)
+            });
+        }
+        let mut outcomes = Vec::new();
+        while let Some(done) = sending.join_next().await {
+            outcomes.push(done.map_err(|e| ServiceError::internal_while("delivery task", e))?);
+        }
+        let sent = outcomes.len();
+        let schedule = settings.retry_schedule_secs;
+        self.db(move |conn, now| {
+            store::write_transaction(conn, |conn| {
+                for (delivery, attempt) in &outcomes {
+                    store::record_attempt(conn, delivery.id, attempt)?;
+                    let attempts = delivery.attempts + 1;
+                    match attempt.status {
+                        Some(200..=299) => store::finish_delivery(conn, delivery.id, DeliveryState::Delivered, now)?,
+                        Some(410) => {
+                            store::disable_webhook(conn, delivery.webhook, "the receiver answered 410 Gone")?;
+                            store::finish_delivery(conn, delivery.id, DeliveryState::Failed, now)?;
+                        }
+                        _ => match retry_after(&schedule, attempts) {
+                            Some(delay) => store::retry_delivery(conn, delivery.id, now + delay)?,
+                            None => store::finish_delivery(conn, delivery.id, DeliveryState::Failed, now)?,
+                        },
+                    }
+                    tracing::info!(
+                        delivery = delivery.id.0,
+                        webhook = delivery.webhook.0,
+                        status = attempt.status,
+                        latency_ms = attempt.latency_ms,
+                        attempts,
+                        "webhook delivery attempted"
+                    );
+                }
+                Ok::<_, ServiceError>(())
+            })
+        })
+        .await?;
+        Ok(sent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_follow_the_schedule_then_stop() {
+        let schedule = [10, 100];
+        let first = retry_after(&schedule, 1).unwrap().num_seconds();
+        assert!((9..=11).contains(&first), "{first}");
+        let second = retry_after(&schedule, 2).unwrap().num_seconds();
+        assert!((90..=110).contains(&second), "{second}");
+        assert_eq!(retry_after(&schedule, 3), None);
+        assert_eq!(retry_after(&schedule, 0), None);
+    }
+}
