@@ -77,7 +77,12 @@ impl Receiver {
 
     /// Waits until `n` requests came (at most 10 s), and returns them all.
     pub fn wait_for(&self, n: usize) -> Vec<Received> {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        self.wait_for_within(n, Duration::from_secs(10))
+    }
+
+    /// Waits until `n` requests came (at most `patience`), and returns them all.
+    pub fn wait_for_within(&self, n: usize, patience: Duration) -> Vec<Received> {
+        let deadline = Instant::now() + patience;
         loop {
             let received = self.received();
             if received.len() >= n || Instant::now() > deadline {
