@@ -8,7 +8,7 @@ use colophon_service::{AuthSettings, CommentSettings, Limit};
 use colophon_store::PoolSettings;
 
 /// Reads `NAME` as a `T`, or `default` when unset; a value that does not parse is an error.
-fn env_or<T: FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+pub fn env_or<T: FromStr>(name: &str, default: T) -> anyhow::Result<T> {
     match std::env::var(name) {
         Ok(value) => value.trim().parse().map_err(|_| anyhow::anyhow!("{name}={value:?} is not a valid value")),
         Err(_) => Ok(default),

@@ -31,6 +31,7 @@ fn settings() -> anyhow::Result<ColophonConfig> {
         comments: config::comment_settings()?,
         cache: config::cache_enabled()?,
         webhooks: config::webhook_settings()?,
+        audit_retention_days: config::env_or("COLOPHON_AUDIT_RETENTION_DAYS", 365)?,
     })
 }
 

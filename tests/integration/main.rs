@@ -7,6 +7,7 @@
 mod support;
 
 mod abuse;
+mod audit;
 mod auth;
 mod authoring;
 mod cache;

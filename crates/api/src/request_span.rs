@@ -48,7 +48,8 @@ pub async fn middleware(
         path = %req.path(),
     );
     let started = Instant::now();
-    async move {
+    let audited = request_id.clone();
+    let request = async move {
         let mut response = next.call(req).await?;
         let status = response.status().as_u16();
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -62,8 +63,9 @@ pub async fn middleware(
         }
         Ok(response)
     }
-    .instrument(span)
-    .await
+    .instrument(span);
+    // The service reads it for the audit log.
+    colophon_service::REQUEST_ID.scope(audited, request).await
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ macro_rules! typed_id {
 
 typed_id!(
     ApiKeyId,
+    AuditId,
     AuthorId,
     PostId,
     CommentId,

@@ -3,6 +3,7 @@
 //! that need no I/O. Every other crate depends on this one; it depends on nothing of ours.
 
 mod api_key;
+mod audit;
 mod author;
 mod comment;
 mod comment_html;
@@ -26,6 +27,7 @@ mod webhook;
 mod words;
 
 pub use api_key::{API_KEY_PREFIX, ApiKey, split_api_key};
+pub use audit::AuditEntry;
 pub use author::{Author, Role};
 pub use comment::{Comment, CommentOrder, CommentStatus};
 pub use comment_html::{
@@ -36,7 +38,8 @@ pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
 pub use http_url::HttpUrl;
 pub use ids::{
-    ApiKeyId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PostId, ProductId, SidebarId, TagId, WebhookId,
+    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PostId, ProductId, SidebarId, TagId,
+    WebhookId,
 };
 pub use markup::MAX_NESTING;
 pub use moderation::{BlockRule, BlockRuleKind, ModerationMode};

@@ -23,6 +23,8 @@ pub struct ColophonConfig {
     pub cache: bool,
     /// Webhook delivery.
     pub webhooks: crate::WebhookSettings,
+    /// Days the audit log keeps an entry.
+    pub audit_retention_days: u32,
 }
 
 impl ColophonConfig {
@@ -34,6 +36,7 @@ impl ColophonConfig {
             comments: CommentSettings::default(),
             cache: true,
             webhooks: crate::WebhookSettings::default(),
+            audit_retention_days: 365,
         }
     }
 }
@@ -99,9 +102,16 @@ impl Reads {
 pub(crate) struct Changed {
     keys: Vec<CacheKey>,
     events: crate::webhooks::Events,
+    audit: Vec<(String, String, Vec<String>)>,
 }
 
 impl Changed {
+    /// Records the write in the audit log: `action` (`post.update`) on `target` (`post:42`),
+    /// and the names of the fields it changed (never their values).
+    pub fn audit(&mut self, action: &str, target: String, fields: &[&str]) {
+        self.audit.push((action.to_string(), target, fields.iter().map(ToString::to_string).collect()));
+    }
+
     /// Names who made the change, for the events' `actor`.
     pub fn by(&mut self, actor: colophon_domain::Actor) {
         self.events.actor = Some(actor);
@@ -150,6 +160,7 @@ struct Inner {
     freshness: Arc<Freshness>,
     target: DatabaseTarget,
     webhooks: crate::WebhookSettings,
+    audit_retention_days: u32,
     /// Wakes this process's deliverer when a write here queued deliveries.
     deliveries: Arc<tokio::sync::Notify>,
 }
@@ -210,6 +221,7 @@ impl Colophon {
             freshness,
             target: target.clone(),
             webhooks: config.webhooks,
+            audit_retention_days: config.audit_retention_days,
             deliveries: Arc::new(tokio::sync::Notify::new()),
         })))
     }
@@ -238,6 +250,10 @@ impl Colophon {
 
     pub(crate) fn limiter(&self) -> &RateLimiter {
         &self.inner.limiter
+    }
+
+    pub(crate) fn audit_retention_days(&self) -> u32 {
+        self.inner.audit_retention_days
     }
 
     pub(crate) fn webhook_settings(&self) -> &crate::WebhookSettings {
@@ -309,6 +325,7 @@ impl Colophon {
         let waiting = Waiting::default();
         let abandoned = waiting.0.clone();
         let freshness = self.inner.freshness.clone();
+        let request_id = crate::audit::current_request_id();
         let result = self
             .db(move |conn, now| {
                 store::write_transaction(conn, |conn| {
@@ -321,6 +338,20 @@ impl Colophon {
                     changed.keys.sort_unstable();
                     changed.keys.dedup();
                     let queued = crate::webhooks::write_outbox(conn, &changed.events, &changed.keys, now)?;
+                    let actor = changed.events.actor;
+                    let entries: Vec<store::NewAuditEntry> = changed
+                        .audit
+                        .drain(..)
+                        .map(|(action, target, fields)| store::NewAuditEntry {
+                            author: actor.map(|a| a.id),
+                            api_key: actor.and_then(|a| a.key),
+                            action,
+                            target,
+                            request_id: request_id.clone(),
+                            fields,
+                        })
+                        .collect();
+                    store::insert_audit_entries(conn, &entries, now)?;
                     let announcement = freshness.announcement(&changed.keys);
                     store::finish_keyed_write(conn, keyed, &announcement, "*", now)?;
                     Ok((value, changed, queued))

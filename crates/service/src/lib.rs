@@ -6,6 +6,7 @@
 //! an async worker thread.
 
 mod app;
+mod audit;
 mod auth;
 mod authors;
 mod cache_keys;
@@ -23,6 +24,7 @@ mod views;
 mod webhooks;
 
 pub use app::{Colophon, ColophonConfig, Reads};
+pub use audit::{AuditQuery, REQUEST_ID};
 pub use auth::{ApiKeyInput, AuthSettings, Caller, IssuedApiKey, Session, hash_password};
 pub use authors::AuthorInput;
 pub use cache_keys::CacheKey;

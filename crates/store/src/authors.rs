@@ -114,6 +114,22 @@ pub struct AuthorChanges {
     pub website_url: Option<Option<String>>,
 }
 
+impl AuthorChanges {
+    /// The names of the fields these changes set, for the audit log.
+    pub fn field_names(&self) -> Vec<&'static str> {
+        let set = [
+            ("slug", self.slug.is_some()),
+            ("name", self.name.is_some()),
+            ("email", self.email.is_some()),
+            ("role", self.role.is_some()),
+            ("bio", self.bio_html.is_some()),
+            ("avatar_url", self.avatar_url.is_some()),
+            ("website_url", self.website_url.is_some()),
+        ];
+        set.into_iter().filter(|(_, is_set)| *is_set).map(|(name, _)| name).collect()
+    }
+}
+
 #[derive(AsChangeset)]
 #[diesel(table_name = authors)]
 struct AuthorChangeset<'a> {

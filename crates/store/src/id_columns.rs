@@ -34,7 +34,8 @@
 //! ```
 
 use colophon_domain::{
-    ApiKeyId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PostId, ProductId, SidebarId, TagId, WebhookId,
+    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PostId, ProductId, SidebarId, TagId,
+    WebhookId,
 };
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
@@ -148,6 +149,7 @@ macro_rules! id_column {
 
 id_column!(
     ApiKeyIdColumn => ApiKeyId,
+    AuditIdColumn => AuditId,
     AuthorIdColumn => AuthorId,
     PostIdColumn => PostId,
     CommentIdColumn => CommentId,

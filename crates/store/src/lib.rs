@@ -4,6 +4,7 @@
 //! decides what runs in which transaction and on which thread.
 
 mod api_keys;
+mod audit;
 mod authors;
 mod batches;
 mod bulk;
@@ -28,6 +29,7 @@ mod transaction;
 mod webhooks;
 
 pub use api_keys::*;
+pub use audit::*;
 pub use authors::*;
 pub use batches::{Neighbours, approved_comments_of_posts, neighbours_of_posts};
 pub use bulk::*;

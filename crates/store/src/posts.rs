@@ -166,6 +166,25 @@ pub struct PostChanges {
     pub sidebar_id: Option<Option<SidebarId>>,
 }
 
+impl PostChanges {
+    /// The names of the fields these changes set, for the audit log.
+    pub fn field_names(&self) -> Vec<&'static str> {
+        let set = [
+            ("slug", self.slug.is_some()),
+            ("title", self.title.is_some()),
+            ("excerpt", self.excerpt.is_some()),
+            ("body", self.body_html.is_some() || self.body_markdown.is_some()),
+            ("status", self.status.is_some()),
+            ("published_at", self.published_at.is_some()),
+            ("author", self.author_id.is_some()),
+            ("featured_image", self.featured_image.is_some()),
+            ("comments_enabled", self.comments_enabled.is_some()),
+            ("sidebar", self.sidebar_id.is_some()),
+        ];
+        set.into_iter().filter(|(_, is_set)| *is_set).map(|(name, _)| name).collect()
+    }
+}
+
 #[derive(AsChangeset)]
 #[diesel(table_name = posts)]
 struct PostChangeset<'a> {

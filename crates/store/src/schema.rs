@@ -286,6 +286,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::id_columns::*;
+
+    audit_log (id) {
+        id -> AuditIdColumn,
+        at -> Timestamp,
+        author_id -> Nullable<AuthorIdColumn>,
+        api_key_id -> Nullable<ApiKeyIdColumn>,
+        action -> Text,
+        target -> Text,
+        request_id -> Nullable<Text>,
+        fields -> Text,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> events (event_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
@@ -315,4 +331,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     webhook_deliveries,
     webhook_attempts,
+    audit_log,
 );

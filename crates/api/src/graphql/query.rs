@@ -108,6 +108,31 @@ impl QueryRoot {
         Ok(page.items.into_iter().map(Into::into).collect())
     }
 
+    /// Who changed what, newest first: the latest `first` entries (at most 100) matching the
+    /// filters (admins). REST pages through all of them.
+    #[graphql(complexity = "(first.clamp(1, 100) as usize) * child_complexity")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        author_id: Option<async_graphql::ID>,
+        #[graphql(desc = "An action (post.update) or every action on a resource (post)")] action: Option<String>,
+        #[graphql(desc = "One object, such as post:42")] target: Option<String>,
+    ) -> Result<Vec<super::types::AuditEntryNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        let author =
+            author_id.map(|id| super::context::int_id(&id, "authorId").map(colophon_domain::AuthorId)).transpose()?;
+        let query = colophon_service::AuditQuery {
+            author,
+            action,
+            target,
+            limit: Some(i64::from(first)),
+            ..Default::default()
+        };
+        let page = colophon.audit_log(caller(ctx).await?, query).await.gql()?;
+        Ok(page.items.into_iter().map(Into::into).collect())
+    }
+
     /// Every webhook subscription, without secrets (admins).
     async fn webhooks(&self, ctx: &Context<'_>) -> Result<Vec<WebhookNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();

@@ -1,6 +1,7 @@
 //! The REST face: `/api/v1`, documented by the OpenAPI document generated from these handlers.
 
 pub mod api_keys;
+pub mod audit;
 pub mod author_write;
 pub mod authors;
 pub mod catalog;
@@ -81,6 +82,7 @@ pub(crate) use paged;
         catalog::list_sidebars, catalog::get_sidebar,
         catalog_write::create_sidebar, catalog_write::put_sidebar, catalog_write::delete_sidebar,
         api_keys::create, api_keys::list, api_keys::revoke, api_keys::rotate,
+        audit::list,
         webhooks::create, webhooks::list, webhooks::update, webhooks::delete, webhooks::deliveries, webhooks::redeliver,
         health::healthz, health::readyz,
     ),
@@ -97,6 +99,7 @@ pub(crate) use paged;
         (name = "settings", description = "Site settings and the comment blocklist"),
         (name = "keys", description = "API keys for integrations"),
         (name = "webhooks", description = "Signed webhooks from a transactional outbox"),
+        (name = "audit", description = "Who changed what"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -182,6 +185,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/keys").get(api_keys::list).post(api_keys::create).done())
             .service(resource("/keys/{id}").delete(api_keys::revoke).done())
             .service(resource("/keys/{id}/rotate").post(api_keys::rotate).done())
+            .service(resource("/audit").get(audit::list).done())
             .service(resource("/webhooks").get(webhooks::list).post(webhooks::create).done())
             .service(resource("/webhooks/{id}").patch(webhooks::update).delete(webhooks::delete).done())
             .service(resource("/webhooks/{id}/deliveries").get(webhooks::deliveries).done())

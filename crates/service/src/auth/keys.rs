@@ -126,10 +126,13 @@ impl Colophon {
         let actor = key_manager(caller)?;
         let checked = check(&input)?;
         let owner = input.owner.unwrap_or(actor.id);
-        self.db_write(move |conn, now, _| {
+        self.db_write(move |conn, now, changed| {
+            changed.by(actor);
             let (owner_role, _) =
                 store::find_access(conn, owner)?.ok_or_else(|| ServiceError::invalid("owner_id", "no such author"))?;
-            insert(conn, &checked, owner, owner_role, input.role, input.read_only, now)
+            let issued = insert(conn, &checked, owner, owner_role, input.role, input.read_only, now)?;
+            changed.audit("api_key.create", format!("api_key:{}", issued.key.id), &[]);
+            Ok(issued)
         })
         .await
     }
@@ -141,7 +144,9 @@ impl Colophon {
         self.write_blocking(|conn, now| {
             let owner = store::find_credentials(conn, email.as_str())?
                 .ok_or_else(|| ServiceError::invalid("owner", "no author has this e-mail"))?;
-            insert(conn, &checked, owner.id, owner.role, input.role, input.read_only, now)
+            let issued = insert(conn, &checked, owner.id, owner.role, input.role, input.read_only, now)?;
+            crate::audit::by_operator(conn, "api_key.create", format!("api_key:{}", issued.key.id), now)?;
+            Ok(issued)
         })
     }
 
@@ -165,8 +170,10 @@ impl Colophon {
 
     /// Revokes a key at once (admins); revoking a revoked key is 404.
     pub async fn revoke_api_key(&self, caller: Caller, id: ApiKeyId) -> ServiceResult<()> {
-        key_manager(caller)?;
-        self.db_write(move |conn, now, _| {
+        let actor = key_manager(caller)?;
+        self.db_write(move |conn, now, changed| {
+            changed.by(actor);
+            changed.audit("api_key.revoke", format!("api_key:{id}"), &[]);
             if store::revoke_api_key(conn, id, now)? { Ok(()) } else { Err(ServiceError::NotFound("API key")) }
         })
         .await
@@ -175,8 +182,10 @@ impl Colophon {
     /// Gives a key a new secret (and prefix), keeping its name, owner, role and expiry; the old
     /// secret stops working at once (admins).
     pub async fn rotate_api_key(&self, caller: Caller, id: ApiKeyId) -> ServiceResult<IssuedApiKey> {
-        key_manager(caller)?;
-        self.db_write(move |conn, _, _| {
+        let actor = key_manager(caller)?;
+        self.db_write(move |conn, _, changed| {
+            changed.by(actor);
+            changed.audit("api_key.rotate", format!("api_key:{id}"), &["secret"]);
             let (prefix, secret) = generate();
             let key = store::rotate_api_key(conn, id, &prefix, &secret_hash(&secret))?
                 .ok_or(ServiceError::NotFound("API key"))?;

@@ -104,6 +104,7 @@ impl Colophon {
             };
             let author = store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))?;
             changed.emit(EventKind::AuthorCreated, format!("author:{}", author.id), data::author(&author));
+            changed.audit("author.create", format!("author:{}", author.id), &[]);
             Ok(author)
         })
         .await
@@ -166,6 +167,11 @@ impl Colophon {
             if public || c.role.is_some() {
                 changed.emit(EventKind::AuthorUpdated, format!("author:{id}"), data::author(&author));
             }
+            let mut fields = c.field_names();
+            if password_hash.is_some() {
+                fields.push("password");
+            }
+            changed.audit("author.update", format!("author:{id}"), &fields);
             if let Some(hash) = &password_hash {
                 store::set_password_hash(conn, id, hash, now)?;
             }
@@ -198,6 +204,7 @@ impl Colophon {
             store::delete_author(conn, id)?;
             changed.by(actor);
             changed.emit(EventKind::AuthorDeleted, format!("author:{id}"), serde_json::json!({ "id": id.0 }));
+            changed.audit("author.delete", format!("author:{id}"), &[]);
             Ok(())
         })
         .await
@@ -211,7 +218,7 @@ impl Colophon {
         self.write_blocking(|conn, now| {
             let credentials = store::find_credentials(conn, email.as_str())?.ok_or(ServiceError::NotFound("author"))?;
             store::set_password_hash(conn, credentials.id, &hash, now)?;
-            Ok(())
+            crate::audit::by_operator(conn, "author.set_password", format!("author:{}", credentials.id), now)
         })
     }
 
@@ -255,7 +262,9 @@ impl Colophon {
                 website_url: None,
                 now,
             };
-            store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))
+            let author = store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))?;
+            crate::audit::by_operator(conn, "author.create", format!("author:{}", author.id), now)?;
+            Ok(author)
         })
     }
 
@@ -288,7 +297,12 @@ impl Colophon {
     /// Ends every session of the caller, everywhere: refresh tokens revoked, access tokens dead.
     pub async fn logout_everywhere(&self, caller: Caller) -> ServiceResult<()> {
         let actor = caller.writing()?.actor()?;
-        self.db_write(move |conn, now, _| Ok(store::end_all_sessions(conn, actor.id, now)?)).await
+        self.db_write(move |conn, now, changed| {
+            changed.by(actor);
+            changed.audit("author.logout_everywhere", format!("author:{}", actor.id), &[]);
+            Ok(store::end_all_sessions(conn, actor.id, now)?)
+        })
+        .await
     }
 
     async fn hash_blocking(&self, password: Password) -> ServiceResult<String> {

@@ -86,6 +86,7 @@ impl Colophon {
             };
             let product = store::insert_product(conn, &new)?;
             changed.emit(EventKind::ProductCreated, format!("product:{}", product.id), data::product(&product));
+            changed.audit("product.create", format!("product:{}", product.id), &[]);
             Ok(product)
         })
         .await
@@ -98,6 +99,7 @@ impl Colophon {
         self.db_write(move |conn, now, changed| {
             changed.add(CacheKey::Product(id));
             changed.by(actor);
+            changed.audit("product.update", format!("product:{id}"), &changes.field_names());
             let product = store::update_product(conn, id, &changes, now)?.ok_or(ServiceError::NotFound("product"))?;
             changed.emit(EventKind::ProductUpdated, format!("product:{id}"), data::product(&product));
             Ok(product)
@@ -115,6 +117,7 @@ impl Colophon {
             match store::delete_product(conn, id)? {
                 true => {
                     changed.emit(EventKind::ProductDeleted, format!("product:{id}"), serde_json::json!({ "id": id.0 }));
+                    changed.audit("product.delete", format!("product:{id}"), &[]);
                     Ok(())
                 }
                 false => Err(ServiceError::NotFound("product")),

@@ -118,6 +118,7 @@ impl Colophon {
             let sidebar = store::insert_sidebar(conn, &NewSidebar { slug, title, widgets, now })?;
             let shown = data::sidebar(sidebar.id, &sidebar.slug, &sidebar.title);
             changed.emit(EventKind::SidebarCreated, format!("sidebar:{}", sidebar.id), shown);
+            changed.audit("sidebar.create", format!("sidebar:{}", sidebar.id), &[]);
             resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))
         })
         .await
@@ -151,6 +152,8 @@ impl Colophon {
             let kind = if created { EventKind::SidebarCreated } else { EventKind::SidebarUpdated };
             let shown = data::sidebar(sidebar.id, &sidebar.slug, &sidebar.title);
             changed.emit(kind, format!("sidebar:{}", sidebar.id), shown);
+            let action = if created { "sidebar.create" } else { "sidebar.replace" };
+            changed.audit(action, format!("sidebar:{}", sidebar.id), &["slug", "title", "widgets"]);
             let view = resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))?;
             Ok((view, created))
         })
@@ -169,6 +172,7 @@ impl Colophon {
             store::delete_sidebar(conn, sidebar.id)?;
             let shown = data::sidebar(sidebar.id, &sidebar.slug, &sidebar.title);
             changed.emit(EventKind::SidebarDeleted, format!("sidebar:{}", sidebar.id), shown);
+            changed.audit("sidebar.delete", format!("sidebar:{}", sidebar.id), &[]);
             Ok(())
         })
         .await

@@ -61,6 +61,7 @@ impl Colophon {
             let (before, after) =
                 store::change_comment_status(conn, id, status, now)?.ok_or(ServiceError::NotFound("comment"))?;
             comment_changed(&before, &after, changed);
+            changed.audit("comment.moderate", format!("comment:{id}"), &["status"]);
             Ok(after)
         })
         .await
@@ -74,6 +75,7 @@ impl Colophon {
             let comment = store::find_comment(conn, id)?.ok_or(ServiceError::NotFound("comment"))?;
             let gone = serde_json::json!({ "id": id.0, "post_id": comment.post_id.0 });
             changed.emit(EventKind::CommentDeleted, format!("comment:{id}"), gone);
+            changed.audit("comment.delete", format!("comment:{id}"), &[]);
             // Its replies move up a level, whatever its own status.
             changed.add(CacheKey::Comments(comment.post_id));
             if comment.status == CommentStatus::Approved {
@@ -118,6 +120,7 @@ impl Colophon {
                 let (before, after) =
                     store::change_comment_status(conn, id, status, now)?.ok_or(ServiceError::NotFound("comment"))?;
                 comment_changed(&before, &after, changed);
+                changed.audit("comment.moderate", format!("comment:{id}"), &["status"]);
                 comments.push(after);
             }
             Ok(comments)

@@ -53,8 +53,9 @@ pub struct SiteSettings {
     pub comment_moderation: ModerationMode,
 }
 
-fn admin(caller: Caller) -> ServiceResult<()> {
-    if caller.actor()?.can_manage_authors() { Ok(()) } else { Err(ServiceError::Forbidden("admins only")) }
+fn admin(caller: Caller) -> ServiceResult<colophon_domain::Actor> {
+    let actor = caller.actor()?;
+    if actor.can_manage_authors() { Ok(actor) } else { Err(ServiceError::Forbidden("admins only")) }
 }
 
 impl Colophon {
@@ -70,10 +71,12 @@ impl Colophon {
         caller: Caller,
         comment_moderation: Option<ModerationMode>,
     ) -> ServiceResult<SiteSettings> {
-        admin(caller.writing()?)?;
-        self.db_write(move |conn, now, _| {
+        let actor = admin(caller.writing()?)?;
+        self.db_write(move |conn, now, changed| {
+            changed.by(actor);
             if let Some(mode) = comment_moderation {
                 store::set_setting(conn, MODERATION_KEY, mode.as_str(), now)?;
+                changed.audit("settings.update", "settings".into(), &["comment_moderation"]);
             }
             Ok(SiteSettings { comment_moderation: moderation_mode(conn)? })
         })
@@ -88,7 +91,7 @@ impl Colophon {
 
     /// Adds a rule: `word` (matched in the name, URL and text), `address` or `email`.
     pub async fn add_block_rule(&self, caller: Caller, kind: BlockRuleKind, value: String) -> ServiceResult<BlockRule> {
-        admin(caller.writing()?)?;
+        let actor = admin(caller.writing()?)?;
         let value = match kind {
             BlockRuleKind::Word => {
                 colophon_domain::BoundedText::<100>::parse(&value).map(|v| v.as_str().to_lowercase())
@@ -101,20 +104,27 @@ impl Colophon {
             BlockRuleKind::Email => Email::parse(&value).map(Email::into_string),
         }
         .map_err(|message| ServiceError::invalid("value", message))?;
-        self.db_write(move |conn, now, _| {
-            store::insert_block_rule(conn, kind, &value, now).map_err(|e| match e {
+        self.db_write(move |conn, now, changed| {
+            changed.by(actor);
+            let rule = store::insert_block_rule(conn, kind, &value, now).map_err(|e| match e {
                 store::StoreError::Conflict(_) => ServiceError::Conflict("this rule exists".into()),
                 other => other.into(),
-            })
+            })?;
+            changed.audit("blocklist.add", format!("blocklist:{}", rule.id), &["kind", "value"]);
+            Ok(rule)
         })
         .await
     }
 
     /// Removes a rule from the spam blocklist (admins only).
     pub async fn remove_block_rule(&self, caller: Caller, id: BlockRuleId) -> ServiceResult<()> {
-        admin(caller.writing()?)?;
-        self.db_write(move |conn, _, _| match store::delete_block_rule(conn, id)? {
-            true => Ok(()),
+        let actor = admin(caller.writing()?)?;
+        self.db_write(move |conn, _, changed| match store::delete_block_rule(conn, id)? {
+            true => {
+                changed.by(actor);
+                changed.audit("blocklist.remove", format!("blocklist:{id}"), &[]);
+                Ok(())
+            }
             false => Err(ServiceError::NotFound("blocklist rule")),
         })
         .await

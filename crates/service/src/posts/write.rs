@@ -79,6 +79,7 @@ impl Colophon {
                 store::set_post_tags(conn, post.id, &tags)?;
             }
             post_changed(None, Some(&seen(conn, &post, now)?), changed);
+            changed.audit("post.create", format!("post:{}", post.id), &[]);
             detail(conn, post, Some(actor), now)
         })
         .await
@@ -114,6 +115,11 @@ impl Colophon {
                 store::set_post_tags(conn, post.id, &tags)?;
             }
             post_changed(Some(&before), Some(&seen(conn, &updated, now)?), changed);
+            let mut fields = changes.field_names();
+            if tags.is_some() {
+                fields.push("tags");
+            }
+            changed.audit("post.update", format!("post:{}", post.id), &fields);
             detail(conn, updated, Some(actor), now)
         })
         .await
@@ -133,6 +139,7 @@ impl Colophon {
             let before = seen(conn, &post, now)?;
             store::delete_post(conn, post.id)?;
             post_changed(Some(&before), None, changed);
+            changed.audit("post.delete", format!("post:{}", post.id), &[]);
             Ok(())
         })
         .await

@@ -112,13 +112,23 @@ fn retry_after(schedule: &[i64], attempts: i32) -> Option<chrono::Duration> {
 
 impl Colophon {
     /// Runs this process's deliverer until the runtime stops: wakes when a write here queues a
-    /// delivery, and polls for the rest (other processes' writes, retries coming due).
+    /// delivery, and polls for the rest (other processes' writes, retries coming due). Once an
+    /// hour it also drops audit entries past their retention.
     pub fn spawn_deliverer(&self) -> tokio::task::JoinHandle<()> {
         let service = self.clone();
         tokio::spawn(async move {
             let queued = service.deliveries_queued().clone();
             let poll = service.webhook_settings().poll_interval;
+            // The audit log's retention is kept here too: any process may prune, and doing it
+            // twice deletes nothing more.
+            let mut pruned: Option<Instant> = None;
             loop {
+                if pruned.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
+                    pruned = Some(Instant::now());
+                    if let Err(error) = service.prune_audit_log().await {
+                        tracing::warn!(error = %crate::chain(&error), "pruning the audit log failed");
+                    }
+                }
                 match service.deliver_due().await {
                     Ok(sent) if sent > 0 => continue,
                     Ok(_) => {}

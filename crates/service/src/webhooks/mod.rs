@@ -68,8 +68,9 @@ pub struct CreatedWebhook {
 }
 
 /// Webhooks are for admins.
-fn admin(caller: Caller) -> ServiceResult<()> {
-    if caller.actor()?.can_manage_authors() { Ok(()) } else { Err(ServiceError::Forbidden("admins only")) }
+fn admin(caller: Caller) -> ServiceResult<colophon_domain::Actor> {
+    let actor = caller.actor()?;
+    if actor.can_manage_authors() { Ok(actor) } else { Err(ServiceError::Forbidden("admins only")) }
 }
 
 /// An http(s) URL with a host, not naming a private address outright (names are checked again
@@ -103,14 +104,16 @@ fn new_secret() -> String {
 impl Colophon {
     /// Subscribes `url` to `events` (all of them when empty); the secret is in the answer only.
     pub async fn create_webhook(&self, caller: Caller, input: WebhookInput) -> ServiceResult<CreatedWebhook> {
-        admin(caller.writing()?)?;
+        let actor = admin(caller.writing()?)?;
         let url = input.url.ok_or_else(|| ServiceError::invalid("url", "is required"))?;
         let url = checked_url(&url, self.webhook_settings().allow_private)?;
         let events = input.events.unwrap_or_default();
         let active = input.active.unwrap_or(true);
-        self.db_write(move |conn, now, _| {
+        self.db_write(move |conn, now, changed| {
+            changed.by(actor);
             let secret = new_secret();
             let mut webhook = store::insert_webhook(conn, &url, &events, &secret, now)?;
+            changed.audit("webhook.create", format!("webhook:{}", webhook.id), &[]);
             if !active {
                 let changes = WebhookChanges { active: Some(false), ..WebhookChanges::default() };
                 webhook = store::update_webhook(conn, webhook.id, changes)?.ok_or(ServiceError::NotFound("webhook"))?;
@@ -128,10 +131,20 @@ impl Colophon {
 
     /// Changes a subscription's URL, events or active flag.
     pub async fn update_webhook(&self, caller: Caller, id: WebhookId, input: WebhookInput) -> ServiceResult<Webhook> {
-        admin(caller.writing()?)?;
+        let actor = admin(caller.writing()?)?;
         let url = input.url.map(|url| checked_url(&url, self.webhook_settings().allow_private)).transpose()?;
         let changes = WebhookChanges { url, events: input.events, active: input.active };
-        self.db_write(move |conn, _, _| {
+        let fields: Vec<&'static str> = [
+            ("url", changes.url.is_some()),
+            ("events", changes.events.is_some()),
+            ("active", changes.active.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect();
+        self.db_write(move |conn, _, changed| {
+            changed.by(actor);
+            changed.audit("webhook.update", format!("webhook:{id}"), &fields);
             store::update_webhook(conn, id, changes)?.ok_or(ServiceError::NotFound("webhook"))
         })
         .await
@@ -139,12 +152,12 @@ impl Colophon {
 
     /// Ends a subscription and drops its deliveries.
     pub async fn delete_webhook(&self, caller: Caller, id: WebhookId) -> ServiceResult<()> {
-        admin(caller.writing()?)?;
-        self.db_write(
-            move |conn, _, _| {
-                if store::delete_webhook(conn, id)? { Ok(()) } else { Err(ServiceError::NotFound("webhook")) }
-            },
-        )
+        let actor = admin(caller.writing()?)?;
+        self.db_write(move |conn, _, changed| {
+            changed.by(actor);
+            changed.audit("webhook.delete", format!("webhook:{id}"), &[]);
+            if store::delete_webhook(conn, id)? { Ok(()) } else { Err(ServiceError::NotFound("webhook")) }
+        })
         .await
     }
 
@@ -172,8 +185,10 @@ impl Colophon {
 
     /// Sends a delivery again now, whatever became of it (the same `webhook-id`).
     pub async fn redeliver(&self, caller: Caller, webhook: WebhookId, delivery: DeliveryId) -> ServiceResult<()> {
-        admin(caller.writing()?)?;
-        self.db_write(move |conn, now, _| {
+        let actor = admin(caller.writing()?)?;
+        self.db_write(move |conn, now, changed| {
+            changed.by(actor);
+            changed.audit("webhook.redeliver", format!("delivery:{delivery}"), &[]);
             if store::redeliver(conn, webhook, delivery, now)? {
                 Ok(())
             } else {

@@ -14,4 +14,4 @@ pub use enums::{
 pub use keys::{ApiKeyNode, CreateApiKeyInput, IssuedApiKeyNode};
 pub use people::{AuthorNode, CommentNode, MeNode};
 pub use post::PostNode;
-pub use webhooks::{CreatedWebhookNode, DeliveryNode, WebhookInputObject, WebhookNode};
+pub use webhooks::{AuditEntryNode, CreatedWebhookNode, DeliveryNode, WebhookInputObject, WebhookNode};

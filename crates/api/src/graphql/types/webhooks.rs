@@ -1,4 +1,4 @@
-//! Webhook subscriptions and their delivery log in GraphQL (admins).
+//! Webhook subscriptions, their delivery log and the audit log in GraphQL (admins).
 
 use async_graphql::{ID, InputObject, SimpleObject};
 use colophon_domain::{Attempt, Delivery, Webhook};
@@ -111,5 +111,36 @@ pub struct WebhookInputObject {
 impl From<WebhookInputObject> for WebhookInput {
     fn from(i: WebhookInputObject) -> Self {
         Self { url: i.url, events: i.events.map(|e| e.into_iter().map(Into::into).collect()), active: i.active }
+    }
+}
+
+/// One write in the audit log.
+#[derive(SimpleObject)]
+#[graphql(name = "AuditEntry")]
+pub struct AuditEntryNode {
+    id: ID,
+    at: DateTime,
+    /// The author who wrote (a key's owner); null for the operator's command line.
+    author_id: Option<ID>,
+    api_key_id: Option<ID>,
+    action: String,
+    target: String,
+    request_id: Option<String>,
+    /// The names of the fields changed (never their values).
+    fields: Vec<String>,
+}
+
+impl From<colophon_domain::AuditEntry> for AuditEntryNode {
+    fn from(e: colophon_domain::AuditEntry) -> Self {
+        Self {
+            id: ID(e.id.to_string()),
+            at: e.at.and_utc().into(),
+            author_id: e.author.map(|a| ID(a.to_string())),
+            api_key_id: e.api_key.map(|k| ID(k.to_string())),
+            action: e.action,
+            target: e.target,
+            request_id: e.request_id,
+            fields: e.fields,
+        }
     }
 }
