@@ -148,12 +148,25 @@ pub fn is_public_address(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public_address(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let segments = v6.segments();
+            // IPv4-compatible (::a.b.c.d, deprecated) and 6to4 (2002:aabb:ccdd::) carry an IPv4
+            // address that routes to it.
+            if segments[..6] == [0; 6] {
+                return is_public_address(IpAddr::V4(std::net::Ipv4Addr::from(
+                    (u32::from(segments[6]) << 16) | u32::from(segments[7]),
+                )));
+            }
+            if segments[0] == 0x2002 {
+                let embedded = (u32::from(segments[1]) << 16) | u32::from(segments[2]);
+                return is_public_address(IpAddr::V4(std::net::Ipv4Addr::from(embedded)));
+            }
+            let first = segments[0];
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
+                || (first & 0xffc0) == 0xfec0
                 || first == 0x2001 && v6.segments()[1] == 0x0db8
                 || first == 0x0064 && v6.segments()[1] == 0xff9b)
         }
@@ -182,10 +195,15 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:169.254.169.254",
             "64:ff9b::7f00:1",
+            "::127.0.0.1",
+            "::a9fe:a9fe",
+            "2002:7f00:1::",
+            "2002:c0a8:101::1",
+            "fec0::1",
         ] {
             assert!(!is_public_address(private.parse().unwrap()), "{private}");
         }
-        for public in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
+        for public in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "2002:5db8:d822::1"] {
             assert!(is_public_address(public.parse().unwrap()), "{public}");
         }
     }

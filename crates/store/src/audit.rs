@@ -65,8 +65,8 @@ pub fn list_audit(
         query = if action.contains('.') {
             query.filter(audit_log::action.eq(action.clone()))
         } else {
-            // Escaped by the caller's parsing: an action is letters, digits and `_` only.
-            query.filter(audit_log::action.like(format!("{action}.%")))
+            // `_` is a LIKE wildcard: escaped, so `api_key` matches `api_key.*` only.
+            query.filter(audit_log::action.like(format!("{}.%", action.replace('_', "\\_"))).escape('\\'))
         };
     }
     if let Some(target) = &filter.target {

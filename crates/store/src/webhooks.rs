@@ -265,6 +265,11 @@ pub fn claim_due_deliveries(
         .collect())
 }
 
+/// Whether a delivery still exists (its subscription may have been deleted while it was sent).
+pub fn delivery_exists(conn: &mut DbConnection, id: DeliveryId) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(webhook_deliveries::table.find(id.stored()))).get_result(conn)?)
+}
+
 /// Records one attempt at a delivery.
 pub fn record_attempt(conn: &mut DbConnection, delivery: DeliveryId, attempt: &Attempt) -> StoreResult<()> {
     diesel::insert_into(webhook_attempts::table)

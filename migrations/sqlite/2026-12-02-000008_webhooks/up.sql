@@ -37,7 +37,9 @@ CREATE TABLE webhook_deliveries (
     finished_at     TEXT
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
-CREATE INDEX webhook_deliveries_by_object ON webhook_deliveries (webhook_id, object_key, id);
+-- The claim's "no older pending delivery of this object" probe reads pending rows only.
+CREATE INDEX webhook_deliveries_pending_by_object ON webhook_deliveries (webhook_id, object_key, id)
+    WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_id);
 
 CREATE TABLE webhook_attempts (

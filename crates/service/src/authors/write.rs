@@ -1,5 +1,5 @@
 use colophon_domain::{
-    Author, AuthorId, BoundedText, Email, EventKind, HttpUrl, Password, PostHtml, Role, Slug, ValidationErrors,
+    Actor, Author, AuthorId, BoundedText, Email, EventKind, HttpUrl, Password, PostHtml, Role, Slug, ValidationErrors,
 };
 use colophon_store::{self as store, AuthorChanges, NewAuthor};
 
@@ -65,10 +65,20 @@ fn parse(input: AuthorInput) -> Result<ParsedAuthor, ValidationErrors> {
     errors.into_result().map(|()| ParsedAuthor { changes, email, password })
 }
 
+/// Accounts are a person's business: an API key (even an admin's) cannot create or delete one,
+/// nor change a role, a password or an e-mail, which would be a way around "keys cannot make
+/// keys" (an account made by a key signs in and makes keys).
+fn in_person(actor: Actor) -> ServiceResult<Actor> {
+    if actor.key.is_some() {
+        return Err(ServiceError::Forbidden("API keys cannot manage accounts or credentials: sign in"));
+    }
+    Ok(actor)
+}
+
 impl Colophon {
     /// Admins create accounts. Without a password the account exists but cannot sign in.
     pub async fn create_author(&self, caller: Caller, input: AuthorInput) -> ServiceResult<Author> {
-        let actor = caller.writing()?.actor()?;
+        let actor = in_person(caller.writing()?.actor()?)?;
         if !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins create authors"));
         }
@@ -130,6 +140,9 @@ impl Colophon {
             return Err(ServiceError::invalid("role", "admins cannot demote themselves; ask another admin"));
         }
         let secrets = parsed.password.is_some() || parsed.email.is_some();
+        if secrets || parsed.changes.role.is_some() {
+            in_person(actor)?;
+        }
         if secrets && id == actor.id {
             self.confirm_password(id, current_password).await?;
         } else if secrets {
@@ -185,7 +198,7 @@ impl Colophon {
 
     /// Admins delete accounts that have no posts (reassign or delete those first).
     pub async fn delete_author(&self, caller: Caller, key: Key) -> ServiceResult<()> {
-        let actor = caller.writing()?.actor()?;
+        let actor = in_person(caller.writing()?.actor()?)?;
         if !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins delete authors"));
         }

@@ -19,15 +19,18 @@ pub(crate) struct Seen {
 /// Reads what readers see of `post` now (its tags and neighbours), inside the write transaction.
 pub(crate) fn seen(conn: &mut DbConnection, post: &Post, now: Timestamp) -> ServiceResult<Seen> {
     let visible = post.is_visible_at(now);
-    let (tags, neighbours) = if visible {
+    // A scheduled post's tags too: its announcement, written now, names them.
+    let tags = if visible || post.status == PostStatus::Published {
         let tags = store::tags_for_posts(conn, &[post.id])?.remove(&post.id).unwrap_or_default();
-        let (previous, next) = store::neighbours(conn, post, now)?;
-        (
-            tags.into_iter().map(|t| t.slug.into_string()).collect(),
-            [previous, next].into_iter().flatten().map(|l| l.id).collect(),
-        )
+        tags.into_iter().map(|t| t.slug.into_string()).collect()
     } else {
-        (Vec::new(), Vec::new())
+        Vec::new()
+    };
+    let neighbours = if visible {
+        let (previous, next) = store::neighbours(conn, post, now)?;
+        [previous, next].into_iter().flatten().map(|l| l.id).collect()
+    } else {
+        Vec::new()
     };
     Ok(Seen { post: post.clone(), visible, tags, neighbours })
 }

@@ -62,6 +62,9 @@ pub(crate) fn agent(timeout: Duration, allow_private: bool) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .max_redirects(0)
+        // A proxy from the environment would resolve the receiver's name itself, past the
+        // address filter below.
+        .proxy(None)
         .http_status_as_error(false)
         .user_agent("Colophon-Webhooks/1")
         .tls_config(tls)
@@ -169,13 +172,22 @@ impl Colophon {
         }
         let mut outcomes = Vec::new();
         while let Some(done) = sending.join_next().await {
-            outcomes.push(done.map_err(|e| ServiceError::internal_while("delivery task", e))?);
+            match done {
+                Ok(outcome) => outcomes.push(outcome),
+                // Its claim lapses and it is tried again; the others are recorded now.
+                Err(error) => tracing::error!(error = %error, "a webhook delivery task failed"),
+            }
         }
         let sent = outcomes.len();
         let schedule = settings.retry_schedule_secs;
         self.db(move |conn, now| {
-            store::write_transaction(conn, |conn| {
-                for (delivery, attempt) in &outcomes {
+            // Each outcome on its own: one that cannot be recorded (its subscription was deleted
+            // meanwhile) must not send the others again.
+            for (delivery, attempt) in &outcomes {
+                store::write_transaction(conn, |conn| {
+                    if !store::delivery_exists(conn, delivery.id)? {
+                        return Ok::<_, ServiceError>(());
+                    }
                     store::record_attempt(conn, delivery.id, attempt)?;
                     let attempts = delivery.attempts + 1;
                     match attempt.status {
@@ -197,9 +209,10 @@ impl Colophon {
                         attempts,
                         "webhook delivery attempted"
                     );
-                }
-                Ok::<_, ServiceError>(())
-            })
+                    Ok(())
+                })?;
+            }
+            Ok(())
         })
         .await?;
         Ok(sent)

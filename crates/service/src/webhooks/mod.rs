@@ -97,6 +97,17 @@ fn checked_url(url: &str, allow_private: bool) -> ServiceResult<String> {
     Ok(url.to_string())
 }
 
+/// Each event once (so a subscription's list is at most every kind there is).
+fn distinct(mut events: Vec<EventKind>) -> Vec<EventKind> {
+    let mut seen = Vec::with_capacity(events.len());
+    events.retain(|e| {
+        let new = !seen.contains(e);
+        seen.push(*e);
+        new
+    });
+    events
+}
+
 fn new_secret() -> String {
     format!("whsec_{}", STANDARD.encode(rand::random::<[u8; 32]>()))
 }
@@ -107,7 +118,7 @@ impl Colophon {
         let actor = admin(caller.writing()?)?;
         let url = input.url.ok_or_else(|| ServiceError::invalid("url", "is required"))?;
         let url = checked_url(&url, self.webhook_settings().allow_private)?;
-        let events = input.events.unwrap_or_default();
+        let events = distinct(input.events.unwrap_or_default());
         let active = input.active.unwrap_or(true);
         self.db_write(move |conn, now, changed| {
             changed.by(actor);
@@ -133,7 +144,7 @@ impl Colophon {
     pub async fn update_webhook(&self, caller: Caller, id: WebhookId, input: WebhookInput) -> ServiceResult<Webhook> {
         let actor = admin(caller.writing()?)?;
         let url = input.url.map(|url| checked_url(&url, self.webhook_settings().allow_private)).transpose()?;
-        let changes = WebhookChanges { url, events: input.events, active: input.active };
+        let changes = WebhookChanges { url, events: input.events.map(distinct), active: input.active };
         let fields: Vec<&'static str> = [
             ("url", changes.url.is_some()),
             ("events", changes.events.is_some()),
