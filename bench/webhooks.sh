@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# What webhooks cost: write latency with no subscription and with one (the outbox row and the
-# delivery row written in the write's transaction, the deliverer sending at the same time), and
+# What webhooks cost: write latency with no subscription, with one (the outbox row and the
+# delivery row written in the write's transaction) while the deliverer sends on the same two cores,
+# and with one but no deliverer (the outbox alone); and
 # how many deliveries one process sends a second to a local receiver (nginx answering 200),
 # draining a backlog written while delivery was off. Release build, both backends.
 #
@@ -109,6 +110,10 @@ for backend in sqlite postgres; do
   curl -sf "http://127.0.0.1:$PORT/api/v1/webhooks" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
     -d "{\"url\":\"http://127.0.0.1:$HOOK_PORT/hook\",\"events\":[\"product.created\"]}" >/dev/null
   writes "one subscription, delivering" "$backend"
+  stop
+  # The outbox alone: the same writes with the subscription, no deliverer running.
+  start "$backend" off
+  writes "one subscription, outbox only" "$backend"
   stop
   # A backlog written with delivery off, then drained by one process.
   start "$backend" off

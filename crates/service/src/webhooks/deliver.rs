@@ -181,42 +181,59 @@ impl Colophon {
         let sent = outcomes.len();
         let schedule = settings.retry_schedule_secs;
         self.db(move |conn, now| {
-            // Each outcome on its own: one that cannot be recorded (its subscription was deleted
-            // meanwhile) must not send the others again.
-            for (delivery, attempt) in &outcomes {
-                store::write_transaction(conn, |conn| {
-                    if !store::delivery_exists(conn, delivery.id)? {
-                        return Ok::<_, ServiceError>(());
-                    }
-                    store::record_attempt(conn, delivery.id, attempt)?;
-                    let attempts = delivery.attempts + 1;
-                    match attempt.status {
-                        Some(200..=299) => store::finish_delivery(conn, delivery.id, DeliveryState::Delivered, now)?,
-                        Some(410) => {
-                            store::disable_webhook(conn, delivery.webhook, "the receiver answered 410 Gone")?;
-                            store::finish_delivery(conn, delivery.id, DeliveryState::Failed, now)?;
+            // All outcomes in one transaction; if that fails (a subscription was deleted while
+            // its delivery was out, say), each on its own, so that one cannot make the others be
+            // sent again.
+            let all = store::write_transaction(conn, |conn| {
+                outcomes.iter().try_for_each(|(delivery, attempt)| record(conn, delivery, attempt, &schedule, now))
+            });
+            if all.is_err() {
+                for (delivery, attempt) in &outcomes {
+                    store::write_transaction(conn, |conn| {
+                        if store::delivery_exists(conn, delivery.id)? {
+                            record(conn, delivery, attempt, &schedule, now)?;
                         }
-                        _ => match retry_after(&schedule, attempts) {
-                            Some(delay) => store::retry_delivery(conn, delivery.id, now + delay)?,
-                            None => store::finish_delivery(conn, delivery.id, DeliveryState::Failed, now)?,
-                        },
-                    }
-                    tracing::info!(
-                        delivery = delivery.id.0,
-                        webhook = delivery.webhook.0,
-                        status = attempt.status,
-                        latency_ms = attempt.latency_ms,
-                        attempts,
-                        "webhook delivery attempted"
-                    );
-                    Ok(())
-                })?;
+                        Ok::<_, ServiceError>(())
+                    })?;
+                }
             }
             Ok(())
         })
         .await?;
         Ok(sent)
     }
+}
+
+/// Records one attempt and what follows from it: done, switched off (410), or retried later.
+fn record(
+    conn: &mut store::DbConnection,
+    delivery: &ClaimedDelivery,
+    attempt: &Attempt,
+    schedule: &[i64],
+    now: Timestamp,
+) -> ServiceResult<()> {
+    store::record_attempt(conn, delivery.id, attempt)?;
+    let attempts = delivery.attempts + 1;
+    match attempt.status {
+        Some(200..=299) => store::finish_delivery(conn, delivery.id, DeliveryState::Delivered, now)?,
+        Some(410) => {
+            store::disable_webhook(conn, delivery.webhook, "the receiver answered 410 Gone")?;
+            store::finish_delivery(conn, delivery.id, DeliveryState::Failed, now)?;
+        }
+        _ => match retry_after(schedule, attempts) {
+            Some(delay) => store::retry_delivery(conn, delivery.id, now + delay)?,
+            None => store::finish_delivery(conn, delivery.id, DeliveryState::Failed, now)?,
+        },
+    }
+    tracing::info!(
+        delivery = delivery.id.0,
+        webhook = delivery.webhook.0,
+        status = attempt.status,
+        latency_ms = attempt.latency_ms,
+        attempts,
+        "webhook delivery attempted"
+    );
+    Ok(())
 }
 
 #[cfg(test)]

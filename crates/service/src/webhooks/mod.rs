@@ -42,7 +42,7 @@ impl Default for WebhookSettings {
             timeout: std::time::Duration::from_secs(10),
             poll_interval: std::time::Duration::from_secs(1),
             retry_schedule_secs: colophon_domain::RETRY_SCHEDULE_SECS.to_vec(),
-            concurrency: 16,
+            concurrency: 32,
         }
     }
 }
