@@ -66,16 +66,6 @@ pub fn list_webhooks(conn: &mut DbConnection) -> StoreResult<Vec<Webhook>> {
     rows.into_iter().map(webhook).collect()
 }
 
-/// The subscriptions deliveries are made to.
-pub fn active_webhooks(conn: &mut DbConnection) -> StoreResult<Vec<Webhook>> {
-    let rows: Vec<WebhookRow> = webhooks::table
-        .filter(webhooks::active.eq(true))
-        .order(webhooks::id.asc())
-        .select(WEBHOOK_COLUMNS)
-        .load(conn)?;
-    rows.into_iter().map(webhook).collect()
-}
-
 /// Changes to a subscription; `None` keeps a field.
 #[derive(Debug, Clone, Default)]
 pub struct WebhookChanges {
@@ -126,39 +116,75 @@ pub fn disable_webhook(conn: &mut DbConnection, id: WebhookId, reason: &str) -> 
     Ok(())
 }
 
-/// Writes an event and one delivery per subscription in `to`, due at `due`.
-pub fn insert_event(
+/// Writes an event and one delivery per active subscription that wants it, due at `due`, reading
+/// the subscriptions in the same statements (PostgreSQL: one statement; SQLite: two, in
+/// process); nothing when no subscription wants it. Returns the deliveries written.
+pub fn queue_event(
     conn: &mut DbConnection,
     kind: EventKind,
     object_key: &str,
     payload: &str,
-    to: &[WebhookId],
     due: Timestamp,
     now: Timestamp,
-) -> StoreResult<EventId> {
-    let id: EventId = diesel::insert_into(events::table)
-        .values((
-            events::kind.eq(kind.stored()),
-            events::object_key.eq(object_key),
-            events::payload.eq(payload),
-            events::created_at.eq(now),
-        ))
-        .returning(events::id)
-        .get_result(conn)?;
-    for webhook in to {
-        diesel::insert_into(webhook_deliveries::table)
-            .values((
-                webhook_deliveries::webhook_id.eq(webhook.stored()),
-                webhook_deliveries::event_id.eq(id.stored()),
-                webhook_deliveries::object_key.eq(object_key),
-                webhook_deliveries::state.eq(DeliveryState::Pending.stored()),
-                webhook_deliveries::attempts.eq(0),
-                webhook_deliveries::next_attempt_at.eq(due),
-                webhook_deliveries::created_at.eq(now),
-            ))
-            .execute(conn)?;
+) -> StoreResult<usize> {
+    use diesel::sql_types::Text;
+
+    use crate::columns::EventKindColumn;
+    // Event names are lowercase words and dots: nothing LIKE would read as a wildcard.
+    let pattern = format!("% {} %", kind.as_str());
+    const WANTED: &str = "SELECT id FROM webhooks WHERE active AND (events = '*' OR (' ' || events || ' ') LIKE #5)";
+    match conn {
+        DbConnection::Pg(_) => {
+            let sql = format!(
+                "WITH wanted AS ({WANTED}), \
+                 e AS (INSERT INTO events (kind, object_key, payload, created_at) \
+                       SELECT #1, #2, #3, #4 WHERE EXISTS (SELECT 1 FROM wanted) RETURNING id) \
+                 INSERT INTO webhook_deliveries (webhook_id, event_id, object_key, state, attempts, next_attempt_at, created_at) \
+                 SELECT wanted.id, e.id, #2, #7, 0, #6, #4 FROM wanted, e"
+            )
+            .replace('#', "$");
+            Ok(diesel::sql_query(sql)
+                .bind::<EventKindColumn, _>(kind)
+                .bind::<Text, _>(object_key)
+                .bind::<Text, _>(payload)
+                .bind::<SqlTimestamp, _>(now)
+                .bind::<Text, _>(&pattern)
+                .bind::<SqlTimestamp, _>(due)
+                .bind::<DeliveryStateColumn, _>(DeliveryState::Pending)
+                .execute(conn)?)
+        }
+        DbConnection::Sqlite(_) => {
+            let event = format!(
+                "INSERT INTO events (kind, object_key, payload, created_at) SELECT #1, #2, #3, #4 \
+                 WHERE EXISTS ({WANTED})"
+            )
+            .replace('#', "?");
+            let written = diesel::sql_query(event)
+                .bind::<EventKindColumn, _>(kind)
+                .bind::<Text, _>(object_key)
+                .bind::<Text, _>(payload)
+                .bind::<SqlTimestamp, _>(now)
+                .bind::<Text, _>(&pattern)
+                .execute(conn)?;
+            if written == 0 {
+                return Ok(0);
+            }
+            let deliveries = format!(
+                "INSERT INTO webhook_deliveries (webhook_id, event_id, object_key, state, attempts, next_attempt_at, created_at) \
+                 SELECT wanted.id, last_insert_rowid(), #2, #7, 0, #6, #4 FROM ({WANTED}) AS wanted"
+            )
+            .replace('#', "?");
+            Ok(diesel::sql_query(deliveries)
+                .bind::<EventKindColumn, _>(kind)
+                .bind::<Text, _>(object_key)
+                .bind::<Text, _>(payload)
+                .bind::<SqlTimestamp, _>(now)
+                .bind::<Text, _>(&pattern)
+                .bind::<SqlTimestamp, _>(due)
+                .bind::<DeliveryStateColumn, _>(DeliveryState::Pending)
+                .execute(conn)?)
+        }
     }
-    Ok(id)
 }
 
 /// Withdraws the deliveries of `kind` about `object_key` that are not due yet and were never

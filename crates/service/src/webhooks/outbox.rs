@@ -42,7 +42,8 @@ fn actor(actor: Option<Actor>) -> Value {
 }
 
 /// Writes the transaction's events: withdrawals first, then each event with one delivery per
-/// active subscription that wants it. Returns whether any delivery was written.
+/// active subscription that wants it (none written when no subscription wants it). Returns
+/// whether any delivery was written.
 pub(crate) fn write(
     conn: &mut DbConnection,
     events: &Events,
@@ -55,17 +56,9 @@ pub(crate) fn write(
     if events.outgoing.is_empty() {
         return Ok(false);
     }
-    let subscriptions = store::active_webhooks(conn)?;
-    if subscriptions.is_empty() {
-        return Ok(false);
-    }
     let surrogate_keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
     let mut any = false;
     for event in &events.outgoing {
-        let to: Vec<_> = subscriptions.iter().filter(|w| w.wants(event.kind)).map(|w| w.id).collect();
-        if to.is_empty() {
-            continue;
-        }
         let due = event.due.filter(|due| *due > now).unwrap_or(now);
         let mut data = event.data.clone();
         if let Value::Object(fields) = &mut data {
@@ -73,8 +66,8 @@ pub(crate) fn write(
             fields.insert("surrogate_keys".into(), json!(surrogate_keys));
         }
         let payload = json!({ "type": event.kind.as_str(), "timestamp": rfc3339(due), "data": data }).to_string();
-        store::insert_event(conn, event.kind, &event.object_key, &payload, &to, due, now)?;
-        any = true;
+        // The subscriptions are read by the same statement that writes the deliveries.
+        any |= store::queue_event(conn, event.kind, &event.object_key, &payload, due, now)? > 0;
     }
     Ok(any)
 }
