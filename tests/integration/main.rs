@@ -35,5 +35,6 @@ mod roles;
 mod storage;
 mod submission;
 mod threads;
+mod webhook_processes;
 mod webhooks;
 mod xss;

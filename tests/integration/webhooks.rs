@@ -21,7 +21,6 @@ backend_tests!(
     private_addresses_are_refused_by_name_and_after_resolution,
     three_processes_deliver_each_event_once,
     webhooks_in_graphql,
-    an_event_committed_before_a_kill_9_arrives_after_the_restart,
 );
 
 /// A server whose process delivers webhooks (the harness's do not, by default).
@@ -55,7 +54,7 @@ fn wait_until(app: &TestApp, admin: &str, webhook: i64, f: impl Fn(&[Value]) -> 
     }
 }
 
-fn kinds(received: &[Received]) -> Vec<String> {
+pub(crate) fn kinds(received: &[Received]) -> Vec<String> {
     received.iter().map(|r| r.json()["type"].as_str().unwrap().to_string()).collect()
 }
 
@@ -419,95 +418,4 @@ fn webhooks_in_graphql(backend: Backend) {
     assert_eq!(deleted["data"]["deleteWebhook"], true);
     let anonymous = app.graphql("{ webhooks { url } }", json!({}));
     assert_eq!(anonymous["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
-}
-
-/// The real binary, killed with SIGKILL right after a write committed its event (the receiver
-/// down, so nothing was delivered yet): after a restart the event arrives, once; killed and
-/// restarted again after the receiver acknowledged it, it is not sent again.
-fn an_event_committed_before_a_kill_9_arrives_after_the_restart(backend: Backend) {
-    use std::process::Stdio;
-
-    use crate::first_run::{colophon, free_port, wait_ready};
-
-    let Some(db) = crate::support::TestDb::create(backend) else { return };
-    let database_url = match &db.target {
-        colophon_store::DatabaseTarget::Postgres(url) => Some(url.clone()),
-        colophon_store::DatabaseTarget::Sqlite(_) => None,
-    };
-    let command = || {
-        let mut command = colophon(&db.dir);
-        if let Some(url) = &database_url {
-            command.env("DATABASE_URL", url);
-        }
-        command
-            .env("COLOPHON_JWT_SECRET", "a production secret of at least 32 bytes")
-            .env("COLOPHON_WEBHOOK_ALLOW_PRIVATE", "on")
-            .env("COLOPHON_WEBHOOK_RETRY_SCHEDULE_S", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1")
-            .env("COLOPHON_WEBHOOK_TIMEOUT_S", "1");
-        command
-    };
-    let mut create = command()
-        .args([
-            "user",
-            "create",
-            "--email",
-            "ops@colophon.test",
-            "--name",
-            "Ops",
-            "--role",
-            "admin",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        create.stdin.take().unwrap().write_all(b"a long enough password\n").unwrap();
-    }
-    assert!(create.wait().unwrap().success());
-    let start = || {
-        let port = free_port();
-        let mut child = command()
-            .args(["serve", "--no-demo", "--bind", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_ready(port, &mut child);
-        (child, format!("http://127.0.0.1:{port}"))
-    };
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let post = |base: &str, path: &str, token: Option<&str>, body: Value| -> Value {
-        let mut request = agent.post(&format!("{base}{path}"));
-        if let Some(token) = token {
-            request = request.header("Authorization", &format!("Bearer {token}"));
-        }
-        request.send_json(body).unwrap().body_mut().read_json().unwrap()
-    };
-
-    let hook_port = Receiver::reserve_port();
-    let (mut first, base) = start();
-    let login = json!({ "email": "ops@colophon.test", "password": "a long enough password" });
-    let token = post(&base, "/api/v1/auth/login", None, login)["access_token"].as_str().unwrap().to_string();
-    let hook = json!({ "url": format!("http://127.0.0.1:{hook_port}/hook"), "events": ["product.created"] });
-    post(&base, "/api/v1/webhooks", Some(&token), hook);
-    let product = post(&base, "/api/v1/products", Some(&token), json!({ "title": "Survivor" }));
-    assert_eq!(product["title"], "Survivor");
-    first.kill().unwrap();
-    first.wait().unwrap();
-
-    let receiver = Receiver::start_on(hook_port);
-    let (mut second, _) = start();
-    let received = receiver.wait_for_within(1, Duration::from_secs(40));
-    assert_eq!(kinds(&received), ["product.created"], "the committed event survived the kill");
-    assert_eq!(received[0].json()["data"]["title"], "Survivor");
-    second.kill().unwrap();
-    second.wait().unwrap();
-    let (mut third, _) = start();
-    std::thread::sleep(Duration::from_millis(2500));
-    third.kill().unwrap();
-    third.wait().unwrap();
-    assert_eq!(receiver.received().len(), 1, "acknowledged once, never sent again");
 }
