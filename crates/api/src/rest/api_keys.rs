@@ -80,8 +80,9 @@ pub struct CreateApiKeyBody {
     #[serde(default)]
     pub read_only: bool,
     /// Days until it stops working (1–3650); never when absent.
+    #[serde(default, deserialize_with = "crate::rest::deserialize::optional_integer")]
     #[schema(minimum = 1, maximum = 3650)]
-    pub expires_in_days: Option<u32>,
+    pub expires_in_days: Option<i64>,
 }
 
 impl From<CreateApiKeyBody> for ApiKeyInput {
@@ -91,7 +92,8 @@ impl From<CreateApiKeyBody> for ApiKeyInput {
             owner: b.owner_id.map(AuthorId),
             role: b.role,
             read_only: b.read_only,
-            expires_in_days: b.expires_in_days,
+            // Out of u32's range is out of 1–3650 too: the service refuses it (422).
+            expires_in_days: b.expires_in_days.map(|days| u32::try_from(days).unwrap_or(u32::MAX)),
         }
     }
 }
