@@ -102,18 +102,26 @@ for backend in sqlite postgres; do
   # shellcheck disable=SC2046
   printf '%s\n' 'bench admin password' | env $(env_for "$backend") "$BIN" user create \
     --email admin@bench.test --name Admin --role admin --password-stdin >/dev/null 2>&1
-  start "$backend" on
+  start "$backend" off
   TOKEN=$(curl -sf "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: application/json' \
     -d '{"email":"admin@bench.test","password":"bench admin password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   export TOKEN
+  # A, B, A: no subscription, the outbox alone (one subscription, no deliverer), no subscription
+  # again (the subscription switched off), so that the database's growth shows as drift.
   writes "no subscription" "$backend"
-  curl -sf "http://127.0.0.1:$PORT/api/v1/webhooks" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-    -d "{\"url\":\"http://127.0.0.1:$HOOK_PORT/hook\",\"events\":[\"product.created\"]}" >/dev/null
-  writes "one subscription, delivering" "$backend"
-  stop
-  # The outbox alone: the same writes with the subscription, no deliverer running.
-  start "$backend" off
+  HOOK=$(curl -sf "http://127.0.0.1:$PORT/api/v1/webhooks" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+    -d "{\"url\":\"http://127.0.0.1:$HOOK_PORT/hook\",\"events\":[\"product.created\"]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   writes "one subscription, outbox only" "$backend"
+  switch() {
+    curl -sf -X PATCH "http://127.0.0.1:$PORT/api/v1/webhooks/$HOOK" -H "authorization: Bearer $TOKEN" \
+      -H 'content-type: application/json' -d "{\"active\":$1}" >/dev/null
+  }
+  switch false
+  writes "no subscription (again)" "$backend"
+  switch true
+  stop
+  start "$backend" on
+  writes "one subscription, delivering" "$backend"
   stop
   # A backlog written with delivery off, then drained by one process.
   start "$backend" off
