@@ -71,9 +71,7 @@ fn checked_action(action: &str) -> ServiceResult<String> {
 impl Colophon {
     /// The audit log, newest first (admins).
     pub async fn audit_log(&self, caller: Caller, query: AuditQuery) -> ServiceResult<CursorPage<AuditEntry>> {
-        if !caller.actor()?.can_manage_authors() {
-            return Err(ServiceError::Forbidden("admins only"));
-        }
+        caller.admin()?;
         let action = query.action.as_deref().map(checked_action).transpose()?;
         if query.target.as_ref().is_some_and(|t| t.len() > 200) {
             return Err(ServiceError::bad_request("target", "at most 200 characters"));

@@ -117,7 +117,7 @@ pub struct AuthorChanges {
 impl AuthorChanges {
     /// The names of the fields these changes set, for the audit log.
     pub fn field_names(&self) -> Vec<&'static str> {
-        let set = [
+        crate::names_set(&[
             ("slug", self.slug.is_some()),
             ("name", self.name.is_some()),
             ("email", self.email.is_some()),
@@ -125,8 +125,7 @@ impl AuthorChanges {
             ("bio", self.bio_html.is_some()),
             ("avatar_url", self.avatar_url.is_some()),
             ("website_url", self.website_url.is_some()),
-        ];
-        set.into_iter().filter(|(_, is_set)| *is_set).map(|(name, _)| name).collect()
+        ])
     }
 }
 

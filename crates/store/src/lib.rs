@@ -52,5 +52,10 @@ pub use tags::*;
 pub use transaction::write_transaction;
 pub use webhooks::*;
 
+/// The names whose flag is set, in order: the fields a set of changes touches (for the audit log).
+pub(crate) fn names_set(fields: &[(&'static str, bool)]) -> Vec<&'static str> {
+    fields.iter().filter(|(_, set)| *set).map(|(name, _)| *name).collect()
+}
+
 /// Result of every store function.
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -169,7 +169,7 @@ pub struct PostChanges {
 impl PostChanges {
     /// The names of the fields these changes set, for the audit log.
     pub fn field_names(&self) -> Vec<&'static str> {
-        let set = [
+        crate::names_set(&[
             ("slug", self.slug.is_some()),
             ("title", self.title.is_some()),
             ("excerpt", self.excerpt.is_some()),
@@ -180,8 +180,7 @@ impl PostChanges {
             ("featured_image", self.featured_image.is_some()),
             ("comments_enabled", self.comments_enabled.is_some()),
             ("sidebar", self.sidebar_id.is_some()),
-        ];
-        set.into_iter().filter(|(_, is_set)| *is_set).map(|(name, _)| name).collect()
+        ])
     }
 }
 

@@ -80,15 +80,14 @@ pub struct ProductChanges {
 impl ProductChanges {
     /// The names of the fields these changes set, for the audit log.
     pub fn field_names(&self) -> Vec<&'static str> {
-        let set = [
+        crate::names_set(&[
             ("title", self.title.is_some()),
             ("url", self.url.is_some()),
             ("image_url", self.image_url.is_some()),
             ("contributor_label", self.contributor_label.is_some()),
             ("contributors", self.contributors.is_some()),
             ("edition", self.edition.is_some()),
-        ];
-        set.into_iter().filter(|(_, is_set)| *is_set).map(|(name, _)| name).collect()
+        ])
     }
 }
 

@@ -74,6 +74,17 @@ pub struct WebhookChanges {
     pub active: Option<bool>,
 }
 
+impl WebhookChanges {
+    /// The names of the fields these changes set, for the audit log.
+    pub fn field_names(&self) -> Vec<&'static str> {
+        crate::names_set(&[
+            ("url", self.url.is_some()),
+            ("events", self.events.is_some()),
+            ("active", self.active.is_some()),
+        ])
+    }
+}
+
 #[derive(AsChangeset)]
 #[diesel(table_name = webhooks)]
 struct WebhookChangeset {
@@ -102,6 +113,10 @@ pub fn update_webhook(conn: &mut DbConnection, id: WebhookId, changes: WebhookCh
         .get_result(conn)
         .optional()?;
     row.map(webhook).transpose()
+}
+
+pub fn webhook_exists(conn: &mut DbConnection, id: WebhookId) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(webhooks::table.find(id.stored()))).get_result(conn)?)
 }
 
 pub fn delete_webhook(conn: &mut DbConnection, id: WebhookId) -> StoreResult<bool> {

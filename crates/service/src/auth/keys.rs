@@ -62,12 +62,9 @@ fn whole(prefix: &str, secret: &str) -> String {
 
 /// Only admins manage keys, and only in person: a key cannot mint or revoke keys.
 fn key_manager(caller: Caller) -> ServiceResult<Actor> {
-    let actor = caller.writing()?.actor()?;
+    let actor = caller.writing()?.admin()?;
     if actor.key.is_some() {
         return Err(ServiceError::Forbidden("API keys cannot manage API keys: sign in"));
-    }
-    if !actor.can_manage_authors() {
-        return Err(ServiceError::Forbidden("admins only"));
     }
     Ok(actor)
 }

@@ -102,6 +102,13 @@ impl Caller {
         }
     }
 
+    /// The signed-in admin, or 401/403: site settings, the blocklist, webhooks, API keys and the
+    /// audit log are theirs.
+    pub(crate) fn admin(self) -> ServiceResult<Actor> {
+        let actor = self.actor()?;
+        if actor.can_manage_authors() { Ok(actor) } else { Err(ServiceError::Forbidden("admins only")) }
+    }
+
     /// The signed-in author, if any: for reads that show staff more than the public.
     pub fn as_actor(&self) -> Option<Actor> {
         match self {

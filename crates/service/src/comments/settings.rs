@@ -53,15 +53,10 @@ pub struct SiteSettings {
     pub comment_moderation: ModerationMode,
 }
 
-fn admin(caller: Caller) -> ServiceResult<colophon_domain::Actor> {
-    let actor = caller.actor()?;
-    if actor.can_manage_authors() { Ok(actor) } else { Err(ServiceError::Forbidden("admins only")) }
-}
-
 impl Colophon {
     /// The site settings (admins only).
     pub async fn site_settings(&self, caller: Caller) -> ServiceResult<SiteSettings> {
-        admin(caller)?;
+        caller.admin()?;
         self.db(|conn, _| Ok(SiteSettings { comment_moderation: moderation_mode(conn)? })).await
     }
 
@@ -71,7 +66,7 @@ impl Colophon {
         caller: Caller,
         comment_moderation: Option<ModerationMode>,
     ) -> ServiceResult<SiteSettings> {
-        let actor = admin(caller.writing()?)?;
+        let actor = caller.writing()?.admin()?;
         self.db_write(move |conn, now, changed| {
             changed.by(actor);
             if let Some(mode) = comment_moderation {
@@ -85,13 +80,13 @@ impl Colophon {
 
     /// Every rule of the spam blocklist (admins only).
     pub async fn blocklist(&self, caller: Caller) -> ServiceResult<Vec<BlockRule>> {
-        admin(caller)?;
+        caller.admin()?;
         self.db(|conn, _| Ok(store::list_blocklist(conn)?)).await
     }
 
     /// Adds a rule: `word` (matched in the name, URL and text), `address` or `email`.
     pub async fn add_block_rule(&self, caller: Caller, kind: BlockRuleKind, value: String) -> ServiceResult<BlockRule> {
-        let actor = admin(caller.writing()?)?;
+        let actor = caller.writing()?.admin()?;
         let value = match kind {
             BlockRuleKind::Word => {
                 colophon_domain::BoundedText::<100>::parse(&value).map(|v| v.as_str().to_lowercase())
@@ -118,7 +113,7 @@ impl Colophon {
 
     /// Removes a rule from the spam blocklist (admins only).
     pub async fn remove_block_rule(&self, caller: Caller, id: BlockRuleId) -> ServiceResult<()> {
-        let actor = admin(caller.writing()?)?;
+        let actor = caller.writing()?.admin()?;
         self.db_write(move |conn, _, changed| match store::delete_block_rule(conn, id)? {
             true => {
                 changed.by(actor);

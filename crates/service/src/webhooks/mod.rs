@@ -67,12 +67,6 @@ pub struct CreatedWebhook {
     pub secret: String,
 }
 
-/// Webhooks are for admins.
-fn admin(caller: Caller) -> ServiceResult<colophon_domain::Actor> {
-    let actor = caller.actor()?;
-    if actor.can_manage_authors() { Ok(actor) } else { Err(ServiceError::Forbidden("admins only")) }
-}
-
 /// An http(s) URL with a host, not naming a private address outright (names are checked again
 /// after resolution, at each delivery).
 fn checked_url(url: &str, allow_private: bool) -> ServiceResult<String> {
@@ -115,7 +109,7 @@ fn new_secret() -> String {
 impl Colophon {
     /// Subscribes `url` to `events` (all of them when empty); the secret is in the answer only.
     pub async fn create_webhook(&self, caller: Caller, input: WebhookInput) -> ServiceResult<CreatedWebhook> {
-        let actor = admin(caller.writing()?)?;
+        let actor = caller.writing()?.admin()?;
         let url = input.url.ok_or_else(|| ServiceError::invalid("url", "is required"))?;
         let url = checked_url(&url, self.webhook_settings().allow_private)?;
         let events = distinct(input.events.unwrap_or_default());
@@ -136,13 +130,13 @@ impl Colophon {
 
     /// Every subscription (without secrets).
     pub async fn webhooks(&self, caller: Caller) -> ServiceResult<Vec<Webhook>> {
-        admin(caller)?;
+        caller.admin()?;
         self.db(|conn, _| Ok(store::list_webhooks(conn)?)).await
     }
 
     /// Changes a subscription's URL, events or active flag.
     pub async fn update_webhook(&self, caller: Caller, id: WebhookId, input: WebhookInput) -> ServiceResult<Webhook> {
-        let actor = admin(caller.writing()?)?;
+        let actor = caller.writing()?.admin()?;
         let url = input.url.map(|url| checked_url(&url, self.webhook_settings().allow_private)).transpose()?;
         let changes = WebhookChanges { url, events: input.events.map(distinct), active: input.active };
         let fields: Vec<&'static str> = [
@@ -163,7 +157,7 @@ impl Colophon {
 
     /// Ends a subscription and drops its deliveries.
     pub async fn delete_webhook(&self, caller: Caller, id: WebhookId) -> ServiceResult<()> {
-        let actor = admin(caller.writing()?)?;
+        let actor = caller.writing()?.admin()?;
         self.db_write(move |conn, _, changed| {
             changed.by(actor);
             changed.audit("webhook.delete", format!("webhook:{id}"), &[]);
@@ -180,11 +174,11 @@ impl Colophon {
         limit: Option<i64>,
         cursor: Option<String>,
     ) -> ServiceResult<CursorPage<Delivery>> {
-        admin(caller)?;
+        caller.admin()?;
         let (limit, before) = self.id_page_args(DELIVERIES, limit, cursor)?;
         let codec = self.cursors().clone();
         self.db(move |conn, _| {
-            if !store::list_webhooks(conn)?.iter().any(|w| w.id == id) {
+            if !store::webhook_exists(conn, id)? {
                 return Err(ServiceError::NotFound("webhook"));
             }
             let rows = store::deliveries_of(conn, id, before.map(DeliveryId), limit.probe())?;
@@ -196,7 +190,7 @@ impl Colophon {
 
     /// Sends a delivery again now, whatever became of it (the same `webhook-id`).
     pub async fn redeliver(&self, caller: Caller, webhook: WebhookId, delivery: DeliveryId) -> ServiceResult<()> {
-        let actor = admin(caller.writing()?)?;
+        let actor = caller.writing()?.admin()?;
         self.db_write(move |conn, now, changed| {
             changed.by(actor);
             changed.audit("webhook.redeliver", format!("delivery:{delivery}"), &[]);
