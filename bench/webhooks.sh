@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
-# What webhooks cost: write latency with no subscription, with one (the outbox row and the
-# delivery row written in the write's transaction) while the deliverer sends on the same two cores,
-# and with one but no deliverer (the outbox alone); and
+# What webhooks cost: write latency with no subscription, with one but no deliverer (the outbox
+# alone: what the write's own transaction adds), and with one while the deliverer sends on the same
+# two cores, for two writes: the cheapest there is (a product with a title) and a content write (a
+# published post with a 1.5 KB Markdown body and two tags); and
 # how many deliveries one process sends a second to a local receiver (nginx answering 200),
 # draining a backlog written while delivery was off. Release build, both backends.
 #
 #   bench/webhooks.sh                    # 10 s write runs, a backlog of 5,000 events
 #   DURATION=20 EVENTS=20000 bench/webhooks.sh
+#   BIN=/tmp/colophon-before bench/webhooks.sh   # another build (a baseline), not rebuilt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10}
 EVENTS=${EVENTS:-5000}
 CONNS=${CONNS:-4}
+ROUNDS=${ROUNDS:-3}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 PORT=18095
 HOOK_PORT=18096
 WORK=$(mktemp -d /tmp/colophon-webhooks.XXXXXX)
 OUT=bench/results/webhooks-$(date -u +%Y%m%dT%H%M%SZ).md
-BIN=$PWD/target/release/colophon
+BIN=${BIN:-}
 SERVER_PID=
 NGINX_PID=
 cleanup() {
@@ -29,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "webhooks bench: $*" >&2; exit 1; }
 for tool in wrk nginx sqlite3 psql curl python3; do command -v "$tool" >/dev/null || fail "$tool is missing"; done
-cargo build --release --locked --quiet
+if [ -z "$BIN" ]; then cargo build --release --locked --quiet; BIN=$PWD/target/release/colophon; fi
 
 mkdir -p "$WORK/nginx"
 cat >"$WORK/nginx/nginx.conf" <<CONF
@@ -72,10 +75,16 @@ sql() {
 
 writes() {
   local label=$1 backend=$2
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s bench/post_product.lua "http://127.0.0.1:$PORT/api/v1/products" >"$WORK/wrk.out"
-  python3 - "$label" "$backend" "$WORK/wrk.out" <<'PY' >>"$OUT"
+  write_run product "$label" "$backend" bench/post_product.lua products
+  write_run post "$label" "$backend" bench/post_post.lua posts
+}
+
+write_run() {
+  local what=$1 label=$2 backend=$3 script=$4 path=$5
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT/api/v1/$path" >"$WORK/wrk.out"
+  python3 - "$label" "$backend" "$WORK/wrk.out" "$what" <<'PY' >>"$OUT.rows"
 import re, sys
-label, backend, path = sys.argv[1:]
+label, backend, path, what = sys.argv[1:]
 text = open(path).read()
 rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
 def q(p):
@@ -83,15 +92,17 @@ def q(p):
     v, unit = float(m.group(1)), m.group(2)
     return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"| {backend} | {label} | {float(rps):,.0f} | {q(50):.2f} | {q(99):.2f} | {errors.group(1) if errors else 0} |")
+print(f"| {backend} | {what} | {label} | {float(rps):,.0f} | {q(50):.2f} | {q(99):.2f} | {errors.group(1) if errors else 0} |")
+with open(path + ".runs", "a") as runs:
+    runs.write(f"{backend}\t{what}\t{label}\t{rps}\t{q(50)}\n")
 PY
 }
 
 {
-  echo "# Webhooks: write cost and delivery rate ($(date -u +%F), release, $CONNS writers, ${DURATION}s runs)"
+  echo "# Webhooks: write cost and delivery rate ($(date -u +%F), $BIN, $CONNS writers, ${DURATION}s runs)"
   echo
-  echo "| backend | writes | req/s | p50 ms | p99 ms | non-2xx |"
-  echo "|---|---|---:|---:|---:|---:|"
+  echo "| backend | write | subscriptions | req/s | p50 ms | p99 ms | non-2xx |"
+  echo "|---|---|---|---:|---:|---:|---:|"
 } >"$OUT"
 DRAIN=()
 for backend in sqlite postgres; do
@@ -106,19 +117,20 @@ for backend in sqlite postgres; do
   TOKEN=$(curl -sf "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: application/json' \
     -d '{"email":"admin@bench.test","password":"bench admin password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   export TOKEN
-  # A, B, A: no subscription, the outbox alone (one subscription, no deliverer), no subscription
-  # again (the subscription switched off), so that the database's growth shows as drift.
-  writes "no subscription" "$backend"
+  # Rounds of A then B: no subscription (the subscription switched off), then the outbox alone (it
+  # switched on, no deliverer), so that the database's growth and the machine's noise fall on both.
   HOOK=$(curl -sf "http://127.0.0.1:$PORT/api/v1/webhooks" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-    -d "{\"url\":\"http://127.0.0.1:$HOOK_PORT/hook\",\"events\":[\"product.created\"]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  writes "one subscription, outbox only" "$backend"
+    -d "{\"url\":\"http://127.0.0.1:$HOOK_PORT/hook\",\"events\":[\"product.created\",\"post.published\"]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   switch() {
     curl -sf -X PATCH "http://127.0.0.1:$PORT/api/v1/webhooks/$HOOK" -H "authorization: Bearer $TOKEN" \
       -H 'content-type: application/json' -d "{\"active\":$1}" >/dev/null
   }
-  switch false
-  writes "no subscription (again)" "$backend"
-  switch true
+  for round in $(seq 1 "$ROUNDS"); do
+    switch false
+    writes "no subscription ($round)" "$backend"
+    switch true
+    writes "one subscription, outbox only ($round)" "$backend"
+  done
   stop
   start "$backend" on
   writes "one subscription, delivering" "$backend"
@@ -137,7 +149,8 @@ with concurrent.futures.ThreadPoolExecutor(8) as pool:
     list(pool.map(one, range(n)))
 PY
   stop
-  queued=$(sql "$backend" "SELECT count(*) FROM webhook_deliveries")
+  # One subscription: a delivery per event (SQLite makes them when delivery starts).
+  queued=$(sql "$backend" "SELECT count(*) FROM events")
   started=$(date +%s%N)
   start "$backend" on
   while [ "$(sql "$backend" "SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'")" -lt "$queued" ]; do sleep 0.05; done
@@ -145,6 +158,22 @@ PY
   DRAIN+=("| $backend | $queued | $ms | $(( queued * 1000 / ms )) |")
   stop
 done
+cat "$OUT.rows" >>"$OUT"; rm -f "$OUT.rows"
+python3 - "$WORK/wrk.out.runs" <<'PY' >>"$OUT"
+import statistics, sys
+runs = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+print("\nWhat the outbox adds (medians of the rounds; A = no subscription, B = outbox only):\n")
+print("| backend | write | p50 A ms | p50 B ms | p50 change | req/s A | req/s B | req/s change |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
+for backend in ("sqlite", "postgres"):
+    for what in ("product", "post"):
+        def median(kind, column):
+            values = [float(r[column]) for r in runs if r[0] == backend and r[1] == what and r[2].startswith(kind)]
+            return statistics.median(values)
+        pa, pb = median("no subscription", 4), median("one subscription, outbox only", 4)
+        ra, rb = median("no subscription", 3), median("one subscription, outbox only", 3)
+        print(f"| {backend} | {what} | {pa:.2f} | {pb:.2f} | {(pb / pa - 1) * 100:+.1f}% | {ra:,.0f} | {rb:,.0f} | {(rb / ra - 1) * 100:+.1f}% |")
+PY
 {
   echo
   echo "Draining a backlog (one process, from its start, including start-up):"

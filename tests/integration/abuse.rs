@@ -11,6 +11,7 @@ backend_tests!(
     parallel_moderators_move_the_count_once,
     the_staff_list_refuses_a_malformed_filter,
     slugs_of_digits_alone_would_read_as_ids,
+    writers_bringing_the_same_new_tag_all_succeed,
 );
 
 fn a_renamed_posts_old_slug_stays_reserved(backend: Backend) {
@@ -122,6 +123,34 @@ fn parallel_moderators_move_the_count_once(backend: Backend) {
     let listed =
         app.get(&format!("/api/v1/posts/{DEMO_POST}/comments?limit=100")).json()["data"].as_array().unwrap().len();
     assert_eq!(count(), listed as i64, "the count is the number of approved comments");
+}
+
+/// Eight posts at once with a tag nobody has used yet: on PostgreSQL the second writer to insert
+/// it used to hit the unique slug and answer 409 for a request that was fine.
+fn writers_bringing_the_same_new_tag_all_succeed(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    for round in 0..3 {
+        std::thread::scope(|scope| {
+            for i in 0..8 {
+                let (app, admin) = (&app, &admin);
+                scope.spawn(move || {
+                    let body =
+                        json!({ "title": format!("Race {round} {i}"), "tags": [format!("Fresh {round}"), "Bowling"] });
+                    let response = app.send("POST", "/api/v1/posts", Some(admin), Some(&body), &[]);
+                    assert_eq!(response.status, 201, "{}", response.body);
+                });
+            }
+        });
+        let staff = app.send("GET", "/api/v1/posts?status=draft&limit=100", Some(&admin), None, &[]).json();
+        let tagged = staff["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["tags"].as_array().unwrap().iter().any(|t| t["slug"] == format!("fresh-{round}")))
+            .count();
+        assert_eq!(tagged, 8, "every post of round {round} carries the one new tag");
+    }
 }
 
 fn the_staff_list_refuses_a_malformed_filter(backend: Backend) {

@@ -163,6 +163,8 @@ struct Inner {
     audit_retention_days: u32,
     /// Wakes this process's deliverer when a write here queued deliveries.
     deliveries: Arc<tokio::sync::Notify>,
+    /// This process's writers take turns at SQLite's write lock.
+    gate: store::WriteGate,
 }
 
 /// Marks a write as abandoned when dropped before [`Waiting::done`]: its future was cancelled.
@@ -223,6 +225,7 @@ impl Colophon {
             webhooks: config.webhooks,
             audit_retention_days: config.audit_retention_days,
             deliveries: Arc::new(tokio::sync::Notify::new()),
+            gate: store::WriteGate::for_target(target),
         })))
     }
 
@@ -258,6 +261,11 @@ impl Colophon {
 
     pub(crate) fn webhook_settings(&self) -> &crate::WebhookSettings {
         &self.inner.webhooks
+    }
+
+    /// The turns this process's write transactions take (see [`store::WriteGate`]).
+    pub(crate) fn write_gate(&self) -> &store::WriteGate {
+        &self.inner.gate
     }
 
     pub(crate) fn deliveries_queued(&self) -> &Arc<tokio::sync::Notify> {
@@ -326,9 +334,10 @@ impl Colophon {
         let abandoned = waiting.0.clone();
         let freshness = self.inner.freshness.clone();
         let request_id = crate::audit::current_request_id();
+        let gate = self.write_gate().clone();
         let result = self
             .db(move |conn, now| {
-                store::write_transaction(conn, |conn| {
+                store::write_transaction(&gate, conn, |conn| {
                     let keyed = store::begin_keyed_write(conn)?;
                     let mut changed = Changed::default();
                     let value = f(conn, now, &mut changed)?;
@@ -439,7 +448,7 @@ impl Colophon {
         let mut conn = self.inner.pool.get().map_err(ServiceError::unavailable)?;
         let now = self.now();
         let announcement = self.inner.freshness.announcement_of_everything();
-        let result = store::write_transaction(&mut conn, |conn| {
+        let result = store::write_transaction(&self.inner.gate, &mut conn, |conn| {
             let keyed = store::begin_keyed_write(conn)?;
             let value = f(conn, now)?;
             store::finish_keyed_write(conn, keyed, &announcement, "*", now)?;

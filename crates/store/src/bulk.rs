@@ -13,11 +13,12 @@ use crate::{DbConnection, StoreResult};
 macro_rules! per_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {
-            DbConnection::Pg($c) => $body,
-            DbConnection::Sqlite($c) => $body,
+            $crate::DbConnection::Pg($c) => $body,
+            $crate::DbConnection::Sqlite($c) => $body,
         }
     };
 }
+pub(crate) use per_backend;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = authors)]

@@ -18,6 +18,8 @@ pub mod id_columns;
 mod migrate;
 mod moderation;
 mod neighbours;
+#[cfg(test)]
+mod plans;
 mod posts;
 mod products;
 mod rows;
@@ -49,7 +51,7 @@ pub use rows::{CommentRow, PostRow, ProductRow, SidebarRow, TagRow};
 pub use sessions::*;
 pub use sidebars::*;
 pub use tags::*;
-pub use transaction::write_transaction;
+pub use transaction::{WriteGate, read_snapshot, write_transaction};
 pub use webhooks::*;
 
 /// The names whose flag is set, in order: the fields a set of changes touches (for the audit log).

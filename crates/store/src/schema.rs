@@ -250,6 +250,18 @@ diesel::table! {
         object_key -> Text,
         payload -> Text,
         created_at -> Timestamp,
+        webhook_ids -> Nullable<Text>,
+        due_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::id_columns::*;
+
+    outbox_cursor (id) {
+        id -> Integer,
+        last_event_id -> EventIdColumn,
     }
 }
 

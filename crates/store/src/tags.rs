@@ -13,13 +13,19 @@ use crate::{DbConnection, StoreResult};
 pub fn ensure_tags(conn: &mut DbConnection, wanted: &[(Slug, String)]) -> StoreResult<Vec<Tag>> {
     let mut result = Vec::with_capacity(wanted.len());
     for (slug, name) in wanted {
-        let existing: Option<TagRow> = tags::table.filter(tags::slug.eq(slug.as_str())).first(conn).optional()?;
-        let row = match existing {
+        let find = tags::table.filter(tags::slug.eq(slug.as_str()));
+        let row = match find.first::<TagRow>(conn).optional()? {
             Some(row) => row,
-            None => diesel::insert_into(tags::table)
-                .values((tags::slug.eq(slug.as_str()), tags::name.eq(name)))
-                .returning(tags::all_columns)
-                .get_result(conn)?,
+            None => {
+                // Two writers may bring the same new tag at once: the second waits for the
+                // first's commit, inserts nothing, and reads the first's row.
+                crate::bulk::per_backend!(conn, |c| diesel::insert_into(tags::table)
+                    .values((tags::slug.eq(slug.as_str()), tags::name.eq(name)))
+                    .on_conflict(tags::slug)
+                    .do_nothing()
+                    .execute(c))?;
+                find.first(conn)?
+            }
         };
         result.push(row.into_domain()?);
     }

@@ -148,7 +148,7 @@ pub fn seed(
     {
         let base = store::max_ids(conn)?;
         let now = start();
-        store::write_transaction(conn, |conn| fixtures(conn, &mut rng, base, now))?;
+        store::write_transaction(&store::WriteGate::open(), conn, |conn| fixtures(conn, &mut rng, base, now))?;
         progress(&format!("{AUTHORS} authors, {TAGS} tags, {PRODUCTS} products and a sidebar of 14 widgets"));
         report.authors = AUTHORS as u64;
         let span_secs = 2 * 365 * 24 * 3600_i64;
@@ -197,7 +197,7 @@ pub fn seed(
                 },
             );
             report.comments += comments.len() as u64;
-            store::write_transaction(conn, |conn| -> StoreResult<()> {
+            store::write_transaction(&store::WriteGate::open(), conn, |conn| -> StoreResult<()> {
                 store::bulk_insert_posts(conn, &posts)?;
                 store::bulk_insert_post_tags(conn, &tags)?;
                 store::bulk_insert_comments(conn, &comments)?;

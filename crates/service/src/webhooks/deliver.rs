@@ -152,9 +152,12 @@ impl Colophon {
         let lease = chrono::Duration::from_std(settings.timeout + Duration::from_secs(20))
             .map_err(|e| ServiceError::internal_while("lease", e))?;
         let limit = i64::try_from(settings.concurrency).unwrap_or(16);
+        let gate = self.write_gate().clone();
         let claimed = self
             .db(move |conn, now| {
-                store::write_transaction(conn, |conn| Ok(store::claim_due_deliveries(conn, now, now + lease, limit)?))
+                store::write_transaction(&gate, conn, |conn| {
+                    Ok(store::claim_due_deliveries(conn, now, now + lease, limit)?)
+                })
             })
             .await?;
         if claimed.is_empty() {
@@ -180,16 +183,17 @@ impl Colophon {
         }
         let sent = outcomes.len();
         let schedule = settings.retry_schedule_secs;
+        let gate = self.write_gate().clone();
         self.db(move |conn, now| {
             // All outcomes in one transaction; if that fails (a subscription was deleted while
             // its delivery was out, say), each on its own, so that one cannot make the others be
             // sent again.
-            let all = store::write_transaction(conn, |conn| {
+            let all = store::write_transaction(&gate, conn, |conn| {
                 outcomes.iter().try_for_each(|(delivery, attempt)| record(conn, delivery, attempt, &schedule, now))
             });
             if all.is_err() {
                 for (delivery, attempt) in &outcomes {
-                    store::write_transaction(conn, |conn| {
+                    store::write_transaction(&gate, conn, |conn| {
                         if store::delivery_exists(conn, delivery.id)? {
                             record(conn, delivery, attempt, &schedule, now)?;
                         }

@@ -177,11 +177,18 @@ impl Colophon {
         caller.admin()?;
         let (limit, before) = self.id_page_args(DELIVERIES, limit, cursor)?;
         let codec = self.cursors().clone();
+        let gate = self.write_gate().clone();
         self.db(move |conn, _| {
             if !store::webhook_exists(conn, id)? {
                 return Err(ServiceError::NotFound("webhook"));
             }
-            let rows = store::deliveries_of(conn, id, before.map(DeliveryId), limit.probe())?;
+            // SQLite makes an event's deliveries after its write: show the latest events' too.
+            store::write_transaction(&gate, conn, |conn| store::fan_out_events(conn).map_err(ServiceError::from))?;
+            // The deliveries and their attempts as of one moment: a delivery read before an
+            // attempt's record commits must not show that attempt without its new schedule.
+            let rows = store::read_snapshot(conn, |conn| {
+                store::deliveries_of(conn, id, before.map(DeliveryId), limit.probe()).map_err(ServiceError::from)
+            })?;
             let page = Page::from_probe(rows, limit, |d| d.id.0);
             Ok(CursorPage { items: page.items, next_cursor: page.next.map(|id| codec.encode(DELIVERIES, &[id])) })
         })
