@@ -32,6 +32,7 @@ fn settings() -> anyhow::Result<ColophonConfig> {
         cache: config::cache_enabled()?,
         webhooks: config::webhook_settings()?,
         audit_retention_days: config::env_or("COLOPHON_AUDIT_RETENTION_DAYS", 365)?,
+        search_language: config::env_or("COLOPHON_SEARCH_LANGUAGE", "english".to_string())?,
     })
 }
 

@@ -106,6 +106,7 @@ fn insert_post_behind_the_service(app: &TestApp, slug: &str) {
             excerpt: String::new(),
             body_html: String::new(),
             body_markdown: None,
+            body_text: String::new(),
             status: PostStatus::Published,
             published_at: Some(test_now() - Span::hours(1)),
             author_id: colophon_domain::AuthorId(1),

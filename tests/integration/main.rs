@@ -32,6 +32,7 @@ mod privacy;
 mod queries;
 mod readme;
 mod roles;
+mod search;
 mod storage;
 mod submission;
 mod threads;

@@ -248,6 +248,7 @@ fn fixture(app: &TestApp, author: i64, contributor: i64) -> Fixture {
         excerpt: String::new(),
         body_html: "<p>Fixture</p>".into(),
         body_markdown: None,
+        body_text: String::new(),
         status,
         published_at: (status == PostStatus::Published).then(|| test_now() - chrono::Duration::days(1)),
         author_id: AuthorId(author),

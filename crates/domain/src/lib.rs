@@ -20,6 +20,7 @@ mod password;
 mod policy;
 mod post;
 mod product;
+mod search;
 mod sidebar;
 mod slug;
 mod text;
@@ -48,6 +49,10 @@ pub use password::Password;
 pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
 pub use product::Product;
+pub use search::{
+    HIGHLIGHT_END, HIGHLIGHT_START, SEARCH_PREFIX_MIN, SEARCH_QUERY_MAX, SEARCH_TERMS_MAX, SEARCH_TEXT_MAX,
+    SearchQuery, SearchTerm, highlight_html, search_text,
+};
 pub use sidebar::{Sidebar, Widget, WidgetKind};
 pub use slug::Slug;
 pub use text::BoundedText;

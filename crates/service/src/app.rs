@@ -25,6 +25,9 @@ pub struct ColophonConfig {
     pub webhooks: crate::WebhookSettings,
     /// Days the audit log keeps an entry.
     pub audit_retention_days: u32,
+    /// The language full-text search stems words in (a PostgreSQL text search configuration:
+    /// `english`, `german`, `simple`…; SQLite stems English only).
+    pub search_language: String,
 }
 
 impl ColophonConfig {
@@ -37,6 +40,7 @@ impl ColophonConfig {
             cache: true,
             webhooks: crate::WebhookSettings::default(),
             audit_retention_days: 365,
+            search_language: "english".into(),
         }
     }
 }
@@ -206,6 +210,7 @@ impl Colophon {
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied migrations");
         }
+        crate::posts::prepare_search(&mut conn, &config.search_language)?;
         drop(conn);
         let pool = store::build_pool(target, pool, counter).map_err(ServiceError::from)?;
         crate::auth::warm_up_passwords();

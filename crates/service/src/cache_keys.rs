@@ -10,6 +10,7 @@
 //! | `around:42` | which posts are the neighbours of post 42 | a post published, unpublished, re-dated or deleted next to it |
 //! | `comments:42` | the post's approved comments (lists, threads, feed) | approving, unapproving, deleting its comments |
 //! | `list:posts` | which posts the public list holds, in what order | publishing, unpublishing, re-dating, deleting |
+//! | `list:search` | which posts a search finds, in what order | any change to a visible post (its words, its place) |
 //! | `list:author:7`, `list:tag:x` | the same, filtered; an author's post count | the same, for that author or tag; reassigning, retagging |
 //! | `author:7` | the author's name, bio and profile wherever shown | editing or deleting the author |
 //! | `list:authors` | the author list, and lookups by slug | creating, editing, deleting authors |
@@ -36,6 +37,8 @@ pub enum CacheKey {
     Comments(PostId),
     /// Which posts the public list holds, in what order (`list:posts`).
     Posts,
+    /// Which posts a search finds, and their order: any visible post's words (`list:search`).
+    Search,
     /// The public list of one author's posts, and their post count (`list:author:7`).
     AuthorPosts(AuthorId),
     /// The public list of one tag's posts, by the tag's slug (`list:tag:x`).
@@ -62,6 +65,7 @@ impl fmt::Display for CacheKey {
             CacheKey::Around(id) => write!(f, "around:{id}"),
             CacheKey::Comments(id) => write!(f, "comments:{id}"),
             CacheKey::Posts => f.write_str("list:posts"),
+            CacheKey::Search => f.write_str("list:search"),
             CacheKey::AuthorPosts(id) => write!(f, "list:author:{id}"),
             CacheKey::TagPosts(slug) => write!(f, "list:tag:{slug}"),
             CacheKey::Author(id) => write!(f, "author:{id}"),
@@ -88,6 +92,7 @@ impl std::str::FromStr for CacheKey {
             ("product", rest) => CacheKey::Product(ProductId(id(rest)?)),
             ("sidebar", rest) => CacheKey::Sidebar(SidebarId(id(rest)?)),
             ("list", "posts") => CacheKey::Posts,
+            ("list", "search") => CacheKey::Search,
             ("list", "authors") => CacheKey::Authors,
             ("list", "products") => CacheKey::Products,
             ("list", "sidebars") => CacheKey::Sidebars,
@@ -240,6 +245,7 @@ mod tests {
             CacheKey::Around(PostId(7)),
             CacheKey::Comments(PostId(42)),
             CacheKey::Posts,
+            CacheKey::Search,
             CacheKey::AuthorPosts(AuthorId(7)),
             CacheKey::TagPosts("social-networking".into()),
             CacheKey::Author(AuthorId(7)),

@@ -37,7 +37,7 @@ pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{Cause, ServiceError, ServiceResult, chain};
 pub use freshness::Stamp;
 pub use keys::Key;
-pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery};
+pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery, PostSearch, SearchResult};
 pub use rate_limit::Limit;
 pub use views::*;
 pub use webhooks::{CreatedWebhook, WebhookInput, WebhookSettings, sign as sign_webhook};

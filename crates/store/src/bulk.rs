@@ -66,6 +66,13 @@ pub struct NewWidgetRow {
     pub html: Option<String>,
 }
 
+/// A post written by a bulk load, with the text search indexes it by.
+#[derive(Debug, Clone)]
+pub struct BulkPostRow {
+    pub post: crate::rows::PostRow,
+    pub body_text: Option<String>,
+}
+
 /// Rows per statement: under SQLite's bound-parameter limit for the widest table (posts).
 const CHUNK: usize = 500;
 
@@ -82,7 +89,14 @@ macro_rules! bulk_insert {
 }
 
 bulk_insert!(bulk_insert_authors, NewAuthorRow, authors::table);
-bulk_insert!(bulk_insert_posts, crate::rows::PostRow, posts::table);
+
+pub fn bulk_insert_posts(conn: &mut DbConnection, rows: &[BulkPostRow]) -> StoreResult<()> {
+    for chunk in rows.chunks(CHUNK) {
+        let values: Vec<_> = chunk.iter().map(|r| (r.post.clone(), posts::body_text.eq(r.body_text.clone()))).collect();
+        per_backend!(conn, |c| diesel::insert_into(posts::table).values(values).execute(c))?;
+    }
+    Ok(())
+}
 bulk_insert!(bulk_insert_comments, crate::rows::CommentRow, comments::table);
 bulk_insert!(bulk_insert_tags, crate::rows::TagRow, tags::table);
 bulk_insert!(bulk_insert_post_tags, PostTagRow, post_tags::table);

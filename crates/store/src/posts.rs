@@ -3,7 +3,7 @@ use diesel::prelude::*;
 
 use crate::columns::{PostStatusColumn, Stored};
 use crate::id_columns::AuthorIdColumn;
-use crate::rows::{PostRow, convert};
+use crate::rows::{PostRow, convert, post_columns};
 use crate::schema::{authors, post_tags, posts, slug_redirects, tags};
 use crate::{DbConnection, StoreResult};
 use diesel::internal::derives::as_expression::Bound;
@@ -16,6 +16,8 @@ pub struct NewPost {
     pub excerpt: String,
     pub body_html: String,
     pub body_markdown: Option<String>,
+    /// The body's words, for search (`colophon_domain::search_text`).
+    pub body_text: String,
     pub status: PostStatus,
     pub published_at: Option<Timestamp>,
     pub author_id: AuthorId,
@@ -34,6 +36,7 @@ pub fn insert_post(conn: &mut DbConnection, new: &NewPost) -> StoreResult<Post> 
             posts::excerpt.eq(&new.excerpt),
             posts::body_html.eq(&new.body_html),
             posts::body_markdown.eq(&new.body_markdown),
+            posts::body_text.eq(&new.body_text),
             posts::status.eq(new.status.stored()),
             posts::published_at.eq(new.published_at),
             posts::author_id.eq(new.author_id.stored()),
@@ -47,19 +50,27 @@ pub fn insert_post(conn: &mut DbConnection, new: &NewPost) -> StoreResult<Post> 
             posts::created_at.eq(new.now),
             posts::updated_at.eq(new.now),
         ))
-        .returning(posts::all_columns)
+        .returning(post_columns())
         .get_result(conn)?;
     row.into_domain()
 }
 
 pub fn find_post_by_slug(conn: &mut DbConnection, slug: &Slug) -> StoreResult<Option<Post>> {
-    let row: Option<PostRow> = posts::table.filter(posts::slug.eq(slug.as_str())).first(conn).optional()?;
+    let row: Option<PostRow> =
+        posts::table.filter(posts::slug.eq(slug.as_str())).select(post_columns()).first(conn).optional()?;
     row.map(PostRow::into_domain).transpose()
 }
 
 pub fn find_post(conn: &mut DbConnection, id: PostId) -> StoreResult<Option<Post>> {
-    let row: Option<PostRow> = posts::table.find(id.stored()).first(conn).optional()?;
+    let row: Option<PostRow> = posts::table.find(id.stored()).select(post_columns()).first(conn).optional()?;
     row.map(PostRow::into_domain).transpose()
+}
+
+/// The posts with these ids, in no particular order (missing ones left out).
+pub fn posts_by_ids(conn: &mut DbConnection, ids: &[PostId]) -> StoreResult<Vec<Post>> {
+    let rows: Vec<PostRow> =
+        posts::table.filter(posts::id.eq_any(crate::columns::written(ids))).select(post_columns()).load(conn)?;
+    convert(rows, PostRow::into_domain)
 }
 
 /// Which published posts a list shows.
@@ -116,7 +127,8 @@ pub fn list_published(
                 .or(posts::published_at.eq(key.published_at).and(posts::id.lt(key.id.stored()))),
         );
     }
-    let rows: Vec<PostRow> = query.order((posts::published_at.desc(), posts::id.desc())).limit(limit).load(conn)?;
+    let rows: Vec<PostRow> =
+        query.order((posts::published_at.desc(), posts::id.desc())).limit(limit).select(post_columns()).load(conn)?;
     convert(rows, PostRow::into_domain)
 }
 
@@ -140,8 +152,9 @@ fn list_all_published(
             )
             .order(order)
             .limit(limit)
+            .select(post_columns())
             .load(conn)?,
-        None => visible.order(order).limit(limit).load(conn)?,
+        None => visible.order(order).limit(limit).select(post_columns()).load(conn)?,
     };
     convert(rows, PostRow::into_domain)
 }
@@ -158,6 +171,8 @@ pub struct PostChanges {
     pub excerpt: Option<String>,
     pub body_html: Option<String>,
     pub body_markdown: Option<Option<String>>,
+    /// With `body_html`: its words, for search.
+    pub body_text: Option<String>,
     pub status: Option<PostStatus>,
     pub published_at: Option<Option<Timestamp>>,
     pub author_id: Option<AuthorId>,
@@ -192,6 +207,7 @@ struct PostChangeset<'a> {
     excerpt: Option<&'a str>,
     body_html: Option<&'a str>,
     body_markdown: Option<Option<&'a str>>,
+    body_text: Option<&'a str>,
     status: Option<Bound<PostStatusColumn, PostStatus>>,
     published_at: Option<Option<Timestamp>>,
     author_id: Option<Bound<AuthorIdColumn, AuthorId>>,
@@ -219,6 +235,7 @@ pub fn update_post(
         excerpt: changes.excerpt.as_deref(),
         body_html: changes.body_html.as_deref(),
         body_markdown: changes.body_markdown.as_ref().map(Option::as_deref),
+        body_text: changes.body_text.as_deref(),
         status: changes.status.map(Stored::stored),
         published_at: changes.published_at,
         author_id: changes.author_id.map(Stored::stored),
@@ -233,7 +250,7 @@ pub fn update_post(
         .filter(posts::id.eq(id.stored()))
         .filter(posts::version.eq(expected_version))
         .set((changeset, posts::version.eq(posts::version + 1)))
-        .returning(posts::all_columns)
+        .returning(post_columns())
         .get_result(conn)
         .optional()?;
     row.map(PostRow::into_domain).transpose()
@@ -293,7 +310,7 @@ pub fn find_slug_redirect(conn: &mut DbConnection, slug: &Slug) -> StoreResult<O
     let row: Option<PostRow> = slug_redirects::table
         .inner_join(posts::table)
         .filter(slug_redirects::old_slug.eq(slug.as_str()))
-        .select(posts::all_columns)
+        .select(post_columns())
         .first(conn)
         .optional()?;
     row.map(PostRow::into_domain).transpose()
@@ -341,6 +358,7 @@ pub fn list_for_staff(
                 .or(posts::updated_at.eq(key.updated_at).and(posts::id.lt(key.id.stored()))),
         );
     }
-    let rows: Vec<PostRow> = query.order((posts::updated_at.desc(), posts::id.desc())).limit(limit).load(conn)?;
+    let rows: Vec<PostRow> =
+        query.order((posts::updated_at.desc(), posts::id.desc())).limit(limit).select(post_columns()).load(conn)?;
     convert(rows, PostRow::into_domain)
 }

@@ -52,8 +52,13 @@ impl AuthorRow {
     }
 }
 
+/// [`PostRow`]'s columns: every post column but the indexed text, which only search reads.
+pub(crate) fn post_columns() -> <PostRow as Selectable<crate::connection::MultiBackend>>::SelectExpression {
+    <PostRow as Selectable<crate::connection::MultiBackend>>::construct_selection()
+}
+
 /// Read as a row, and written as one by bulk loads (explicit ids).
-#[derive(Debug, Clone, Queryable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = crate::schema::posts)]
 pub struct PostRow {
     #[diesel(serialize_as = crate::columns::Write<PostId>)]

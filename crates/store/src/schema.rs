@@ -97,6 +97,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// The body's words without markup, for full-text search; never read back as a post.
+        body_text -> Nullable<Text>,
     }
 }
 
@@ -311,6 +313,13 @@ diesel::table! {
         target -> Text,
         request_id -> Nullable<Text>,
         fields -> Text,
+    }
+}
+
+diesel::table! {
+    search_config (id) {
+        id -> Integer,
+        language -> Text,
     }
 }
 

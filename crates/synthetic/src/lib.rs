@@ -4,7 +4,11 @@
 //! Shape (for N posts): 50 authors with bios; N posts of about 3 KB of HTML with excerpts, three
 //! tags and a featured image, every 25th a draft, published over two years; 36 approved comments
 //! (plus about 20% pending) on each of the first 200 posts and 3–7 on the others, about 22% of
-//! them replies; 20 products; one sidebar of 14 widgets on every post.
+//! them replies; 20 products; one sidebar of 14 widgets on every post. Each paragraph ends with
+//! a sentence of eight words drawn from a vocabulary of 20,000 made-up words by Zipf's law, so
+//! that full-text search meets words of every frequency, as in real writing.
+
+mod vocabulary;
 
 use chrono::{Duration, NaiveDate};
 use colophon_domain::{
@@ -12,8 +16,8 @@ use colophon_domain::{
     html,
 };
 use colophon_store::{
-    self as store, CommentRow, DbConnection, NewAuthorRow, NewWidgetRow, PostRow, PostTagRow, ProductRow, SidebarRow,
-    StoreResult, TagRow,
+    self as store, BulkPostRow, CommentRow, DbConnection, NewAuthorRow, NewWidgetRow, PostRow, PostTagRow, ProductRow,
+    SidebarRow, StoreResult, TagRow,
 };
 
 #[derive(Debug, Clone)]
@@ -119,9 +123,25 @@ fn sentence(rng: &mut Rng) -> &'static str {
     SENTENCES[rng.below(SENTENCES.len() as u64) as usize]
 }
 
-/// About 3 KB of HTML: eight paragraphs of four sentences.
-fn body(rng: &mut Rng) -> (String, String) {
-    let paragraphs: Vec<String> = (0..8).map(|_| (0..4).map(|_| sentence(rng)).collect::<Vec<_>>().join(" ")).collect();
+/// Eight words of the vocabulary, drawn by frequency, as a sentence.
+fn rare_sentence(rng: &mut Rng, words: &vocabulary::Zipf) -> String {
+    let mut sentence = (0..8).map(|_| words.sample(rng.next())).collect::<Vec<_>>().join(" ");
+    if let Some(first) = sentence.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    sentence.push('.');
+    sentence
+}
+
+/// About 3.5 KB of HTML: eight paragraphs of four sentences and one of the vocabulary's words.
+fn body(rng: &mut Rng, words: &vocabulary::Zipf) -> (String, String) {
+    let paragraphs: Vec<String> = (0..8)
+        .map(|_| {
+            let mut sentences: Vec<String> = (0..4).map(|_| sentence(rng).to_string()).collect();
+            sentences.push(rare_sentence(rng, words));
+            sentences.join(" ")
+        })
+        .collect();
     let excerpt = paragraphs[0].clone();
     let html = paragraphs.iter().map(|p| format!("<p>{}</p>", html::escape(p))).collect::<Vec<_>>().join("\n");
     (html, excerpt)
@@ -144,6 +164,7 @@ pub fn seed(
     mut progress: impl FnMut(&str),
 ) -> StoreResult<SyntheticReport> {
     let mut rng = Rng(options.seed);
+    let words = vocabulary::Zipf::new();
     let mut report = SyntheticReport::default();
     {
         let base = store::max_ids(conn)?;
@@ -162,30 +183,34 @@ pub fn seed(
                     let id = PostId(base.posts + 1 + i as i64);
                     let published = start() + Duration::seconds(span_secs * i as i64 / options.posts.max(1) as i64);
                     let draft = i % 25 == 24;
-                    let (body_html, excerpt) = body(&mut rng);
+                    let (body_html, excerpt) = body(&mut rng, &words);
+                    let body_text = Some(colophon_domain::search_text(&body_html));
                     let post_comments =
                         if draft { Vec::new() } else { comments_for(&mut rng, id, i, published, &mut next_comment) };
                     let approved =
                         post_comments.iter().filter(|c: &&CommentRow| c.status == CommentStatus::Approved).count();
-                    posts.push(PostRow {
-                        id,
-                        slug: format!("synthetic-post-{}", i + 1),
-                        title: format!("Synthetic post {}: {} and {}", i + 1, rng.pick(WORDS), rng.pick(WORDS)),
-                        excerpt,
-                        body_html,
-                        body_markdown: None,
-                        status: if draft { PostStatus::Draft } else { PostStatus::Published },
-                        published_at: (!draft).then_some(published),
-                        author_id: AuthorId(base.authors + 1 + rng.below(AUTHORS as u64) as i64),
-                        featured_image_url: Some(format!("https://images.example/{}.jpg", i + 1)),
-                        featured_image_alt: Some("A synthetic picture".into()),
-                        featured_image_credit: Some("Image via Snorgtees".into()),
-                        comments_enabled: true,
-                        comment_count: approved as i64,
-                        sidebar_id: Some(SidebarId(base.sidebars + 1)),
-                        version: 1,
-                        created_at: published,
-                        updated_at: published,
+                    posts.push(BulkPostRow {
+                        body_text,
+                        post: PostRow {
+                            id,
+                            slug: format!("synthetic-post-{}", i + 1),
+                            title: format!("Synthetic post {}: {} and {}", i + 1, rng.pick(WORDS), rng.pick(WORDS)),
+                            excerpt,
+                            body_html,
+                            body_markdown: None,
+                            status: if draft { PostStatus::Draft } else { PostStatus::Published },
+                            published_at: (!draft).then_some(published),
+                            author_id: AuthorId(base.authors + 1 + rng.below(AUTHORS as u64) as i64),
+                            featured_image_url: Some(format!("https://images.example/{}.jpg", i + 1)),
+                            featured_image_alt: Some("A synthetic picture".into()),
+                            featured_image_credit: Some("Image via Snorgtees".into()),
+                            comments_enabled: true,
+                            comment_count: approved as i64,
+                            sidebar_id: Some(SidebarId(base.sidebars + 1)),
+                            version: 1,
+                            created_at: published,
+                            updated_at: published,
+                        },
                     });
                     let first_tag = rng.below(TAGS as u64) as i64;
                     for position in 0..3 {

@@ -247,6 +247,7 @@ impl TestApp {
                 excerpt: format!("Excerpt of {slug}"),
                 body_html: format!("<p>Body of {slug}</p>"),
                 body_markdown: None,
+                body_text: String::new(),
                 status,
                 published_at,
                 author_id: AuthorId(1),

@@ -5,7 +5,10 @@ use colophon_service::{Colophon, PostListQuery, ServiceError};
 
 use super::context::caller;
 use super::error::{GqlResult, paging_error};
-use super::types::{ApiKeyNode, AuthorNode, DeliveryNode, MeNode, PostNode, ProductNode, SidebarNode, WebhookNode};
+use super::types::{
+    ApiKeyNode, AuthorNode, DeliveryNode, MeNode, PostNode, PostStatusEnum, ProductNode, SearchResultNode, SidebarNode,
+    WebhookNode,
+};
 
 /// Lists without paging arguments (`authors`, `products`) return at most this many items;
 /// REST pages through all of them.
@@ -59,6 +62,40 @@ impl QueryRoot {
             let cursor = colophon.post_cursor(&post, staff);
             Edge::new(cursor, PostNode::new(post, now))
         }));
+        Ok(connection)
+    }
+
+    /// Full-text search: posts matching `query`, best match first (title over excerpt over
+    /// body). Words must all match; `"a phrase"`, `-word` excludes, `prefix*` matches
+    /// beginnings. Signed-in staff may pass `status` to search drafts or scheduled posts
+    /// (contributors and authors: their own).
+    #[graphql(complexity = "(first.max(1) as usize) * child_complexity")]
+    #[allow(clippy::too_many_arguments, reason = "a GraphQL field's arguments are the resolver's")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+        #[graphql(desc = "An author's slug")] author: Option<String>,
+        #[graphql(desc = "A tag's slug")] tag: Option<String>,
+        #[graphql(desc = "Staff only: draft, scheduled or published")] status: Option<PostStatusEnum>,
+    ) -> Result<Connection<String, SearchResultNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        let search = colophon_service::PostSearch {
+            query,
+            author,
+            tag,
+            status: status.map(Into::into),
+            limit: Some(i64::from(first)),
+            cursor: after,
+        };
+        let page = colophon.search_posts(caller(ctx).await?, search).await.map_err(paging_error)?;
+        let now = colophon.now();
+        let mut connection = Connection::new(false, page.next_cursor.is_some());
+        for result in page.items {
+            connection.edges.push(Edge::new(result.cursor.clone(), SearchResultNode::new(result, now)));
+        }
         Ok(connection)
     }
 

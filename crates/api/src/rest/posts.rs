@@ -2,7 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{CommentOrder, FeaturedImage, PostLink, PostStatus, Slug, Tag};
-use colophon_service::{IncludedComments, Lookup, PostDetail, PostListQuery, PostSummary};
+use colophon_service::{IncludedComments, Lookup, PostDetail, PostListQuery, PostSearch, PostSummary, SearchResult};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -19,6 +19,12 @@ use crate::rest::responses;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PostListParams {
+    /// Full-text search: posts matching these words, best match first (title over excerpt over
+    /// body), each with a `snippet` and a `score`. Words must all match; `"a phrase"`,
+    /// `-word` (or `-"a phrase"`) excludes, `prefix*` (two letters or more) matches beginnings.
+    /// Combines with `author`, `tag` and, for staff, `status`.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
     /// Only posts of the author with this slug.
     #[param(max_length = 100)]
     pub author: Option<String>,
@@ -65,8 +71,10 @@ pub struct PostParams {
     pub fields: Option<String>,
 }
 
-/// The fields a post in a list has.
-const SUMMARY_FIELDS: [&str; 12] = [
+/// The fields a post in a list has (`snippet` and `score` in search results).
+const SUMMARY_FIELDS: [&str; 14] = [
+    "snippet",
+    "score",
     "id",
     "slug",
     "title",
@@ -146,6 +154,20 @@ pub struct PostSummaryBody {
     pub comments_enabled: bool,
     /// Approved comments only.
     pub comment_count: i64,
+    /// Search results only: words of the body around the best match, HTML-escaped, the matched
+    /// words in `<mark>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "… so <mark>the rug</mark> really tied the room together …")]
+    pub snippet: Option<String>,
+    /// Search results only: how well the post matched, higher first (comparable within one search).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
+
+impl From<SearchResult> for PostSummaryBody {
+    fn from(r: SearchResult) -> Self {
+        Self { snippet: Some(r.snippet_html), score: Some(r.score), ..r.summary.into() }
+    }
 }
 
 impl From<PostSummary> for PostSummaryBody {
@@ -164,6 +186,8 @@ impl From<PostSummary> for PostSummaryBody {
             tags: s.tags.into_iter().map(Into::into).collect(),
             comments_enabled: p.comments_enabled,
             comment_count: p.comment_count,
+            snippet: None,
+            score: None,
         }
     }
 }
@@ -230,7 +254,8 @@ impl From<PostDetail> for PostBody {
 
 paged!(PostPage, PostSummaryBody);
 
-/// Published posts, newest first, with author, tags and comment count.
+/// Published posts, newest first, with author, tags and comment count; with `q`, the posts
+/// matching a full-text search, best match first.
 #[utoipa::path(
     get, operation_id = "list_posts", path = "/api/v1/posts", tag = "posts", params(PostListParams),
     security((), ("bearer" = [])),
@@ -247,9 +272,19 @@ pub async fn list(
     params: crate::json::Query<PostListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let query = PostListQuery { author: p.author, tag: p.tag, limit: p.limit, cursor: p.cursor, status: p.status };
-    let page = colophon.list_post_summaries(caller, query).await?;
-    let page = to_json(&PostPage::from_page(page, PostSummaryBody::from))?;
+    let page = match p.q.filter(|q| !q.trim().is_empty()) {
+        Some(query) => {
+            let search =
+                PostSearch { query, author: p.author, tag: p.tag, status: p.status, limit: p.limit, cursor: p.cursor };
+            PostPage::from_page(colophon.search_posts(caller, search).await?, PostSummaryBody::from)
+        }
+        None => {
+            let query =
+                PostListQuery { author: p.author, tag: p.tag, limit: p.limit, cursor: p.cursor, status: p.status };
+            PostPage::from_page(colophon.list_post_summaries(caller, query).await?, PostSummaryBody::from)
+        }
+    };
+    let page = to_json(&page)?;
     json_with_etag(&req, &fields::select(page, p.fields.as_deref(), &SUMMARY_FIELDS)?)
 }
 

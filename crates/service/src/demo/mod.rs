@@ -182,6 +182,7 @@ impl Colophon {
                         title: p.title.clone(),
                         excerpt: p.excerpt.clone(),
                         body_html: p.body_html.clone(),
+                        body_text: colophon_domain::search_text(&p.body_html),
                         body_markdown: None,
                         status: PostStatus::Published,
                         published_at: Some(published_at),

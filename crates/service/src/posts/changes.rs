@@ -50,6 +50,8 @@ pub(crate) fn post_changed(before: Option<&Seen>, after: Option<&Seen>, changed:
     }
     let id = visible[0].post.id;
     changed.extend(CacheKey::post_content(&visible[0].post));
+    // A visible post's words or place moved: what any search finds may have.
+    changed.add(CacheKey::Search);
     let moved = match (before, after) {
         (Some(b), Some(a)) => b.visible != a.visible || (a.visible && b.post.published_at != a.post.published_at),
         _ => true,

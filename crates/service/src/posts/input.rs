@@ -55,6 +55,15 @@ type ImageText = BoundedText<300>;
 pub struct Body {
     pub html: PostHtml,
     pub markdown: Option<String>,
+    /// The words search indexes the body by, worked out here, off the write transaction.
+    pub text: String,
+}
+
+impl Body {
+    fn new(html: PostHtml, markdown: Option<String>) -> Self {
+        let text = colophon_domain::search_text(html.as_str());
+        Self { html, markdown, text }
+    }
 }
 
 /// The parsed fields; `None` where the input left the field out.
@@ -104,10 +113,8 @@ pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
         }
         (Some(markdown), None) => errors
             .check("body_markdown", PostHtml::from_markdown(&markdown))
-            .map(|html| Body { html, markdown: Some(markdown) }),
-        (None, Some(html)) => {
-            errors.check("body_html", PostHtml::from_html(&html)).map(|html| Body { html, markdown: None })
-        }
+            .map(|html| Body::new(html, Some(markdown))),
+        (None, Some(html)) => errors.check("body_html", PostHtml::from_html(&html)).map(|html| Body::new(html, None)),
         (None, None) => None,
     };
     if let Some(excerpt) = input.excerpt {

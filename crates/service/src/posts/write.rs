@@ -47,7 +47,7 @@ impl Colophon {
             };
             let body = match parsed.body {
                 Some(body) => body,
-                None => super::input::Body { html: PostHtml::empty(), markdown: None },
+                None => super::input::Body { html: PostHtml::empty(), markdown: None, text: String::new() },
             };
             let excerpt = match parsed.excerpt.clone().flatten() {
                 Some(excerpt) => excerpt,
@@ -65,6 +65,7 @@ impl Colophon {
                     excerpt: excerpt.into_string(),
                     body_html: body.html.into_string(),
                     body_markdown: body.markdown,
+                    body_text: body.text,
                     status,
                     published_at,
                     author_id: author.id,
@@ -234,6 +235,7 @@ fn changes(
     if let Some(body) = parsed.body {
         changes.body_html = Some(body.html.into_string());
         changes.body_markdown = Some(body.markdown);
+        changes.body_text = Some(body.text);
     }
     if let Some(image) = parsed.featured_image {
         changes.featured_image = Some(image);

@@ -234,3 +234,33 @@ impl PostNode {
         Ok(sidebar.map(SidebarNode::from))
     }
 }
+
+/// A post a search found, with the words of its body around the best match.
+pub struct SearchResultNode {
+    post: PostNode,
+    score: f64,
+    snippet: String,
+}
+
+impl SearchResultNode {
+    pub fn new(result: colophon_service::SearchResult, now: colophon_domain::Timestamp) -> Self {
+        Self { post: PostNode::new(result.summary.post, now), score: result.score, snippet: result.snippet_html }
+    }
+}
+
+#[Object(name = "SearchResult")]
+impl SearchResultNode {
+    async fn post(&self) -> &PostNode {
+        &self.post
+    }
+
+    /// How well the post matched, higher first (comparable within one search).
+    async fn score(&self) -> f64 {
+        self.score
+    }
+
+    /// Words of the body around the best match, HTML-escaped, the matched words in `<mark>`.
+    async fn snippet(&self) -> &str {
+        &self.snippet
+    }
+}
