@@ -15,6 +15,7 @@ backend_tests!(
     bad_queries_are_400_naming_q,
     an_edit_changes_what_search_finds,
     graphql_search_agrees_with_rest,
+    a_search_ranks_at_most_the_newest_thousand_matches,
 );
 
 /// Publishes a post as the admin; returns its slug.
@@ -94,7 +95,11 @@ fn phrases_exclusions_prefixes_and_stems(backend: Backend) {
     expected.sort();
     assert_eq!(bowlers, expected);
     assert_eq!(slugs(&search(&app, "bowling -nihilists")), std::slice::from_ref(&bowling), "an exclusion");
-    assert_eq!(slugs(&search(&app, "bowling -\"believe in nothing\"")), std::slice::from_ref(&bowling), "an excluded phrase");
+    assert_eq!(
+        slugs(&search(&app, "bowling -\"believe in nothing\"")),
+        std::slice::from_ref(&bowling),
+        "an excluded phrase"
+    );
     assert_eq!(slugs(&search(&app, "lebow*")), std::slice::from_ref(&bowling), "a prefix");
     assert_eq!(slugs(&search(&app, "nihilist")).len(), 1, "a stem: nihilist finds nihilists");
     assert_eq!(slugs(&search(&app, "bowled")).len(), 2, "a stem: bowled finds bowling");
@@ -238,4 +243,27 @@ fn graphql_search_agrees_with_rest(backend: Backend) {
     assert!(edges[1]["node"]["snippet"].as_str().unwrap().contains("<mark>marmot</mark>"), "{edges:?}");
     let bad = app.graphql("{ search(query: \"-x\") { edges { cursor } } }", json!({}));
     assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{bad}");
+}
+
+/// A word in every post must not make one search rank the whole site: the newest 1,000 matches
+/// are ranked, and no more are returned.
+fn a_search_ranks_at_most_the_newest_thousand_matches(backend: Backend) {
+    let Some(app) = TestApp::spawn_empty(backend) else { return };
+    let options = colophon_synthetic::SyntheticOptions { posts: 1100, seed: 3, batch: 550 };
+    colophon_synthetic::seed(&mut app.conn(), &options, |_| {}).unwrap();
+    app.colophon.invalidate_cache();
+    let mut found = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app.get(&format!("/api/v1/posts?q=synthetic&limit=100&fields=id&cursor={cursor}")).json();
+        found.extend(page["data"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(found.len(), 1000, "1,056 published posts match; the newest 1,000 are ranked");
+    let oldest_ranked = *found.iter().min().unwrap();
+    // Synthetic posts are published in id order, every 25th a draft: the 56 oldest published are out.
+    assert!(oldest_ranked > 56, "{oldest_ranked}");
 }

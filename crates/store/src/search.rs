@@ -78,6 +78,11 @@ fn best_snippet(body: Option<String>, excerpt: Option<String>) -> String {
     }
 }
 
+/// The most matches a search ranks: the newest this many. A query whose words are everywhere
+/// (`the`, on an engine that keeps stop words) would otherwise rank every post of the site, for
+/// anyone who asks; rarer words, most queries, match fewer and are ranked whole.
+pub const SEARCH_CANDIDATES: i64 = 1000;
+
 /// Title, excerpt and body weigh 10, 5 and 1 in SQLite's bm25 (PostgreSQL: weights A, B, C).
 const SQLITE_WEIGHTS: &str = "10.0, 5.0, 1.0";
 /// PostgreSQL's headline: one fragment of about 15 to 35 words around the best match.
@@ -204,15 +209,20 @@ fn search_pg(
     let keyset = keyset(after, &mut params);
     let limit = params.push(Bind::Int(limit));
     let options = params.push(Bind::Text(format!("StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, {HEADLINE}")));
-    // The headline only for the page's rows: ts_headline reads the whole text.
+    let candidates = params.push(Bind::Int(SEARCH_CANDIDATES));
+    // The newest matches first (the planner walks the keyset index for common words, the GIN
+    // index for rare ones), ranked; headlines only for the page's rows (they read the whole text).
     let sql = format!(
         "SELECT page.id, page.score, ts_headline(page.config, coalesce(page.body_text, ''), page.q, {options}) AS snippet, \
                 ts_headline(page.config, page.excerpt, page.q, {options}) AS excerpt_snippet \
-         FROM (SELECT * FROM (SELECT p.id, p.excerpt, p.body_text, c.config, q.q, ts_rank_cd(p.search_vector, q.q, 1)::float8 AS score \
-               FROM (SELECT language::regconfig AS config FROM search_config WHERE id = 1) c \
-               CROSS JOIN LATERAL (SELECT {tsquery} AS q) q \
-               JOIN posts p ON p.search_vector @@ q.q \
-               WHERE TRUE{conditions}) hits{keyset} \
+         FROM (SELECT * FROM (SELECT m.id, m.excerpt, m.body_text, m.config, m.q, \
+                                     ts_rank_cd(m.search_vector, m.q, 1)::float8 AS score \
+               FROM (SELECT p.id, p.excerpt, p.body_text, p.search_vector, c.config, q.q \
+                     FROM (SELECT language::regconfig AS config FROM search_config WHERE id = 1) c \
+                     CROSS JOIN LATERAL (SELECT {tsquery} AS q) q \
+                     JOIN posts p ON p.search_vector @@ q.q \
+                     WHERE TRUE{conditions} \
+                     ORDER BY p.published_at DESC, p.id DESC LIMIT {candidates}) m) hits{keyset} \
                ORDER BY score DESC, id DESC LIMIT {limit}) page \
          ORDER BY page.score DESC, page.id DESC"
     );
@@ -237,12 +247,15 @@ fn search_sqlite(
     let conditions = conditions(filter, &mut params, now);
     let keyset = keyset(after, &mut params);
     let limit = params.push(Bind::Int(limit));
-    // The ranked page first; snippets only for its rows (snippet() on every match would read
-    // every matching body).
+    let candidates = params.push(Bind::Int(SEARCH_CANDIDATES));
+    // The newest matches first (FTS5 reads its lists in rowid order), ranked; snippets only for
+    // the page's rows (snippet() on every match would read every matching body).
     let sql = format!(
-        "SELECT id, score, NULL AS snippet, NULL AS excerpt_snippet FROM (SELECT p.id AS id, -bm25(posts_fts, {SQLITE_WEIGHTS}) AS score \
-         FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid \
-         WHERE posts_fts MATCH {matching}{conditions}){keyset} \
+        "SELECT id, score, NULL AS snippet, NULL AS excerpt_snippet FROM \
+           (SELECT p.id AS id, -bm25(posts_fts, {SQLITE_WEIGHTS}) AS score \
+            FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid \
+            WHERE posts_fts MATCH {matching}{conditions} \
+            ORDER BY posts_fts.rowid DESC LIMIT {candidates}){keyset} \
          ORDER BY score DESC, id DESC LIMIT {limit}"
     );
     let rows: Vec<HitRow> = params.query(sql).load(conn)?;
