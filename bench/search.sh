@@ -4,7 +4,7 @@
 # at 100k and 1M synthetic posts on PostgreSQL and 100k on SQLite, response cache off, one
 # connection (latency, not throughput), 200 different queries in turn. Beside it, in the same run:
 # the list's first page (the cheapest read) and, on PostgreSQL, the search statement alone through
-# pgbench (the floor: what the database takes).
+# pgbench for one median query (the floor: what the database takes for it, warm).
 #
 #   bench/search.sh                          # postgres:100000 postgres:1000000 sqlite:100000
 #   bench/search.sh postgres:100000 sqlite:20000
@@ -15,7 +15,7 @@ PG=${PG:-postgres://postgres@127.0.0.1:5432}
 PORT=18121
 DURATION=${DURATION:-10}
 cargo build --release --locked --quiet
-BIN=$PWD/target/release/colophon
+BIN=$(realpath "${CARGO_TARGET_DIR:-target}")/release/colophon
 WORK=$(mktemp -d /tmp/colophon-search.XXXXXX)
 SERVER=
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; wait 2>/dev/null || true' EXIT
@@ -45,16 +45,24 @@ echo "| backend | posts | seeding | matches per query (median / max) | search p5
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for run in $RUNS; do
   backend=${run%%:*}; n=${run##*:}
+  # KEEP=1 reuses a database an earlier run seeded (PostgreSQL: colophon_search_N; SQLite: under
+  # /tmp/colophon-search-N) instead of seeding anew.
   if [ "$backend" = postgres ]; then
-    db=colophon_search_$n; target=$db
-    dropdb -h 127.0.0.1 -U postgres --if-exists "$db"; createdb -h 127.0.0.1 -U postgres "$db"
-    url="$PG/$db"
+    db=colophon_search_$n; target=$db; url="$PG/$db"; dir="$WORK/sqlite-$n"
+    fresh=$([ "${KEEP:-0}" = 1 ] && psql -qtA "$PG/$db" -c "SELECT 1" >/dev/null 2>&1 && echo no || echo yes)
+    if [ "$fresh" = yes ]; then dropdb -h 127.0.0.1 -U postgres --if-exists "$db"; createdb -h 127.0.0.1 -U postgres "$db"; fi
   else
-    rm -rf "$WORK/sqlite-$n"; mkdir -p "$WORK/sqlite-$n"; target="$WORK/sqlite-$n/colophon.db"; url=""
+    dir=/tmp/colophon-search-$n; target="$dir/colophon.db"; url=""
+    fresh=$([ "${KEEP:-0}" = 1 ] && [ -f "$target" ] && echo no || echo yes)
+    if [ "$fresh" = yes ]; then rm -rf "$dir"; mkdir -p "$dir"; fi
   fi
   started=$(date +%s)
-  DATABASE_URL="$url" "$BIN" seed --synthetic --posts "$n" --data-dir "$WORK/sqlite-$n" >/dev/null 2>"$WORK/seed-$run.log"
-  seeded=$(( $(date +%s) - started ))
+  if [ "$fresh" = yes ]; then
+    DATABASE_URL="$url" "$BIN" seed --synthetic --posts "$n" --data-dir "$dir" >/dev/null 2>"$WORK/seed-$run.log"
+    seeded="$(( $(date +%s) - started )) s"
+  else
+    seeded="(kept)"
+  fi
   [ "$backend" = postgres ] && sql postgres "$db" "VACUUM ANALYZE posts" >/dev/null
   # Queries: two made-up words (three consonant-vowel syllables) from each of 200 posts.
   sql "$backend" "$target" "SELECT body_text FROM posts WHERE status = 'published' ORDER BY id LIMIT 200" \
@@ -82,7 +90,7 @@ request = function()
   return wrk.format("GET", "/api/v1/posts?q=" .. queries[i])
 end
 LUA
-  DATABASE_URL="$url" COLOPHON_DATA_DIR="$WORK/sqlite-$n" COLOPHON_JWT_SECRET=search-secret-of-at-least-32-bytes-long \
+  DATABASE_URL="$url" COLOPHON_DATA_DIR="$dir" COLOPHON_JWT_SECRET=search-secret-of-at-least-32-bytes-long \
     COLOPHON_CACHE=off RUST_LOG=warn "$BIN" serve --no-demo --bind "127.0.0.1:$PORT" >"$WORK/server-$run.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
@@ -92,12 +100,14 @@ LUA
   if [ "$backend" = postgres ]; then
     read -r a b < <(sed -n 100p "$WORK/queries-$run.txt")
     cat >"$WORK/floor.sql" <<SQL
-SELECT id, ts_headline('english', body_text, q) FROM (SELECT id, body_text, q, ts_rank_cd(search_vector, q, 1) AS score
-  FROM posts, websearch_to_tsquery('english', '"$a" "$b"') q WHERE search_vector @@ q AND status = 'published'
-  ORDER BY score DESC, id DESC LIMIT 21) page;
+SELECT page.id, page.score, page.body_text, page.excerpt FROM (SELECT * FROM (SELECT m.id, m.excerpt, m.body_text,
+  ts_rank_cd(m.search_vector, websearch_to_tsquery('english', '"$a" "$b"'), 1)::float8 AS score
+  FROM (SELECT p.id, p.excerpt, p.body_text, p.search_vector FROM posts p
+        WHERE p.search_vector @@ websearch_to_tsquery('english', '"$a" "$b"') AND p.status = 'published'
+        AND p.published_at <= now()::timestamp LIMIT 500) m) hits ORDER BY score DESC, id DESC LIMIT 21) page;
 SQL
     floor=$(pgbench -n -c1 -T"$DURATION" -f "$WORK/floor.sql" "$PG/$db" 2>/dev/null | awk '/latency average/ {print $4}')
   fi
-  echo "| $backend | $n | ${seeded} s | $matches | $search | $list | $floor |"
+  echo "| $backend | $n | $seeded | $matches | $search | $list | $floor |"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
 done

@@ -151,6 +151,29 @@ pub fn init_tracing() {
     }
 }
 
+/// Where the frontend shows posts and pages: `COLOPHON_POST_URL` and `COLOPHON_PAGE_URL`
+/// templates (`https://example.com/{yyyy}/{mm}/{slug}`), by default the API's own addresses
+/// under `COLOPHON_PUBLIC_URL`.
+pub fn site_urls() -> anyhow::Result<colophon_service::SiteUrls> {
+    let public = env_or("COLOPHON_PUBLIC_URL", colophon_api::ServerConfig::default().public_url)?;
+    let mut urls = colophon_service::SiteUrls::api(&public).map_err(|e| anyhow::anyhow!("COLOPHON_PUBLIC_URL {e}"))?;
+    let template = |name: &str| -> anyhow::Result<Option<colophon_domain::UrlTemplate>> {
+        match std::env::var(name) {
+            Ok(value) if !value.trim().is_empty() => colophon_domain::UrlTemplate::parse(&value)
+                .map(Some)
+                .map_err(|e| anyhow::anyhow!("{name}={value:?} {e}")),
+            _ => Ok(None),
+        }
+    };
+    if let Some(posts) = template("COLOPHON_POST_URL")? {
+        urls.posts = posts;
+    }
+    if let Some(pages) = template("COLOPHON_PAGE_URL")? {
+        urls.pages = pages;
+    }
+    Ok(urls)
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_switch;

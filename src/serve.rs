@@ -33,6 +33,8 @@ fn settings() -> anyhow::Result<ColophonConfig> {
         webhooks: config::webhook_settings()?,
         audit_retention_days: config::env_or("COLOPHON_AUDIT_RETENTION_DAYS", 365)?,
         search_language: config::env_or("COLOPHON_SEARCH_LANGUAGE", "english".to_string())?,
+        urls: config::site_urls()?,
+        sitemap_size: 50_000,
     })
 }
 

@@ -107,6 +107,7 @@ fn insert_post_behind_the_service(app: &TestApp, slug: &str) {
             body_html: String::new(),
             body_markdown: None,
             body_text: String::new(),
+            seo: colophon_domain::Seo::default(),
             status: PostStatus::Published,
             published_at: Some(test_now() - Span::hours(1)),
             author_id: colophon_domain::AuthorId(1),

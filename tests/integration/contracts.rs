@@ -65,6 +65,8 @@ fn every_route_in_the_document_is_served() {
             crate::support::DEMO_POST
         } else if path.starts_with("/api/v1/sidebars") {
             "main"
+        } else if path.starts_with("/api/v1/tags") {
+            "personal-branding"
         } else {
             "steve-rubel"
         };

@@ -160,6 +160,23 @@ fn rows() -> Vec<Row> {
             expect: [401, 403, 403, 403, 204, 403],
         },
         Row {
+            name: "describe a tag",
+            rest: |f| {
+                (
+                    "PATCH",
+                    "/api/v1/tags/personal-branding".into(),
+                    Some(json!({ "description": format!("Tag {}", f.n) })),
+                )
+            },
+            graphql: |f| {
+                q(&format!(
+                    "mutation {{ updateTag(slug: \"personal-branding\", input: {{ description: \"Tag {}\" }}) {{ slug }} }}",
+                    f.n
+                ))
+            },
+            expect: [401, 403, 403, 200, 200, 403],
+        },
+        Row {
             name: "create a product",
             rest: |_| ("POST", "/api/v1/products".into(), Some(json!({ "title": "A product" }))),
             graphql: |_| q("mutation { createProduct(input: { title: \"A product\" }) { id } }"),
@@ -249,6 +266,7 @@ fn fixture(app: &TestApp, author: i64, contributor: i64) -> Fixture {
         body_html: "<p>Fixture</p>".into(),
         body_markdown: None,
         body_text: String::new(),
+        seo: colophon_domain::Seo::default(),
         status,
         published_at: (status == PostStatus::Published).then(|| test_now() - chrono::Duration::days(1)),
         author_id: AuthorId(author),

@@ -13,6 +13,7 @@ mod problem;
 mod request_span;
 pub mod rest;
 mod site;
+mod sitemap;
 
 pub use app::{Application, ServerConfig};
 pub use cache::SharedCaching;

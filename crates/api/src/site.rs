@@ -101,6 +101,8 @@ pub async fn index() -> HttpResponse {
             "docs": "/docs/",
             "graphql": "/graphql",
             "feed": "/feed.atom",
+            "feeds": ["/feed.atom", "/feed.rss", "/feed.json"],
+            "sitemap": "/sitemap.xml",
             "health": "/healthz",
             "ready": "/readyz",
         }

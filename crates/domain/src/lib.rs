@@ -21,6 +21,7 @@ mod policy;
 mod post;
 mod product;
 mod search;
+mod seo;
 mod sidebar;
 mod slug;
 mod text;
@@ -50,9 +51,10 @@ pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
 pub use product::Product;
 pub use search::{
-    HIGHLIGHT_END, HIGHLIGHT_START, SEARCH_PREFIX_MIN, SEARCH_QUERY_MAX, SEARCH_TERMS_MAX, SEARCH_TEXT_MAX,
-    SearchQuery, SearchTerm, highlight_html, search_text,
+    HIGHLIGHT_END, HIGHLIGHT_START, Highlighter, SEARCH_PREFIX_MIN, SEARCH_QUERY_MAX, SEARCH_TERMS_MAX,
+    SEARCH_TEXT_MAX, SNIPPET_WORDS, SearchQuery, SearchTerm, highlight_html, search_text,
 };
+pub use seo::{EffectiveSeo, META_DESCRIPTION_DERIVED, Seo, UrlTemplate};
 pub use sidebar::{Sidebar, Widget, WidgetKind};
 pub use slug::Slug;
 pub use text::BoundedText;

@@ -1,4 +1,4 @@
-use crate::{AuthorId, PostId, SidebarId, Slug, TagId, Timestamp};
+use crate::{AuthorId, PostId, Seo, SidebarId, Slug, TagId, Timestamp};
 
 crate::words::words! {
     /// A post's status as clients see it. Only `Draft` and `Published` are stored: a published
@@ -62,6 +62,8 @@ pub struct Post {
     pub comment_count: i64,
     /// The sidebar shown beside the post, if any.
     pub sidebar_id: Option<SidebarId>,
+    /// What search engines and link previews read, as set (empty fields are derived).
+    pub seo: Seo,
     /// Bumped by every edit; the `ETag` of the post and the guard against lost edits.
     pub version: i64,
     /// When the post was first saved.
@@ -108,6 +110,8 @@ pub struct Tag {
     pub slug: Slug,
     /// The name as it was first written ("Personal Finance").
     pub name: String,
+    /// What the tag's page says about it (plain text; empty when none was written).
+    pub description: String,
 }
 
 #[cfg(test)]
@@ -134,6 +138,7 @@ mod tests {
             comments_enabled: true,
             comment_count: 0,
             sidebar_id: None,
+            seo: Seo::default(),
             version: 1,
             created_at: at(1),
             updated_at: at(1),

@@ -184,6 +184,298 @@ fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
+/// Marks where a query's words occur in a text, as the engines match them: each word lowercased
+/// and stemmed by the Snowball stemmer of the index's language (PostgreSQL's stemmer; SQLite's
+/// Porter stems English nearly alike), a prefix matching the words it begins.
+pub struct Highlighter {
+    stemmer: Option<rust_stemmers::Stemmer>,
+    english: bool,
+    words: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+/// PostgreSQL's English stop words (`english.stop`, from Snowball), sorted.
+const ENGLISH_STOP_WORDS: [&str; 127] = [
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "don",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "s",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "t",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+];
+
+/// Words around the best match a snippet shows.
+pub const SNIPPET_WORDS: usize = 30;
+
+impl Highlighter {
+    /// For the words `query` wants (not its exclusions), in `language` (a PostgreSQL text search
+    /// configuration's name: `english`, `german`…; `simple` and unknown languages do not stem).
+    pub fn new(query: &SearchQuery, language: &str) -> Self {
+        use rust_stemmers::{Algorithm, Stemmer};
+        let algorithm = match language {
+            "english" => Some(Algorithm::English),
+            "arabic" => Some(Algorithm::Arabic),
+            "danish" => Some(Algorithm::Danish),
+            "dutch" => Some(Algorithm::Dutch),
+            "finnish" => Some(Algorithm::Finnish),
+            "french" => Some(Algorithm::French),
+            "german" => Some(Algorithm::German),
+            "greek" => Some(Algorithm::Greek),
+            "hungarian" => Some(Algorithm::Hungarian),
+            "italian" => Some(Algorithm::Italian),
+            "norwegian" => Some(Algorithm::Norwegian),
+            "portuguese" => Some(Algorithm::Portuguese),
+            "romanian" => Some(Algorithm::Romanian),
+            "russian" => Some(Algorithm::Russian),
+            "spanish" => Some(Algorithm::Spanish),
+            "swedish" => Some(Algorithm::Swedish),
+            "tamil" => Some(Algorithm::Tamil),
+            "turkish" => Some(Algorithm::Turkish),
+            _ => None,
+        };
+        let mut highlighter = Self {
+            stemmer: algorithm.map(Stemmer::create),
+            english: language == "english",
+            words: Vec::new(),
+            prefixes: Vec::new(),
+        };
+        for term in query.include() {
+            match term {
+                SearchTerm::Word(w) => highlighter.words.push(highlighter.stem(w)),
+                SearchTerm::Phrase(ws) => {
+                    let stems: Vec<String> = ws.iter().map(|w| highlighter.stem(w)).collect();
+                    highlighter.words.extend(stems);
+                }
+                SearchTerm::Prefix(p) => highlighter.prefixes.push(p.clone()),
+            }
+        }
+        highlighter
+    }
+
+    fn stem(&self, word: &str) -> String {
+        match &self.stemmer {
+            Some(stemmer) => stemmer.stem(word).into_owned(),
+            None => word.to_string(),
+        }
+    }
+
+    /// Whether a word could match at all: its first two letters begin a wanted stem or prefix.
+    /// Most words of a body fail this, and are never lowercased or stemmed (stemming every word
+    /// of every result cost more than the search itself).
+    fn may_match(&self, word: &str) -> bool {
+        let mut letters = word.chars().flat_map(char::to_lowercase);
+        let (Some(a), b) = (letters.next(), letters.next()) else { return false };
+        let begins = |wanted: &String| {
+            let mut w = wanted.chars();
+            w.next() == Some(a) && (b.is_none() || w.next() == b || wanted.chars().count() == 1)
+        };
+        self.words.iter().any(begins) || self.prefixes.iter().any(begins)
+    }
+
+    fn matches(&self, word: &str) -> bool {
+        if !self.may_match(word) {
+            return false;
+        }
+        let lower = word.to_lowercase();
+        if self.prefixes.iter().any(|p| lower.starts_with(p.as_str())) {
+            return true;
+        }
+        // English stop words match nothing on PostgreSQL: marking every "the" would be noise.
+        if self.english && ENGLISH_STOP_WORDS.binary_search(&lower.as_str()).is_ok() {
+            return false;
+        }
+        self.words.contains(&self.stem(&lower))
+    }
+
+    /// The [`SNIPPET_WORDS`] words of `text` holding the most matches, matches between
+    /// [`HIGHLIGHT_START`] and [`HIGHLIGHT_END`], `…` where the text was cut; `None` when
+    /// nothing in `text` matches.
+    pub fn snippet(&self, text: &str) -> Option<String> {
+        // Words with the text between them, as the engines split words: runs of letters and digits.
+        let mut words: Vec<(usize, usize, bool)> = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    words.push((s, i, self.matches(&text[s..i])));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        let marked: Vec<usize> = words.iter().enumerate().filter(|(_, w)| w.2).map(|(i, _)| i).collect();
+        let first = *marked.first()?;
+        // The window of SNIPPET_WORDS words holding the most matches, starting a few words before one.
+        let best = marked
+            .iter()
+            .map(|&m| {
+                let from = m.saturating_sub(3);
+                (from, marked.iter().filter(|&&n| n >= from && n < from + SNIPPET_WORDS).count())
+            })
+            .max_by_key(|&(from, count)| (count, std::cmp::Reverse(from)))
+            .map_or(first.saturating_sub(3), |(from, _)| from);
+        let to = (best + SNIPPET_WORDS).min(words.len());
+        let mut out = String::new();
+        if best > 0 {
+            out.push_str("… ");
+        }
+        let text_start = words[best].0;
+        let text_end = if to < words.len() { words[to - 1].1 } else { text.len() };
+        let mut cursor = text_start;
+        for &(s, e, hit) in &words[best..to] {
+            out.push_str(&text[cursor..s]);
+            if hit {
+                out.push(HIGHLIGHT_START);
+                out.push_str(&text[s..e]);
+                out.push(HIGHLIGHT_END);
+            } else {
+                out.push_str(&text[s..e]);
+            }
+            cursor = e;
+        }
+        out.push_str(&text[cursor..text_end]);
+        if to < words.len() {
+            out.push_str(" …");
+        }
+        Some(out)
+    }
+
+    /// A result's snippet: from the body where it matches, else from the excerpt where that
+    /// matches, else the body's first words (the match was in the title, shown anyway).
+    pub fn best_snippet(&self, body: &str, excerpt: &str) -> String {
+        self.snippet(body).or_else(|| self.snippet(excerpt)).unwrap_or_else(|| {
+            let words: Vec<&str> = body.split_whitespace().collect();
+            let mut start = words.iter().take(SNIPPET_WORDS).copied().collect::<Vec<_>>().join(" ");
+            if words.len() > SNIPPET_WORDS {
+                start.push_str(" …");
+            }
+            start
+        })
+    }
+}
+
 /// The text a post body is indexed by: its words without markup, each element's text apart from
 /// the next, at most [`SEARCH_TEXT_MAX`] characters, without the characters that mark highlights.
 pub fn search_text(html: &str) -> String {
@@ -291,6 +583,31 @@ mod tests {
         assert_eq!(text, "One two three & four");
         assert!(!search_text("a\u{1}b\u{2}c").contains(HIGHLIGHT_START));
         assert_eq!(search_text(&"word ".repeat(SEARCH_TEXT_MAX)).chars().count(), SEARCH_TEXT_MAX);
+    }
+
+    #[test]
+    fn snippets_mark_stemmed_words_and_prefixes_around_the_best_match() {
+        let query = parse("bowled lebow*");
+        let highlighter = Highlighter::new(&query, "english");
+        let text = format!("{} The Dude went bowling with Lebowski. {}", "filler ".repeat(40), "more ".repeat(40));
+        let snippet = highlighter.snippet(&text).unwrap();
+        assert!(snippet.starts_with("… ") && snippet.ends_with(" …"), "{snippet}");
+        assert!(snippet.contains("\u{1}bowling\u{2}"), "a stem: {snippet}");
+        assert!(snippet.contains("\u{1}Lebowski\u{2}"), "a prefix, any case: {snippet}");
+        assert_eq!(snippet.split_whitespace().filter(|w| *w != "…").count(), SNIPPET_WORDS);
+        assert_eq!(highlighter.snippet("nothing here"), None);
+        assert_eq!(highlighter.best_snippet("no match", "Bowled over"), "\u{1}Bowled\u{2} over");
+        assert_eq!(highlighter.best_snippet("two words", "none"), "two words");
+        // Without a stemmer, words match as written.
+        let simple = Highlighter::new(&parse("bowled"), "simple");
+        assert_eq!(simple.snippet("bowling bowled"), Some("bowling \u{1}bowled\u{2}".into()));
+        // Stop words are not marked, as PostgreSQL does not match them.
+        let stop = Highlighter::new(&parse("the rug"), "english").snippet("The rug").unwrap();
+        assert_eq!(stop, "The \u{1}rug\u{2}");
+        assert!(ENGLISH_STOP_WORDS.windows(2).all(|w| w[0] < w[1]), "sorted for binary search");
+        // Text between words, punctuation and all, is kept as written.
+        let punctuated = Highlighter::new(&parse("rug"), "english").snippet("A <rug>, really!").unwrap();
+        assert_eq!(punctuated, "A <\u{1}rug\u{2}>, really!");
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct ColophonConfig {
     pub webhooks: crate::WebhookSettings,
     /// Days the audit log keeps an entry.
     pub audit_retention_days: u32,
+    /// Where the frontend shows posts and pages.
+    pub urls: crate::SiteUrls,
+    /// Addresses per sitemap before `/sitemap.xml` becomes an index (sitemaps.org: 50,000).
+    pub sitemap_size: i64,
     /// The language full-text search stems words in (a PostgreSQL text search configuration:
     /// `english`, `german`, `simple`…; SQLite stems English only).
     pub search_language: String,
@@ -41,6 +45,9 @@ impl ColophonConfig {
             webhooks: crate::WebhookSettings::default(),
             audit_retention_days: 365,
             search_language: "english".into(),
+            #[allow(clippy::expect_used, reason = "a constant URL that parses")]
+            urls: crate::SiteUrls::api("http://127.0.0.1:8080").expect("the default URLs parse"),
+            sitemap_size: 50_000,
         }
     }
 }
@@ -169,6 +176,9 @@ struct Inner {
     deliveries: Arc<tokio::sync::Notify>,
     /// This process's writers take turns at SQLite's write lock.
     gate: store::WriteGate,
+    urls: Arc<crate::SiteUrls>,
+    sitemap_size: i64,
+    search_language: String,
 }
 
 /// Marks a write as abandoned when dropped before [`Waiting::done`]: its future was cancelled.
@@ -231,6 +241,9 @@ impl Colophon {
             audit_retention_days: config.audit_retention_days,
             deliveries: Arc::new(tokio::sync::Notify::new()),
             gate: store::WriteGate::for_target(target),
+            urls: Arc::new(config.urls),
+            sitemap_size: config.sitemap_size,
+            search_language: config.search_language,
         })))
     }
 
@@ -266,6 +279,21 @@ impl Colophon {
 
     pub(crate) fn webhook_settings(&self) -> &crate::WebhookSettings {
         &self.inner.webhooks
+    }
+
+    /// Where the frontend shows posts and pages.
+    pub fn site_urls(&self) -> &Arc<crate::SiteUrls> {
+        &self.inner.urls
+    }
+
+    /// The language search stems words in.
+    pub(crate) fn search_language(&self) -> &str {
+        &self.inner.search_language
+    }
+
+    /// How many addresses one sitemap holds before `/sitemap.xml` becomes an index.
+    pub fn sitemap_size(&self) -> i64 {
+        self.inner.sitemap_size
     }
 
     /// The turns this process's write transactions take (see [`store::WriteGate`]).

@@ -10,7 +10,9 @@
 //! | `around:42` | which posts are the neighbours of post 42 | a post published, unpublished, re-dated or deleted next to it |
 //! | `comments:42` | the post's approved comments (lists, threads, feed) | approving, unapproving, deleting its comments |
 //! | `list:posts` | which posts the public list holds, in what order | publishing, unpublishing, re-dating, deleting |
-//! | `list:search` | which posts a search finds, in what order | any change to a visible post (its words, its place) |
+//! | `list:published` | what search and the sitemap find: every published post's words, address and date | any change to a visible post |
+//! | `tag:x` | a tag's name and description, in post lists and pages too | editing the tag |
+//! | `list:tags` | which tags the tag list holds | a tag's first published post, or its last one gone |
 //! | `list:author:7`, `list:tag:x` | the same, filtered; an author's post count | the same, for that author or tag; reassigning, retagging |
 //! | `author:7` | the author's name, bio and profile wherever shown | editing or deleting the author |
 //! | `list:authors` | the author list, and lookups by slug | creating, editing, deleting authors |
@@ -37,12 +39,17 @@ pub enum CacheKey {
     Comments(PostId),
     /// Which posts the public list holds, in what order (`list:posts`).
     Posts,
-    /// Which posts a search finds, and their order: any visible post's words (`list:search`).
-    Search,
+    /// What search and the sitemap find: every visible post's words, address and date
+    /// (`list:published`).
+    Published,
     /// The public list of one author's posts, and their post count (`list:author:7`).
     AuthorPosts(AuthorId),
     /// The public list of one tag's posts, by the tag's slug (`list:tag:x`).
     TagPosts(String),
+    /// A tag's name and description wherever shown (`tag:x`).
+    Tag(String),
+    /// Which tags the tag list holds (`list:tags`).
+    Tags,
     /// An author's name, bio and profile wherever shown (`author:7`).
     Author(AuthorId),
     /// The author list, and lookups of authors by slug (`list:authors`).
@@ -65,9 +72,11 @@ impl fmt::Display for CacheKey {
             CacheKey::Around(id) => write!(f, "around:{id}"),
             CacheKey::Comments(id) => write!(f, "comments:{id}"),
             CacheKey::Posts => f.write_str("list:posts"),
-            CacheKey::Search => f.write_str("list:search"),
+            CacheKey::Published => f.write_str("list:published"),
             CacheKey::AuthorPosts(id) => write!(f, "list:author:{id}"),
             CacheKey::TagPosts(slug) => write!(f, "list:tag:{slug}"),
+            CacheKey::Tag(slug) => write!(f, "tag:{slug}"),
+            CacheKey::Tags => f.write_str("list:tags"),
             CacheKey::Author(id) => write!(f, "author:{id}"),
             CacheKey::Authors => f.write_str("list:authors"),
             CacheKey::Product(id) => write!(f, "product:{id}"),
@@ -91,8 +100,10 @@ impl std::str::FromStr for CacheKey {
             ("author", rest) => CacheKey::Author(AuthorId(id(rest)?)),
             ("product", rest) => CacheKey::Product(ProductId(id(rest)?)),
             ("sidebar", rest) => CacheKey::Sidebar(SidebarId(id(rest)?)),
+            ("tag", slug) if Slug::parse(slug).is_ok() => CacheKey::Tag(slug.to_string()),
+            ("list", "tags") => CacheKey::Tags,
             ("list", "posts") => CacheKey::Posts,
-            ("list", "search") => CacheKey::Search,
+            ("list", "published") => CacheKey::Published,
             ("list", "authors") => CacheKey::Authors,
             ("list", "products") => CacheKey::Products,
             ("list", "sidebars") => CacheKey::Sidebars,
@@ -197,6 +208,20 @@ impl Shows for crate::PostSummary {
     fn shows(&self, keys: &mut Vec<CacheKey>) {
         self.post.shows(keys);
         self.author.shows(keys);
+        self.tags.shows(keys);
+    }
+}
+
+impl Shows for colophon_domain::Tag {
+    fn shows(&self, keys: &mut Vec<CacheKey>) {
+        keys.push(CacheKey::Tag(self.slug.as_str().to_string()));
+    }
+}
+
+impl Shows for crate::TagView {
+    fn shows(&self, keys: &mut Vec<CacheKey>) {
+        self.tag.shows(keys);
+        keys.push(CacheKey::TagPosts(self.tag.slug.as_str().to_string()));
     }
 }
 
@@ -245,9 +270,11 @@ mod tests {
             CacheKey::Around(PostId(7)),
             CacheKey::Comments(PostId(42)),
             CacheKey::Posts,
-            CacheKey::Search,
+            CacheKey::Published,
             CacheKey::AuthorPosts(AuthorId(7)),
             CacheKey::TagPosts("social-networking".into()),
+            CacheKey::Tag("bowling".into()),
+            CacheKey::Tags,
             CacheKey::Author(AuthorId(7)),
             CacheKey::Authors,
             CacheKey::Product(ProductId(3)),

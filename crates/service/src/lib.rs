@@ -20,6 +20,7 @@ mod freshness;
 mod keys;
 mod posts;
 mod rate_limit;
+mod tags;
 mod views;
 mod webhooks;
 
@@ -37,7 +38,9 @@ pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{Cause, ServiceError, ServiceResult, chain};
 pub use freshness::Stamp;
 pub use keys::Key;
-pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery, PostSearch, SearchResult};
+pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery, PostSearch, SearchResult, SeoInput};
+pub use posts::{FeedOf, FeedView, Sitemap, SitemapUrl};
 pub use rate_limit::Limit;
+pub use tags::{TagInput, TagView};
 pub use views::*;
 pub use webhooks::{CreatedWebhook, WebhookInput, WebhookSettings, sign as sign_webhook};

@@ -22,6 +22,9 @@ pub struct PostSummary {
     pub author: Author,
     /// The post's tags.
     pub tags: Vec<Tag>,
+    /// Where the frontend shows it (`COLOPHON_POST_URL`); `None` for a draft without a date when
+    /// the address needs one.
+    pub url: Option<String>,
 }
 
 /// Everything the page of one post shows.
@@ -91,5 +94,31 @@ impl WidgetView {
             WidgetView::AuthorBio(_) => "author_bio",
             WidgetView::Html(_) => "html",
         }
+    }
+}
+
+/// Where the frontend shows posts and pages: `COLOPHON_POST_URL` and `COLOPHON_PAGE_URL`, by
+/// default the API's own address of each (there is no frontend to name until one is set).
+#[derive(Debug, Clone)]
+pub struct SiteUrls {
+    /// A post's address.
+    pub posts: colophon_domain::UrlTemplate,
+    /// A page's address.
+    pub pages: colophon_domain::UrlTemplate,
+}
+
+impl SiteUrls {
+    /// The API's addresses under `public_url` (`http://127.0.0.1:8080`).
+    pub fn api(public_url: &str) -> Result<Self, String> {
+        let base = public_url.trim_end_matches('/');
+        Ok(Self {
+            posts: colophon_domain::UrlTemplate::parse(&format!("{base}/api/v1/posts/{{slug}}"))?,
+            pages: colophon_domain::UrlTemplate::parse(&format!("{base}/api/v1/pages/{{slug}}"))?,
+        })
+    }
+
+    /// A post's public address.
+    pub fn post(&self, post: &Post) -> Option<String> {
+        self.posts.render(post.slug.as_str(), post.id.0, post.published_at)
     }
 }

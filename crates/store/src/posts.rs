@@ -1,4 +1,4 @@
-use colophon_domain::{AuthorId, FeaturedImage, Post, PostId, PostStatus, SidebarId, Slug, Timestamp};
+use colophon_domain::{AuthorId, FeaturedImage, Post, PostId, PostStatus, Seo, SidebarId, Slug, Timestamp};
 use diesel::prelude::*;
 
 use crate::columns::{PostStatusColumn, Stored};
@@ -24,6 +24,7 @@ pub struct NewPost {
     pub featured_image: Option<FeaturedImage>,
     pub comments_enabled: bool,
     pub sidebar_id: Option<SidebarId>,
+    pub seo: Seo,
     pub now: Timestamp,
 }
 
@@ -46,6 +47,11 @@ pub fn insert_post(conn: &mut DbConnection, new: &NewPost) -> StoreResult<Post> 
             posts::comments_enabled.eq(new.comments_enabled),
             posts::comment_count.eq(0_i64),
             posts::sidebar_id.eq(new.sidebar_id),
+            posts::meta_title.eq(&new.seo.meta_title),
+            posts::meta_description.eq(&new.seo.meta_description),
+            posts::canonical_url.eq(&new.seo.canonical_url),
+            posts::og_image.eq(&new.seo.og_image),
+            posts::noindex.eq(new.seo.noindex),
             posts::version.eq(1_i64),
             posts::created_at.eq(new.now),
             posts::updated_at.eq(new.now),
@@ -179,6 +185,11 @@ pub struct PostChanges {
     pub featured_image: Option<Option<FeaturedImage>>,
     pub comments_enabled: Option<bool>,
     pub sidebar_id: Option<Option<SidebarId>>,
+    pub meta_title: Option<Option<String>>,
+    pub meta_description: Option<Option<String>>,
+    pub canonical_url: Option<Option<String>>,
+    pub og_image: Option<Option<String>>,
+    pub noindex: Option<bool>,
 }
 
 impl PostChanges {
@@ -195,6 +206,11 @@ impl PostChanges {
             ("featured_image", self.featured_image.is_some()),
             ("comments_enabled", self.comments_enabled.is_some()),
             ("sidebar", self.sidebar_id.is_some()),
+            ("seo.meta_title", self.meta_title.is_some()),
+            ("seo.meta_description", self.meta_description.is_some()),
+            ("seo.canonical_url", self.canonical_url.is_some()),
+            ("seo.og_image", self.og_image.is_some()),
+            ("seo.noindex", self.noindex.is_some()),
         ])
     }
 }
@@ -216,6 +232,11 @@ struct PostChangeset<'a> {
     featured_image_credit: Option<Option<&'a str>>,
     comments_enabled: Option<bool>,
     sidebar_id: Option<Option<SidebarId>>,
+    meta_title: Option<Option<&'a str>>,
+    meta_description: Option<Option<&'a str>>,
+    canonical_url: Option<Option<&'a str>>,
+    og_image: Option<Option<&'a str>>,
+    noindex: Option<bool>,
     updated_at: Timestamp,
 }
 
@@ -244,6 +265,11 @@ pub fn update_post(
         featured_image_credit: image.as_ref().map(|i| i.credit.as_deref()),
         comments_enabled: changes.comments_enabled,
         sidebar_id: changes.sidebar_id,
+        meta_title: changes.meta_title.as_ref().map(Option::as_deref),
+        meta_description: changes.meta_description.as_ref().map(Option::as_deref),
+        canonical_url: changes.canonical_url.as_ref().map(Option::as_deref),
+        og_image: changes.og_image.as_ref().map(Option::as_deref),
+        noindex: changes.noindex,
         updated_at: now,
     };
     let row: Option<PostRow> = diesel::update(posts::table)
@@ -361,4 +387,46 @@ pub fn list_for_staff(
     let rows: Vec<PostRow> =
         query.order((posts::updated_at.desc(), posts::id.desc())).limit(limit).select(post_columns()).load(conn)?;
     convert(rows, PostRow::into_domain)
+}
+
+/// What a sitemap lists of a post: its address's parts and when it last changed.
+#[derive(Debug, Clone)]
+pub struct IndexablePost {
+    pub id: PostId,
+    pub slug: Slug,
+    pub published_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
+/// Published posts search engines may index (not `noindex`), visible at `now`.
+pub fn count_indexable_posts(conn: &mut DbConnection, now: Timestamp) -> StoreResult<i64> {
+    Ok(posts::table
+        .filter(posts::status.eq(PostStatus::Published.stored()))
+        .filter(posts::published_at.le(now))
+        .filter(posts::noindex.eq(false))
+        .count()
+        .get_result(conn)?)
+}
+
+/// [`count_indexable_posts`]'s posts in id order, `limit` of them from `offset`.
+pub fn indexable_posts(
+    conn: &mut DbConnection,
+    now: Timestamp,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<Vec<IndexablePost>> {
+    let rows: Vec<(PostId, String, Option<Timestamp>, Timestamp)> = posts::table
+        .filter(posts::status.eq(PostStatus::Published.stored()))
+        .filter(posts::published_at.le(now))
+        .filter(posts::noindex.eq(false))
+        .order(posts::id.asc())
+        .offset(offset)
+        .limit(limit)
+        .select((posts::id, posts::slug, posts::published_at, posts::updated_at))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, slug, published_at, updated_at)| {
+            Ok(IndexablePost { id, slug: crate::rows::slug(slug)?, published_at, updated_at })
+        })
+        .collect()
 }

@@ -83,6 +83,11 @@ pub struct PostRow {
     pub version: i64,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub canonical_url: Option<String>,
+    pub og_image: Option<String>,
+    pub noindex: bool,
 }
 
 impl PostRow {
@@ -106,6 +111,13 @@ impl PostRow {
             comments_enabled: self.comments_enabled,
             comment_count: self.comment_count,
             sidebar_id: self.sidebar_id,
+            seo: Seo {
+                meta_title: self.meta_title,
+                meta_description: self.meta_description,
+                canonical_url: self.canonical_url,
+                og_image: self.og_image,
+                noindex: self.noindex,
+            },
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -237,11 +249,12 @@ pub struct TagRow {
     pub id: TagId,
     pub slug: String,
     pub name: String,
+    pub description: String,
 }
 
 impl TagRow {
     pub fn into_domain(self) -> StoreResult<Tag> {
-        Ok(Tag { id: self.id, slug: slug(self.slug)?, name: self.name })
+        Ok(Tag { id: self.id, slug: slug(self.slug)?, name: self.name, description: self.description })
     }
 }
 

@@ -99,6 +99,11 @@ diesel::table! {
         updated_at -> Timestamp,
         /// The body's words without markup, for full-text search; never read back as a post.
         body_text -> Nullable<Text>,
+        meta_title -> Nullable<Text>,
+        meta_description -> Nullable<Text>,
+        canonical_url -> Nullable<Text>,
+        og_image -> Nullable<Text>,
+        noindex -> Bool,
     }
 }
 
@@ -111,6 +116,7 @@ diesel::table! {
         id -> TagIdColumn,
         slug -> Text,
         name -> Text,
+        description -> Text,
     }
 }
 

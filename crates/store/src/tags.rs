@@ -1,12 +1,12 @@
 use std::collections::HashMap;
 
-use colophon_domain::{PostId, Slug, Tag};
+use colophon_domain::{PostId, PostStatus, Slug, Tag, TagId, Timestamp};
 use diesel::prelude::*;
 
 use crate::columns::Stored;
 use crate::columns::written;
 use crate::rows::TagRow;
-use crate::schema::{post_tags, tags};
+use crate::schema::{post_tags, posts, tags};
 use crate::{DbConnection, StoreResult};
 
 /// Finds or creates each tag by slug, keeping the given order.
@@ -64,4 +64,72 @@ pub fn tags_for_posts(conn: &mut DbConnection, posts: &[PostId]) -> StoreResult<
         by_post.entry(post_id).or_default().push(row.into_domain()?);
     }
     Ok(by_post)
+}
+
+pub fn find_tag(conn: &mut DbConnection, slug: &Slug) -> StoreResult<Option<Tag>> {
+    let row: Option<TagRow> = tags::table.filter(tags::slug.eq(slug.as_str())).first(conn).optional()?;
+    row.map(TagRow::into_domain).transpose()
+}
+
+/// A tag's slug, by id.
+pub fn tag_slug(conn: &mut DbConnection, id: TagId) -> StoreResult<Option<Slug>> {
+    let slug: Option<String> = tags::table.find(id.stored()).select(tags::slug).first(conn).optional()?;
+    slug.map(crate::rows::slug).transpose()
+}
+
+/// The tags at least one post the public can read carries (a tag only drafts have is nobody's
+/// business yet), in slug order, after `after`, at most `limit`.
+pub fn list_tags(conn: &mut DbConnection, after: Option<&Slug>, limit: i64, now: Timestamp) -> StoreResult<Vec<Tag>> {
+    let visible = post_tags::table
+        .inner_join(posts::table)
+        .filter(post_tags::tag_id.eq(tags::id))
+        .filter(posts::status.eq(PostStatus::Published.stored()))
+        .filter(posts::published_at.le(now));
+    let mut query = tags::table.filter(diesel::dsl::exists(visible)).into_boxed();
+    if let Some(after) = after {
+        query = query.filter(tags::slug.gt(after.as_str().to_string()));
+    }
+    let rows: Vec<TagRow> = query.order(tags::slug.asc()).limit(limit).load(conn)?;
+    crate::rows::convert(rows, TagRow::into_domain)
+}
+
+/// How many posts the public can read carry each of these tags (one statement).
+pub fn visible_post_counts(
+    conn: &mut DbConnection,
+    tags: &[TagId],
+    now: Timestamp,
+) -> StoreResult<HashMap<TagId, i64>> {
+    if tags.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let counts: Vec<(TagId, i64)> = post_tags::table
+        .inner_join(posts::table)
+        .filter(post_tags::tag_id.eq_any(written(tags)))
+        .filter(posts::status.eq(PostStatus::Published.stored()))
+        .filter(posts::published_at.le(now))
+        .group_by(post_tags::tag_id)
+        .select((post_tags::tag_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(counts.into_iter().collect())
+}
+
+/// Renames a tag or rewrites its description; `None` when there is no such tag.
+pub fn update_tag(
+    conn: &mut DbConnection,
+    id: TagId,
+    name: Option<&str>,
+    description: Option<&str>,
+) -> StoreResult<Option<Tag>> {
+    #[derive(AsChangeset)]
+    #[diesel(table_name = tags)]
+    struct TagChanges<'a> {
+        name: Option<&'a str>,
+        description: Option<&'a str>,
+    }
+    let row: Option<TagRow> = diesel::update(tags::table.find(id.stored()))
+        .set(TagChanges { name, description })
+        .returning(tags::all_columns)
+        .get_result(conn)
+        .optional()?;
+    row.map(TagRow::into_domain).transpose()
 }

@@ -210,6 +210,11 @@ pub fn seed(
                             version: 1,
                             created_at: published,
                             updated_at: published,
+                            meta_title: None,
+                            meta_description: None,
+                            canonical_url: None,
+                            og_image: None,
+                            noindex: false,
                         },
                     });
                     let first_tag = rng.below(TAGS as u64) as i64;
@@ -311,7 +316,12 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
     let tags: Vec<TagRow> = (1..=TAGS)
         .map(|n| {
             let word = WORDS[(n as usize - 1) % WORDS.len()];
-            TagRow { id: TagId(base.tags + n), slug: format!("synthetic-{word}-{n}"), name: format!("{word} {n}") }
+            TagRow {
+                id: TagId(base.tags + n),
+                slug: format!("synthetic-{word}-{n}"),
+                name: format!("{word} {n}"),
+                description: String::new(),
+            }
         })
         .collect();
     store::bulk_insert_tags(conn, &tags)?;

@@ -248,6 +248,7 @@ impl TestApp {
                 body_html: format!("<p>Body of {slug}</p>"),
                 body_markdown: None,
                 body_text: String::new(),
+                seo: colophon_domain::Seo::default(),
                 status,
                 published_at,
                 author_id: AuthorId(1),

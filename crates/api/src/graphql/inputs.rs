@@ -2,7 +2,7 @@
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use colophon_domain::{AuthorId, ProductId};
-use colophon_service::{AuthorInput, FeaturedImageInput, PostInput, ProductInput, SidebarInput, WidgetInput};
+use colophon_service::{AuthorInput, FeaturedImageInput, PostInput, ProductInput, SeoInput, SidebarInput, WidgetInput};
 
 use super::types::{DateTime, PostStatusEnum, RoleEnum, WidgetKindEnum};
 
@@ -29,6 +29,28 @@ impl From<FeaturedImageInputObject> for FeaturedImageInput {
     }
 }
 
+/// Search-engine and link-preview fields: absent ones stay, `null` clears (the default shows again).
+#[derive(InputObject, Default)]
+pub struct SeoInputObject {
+    meta_title: MaybeUndefined<String>,
+    meta_description: MaybeUndefined<String>,
+    canonical_url: MaybeUndefined<String>,
+    og_image: MaybeUndefined<String>,
+    noindex: Option<bool>,
+}
+
+impl From<SeoInputObject> for SeoInput {
+    fn from(i: SeoInputObject) -> Self {
+        Self {
+            meta_title: patch(i.meta_title, |v| v),
+            meta_description: patch(i.meta_description, |v| v),
+            canonical_url: patch(i.canonical_url, |v| v),
+            og_image: patch(i.og_image, |v| v),
+            noindex: i.noindex,
+        }
+    }
+}
+
 /// A new post: send `bodyMarkdown` or `bodyHtml`, not both.
 #[derive(InputObject)]
 pub struct CreatePostInput {
@@ -46,6 +68,7 @@ pub struct CreatePostInput {
     sidebar: Option<String>,
     /// An author's slug (editors only).
     author: Option<String>,
+    seo: Option<SeoInputObject>,
 }
 
 impl From<CreatePostInput> for PostInput {
@@ -63,6 +86,7 @@ impl From<CreatePostInput> for PostInput {
             comments_enabled: i.comments_enabled,
             sidebar: i.sidebar.map(Some),
             author: i.author,
+            seo: i.seo.map(Into::into),
         }
     }
 }
@@ -83,6 +107,7 @@ pub struct UpdatePostInput {
     comments_enabled: Option<bool>,
     sidebar: MaybeUndefined<String>,
     author: Option<String>,
+    seo: Option<SeoInputObject>,
 }
 
 impl From<UpdatePostInput> for PostInput {
@@ -100,6 +125,7 @@ impl From<UpdatePostInput> for PostInput {
             comments_enabled: i.comments_enabled,
             sidebar: patch(i.sidebar, |s| s),
             author: i.author,
+            seo: i.seo.map(Into::into),
         }
     }
 }
@@ -278,5 +304,19 @@ impl AddCommentInput {
             honeypot: self.website,
             form_token: self.form_token,
         })
+    }
+}
+
+/// Changes to a tag: absent fields stay.
+#[derive(InputObject)]
+pub struct UpdateTagInput {
+    name: Option<String>,
+    /// Plain text of at most 2,000 characters; empty clears it.
+    description: Option<String>,
+}
+
+impl From<UpdateTagInput> for colophon_service::TagInput {
+    fn from(i: UpdateTagInput) -> Self {
+        Self { name: i.name, description: i.description }
     }
 }

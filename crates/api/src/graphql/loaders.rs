@@ -18,6 +18,16 @@ pub struct SidebarLoader(Colophon);
 pub struct ReplyLoader(Colophon);
 pub struct CommentsLoader(Colophon);
 pub struct NeighbourLoader(Colophon);
+pub struct TagCountLoader(Colophon);
+
+impl Loader<Tag> for TagCountLoader {
+    type Value = i64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Tag]) -> Result<HashMap<Tag, i64>, LoadError> {
+        self.0.tag_post_counts(keys.to_vec()).await.map_err(Arc::new)
+    }
+}
 
 /// One post's page of comments, as its `comments` field asked for it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -115,6 +125,7 @@ pub struct Loaders {
     pub replies: DataLoader<ReplyLoader>,
     pub comments: DataLoader<CommentsLoader>,
     pub neighbours: DataLoader<NeighbourLoader>,
+    pub tag_counts: DataLoader<TagCountLoader>,
 }
 
 /// Spawns a loader's batch inside the span of the request that built the loaders, so that what
@@ -136,6 +147,7 @@ impl Loaders {
             replies: DataLoader::new(ReplyLoader(colophon.clone()), in_request_span()),
             comments: DataLoader::new(CommentsLoader(colophon.clone()), in_request_span()),
             neighbours: DataLoader::new(NeighbourLoader(colophon.clone()), in_request_span()),
+            tag_counts: DataLoader::new(TagCountLoader(colophon.clone()), in_request_span()),
         })
     }
 }

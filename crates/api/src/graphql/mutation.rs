@@ -141,6 +141,17 @@ impl MutationRoot {
         Ok(service(ctx).create_product(caller(ctx).await?, input.into()).await.gql()?.into())
     }
 
+    /// Renames a tag or rewrites its description (editors); its slug stays.
+    async fn update_tag(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+        input: UpdateTagInput,
+    ) -> Result<super::types::TagNode> {
+        let view = service(ctx).update_tag(caller(ctx).await?, slug, input.into()).await.gql()?;
+        Ok(super::types::TagNode(view.tag))
+    }
+
     async fn update_product(&self, ctx: &Context<'_>, id: ID, input: UpdateProductInput) -> Result<ProductNode> {
         Ok(service(ctx)
             .update_product(caller(ctx).await?, ProductId(int_id(&id, "id")?), input.into())

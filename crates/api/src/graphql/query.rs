@@ -7,7 +7,7 @@ use super::context::caller;
 use super::error::{GqlResult, paging_error};
 use super::types::{
     ApiKeyNode, AuthorNode, DeliveryNode, MeNode, PostNode, PostStatusEnum, ProductNode, SearchResultNode, SidebarNode,
-    WebhookNode,
+    TagNode, WebhookNode,
 };
 
 /// Lists without paging arguments (`authors`, `products`) return at most this many items;
@@ -97,6 +97,30 @@ impl QueryRoot {
             connection.edges.push(Edge::new(result.cursor.clone(), SearchResultNode::new(result, now)));
         }
         Ok(connection)
+    }
+
+    /// The tags published posts carry, in slug order.
+    #[graphql(complexity = "(first.max(1) as usize) * child_complexity")]
+    async fn tags(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<Connection<String, TagNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        let page = colophon.list_tags(Some(i64::from(first)), after).await.map_err(paging_error)?;
+        let mut connection = Connection::new(false, page.next_cursor.is_some());
+        connection.edges.extend(page.items.into_iter().map(|view| {
+            let cursor = colophon.tag_cursor(&view.tag);
+            Edge::new(cursor, TagNode(view.tag))
+        }));
+        Ok(connection)
+    }
+
+    /// One tag by slug; null when no published post carries it.
+    async fn tag(&self, ctx: &Context<'_>, slug: String) -> Result<Option<TagNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        Ok(found(colophon.get_tag(slug).await)?.map(|view| TagNode(view.tag)))
     }
 
     /// One post by slug (or a renamed post's old slug); null when there is none or the caller

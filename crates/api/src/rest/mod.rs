@@ -17,6 +17,7 @@ mod responses;
 mod schemas;
 pub mod session;
 pub mod site;
+pub mod tags;
 pub mod webhooks;
 
 use actix_web::http::StatusCode;
@@ -79,6 +80,7 @@ pub(crate) use paged;
         authors::list, authors::get, author_write::create, author_write::update, author_write::delete,
         catalog::list_products, catalog::get_product,
         catalog_write::create_product, catalog_write::update_product, catalog_write::delete_product,
+        tags::list, tags::get, tags::update,
         catalog::list_sidebars, catalog::get_sidebar,
         catalog_write::create_sidebar, catalog_write::put_sidebar, catalog_write::delete_sidebar,
         api_keys::create, api_keys::list, api_keys::revoke, api_keys::rotate,
@@ -94,6 +96,7 @@ pub(crate) use paged;
         (name = "posts", description = "Posts"),
         (name = "comments", description = "Reader comments"),
         (name = "authors", description = "Author profiles"),
+        (name = "tags", description = "Tags, with counts and descriptions"),
         (name = "products", description = "The product catalogue"),
         (name = "sidebars", description = "Sidebars and their widgets"),
         (name = "settings", description = "Site settings and the comment blocklist"),
@@ -163,6 +166,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(author_write::delete)
                     .done(),
             )
+            .service(resource("/tags").get(tags::list).done())
+            .service(resource("/tags/{slug}").get(tags::get).patch(tags::update).done())
             .service(resource("/products").get(catalog::list_products).post(catalog_write::create_product).done())
             .service(
                 resource("/products/{id}")

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::PostStatus;
-use colophon_service::{FeaturedImageInput, Key, PostInput, ServiceError};
+use colophon_service::{FeaturedImageInput, Key, PostInput, SeoInput, ServiceError};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -30,6 +30,39 @@ pub struct FeaturedImageInputBody {
 impl From<FeaturedImageInputBody> for FeaturedImageInput {
     fn from(b: FeaturedImageInputBody) -> Self {
         Self { url: b.url, alt: b.alt, credit: b.credit }
+    }
+}
+
+/// Search-engine and link-preview fields. Absent: left as they are; `null`: cleared, so that the
+/// default shows again (the title, the excerpt, the public URL, the featured image).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeoInputBody {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(schema_with = schemas::optional_text::<300>)]
+    pub meta_title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(schema_with = schemas::optional_text::<500>)]
+    pub meta_description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(schema_with = schemas::optional_http_url)]
+    pub canonical_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(schema_with = schemas::optional_http_url)]
+    pub og_image: Option<Option<String>>,
+    /// Keep search engines out (and out of the sitemap).
+    pub noindex: Option<bool>,
+}
+
+impl From<SeoInputBody> for SeoInput {
+    fn from(b: SeoInputBody) -> Self {
+        Self {
+            meta_title: b.meta_title,
+            meta_description: b.meta_description,
+            canonical_url: b.canonical_url,
+            og_image: b.og_image,
+            noindex: b.noindex,
+        }
     }
 }
 
@@ -59,6 +92,7 @@ pub struct CreatePostBody {
     /// An author's slug (editors only; default: the caller).
     #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub author: Option<String>,
+    pub seo: Option<SeoInputBody>,
 }
 
 /// A partial update: absent fields stay as they are; `null` clears `excerpt` (derive it
@@ -90,6 +124,8 @@ pub struct UpdatePostBody {
     pub sidebar: Option<Option<String>>,
     #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub author: Option<String>,
+    /// Only the fields given change.
+    pub seo: Option<SeoInputBody>,
 }
 
 impl From<CreatePostBody> for PostInput {
@@ -107,6 +143,7 @@ impl From<CreatePostBody> for PostInput {
             comments_enabled: b.comments_enabled,
             sidebar: b.sidebar.map(Some),
             author: b.author,
+            seo: b.seo.map(Into::into),
         }
     }
 }
@@ -126,6 +163,7 @@ impl From<UpdatePostBody> for PostInput {
             comments_enabled: b.comments_enabled,
             sidebar: b.sidebar,
             author: b.author,
+            seo: b.seo.map(Into::into),
         }
     }
 }

@@ -1,7 +1,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use colophon_domain::{CommentOrder, FeaturedImage, PostLink, PostStatus, Slug, Tag};
+use colophon_domain::{CommentOrder, EffectiveSeo, FeaturedImage, PostLink, PostStatus, Slug, Tag};
 use colophon_service::{IncludedComments, Lookup, PostDetail, PostListQuery, PostSearch, PostSummary, SearchResult};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -72,7 +72,8 @@ pub struct PostParams {
 }
 
 /// The fields a post in a list has (`snippet` and `score` in search results).
-const SUMMARY_FIELDS: [&str; 14] = [
+const SUMMARY_FIELDS: [&str; 15] = [
+    "url",
     "snippet",
     "score",
     "id",
@@ -89,7 +90,9 @@ const SUMMARY_FIELDS: [&str; 14] = [
     "comment_count",
 ];
 /// The fields one post has.
-const POST_FIELDS: [&str; 19] = [
+const POST_FIELDS: [&str; 21] = [
+    "url",
+    "seo",
     "id",
     "slug",
     "title",
@@ -154,6 +157,9 @@ pub struct PostSummaryBody {
     pub comments_enabled: bool,
     /// Approved comments only.
     pub comment_count: i64,
+    /// Where the frontend shows the post (`COLOPHON_POST_URL`; by default this API's address of
+    /// it); null for a draft without a date when the address needs one.
+    pub url: Option<String>,
     /// Search results only: words of the body around the best match, HTML-escaped, the matched
     /// words in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,6 +192,7 @@ impl From<PostSummary> for PostSummaryBody {
             tags: s.tags.into_iter().map(Into::into).collect(),
             comments_enabled: p.comments_enabled,
             comment_count: p.comment_count,
+            url: s.url,
             snippet: None,
             score: None,
         }
@@ -229,13 +236,42 @@ pub struct PostBody {
     /// The newer published post.
     pub next: Option<PostLinkBody>,
     pub sidebar: Option<SidebarBody>,
+    pub seo: SeoBody,
     /// The first page of its approved comments, with `include=comments` (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<CommentPage>,
 }
 
+/// What search engines and link previews read, every default filled in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SeoBody {
+    /// The `<title>`: as set, else the title.
+    pub meta_title: String,
+    /// The `<meta name="description">`: as set, else the excerpt (at most 160 characters).
+    pub meta_description: String,
+    /// `<link rel="canonical">`: as set, else the public URL.
+    pub canonical_url: Option<String>,
+    /// `og:image`: as set, else the featured image.
+    pub og_image: Option<String>,
+    /// Search engines are asked to stay out; left out of the sitemap.
+    pub noindex: bool,
+}
+
+impl From<EffectiveSeo> for SeoBody {
+    fn from(s: EffectiveSeo) -> Self {
+        Self {
+            meta_title: s.meta_title,
+            meta_description: s.meta_description,
+            canonical_url: s.canonical_url,
+            og_image: s.og_image,
+            noindex: s.noindex,
+        }
+    }
+}
+
 impl From<PostDetail> for PostBody {
     fn from(d: PostDetail) -> Self {
+        let seo = effective_seo(&d.summary).into();
         let body_html = d.summary.post.body_html.clone();
         let version = d.summary.post.version;
         let body_markdown = if d.editable { d.summary.post.body_markdown.clone() } else { None };
@@ -247,9 +283,16 @@ impl From<PostDetail> for PostBody {
             previous: d.previous.map(Into::into),
             next: d.next.map(Into::into),
             sidebar: d.sidebar.map(Into::into),
+            seo,
             comments: d.comments.map(|page| CommentPage::from_page(page, CommentBody::from)),
         }
     }
+}
+
+/// A post's SEO fields with their defaults.
+pub fn effective_seo(s: &PostSummary) -> EffectiveSeo {
+    let image = s.post.featured_image.as_ref().and_then(|i| i.url.as_deref());
+    s.post.seo.effective(&s.post.title, &s.post.excerpt, s.url.as_deref(), image)
 }
 
 paged!(PostPage, PostSummaryBody);

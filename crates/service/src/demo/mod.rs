@@ -183,6 +183,7 @@ impl Colophon {
                         excerpt: p.excerpt.clone(),
                         body_html: p.body_html.clone(),
                         body_text: colophon_domain::search_text(&p.body_html),
+                        seo: colophon_domain::Seo::default(),
                         body_markdown: None,
                         status: PostStatus::Published,
                         published_at: Some(published_at),

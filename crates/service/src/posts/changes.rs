@@ -51,7 +51,7 @@ pub(crate) fn post_changed(before: Option<&Seen>, after: Option<&Seen>, changed:
     let id = visible[0].post.id;
     changed.extend(CacheKey::post_content(&visible[0].post));
     // A visible post's words or place moved: what any search finds may have.
-    changed.add(CacheKey::Search);
+    changed.add(CacheKey::Published);
     let moved = match (before, after) {
         (Some(b), Some(a)) => b.visible != a.visible || (a.visible && b.post.published_at != a.post.published_at),
         _ => true,
@@ -70,6 +70,8 @@ pub(crate) fn post_changed(before: Option<&Seen>, after: Option<&Seen>, changed:
     };
     if moved || retagged {
         changed.extend(visible.iter().flat_map(|s| s.tags.iter().cloned().map(CacheKey::TagPosts)));
+        // A tag may have gained its first visible post, or lost its last.
+        changed.add(CacheKey::Tags);
     }
     let renamed = matches!((before, after), (Some(b), Some(a)) if b.post.slug != a.post.slug);
     if renamed {

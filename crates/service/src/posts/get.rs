@@ -29,10 +29,11 @@ impl Colophon {
         comments: Option<IncludedComments>,
     ) -> ServiceResult<Lookup<PostDetail>> {
         let service = self.clone();
+        let urls = self.site_urls().clone();
         let lookup = self
             .db(move |conn, now| match resolve(conn, &slug, caller.as_actor(), now)? {
                 Lookup::Found(post) => {
-                    let mut detail = detail(conn, post, caller.as_actor(), now)?;
+                    let mut detail = detail(conn, post, caller.as_actor(), now, &urls)?;
                     if let Some(included) = comments {
                         let id = detail.summary.post.id;
                         detail.comments =
@@ -59,10 +60,11 @@ impl Colophon {
     /// [`Self::get_post`] for GraphQL, which has no redirects to answer: an old slug resolves
     /// to the post it moved to. One trip to the database for the whole page.
     pub async fn find_post_page(&self, caller: Caller, slug: String) -> ServiceResult<PostDetail> {
+        let urls = self.site_urls().clone();
         let page = self
             .db(move |conn, now| {
                 let post = follow(conn, &slug, caller.as_actor(), now)?;
-                detail(conn, post, caller.as_actor(), now)
+                detail(conn, post, caller.as_actor(), now, &urls)
             })
             .await;
         self.saw_found(page, CacheKey::Posts)
@@ -117,6 +119,7 @@ pub(crate) fn detail(
     post: Post,
     actor: Option<Actor>,
     now: Timestamp,
+    urls: &crate::SiteUrls,
 ) -> ServiceResult<PostDetail> {
     let editable = actor.is_some_and(|a| a.can_edit(&post));
     let (previous, next) = store::neighbours(conn, &post, now)?;
@@ -138,7 +141,7 @@ pub(crate) fn detail(
         let products: HashMap<_, _> = products.into_iter().map(|p| (p.id, p)).collect();
         assemble(sidebar, &products, &authors)
     });
-    let summary = PostSummary { status: post.status_at(now), author, tags, post };
+    let summary = PostSummary { status: post.status_at(now), author, tags, url: urls.post(&post), post };
     Ok(PostDetail { summary, previous, next, sidebar, editable, comments: None })
 }
 

@@ -33,6 +33,77 @@ pub struct PostInput {
     pub sidebar: Option<Option<String>>,
     /// An author's slug: editors may write under another author's name.
     pub author: Option<String>,
+    /// Search-engine and link-preview fields; each given one is set (`Some(None)` clears it).
+    pub seo: Option<SeoInput>,
+}
+
+/// SEO fields as sent: an absent field is left as it is, a null one cleared (then derived).
+#[derive(Debug, Clone, Default)]
+pub struct SeoInput {
+    /// The page title, at most 300 characters (the title when empty).
+    pub meta_title: Option<Option<String>>,
+    /// The description, at most 500 characters (the excerpt when empty).
+    pub meta_description: Option<Option<String>>,
+    /// The canonical address, an absolute http(s) URL (the public URL when empty).
+    pub canonical_url: Option<Option<String>>,
+    /// The link-preview image, an absolute http(s) URL (the featured image when empty).
+    pub og_image: Option<Option<String>>,
+    /// Keep search engines out (and out of the sitemap).
+    pub noindex: Option<bool>,
+}
+
+/// SEO fields parsed: `None` unchanged, `Some(None)` cleared.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedSeo {
+    pub meta_title: Option<Option<String>>,
+    pub meta_description: Option<Option<String>>,
+    pub canonical_url: Option<Option<String>>,
+    pub og_image: Option<Option<String>>,
+    pub noindex: Option<bool>,
+}
+
+impl ParsedSeo {
+    /// The fields of a new post: the given ones, the rest empty.
+    pub fn new_seo(&self) -> colophon_domain::Seo {
+        colophon_domain::Seo {
+            meta_title: self.meta_title.clone().flatten(),
+            meta_description: self.meta_description.clone().flatten(),
+            canonical_url: self.canonical_url.clone().flatten(),
+            og_image: self.og_image.clone().flatten(),
+            noindex: self.noindex.unwrap_or(false),
+        }
+    }
+}
+
+type MetaTitle = BoundedText<300>;
+type MetaDescription = BoundedText<500>;
+
+fn parse_seo(seo: SeoInput, errors: &mut ValidationErrors) -> ParsedSeo {
+    fn field<T>(
+        value: Option<Option<String>>,
+        name: &str,
+        parse: impl Fn(String) -> Result<T, String>,
+        text: impl Fn(T) -> String,
+        errors: &mut ValidationErrors,
+    ) -> Option<Option<String>> {
+        match value? {
+            None => Some(None),
+            Some(v) => errors.check(name, parse(v)).map(|v| Some(text(v))),
+        }
+    }
+    ParsedSeo {
+        meta_title: field(seo.meta_title, "seo.meta_title", MetaTitle::parse, MetaTitle::into_string, errors),
+        meta_description: field(
+            seo.meta_description,
+            "seo.meta_description",
+            MetaDescription::parse,
+            MetaDescription::into_string,
+            errors,
+        ),
+        canonical_url: field(seo.canonical_url, "seo.canonical_url", HttpUrl::parse, HttpUrl::into_string, errors),
+        og_image: field(seo.og_image, "seo.og_image", HttpUrl::parse, HttpUrl::into_string, errors),
+        noindex: seo.noindex,
+    }
 }
 
 /// The picture above a post, as sent; every part is optional.
@@ -80,6 +151,7 @@ pub struct ParsedPost {
     pub comments_enabled: Option<bool>,
     pub sidebar: Option<Option<Slug>>,
     pub author: Option<Slug>,
+    pub seo: ParsedSeo,
 }
 
 /// A slug given for a post or an author: digits alone would read as an id in their paths.
@@ -141,6 +213,9 @@ pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
     }
     if let Some(author) = input.author {
         parsed.author = errors.check("author", Slug::parse(author));
+    }
+    if let Some(seo) = input.seo {
+        parsed.seo = parse_seo(seo, &mut errors);
     }
     errors.into_result().map(|()| parsed)
 }

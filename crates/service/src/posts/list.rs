@@ -82,12 +82,13 @@ impl Colophon {
         let parsed = self.parse_post_query(query)?;
         let codec = self.cursors().clone();
         let filter = parsed.filter.clone();
+        let urls = self.site_urls().clone();
         let (page, author) = self
             .db(move |conn, now| {
                 let page = published_page(conn, &parsed, now)?;
                 let author = filtered_author(conn, &parsed.filter, page.items.first().map(|p| p.author_id))?;
                 let next_cursor = page.next.map(|k| encode(&codec, k));
-                Ok((CursorPage { items: summarize(conn, page.items, now)?, next_cursor }, author))
+                Ok((CursorPage { items: summarize(conn, page.items, now, &urls)?, next_cursor }, author))
             })
             .await?;
         self.saw(&page);
@@ -159,6 +160,7 @@ impl Colophon {
             .transpose()
             .map_err(|m| ServiceError::bad_request("author", m))?;
         let codec = self.cursors().clone();
+        let urls = self.site_urls().clone();
         self.db(move |conn, now| {
             let own_only = status != PostStatus::Published && actor.role < Role::Editor;
             let author_id = match (&author, own_only) {
@@ -172,7 +174,7 @@ impl Colophon {
             let rows = store::list_for_staff(conn, &StaffFilter { status, author_id }, after, limit.probe(), now)?;
             let page = Page::from_probe(rows, limit, |p| EditKey { updated_at: p.updated_at, id: p.id });
             let next_cursor = page.next.map(|k| codec.encode(STAFF_LIST, &[timestamp_to_micros(k.updated_at), k.id.0]));
-            Ok(CursorPage { items: summarize(conn, page.items, now)?, next_cursor })
+            Ok(CursorPage { items: summarize(conn, page.items, now, &urls)?, next_cursor })
         })
         .await
     }
@@ -203,7 +205,12 @@ fn published_page(conn: &mut DbConnection, query: &ParsedQuery, now: Timestamp) 
 }
 
 /// Adds authors and tags to posts: two queries whatever the number of posts.
-pub(crate) fn summarize(conn: &mut DbConnection, posts: Vec<Post>, now: Timestamp) -> ServiceResult<Vec<PostSummary>> {
+pub(crate) fn summarize(
+    conn: &mut DbConnection,
+    posts: Vec<Post>,
+    now: Timestamp,
+    urls: &crate::SiteUrls,
+) -> ServiceResult<Vec<PostSummary>> {
     let mut author_ids: Vec<_> = posts.iter().map(|p| p.author_id).collect();
     author_ids.sort_unstable();
     author_ids.dedup();
@@ -221,6 +228,7 @@ pub(crate) fn summarize(conn: &mut DbConnection, posts: Vec<Post>, now: Timestam
                 status: post.status_at(now),
                 tags: tags.remove(&post.id).unwrap_or_default(),
                 author,
+                url: urls.post(&post),
                 post,
             })
         })
@@ -234,6 +242,9 @@ impl Colophon {
         let tags = self.db(move |conn, _| Ok(store::tags_for_posts(conn, &posts)?)).await?;
         for id in ids {
             self.saw_key(CacheKey::Post(id));
+        }
+        for post_tags in tags.values() {
+            self.saw(post_tags);
         }
         Ok(tags)
     }

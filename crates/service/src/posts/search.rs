@@ -65,8 +65,13 @@ impl Colophon {
                 (actor.role < Role::Editor).then_some(actor.id)
             }
         };
-        let filter =
-            SearchFilter { status, author_id, author: slug(search.author, "author")?, tag: slug(search.tag, "tag")? };
+        let filter = SearchFilter {
+            status,
+            author_id,
+            author: slug(search.author, "author")?,
+            tag: slug(search.tag, "tag")?,
+            language: self.search_language().to_string(),
+        };
         // A cursor belongs to its search: the same words, filters and status.
         let fingerprint = fingerprint(&format!(
             "{}|{:?}|{:?}|{status:?}|{author_id:?}",
@@ -85,6 +90,8 @@ impl Colophon {
             }
         };
         let codec = self.cursors().clone();
+        let urls = self.site_urls().clone();
+        let highlighter = colophon_domain::Highlighter::new(&query, self.search_language());
         let page = self
             .db(move |conn, now| {
                 let mut hits = store::search_posts(conn, &query, &filter, after, limit.probe(), now)?;
@@ -95,7 +102,7 @@ impl Colophon {
                     store::posts_by_ids(conn, &ids)?.into_iter().map(|p| (p.id, p)).collect();
                 let found: Vec<_> = ids.iter().filter_map(|id| posts.remove(id)).collect();
                 let mut summaries: HashMap<PostId, PostSummary> =
-                    summarize(conn, found, now)?.into_iter().map(|s| (s.post.id, s)).collect();
+                    summarize(conn, found, now, &urls)?.into_iter().map(|s| (s.post.id, s)).collect();
                 let cursor =
                     |hit: &store::SearchHit| codec.encode(SEARCH, &[hit.score.to_bits() as i64, hit.id.0, fingerprint]);
                 let next_cursor = hits.last().filter(|_| more).map(cursor);
@@ -104,19 +111,15 @@ impl Colophon {
                     .filter_map(|hit| {
                         let summary = summaries.remove(&hit.id)?;
                         let cursor = cursor(&hit);
-                        Some(SearchResult {
-                            summary,
-                            score: hit.score,
-                            snippet_html: highlight_html(&hit.snippet),
-                            cursor,
-                        })
+                        let snippet = highlighter.best_snippet(&hit.body_text, &hit.excerpt);
+                        Some(SearchResult { summary, score: hit.score, snippet_html: highlight_html(&snippet), cursor })
                     })
                     .collect();
                 Ok(CursorPage { items, next_cursor })
             })
             .await?;
         self.saw(&page.items.iter().map(|r| r.summary.clone()).collect::<Vec<_>>());
-        self.saw_key(CacheKey::Search);
+        self.saw_key(CacheKey::Published);
         Ok(page)
     }
 }

@@ -16,6 +16,7 @@ impl Colophon {
     pub async fn create_post(&self, caller: Caller, input: PostInput) -> ServiceResult<PostDetail> {
         let actor = caller.writing()?.actor()?;
         let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
+        let urls = self.site_urls().clone();
         self.db_write(move |conn, now, changed| {
             changed.by(actor);
             let title = parsed.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
@@ -72,6 +73,7 @@ impl Colophon {
                     featured_image: parsed.featured_image.clone().flatten(),
                     comments_enabled: parsed.comments_enabled.unwrap_or(true),
                     sidebar_id,
+                    seo: parsed.seo.new_seo(),
                     now,
                 },
             )?;
@@ -81,7 +83,7 @@ impl Colophon {
             }
             post_changed(None, Some(&seen(conn, &post, now)?), changed);
             changed.audit("post.create", format!("post:{}", post.id), &[]);
-            detail(conn, post, Some(actor), now)
+            detail(conn, post, Some(actor), now, &urls)
         })
         .await
     }
@@ -98,6 +100,7 @@ impl Colophon {
         let actor = caller.writing()?.actor()?;
         let mut parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         let tags = parsed.tags.take();
+        let urls = self.site_urls().clone();
         self.db_write(move |conn, now, changed| {
             changed.by(actor);
             let id = post_id(conn, &key)?;
@@ -121,7 +124,7 @@ impl Colophon {
                 fields.push("tags");
             }
             changed.audit("post.update", format!("post:{}", post.id), &fields);
-            detail(conn, updated, Some(actor), now)
+            detail(conn, updated, Some(actor), now, &urls)
         })
         .await
     }
@@ -240,6 +243,11 @@ fn changes(
     if let Some(image) = parsed.featured_image {
         changes.featured_image = Some(image);
     }
+    changes.meta_title = parsed.seo.meta_title;
+    changes.meta_description = parsed.seo.meta_description;
+    changes.canonical_url = parsed.seo.canonical_url;
+    changes.og_image = parsed.seo.og_image;
+    changes.noindex = parsed.seo.noindex;
     if let Some(sidebar) = parsed.sidebar {
         changes.sidebar_id = Some(match sidebar {
             Some(slug) => Some(find_sidebar_id(conn, &slug)?),

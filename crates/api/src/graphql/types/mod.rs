@@ -13,5 +13,5 @@ pub use enums::{
 };
 pub use keys::{ApiKeyNode, CreateApiKeyInput, IssuedApiKeyNode};
 pub use people::{AuthorNode, CommentNode, MeNode};
-pub use post::{PostNode, SearchResultNode};
+pub use post::{PostNode, SearchResultNode, TagNode};
 pub use webhooks::{AuditEntryNode, CreatedWebhookNode, DeliveryNode, WebhookInputObject, WebhookNode};

@@ -18,11 +18,70 @@ pub struct FeaturedImageNode {
     credit: Option<String>,
 }
 
+/// What search engines and link previews read, every default filled in.
 #[derive(SimpleObject)]
-#[graphql(name = "Tag")]
-pub struct TagNode {
-    slug: String,
-    name: String,
+#[graphql(name = "Seo")]
+pub struct SeoNode {
+    /// As set, else the title.
+    meta_title: String,
+    /// As set, else the excerpt (at most 160 characters).
+    meta_description: String,
+    /// As set, else the public URL.
+    canonical_url: Option<String>,
+    /// As set, else the featured image.
+    og_image: Option<String>,
+    /// Search engines are asked to stay out; left out of the sitemap.
+    noindex: bool,
+}
+
+/// A label that groups posts; its posts are `posts(tag: slug)`, or its own `posts`.
+pub struct TagNode(pub Tag);
+
+#[Object(name = "Tag")]
+impl TagNode {
+    async fn slug(&self) -> &str {
+        self.0.slug.as_str()
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What the tag's page says (plain text; empty when none was written).
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// Published posts carrying it (batched: one statement for every tag of the query).
+    async fn post_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let count =
+            ctx.data_unchecked::<Arc<Loaders>>().tag_counts.load_one(self.0.clone()).await.map_err(load_error)?;
+        Ok(count.unwrap_or(0))
+    }
+
+    /// Its published posts, newest first.
+    #[graphql(complexity = "(first.max(1) as usize) * child_complexity")]
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> Result<Connection<String, PostNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        let query = colophon_service::PostListQuery {
+            tag: Some(self.0.slug.as_str().to_string()),
+            limit: Some(i64::from(first)),
+            cursor: after,
+            ..Default::default()
+        };
+        let page = colophon.list_posts(query).await.map_err(paging_error)?;
+        let now = colophon.now();
+        let mut connection = Connection::new(false, page.next_cursor.is_some());
+        connection.edges.extend(
+            page.items.into_iter().map(|post| Edge::new(colophon.post_cursor(&post, false), PostNode::new(post, now))),
+        );
+        Ok(connection)
+    }
 }
 
 /// A neighbouring post, for previous / next links.
@@ -149,6 +208,25 @@ impl PostNode {
         self.post.comments_enabled
     }
 
+    /// Where the frontend shows the post (COLOPHON_POST_URL; by default this API's address of
+    /// it); null for a draft without a date when the address needs one.
+    async fn url(&self, ctx: &Context<'_>) -> Option<String> {
+        ctx.data_unchecked::<Colophon>().site_urls().post(&self.post)
+    }
+
+    async fn seo(&self, ctx: &Context<'_>) -> SeoNode {
+        let url = ctx.data_unchecked::<Colophon>().site_urls().post(&self.post);
+        let image = self.post.featured_image.as_ref().and_then(|i| i.url.as_deref());
+        let seo = self.post.seo.effective(&self.post.title, &self.post.excerpt, url.as_deref(), image);
+        SeoNode {
+            meta_title: seo.meta_title,
+            meta_description: seo.meta_description,
+            canonical_url: seo.canonical_url,
+            og_image: seo.og_image,
+            noindex: seo.noindex,
+        }
+    }
+
     /// Approved comments only.
     async fn comment_count(&self) -> i64 {
         self.post.comment_count
@@ -174,7 +252,7 @@ impl PostNode {
                 .map_err(load_error)?
                 .unwrap_or_default(),
         };
-        Ok(tags.into_iter().map(|t| TagNode { slug: t.slug.into_string(), name: t.name }).collect())
+        Ok(tags.into_iter().map(TagNode).collect())
     }
 
     /// Approved comments: oldest first, or in THREAD order (each top-level comment followed by

@@ -1,18 +1,12 @@
-//! Atom feeds: the site's newest posts, and a post's newest approved comments.
+//! Atom 1.0: the feeds of posts, and a post's newest approved comments.
 
 use actix_web::{HttpResponse, web};
 use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
 use chrono::{DateTime, FixedOffset};
 use colophon_domain::Timestamp;
-use colophon_service::{Caller, PostListQuery};
 
+use super::{Channel, FEED_ITEMS, PublicUrl, well_formed};
 use crate::problem::ApiError;
-
-/// The site's public base URL (`COLOPHON_PUBLIC_URL`), for absolute links in feeds.
-#[derive(Debug, Clone)]
-pub struct PublicUrl(pub String);
-
-const FEED_ITEMS: i64 = 50;
 
 fn time(ts: Timestamp) -> DateTime<FixedOffset> {
     ts.and_utc().fixed_offset()
@@ -36,44 +30,39 @@ fn html(value: String) -> Content {
     content
 }
 
-/// The feed as XML. Characters XML cannot carry are refused on input, but rows written before
-/// that rule (or behind the API) may hold some: they are left out, so the feed stays well-formed.
 fn respond(feed: Feed) -> HttpResponse {
-    let xml = colophon_domain::markup::strip_forbidden(&feed.to_string()).into_owned();
-    HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(xml)
+    HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(well_formed(&feed.to_string()))
 }
 
-/// `GET /feed.atom`: the newest published posts.
-pub async fn posts(colophon: crate::cache::Service, base: web::Data<PublicUrl>) -> Result<HttpResponse, ApiError> {
-    let query = PostListQuery { limit: Some(FEED_ITEMS), ..PostListQuery::default() };
-    let page = colophon.list_post_summaries(Caller::Anonymous, query).await?;
-    let base = &base.0;
-    let entries: Vec<Entry> = page
+/// The feed as Atom 1.0.
+pub(super) fn render(channel: Channel) -> HttpResponse {
+    let entries: Vec<Entry> = channel
         .items
         .into_iter()
-        .map(|s| {
-            let url = format!("{base}/api/v1/posts/{}", s.post.slug);
-            Entry {
-                title: Text::plain(s.post.title),
-                id: url.clone(),
-                updated: time(s.post.updated_at),
-                published: s.post.published_at.map(time),
-                authors: vec![person(s.author.name)],
-                links: vec![link(url, "alternate")],
-                summary: Some(Text::plain(s.post.excerpt)),
-                ..Entry::default()
-            }
+        .map(|item| Entry {
+            title: Text::plain(item.title),
+            id: item.id,
+            updated: item.updated.fixed_offset(),
+            published: item.published.map(|t| t.fixed_offset()),
+            authors: vec![person(item.author)],
+            links: vec![link(item.url, "alternate")],
+            summary: Some(Text::plain(item.summary)),
+            categories: item
+                .tags
+                .into_iter()
+                .map(|term| atom_syndication::Category { term, ..atom_syndication::Category::default() })
+                .collect(),
+            ..Entry::default()
         })
         .collect();
-    let updated = entries.iter().map(|e| e.updated).max().unwrap_or_else(|| time(colophon.now()));
-    Ok(respond(Feed {
-        title: Text::plain("Colophon"),
-        id: format!("{base}/feed.atom"),
-        updated,
-        links: vec![link(format!("{base}/feed.atom"), "self")],
+    respond(Feed {
+        title: Text::plain(channel.title),
+        id: channel.self_url.clone(),
+        updated: channel.updated.fixed_offset(),
+        links: vec![link(channel.self_url, "self"), link(channel.home_url, "alternate")],
         entries,
         ..Feed::default()
-    }))
+    })
 }
 
 /// `GET /posts/{slug}/comments.atom`: a post's newest approved comments.
@@ -84,7 +73,7 @@ pub async fn comments(
 ) -> Result<HttpResponse, ApiError> {
     let (post, comments) = colophon.comment_feed(slug.into_inner(), FEED_ITEMS).await?;
     let base = &base.0;
-    let post_url = format!("{base}/api/v1/posts/{}", post.slug);
+    let post_url = colophon.site_urls().post(&post).unwrap_or_else(|| format!("{base}/api/v1/posts/{}", post.slug));
     let entries: Vec<Entry> = comments
         .into_iter()
         .map(|c| Entry {
