@@ -53,6 +53,8 @@ fn every_route_in_the_document_is_served() {
     // Something for `{id}` to name where nothing exists until an admin makes it.
     let hook = serde_json::json!({ "url": "http://127.0.0.1:9/hook" });
     assert_eq!(app.send("POST", "/api/v1/webhooks", Some(&admin), Some(&hook), &[]).status, 201);
+    let page = serde_json::json!({ "title": "About", "status": "published" });
+    assert_eq!(app.send("POST", "/api/v1/pages", Some(&admin), Some(&page), &[]).status, 201);
     let mut operation_ids = std::collections::HashSet::new();
     for (path, operations) in document["paths"].as_object().unwrap() {
         for (method, operation) in operations.as_object().unwrap() {
@@ -74,6 +76,7 @@ fn every_route_in_the_document_is_served() {
             .replace("{slug}", slug)
             .replace("{post}", crate::support::DEMO_POST)
             .replace("{author}", "steve-rubel")
+            .replace("{page}", "about")
             .replace("{id}", "1");
         let response = app.send("GET", &concrete, token, None, &[]);
         assert_eq!(response.status, 200, "{path}: {}", response.body);

@@ -10,6 +10,7 @@ backend_tests!(
     every_feed_parses_in_its_format_and_links_to_public_urls,
     the_sitemap_lists_indexable_posts_and_becomes_an_index_past_its_size,
     tags_have_counts_descriptions_and_editors,
+    related_posts_share_the_most_tags_then_are_newest,
 );
 
 fn parse_feed(app: &TestApp, path: &str, content_type: &str) -> feed_rs::model::Feed {
@@ -169,4 +170,55 @@ fn tags_have_counts_descriptions_and_editors(backend: Backend) {
     assert_eq!(write["data"]["updateTag"]["description"], "", "{write}");
     let none = app.graphql("{ tag(slug: \"project-nightfall\") { slug } }", json!({}));
     assert!(none["data"]["tag"].is_null(), "{none}");
+}
+
+fn related_posts_share_the_most_tags_then_are_newest(backend: Backend) {
+    let Some(app) = TestApp::spawn_empty(backend) else { return };
+    let admin = app
+        .colophon
+        .create_author_unchecked("editor@colophon.test", "Ed", colophon_domain::Role::Admin, "a long enough password")
+        .unwrap();
+    let token = app.login(&admin.email.unwrap(), "a long enough password");
+    let post = |title: &str, tags: &[&str], status: &str| {
+        let body = json!({ "title": title, "tags": tags, "status": status });
+        let made = app.send("POST", "/api/v1/posts", Some(&token), Some(&body), &[]);
+        assert_eq!(made.status, 201, "{}", made.body);
+        made.json()["slug"].as_str().unwrap().to_string()
+    };
+    let a = post("Alpha", &["x", "y", "z"], "published");
+    let b = post("Bravo", &["x", "y"], "published");
+    let c = post("Charlie", &["x"], "published");
+    post("Delta", &["x", "y", "z"], "draft");
+    post("Echo", &[], "published");
+    let f = post("Foxtrot", &["z"], "published");
+    let related = |query: &str| -> Vec<String> {
+        let page = app.get(&format!("/api/v1/posts/{a}?{query}")).json();
+        page["related"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{page}"))
+            .iter()
+            .map(|p| p["slug"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Bravo shares two tags; Foxtrot and Charlie one each, the newer first; drafts never.
+    assert_eq!(related("include=related"), [b.clone(), f.clone(), c.clone()]);
+    assert_eq!(related("include=related&related_limit=1"), std::slice::from_ref(&b));
+    assert!(app.get(&format!("/api/v1/posts/{a}")).json()["related"].is_null(), "only when asked for");
+    assert_eq!(app.get(&format!("/api/v1/posts/{a}?include=related&related_limit=11")).status, 400);
+    // A new post sharing all three comes first at once (the cached answer names the tags' lists).
+    let g = post("Golf", &["x", "y", "z"], "published");
+    assert_eq!(related("include=related")[0], g);
+    let both = app.get(&format!("/api/v1/posts/{a}?include=comments,related")).json();
+    assert!(both["comments"].is_object() && both["related"].is_array(), "{both}");
+
+    // GraphQL batches every post's related posts: the same statements for two posts as for all six.
+    let query =
+        |n: usize| format!("{{ posts(first: {n}) {{ edges {{ node {{ slug related(first: 2) {{ slug }} }} }} }} }}");
+    let (two, two_statements) = app.count_queries(|| app.graphql(&query(2), json!({})));
+    let (five, five_statements) = app.count_queries(|| app.graphql(&query(6), json!({})));
+    assert!(two["errors"].is_null() && five["errors"].is_null(), "{two} {five}");
+    assert_eq!(two_statements, five_statements, "constant SQL per page");
+    let alpha =
+        five["data"]["posts"]["edges"].as_array().unwrap().iter().find(|e| e["node"]["slug"] == a.as_str()).unwrap();
+    assert_eq!(alpha["node"]["related"][0]["slug"], g.as_str());
 }

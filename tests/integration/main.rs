@@ -27,6 +27,7 @@ mod keys;
 mod limits;
 mod logs;
 mod markup;
+mod pages;
 mod paging;
 mod posts;
 mod privacy;

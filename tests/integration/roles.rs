@@ -160,6 +160,29 @@ fn rows() -> Vec<Row> {
             expect: [401, 403, 403, 403, 204, 403],
         },
         Row {
+            name: "create a draft page",
+            rest: |f| ("POST", "/api/v1/pages".into(), Some(json!({ "title": format!("Page {}", f.n) }))),
+            graphql: |f| q(&format!("mutation {{ createPage(input: {{ title: \"Page {}\" }}) {{ id }} }}", f.n)),
+            expect: [401, 201, 201, 201, 201, 201],
+        },
+        Row {
+            name: "create a published page",
+            rest: |f| {
+                (
+                    "POST",
+                    "/api/v1/pages".into(),
+                    Some(json!({ "title": format!("Live {}", f.n), "status": "published" })),
+                )
+            },
+            graphql: |f| {
+                q(&format!(
+                    "mutation {{ createPage(input: {{ title: \"Live {}\", status: PUBLISHED }}) {{ id }} }}",
+                    f.n
+                ))
+            },
+            expect: [401, 403, 201, 201, 201, 201],
+        },
+        Row {
             name: "describe a tag",
             rest: |f| {
                 (

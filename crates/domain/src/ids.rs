@@ -20,6 +20,7 @@ typed_id!(
     AuditId,
     AuthorId,
     PostId,
+    PageId,
     CommentId,
     ProductId,
     SidebarId,

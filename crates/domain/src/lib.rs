@@ -23,6 +23,7 @@ mod product;
 mod search;
 mod seo;
 mod sidebar;
+mod site_page;
 mod slug;
 mod text;
 mod webhook;
@@ -40,8 +41,8 @@ pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
 pub use http_url::HttpUrl;
 pub use ids::{
-    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PostId, ProductId, SidebarId, TagId,
-    WebhookId,
+    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PageId, PostId, ProductId, SidebarId,
+    TagId, WebhookId,
 };
 pub use markup::MAX_NESTING;
 pub use moderation::{BlockRule, BlockRuleKind, ModerationMode};
@@ -56,6 +57,7 @@ pub use search::{
 };
 pub use seo::{EffectiveSeo, META_DESCRIPTION_DERIVED, Seo, UrlTemplate};
 pub use sidebar::{Sidebar, Widget, WidgetKind};
+pub use site_page::SitePage;
 pub use slug::Slug;
 pub use text::BoundedText;
 pub use webhook::{Attempt, Delivery, DeliveryState, EventKind, RETRY_SCHEDULE_SECS, Webhook, is_public_address};

@@ -27,21 +27,27 @@ impl Actor {
         self.role >= role
     }
 
-    fn owns(&self, post: &Post) -> bool {
-        post.author_id == self.id
-    }
-
     /// Drafts and scheduled posts are visible to their author and to editors.
     pub fn can_read_unpublished(&self, post: &Post) -> bool {
-        self.owns(post) || self.is_at_least(Role::Editor)
+        self.can_read_unpublished_of(post.author_id)
+    }
+
+    /// Unpublished content (a post's or a page's) of `author`: theirs, and editors'.
+    pub fn can_read_unpublished_of(&self, author: AuthorId) -> bool {
+        author == self.id || self.is_at_least(Role::Editor)
     }
 
     /// Editors edit every post; authors their own; contributors only their own drafts.
     pub fn can_edit(&self, post: &Post) -> bool {
+        self.can_edit_content(post.author_id, post.status)
+    }
+
+    /// The same rule for any content (posts, pages) of `author` stored as `status`.
+    pub fn can_edit_content(&self, author: AuthorId, status: PostStatus) -> bool {
         match self.role {
             Role::Admin | Role::Editor => true,
-            Role::Author => self.owns(post),
-            Role::Contributor => self.owns(post) && post.status == PostStatus::Draft,
+            Role::Author => author == self.id,
+            Role::Contributor => author == self.id && status == PostStatus::Draft,
         }
     }
 

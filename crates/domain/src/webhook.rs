@@ -43,6 +43,14 @@ crate::words::words! {
         SidebarUpdated = "sidebar.updated",
         /// A sidebar was removed.
         SidebarDeleted = "sidebar.deleted",
+        /// A page became visible.
+        PagePublished = "page.published",
+        /// A visible page changed.
+        PageUpdated = "page.updated",
+        /// A visible page went back to draft or to a later date.
+        PageUnpublished = "page.unpublished",
+        /// A visible page was deleted.
+        PageDeleted = "page.deleted",
     }
 }
 

@@ -11,6 +11,7 @@
 //! | `comments:42` | the post's approved comments (lists, threads, feed) | approving, unapproving, deleting its comments |
 //! | `list:posts` | which posts the public list holds, in what order | publishing, unpublishing, re-dating, deleting |
 //! | `list:published` | what search and the sitemap find: every published post's words, address and date | any change to a visible post |
+//! | `page:4`, `list:pages` | a visible page wherever shown / which pages the page list and sitemap hold | editing, publishing, deleting a page |
 //! | `tag:x` | a tag's name and description, in post lists and pages too | editing the tag |
 //! | `list:tags` | which tags the tag list holds | a tag's first published post, or its last one gone |
 //! | `list:author:7`, `list:tag:x` | the same, filtered; an author's post count | the same, for that author or tag; reassigning, retagging |
@@ -46,6 +47,10 @@ pub enum CacheKey {
     AuthorPosts(AuthorId),
     /// The public list of one tag's posts, by the tag's slug (`list:tag:x`).
     TagPosts(String),
+    /// A visible page wherever shown (`page:4`).
+    Page(colophon_domain::PageId),
+    /// Which pages the page list (and the sitemap) holds, and lookups by slug (`list:pages`).
+    Pages,
     /// A tag's name and description wherever shown (`tag:x`).
     Tag(String),
     /// Which tags the tag list holds (`list:tags`).
@@ -76,6 +81,8 @@ impl fmt::Display for CacheKey {
             CacheKey::AuthorPosts(id) => write!(f, "list:author:{id}"),
             CacheKey::TagPosts(slug) => write!(f, "list:tag:{slug}"),
             CacheKey::Tag(slug) => write!(f, "tag:{slug}"),
+            CacheKey::Page(id) => write!(f, "page:{id}"),
+            CacheKey::Pages => f.write_str("list:pages"),
             CacheKey::Tags => f.write_str("list:tags"),
             CacheKey::Author(id) => write!(f, "author:{id}"),
             CacheKey::Authors => f.write_str("list:authors"),
@@ -101,6 +108,8 @@ impl std::str::FromStr for CacheKey {
             ("product", rest) => CacheKey::Product(ProductId(id(rest)?)),
             ("sidebar", rest) => CacheKey::Sidebar(SidebarId(id(rest)?)),
             ("tag", slug) if Slug::parse(slug).is_ok() => CacheKey::Tag(slug.to_string()),
+            ("page", rest) => CacheKey::Page(colophon_domain::PageId(id(rest)?)),
+            ("list", "pages") => CacheKey::Pages,
             ("list", "tags") => CacheKey::Tags,
             ("list", "posts") => CacheKey::Posts,
             ("list", "published") => CacheKey::Published,
@@ -235,6 +244,19 @@ impl Shows for crate::PostDetail {
         if self.comments.is_some() {
             keys.push(CacheKey::Comments(self.summary.post.id));
         }
+        if let Some(related) = &self.related {
+            // Which posts are related changes with the lists of the post's tags.
+            keys.extend(self.summary.tags.iter().map(|t| CacheKey::TagPosts(t.slug.as_str().to_string())));
+            related.shows(keys);
+        }
+    }
+}
+
+impl Shows for crate::PageView {
+    fn shows(&self, keys: &mut Vec<CacheKey>) {
+        keys.push(CacheKey::Page(self.page.id));
+        self.author.shows(keys);
+        self.sidebar.shows(keys);
     }
 }
 
@@ -274,6 +296,8 @@ mod tests {
             CacheKey::AuthorPosts(AuthorId(7)),
             CacheKey::TagPosts("social-networking".into()),
             CacheKey::Tag("bowling".into()),
+            CacheKey::Page(colophon_domain::PageId(4)),
+            CacheKey::Pages,
             CacheKey::Tags,
             CacheKey::Author(AuthorId(7)),
             CacheKey::Authors,

@@ -35,6 +35,16 @@ pub(crate) fn post_id(conn: &mut DbConnection, key: &Key) -> ServiceResult<PostI
     }
 }
 
+pub(crate) fn page_id(conn: &mut DbConnection, key: &Key) -> ServiceResult<colophon_domain::PageId> {
+    match key {
+        Key::Id(id) => Ok(colophon_domain::PageId(*id)),
+        Key::Slug(slug) => {
+            let slug = Slug::parse(slug.as_str()).map_err(|_| ServiceError::NotFound("page"))?;
+            Ok(store::find_page_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("page"))?.id)
+        }
+    }
+}
+
 pub(crate) fn author_id(conn: &mut DbConnection, key: &Key) -> ServiceResult<AuthorId> {
     match key {
         Key::Id(id) => Ok(AuthorId(*id)),

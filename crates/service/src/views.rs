@@ -42,6 +42,18 @@ pub struct PostDetail {
     pub editable: bool,
     /// The first page of its approved comments, when asked for (`include=comments`).
     pub comments: Option<CursorPage<colophon_domain::Comment>>,
+    /// Other published posts sharing the most tags, then the newest, when asked for
+    /// (`include=related`).
+    pub related: Option<Vec<Post>>,
+}
+
+/// What a post's page brings besides the post: its first comments, its related posts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageIncludes {
+    /// The first page of comments.
+    pub comments: Option<IncludedComments>,
+    /// How many related posts (1 to 10).
+    pub related: Option<i64>,
 }
 
 /// Which comments to bring with a post's page: the first page, of this size and order.

@@ -34,8 +34,8 @@
 //! ```
 
 use colophon_domain::{
-    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PostId, ProductId, SidebarId, TagId,
-    WebhookId,
+    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PageId, PostId, ProductId, SidebarId,
+    TagId, WebhookId,
 };
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
@@ -152,6 +152,7 @@ id_column!(
     AuditIdColumn => AuditId,
     AuthorIdColumn => AuthorId,
     PostIdColumn => PostId,
+    PageIdColumn => PageId,
     CommentIdColumn => CommentId,
     ProductIdColumn => ProductId,
     SidebarIdColumn => SidebarId,

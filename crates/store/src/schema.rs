@@ -323,6 +323,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
+    pages (id) {
+        id -> PageIdColumn,
+        slug -> Text,
+        title -> Text,
+        excerpt -> Text,
+        body_html -> Text,
+        body_markdown -> Nullable<Text>,
+        status -> PostStatusColumn,
+        published_at -> Nullable<Timestamp>,
+        author_id -> AuthorIdColumn,
+        sidebar_id -> Nullable<SidebarIdColumn>,
+        meta_title -> Nullable<Text>,
+        meta_description -> Nullable<Text>,
+        canonical_url -> Nullable<Text>,
+        og_image -> Nullable<Text>,
+        noindex -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     search_config (id) {
         id -> Integer,
         language -> Text,
@@ -333,6 +360,7 @@ diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> events (event_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(posts -> authors (author_id));
+diesel::joinable!(pages -> authors (author_id));
 diesel::joinable!(api_keys -> authors (author_id));
 diesel::joinable!(post_tags -> posts (post_id));
 diesel::joinable!(post_tags -> tags (tag_id));
@@ -346,6 +374,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sidebars,
     sidebar_widgets,
     posts,
+    pages,
     tags,
     post_tags,
     comments,

@@ -320,3 +320,64 @@ impl From<UpdateTagInput> for colophon_service::TagInput {
         Self { name: i.name, description: i.description }
     }
 }
+
+/// A new page: send `bodyMarkdown` or `bodyHtml`, not both.
+#[derive(InputObject)]
+pub struct CreatePageInput {
+    title: String,
+    slug: Option<String>,
+    body_markdown: Option<String>,
+    body_html: Option<String>,
+    excerpt: Option<String>,
+    status: Option<PostStatusEnum>,
+    published_at: Option<DateTime>,
+    /// A sidebar's slug.
+    sidebar: Option<String>,
+    seo: Option<SeoInputObject>,
+}
+
+impl From<CreatePageInput> for colophon_service::PageInput {
+    fn from(i: CreatePageInput) -> Self {
+        Self {
+            title: Some(i.title),
+            slug: i.slug,
+            body_markdown: i.body_markdown,
+            body_html: i.body_html,
+            excerpt: i.excerpt.map(Some),
+            status: i.status.map(Into::into),
+            published_at: i.published_at.map(|t| Some(t.0)),
+            sidebar: i.sidebar.map(Some),
+            seo: i.seo.map(Into::into),
+        }
+    }
+}
+
+/// A partial update of a page: absent fields stay; `null` clears excerpt, publishedAt, sidebar.
+#[derive(InputObject)]
+pub struct UpdatePageInput {
+    title: Option<String>,
+    slug: Option<String>,
+    body_markdown: Option<String>,
+    body_html: Option<String>,
+    excerpt: MaybeUndefined<String>,
+    status: Option<PostStatusEnum>,
+    published_at: MaybeUndefined<DateTime>,
+    sidebar: MaybeUndefined<String>,
+    seo: Option<SeoInputObject>,
+}
+
+impl From<UpdatePageInput> for colophon_service::PageInput {
+    fn from(i: UpdatePageInput) -> Self {
+        Self {
+            title: i.title,
+            slug: i.slug,
+            body_markdown: i.body_markdown,
+            body_html: i.body_html,
+            excerpt: patch(i.excerpt, |e| e),
+            status: i.status.map(Into::into),
+            published_at: patch(i.published_at, |t| t.0),
+            sidebar: patch(i.sidebar, |s| s),
+            seo: i.seo.map(Into::into),
+        }
+    }
+}

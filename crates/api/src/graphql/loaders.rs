@@ -19,6 +19,34 @@ pub struct ReplyLoader(Colophon);
 pub struct CommentsLoader(Colophon);
 pub struct NeighbourLoader(Colophon);
 pub struct TagCountLoader(Colophon);
+pub struct RelatedLoader(Colophon);
+
+/// One post's related posts, as many as its `related` field asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RelatedKey {
+    pub post: PostId,
+    pub first: i64,
+}
+
+impl Loader<RelatedKey> for RelatedLoader {
+    type Value = Vec<colophon_domain::Post>;
+    type Error = LoadError;
+
+    /// Posts asking for the same number share one statement.
+    async fn load(&self, keys: &[RelatedKey]) -> Result<HashMap<RelatedKey, Vec<colophon_domain::Post>>, LoadError> {
+        let mut groups: HashMap<i64, Vec<PostId>> = HashMap::new();
+        for key in keys {
+            groups.entry(key.first).or_default().push(key.post);
+        }
+        let mut related = HashMap::with_capacity(keys.len());
+        for (first, posts) in groups {
+            for (post, found) in self.0.related_of_posts(posts, Some(first)).await.map_err(Arc::new)? {
+                related.insert(RelatedKey { post, first }, found);
+            }
+        }
+        Ok(related)
+    }
+}
 
 impl Loader<Tag> for TagCountLoader {
     type Value = i64;
@@ -126,6 +154,7 @@ pub struct Loaders {
     pub comments: DataLoader<CommentsLoader>,
     pub neighbours: DataLoader<NeighbourLoader>,
     pub tag_counts: DataLoader<TagCountLoader>,
+    pub related: DataLoader<RelatedLoader>,
 }
 
 /// Spawns a loader's batch inside the span of the request that built the loaders, so that what
@@ -148,6 +177,7 @@ impl Loaders {
             comments: DataLoader::new(CommentsLoader(colophon.clone()), in_request_span()),
             neighbours: DataLoader::new(NeighbourLoader(colophon.clone()), in_request_span()),
             tag_counts: DataLoader::new(TagCountLoader(colophon.clone()), in_request_span()),
+            related: DataLoader::new(RelatedLoader(colophon.clone()), in_request_span()),
         })
     }
 }

@@ -90,6 +90,31 @@ impl MutationRoot {
         Ok(true)
     }
 
+    /// Creates a page (contributors: drafts only; authors publish their own).
+    async fn create_page(&self, ctx: &Context<'_>, input: CreatePageInput) -> Result<super::types::PageNode> {
+        Ok(super::types::PageNode(service(ctx).create_page(caller(ctx).await?, input.into()).await.gql()?))
+    }
+
+    /// With `expectedVersion`, an edit based on an older version fails with PRECONDITION_FAILED.
+    async fn update_page(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdatePageInput,
+        expected_version: Option<i64>,
+    ) -> Result<super::types::PageNode> {
+        let view = service(ctx)
+            .update_page(caller(ctx).await?, Key::parse(&id), input.into(), expected_version)
+            .await
+            .gql()?;
+        Ok(super::types::PageNode(view))
+    }
+
+    async fn delete_page(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i64>) -> Result<bool> {
+        service(ctx).delete_page(caller(ctx).await?, Key::parse(&id), expected_version).await.gql()?;
+        Ok(true)
+    }
+
     /// Submits a comment; signed in, it is registered and approved at once. The returned
     /// status says whether it awaits moderation.
     async fn add_comment(&self, ctx: &Context<'_>, post_slug: String, input: AddCommentInput) -> Result<CommentNode> {

@@ -99,6 +99,36 @@ impl QueryRoot {
         Ok(connection)
     }
 
+    /// Published pages in slug order; signed-in staff may pass `status` for their pages of
+    /// that status (contributors and authors: their own).
+    #[graphql(complexity = "(first.max(1) as usize) * child_complexity")]
+    async fn pages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+        #[graphql(desc = "Staff only: draft, scheduled or published")] status: Option<PostStatusEnum>,
+    ) -> Result<Connection<String, super::types::PageNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        let page = colophon
+            .list_pages(caller(ctx).await?, status.map(Into::into), Some(i64::from(first)), after)
+            .await
+            .map_err(paging_error)?;
+        let mut connection = Connection::new(false, page.next_cursor.is_some());
+        connection.edges.extend(
+            page.items
+                .into_iter()
+                .map(|view| Edge::new(super::types::page_cursor(colophon, &view), super::types::PageNode(view))),
+        );
+        Ok(connection)
+    }
+
+    /// One page by slug; null when there is none or the caller may not see it.
+    async fn page(&self, ctx: &Context<'_>, slug: String) -> Result<Option<super::types::PageNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        Ok(found(colophon.get_page(caller(ctx).await?, slug).await)?.map(super::types::PageNode))
+    }
+
     /// The tags published posts carry, in slug order.
     #[graphql(complexity = "(first.max(1) as usize) * child_complexity")]
     async fn tags(

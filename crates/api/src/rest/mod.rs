@@ -11,6 +11,7 @@ mod deserialize;
 mod fields;
 mod health;
 pub mod moderation;
+pub mod pages;
 pub mod post_write;
 pub mod posts;
 mod responses;
@@ -81,6 +82,7 @@ pub(crate) use paged;
         catalog::list_products, catalog::get_product,
         catalog_write::create_product, catalog_write::update_product, catalog_write::delete_product,
         tags::list, tags::get, tags::update,
+        pages::list, pages::get, pages::create, pages::update, pages::delete,
         catalog::list_sidebars, catalog::get_sidebar,
         catalog_write::create_sidebar, catalog_write::put_sidebar, catalog_write::delete_sidebar,
         api_keys::create, api_keys::list, api_keys::revoke, api_keys::rotate,
@@ -97,6 +99,7 @@ pub(crate) use paged;
         (name = "comments", description = "Reader comments"),
         (name = "authors", description = "Author profiles"),
         (name = "tags", description = "Tags, with counts and descriptions"),
+        (name = "pages", description = "Standalone pages (About, Contact)"),
         (name = "products", description = "The product catalogue"),
         (name = "sidebars", description = "Sidebars and their widgets"),
         (name = "settings", description = "Site settings and the comment blocklist"),
@@ -166,6 +169,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(author_write::delete)
                     .done(),
             )
+            .service(resource("/pages").get(pages::list).post(pages::create).done())
+            .service(resource("/pages/{page}").get(pages::get).patch(pages::update).delete(pages::delete).done())
             .service(resource("/tags").get(tags::list).done())
             .service(resource("/tags/{slug}").get(tags::get).patch(tags::update).done())
             .service(resource("/products").get(catalog::list_products).post(catalog_write::create_product).done())

@@ -2,7 +2,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{CommentOrder, EffectiveSeo, FeaturedImage, PostLink, PostStatus, Slug, Tag};
-use colophon_service::{IncludedComments, Lookup, PostDetail, PostListQuery, PostSearch, PostSummary, SearchResult};
+use colophon_service::{
+    IncludedComments, Lookup, PageIncludes, PostDetail, PostListQuery, PostSearch, PostSummary, SearchResult,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -46,10 +48,16 @@ pub struct PostListParams {
 }
 
 impl PostParams {
-    /// The comments asked for with `include=comments`.
-    fn included_comments(&self) -> Option<IncludedComments> {
-        (self.include.as_deref() == Some("comments"))
-            .then(|| IncludedComments { limit: self.comments_limit, order: self.comments_order.unwrap_or_default() })
+    /// What `include=comments,related` asks for besides the post.
+    fn includes(&self) -> PageIncludes {
+        let asked = |what: &str| self.include.as_deref().is_some_and(|i| i.split(',').any(|part| part == what));
+        PageIncludes {
+            comments: asked("comments").then(|| IncludedComments {
+                limit: self.comments_limit,
+                order: self.comments_order.unwrap_or_default(),
+            }),
+            related: asked("related").then_some(self.related_limit.unwrap_or(colophon_service::RELATED_DEFAULT)),
+        }
     }
 }
 
@@ -58,9 +66,13 @@ impl PostParams {
 #[into_params(parameter_in = Query)]
 pub struct PostParams {
     /// `comments`: the first page of its approved comments, in the same answer (`comments`,
-    /// as `GET /posts/{slug}/comments` gives it: the whole page in one request).
-    #[param(pattern = "^(comments)?$")]
+    /// as `GET /posts/{slug}/comments` gives it: the whole page in one request); `related`: other
+    /// published posts sharing the most tags, then the newest (`related`). Both: `comments,related`.
+    #[param(pattern = "^((comments|related)(,(comments|related))?)?$")]
     pub include: Option<String>,
+    /// With `include=related`: how many (1 to 10).
+    #[param(minimum = 1, maximum = 10, default = 5)]
+    pub related_limit: Option<i64>,
     /// With `include=comments`: how many (1 to 100; in thread order, how many threads).
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub comments_limit: Option<i64>,
@@ -90,7 +102,8 @@ const SUMMARY_FIELDS: [&str; 15] = [
     "comment_count",
 ];
 /// The fields one post has.
-const POST_FIELDS: [&str; 21] = [
+const POST_FIELDS: [&str; 22] = [
+    "related",
     "url",
     "seo",
     "id",
@@ -240,6 +253,22 @@ pub struct PostBody {
     /// The first page of its approved comments, with `include=comments` (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<CommentPage>,
+    /// Other published posts sharing the most tags, then the newest, with `include=related`
+    /// (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related: Option<Vec<RelatedPostBody>>,
+}
+
+/// A related post, as a "read next" link shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelatedPostBody {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub url: Option<String>,
+    pub featured_image: Option<FeaturedImageBody>,
 }
 
 /// What search engines and link previews read, every default filled in.
@@ -269,6 +298,26 @@ impl From<EffectiveSeo> for SeoBody {
     }
 }
 
+impl PostBody {
+    fn new(d: PostDetail, urls: &colophon_service::SiteUrls) -> Self {
+        let related = d.related.clone().map(|posts| {
+            posts
+                .into_iter()
+                .map(|p| RelatedPostBody {
+                    id: p.id.0,
+                    url: urls.post(&p),
+                    slug: p.slug.into_string(),
+                    title: p.title,
+                    excerpt: p.excerpt,
+                    published_at: p.published_at.map(|t| t.and_utc()),
+                    featured_image: p.featured_image.map(Into::into),
+                })
+                .collect()
+        });
+        Self { related, ..d.into() }
+    }
+}
+
 impl From<PostDetail> for PostBody {
     fn from(d: PostDetail) -> Self {
         let seo = effective_seo(&d.summary).into();
@@ -285,6 +334,7 @@ impl From<PostDetail> for PostBody {
             sidebar: d.sidebar.map(Into::into),
             seo,
             comments: d.comments.map(|page| CommentPage::from_page(page, CommentBody::from)),
+            related: None,
         }
     }
 }
@@ -357,10 +407,11 @@ pub async fn get(
     params: crate::json::Query<PostParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    match colophon.get_post(caller, slug.into_inner(), p.included_comments()).await? {
+    match colophon.get_post(caller, slug.into_inner(), p.includes()).await? {
         Lookup::Found(post) => {
             let version = post.summary.post.version;
-            let body = fields::select(to_json(&PostBody::from(post))?, p.fields.as_deref(), &POST_FIELDS)?;
+            let body = PostBody::new(post, colophon.site_urls());
+            let body = fields::select(to_json(&body)?, p.fields.as_deref(), &POST_FIELDS)?;
             post_with_etag(&req, &body, version)
         }
         Lookup::Moved(slug) => Ok(moved(&req, &slug)),

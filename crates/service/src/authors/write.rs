@@ -211,8 +211,10 @@ impl Colophon {
             if store::find_author(conn, id)?.is_none() {
                 return Err(ServiceError::NotFound("author"));
             }
-            if store::count_posts_of(conn, id)? > 0 {
-                return Err(ServiceError::Conflict("the author has posts; reassign or delete them first".into()));
+            if store::count_posts_of(conn, id)? > 0 || store::author_has_pages(conn, id)? {
+                return Err(ServiceError::Conflict(
+                    "the author has posts or pages; reassign or delete them first".into(),
+                ));
             }
             store::delete_author(conn, id)?;
             changed.by(actor);

@@ -70,7 +70,15 @@ impl Colophon {
         let urls = self.site_urls().clone();
         let sitemap = self
             .db(move |conn, now| {
-                let count = store::count_indexable_posts(conn, now)?;
+                // Pages first (a site has a few), then posts in id order.
+                let pages: Vec<SitemapUrl> = store::indexable_pages(conn, now)?
+                    .into_iter()
+                    .filter_map(|p| {
+                        let loc = urls.pages.render(p.slug.as_str(), p.id.0, p.published_at)?;
+                        Some(SitemapUrl { loc, lastmod: p.updated_at })
+                    })
+                    .collect();
+                let count = pages.len() as i64 + store::count_indexable_posts(conn, now)?;
                 let files = u32::try_from((count + size - 1) / size).unwrap_or(u32::MAX).max(1);
                 let offset = match page {
                     None if count > size => return Ok(Sitemap::Index(files)),
@@ -78,21 +86,24 @@ impl Colophon {
                     Some(n) if n >= 1 && n <= files && count > size => i64::from(n - 1) * size,
                     Some(_) => return Err(ServiceError::NotFound("sitemap")),
                 };
-                let posts = store::indexable_posts(conn, now, offset, size)?;
-                Ok(Sitemap::Urls(
-                    posts
-                        .into_iter()
-                        .filter_map(|p| {
-                            let loc = urls.posts.render(p.slug.as_str(), p.id.0, p.published_at)?;
-                            Some(SitemapUrl { loc, lastmod: p.updated_at })
-                        })
-                        .collect(),
-                ))
+                let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+                let mut entries: Vec<SitemapUrl> = pages.iter().skip(skip).take(size as usize).cloned().collect();
+                let post_offset = (offset - pages.len() as i64).max(0);
+                let wanted = size - entries.len() as i64;
+                if wanted > 0 {
+                    let posts = store::indexable_posts(conn, now, post_offset, wanted)?;
+                    entries.extend(posts.into_iter().filter_map(|p| {
+                        let loc = urls.posts.render(p.slug.as_str(), p.id.0, p.published_at)?;
+                        Some(SitemapUrl { loc, lastmod: p.updated_at })
+                    }));
+                }
+                Ok(Sitemap::Urls(entries))
             })
             .await?;
         // Any visible post's address, date or noindex: one key for them all.
         self.saw_key(CacheKey::Published);
         self.saw_key(CacheKey::Posts);
+        self.saw_key(CacheKey::Pages);
         Ok(sitemap)
     }
 }

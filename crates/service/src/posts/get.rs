@@ -5,7 +5,7 @@ use colophon_store::{self as store, DbConnection};
 
 use crate::cache_keys::CacheKey;
 use crate::catalog::{assemble, widget_authors};
-use crate::{Caller, Colophon, IncludedComments, PostDetail, PostSummary, ServiceError, ServiceResult};
+use crate::{Caller, Colophon, PageIncludes, PostDetail, PostSummary, ServiceError, ServiceResult};
 
 /// A post found by slug, or the slug it moved to (an old slug of a renamed published post).
 #[derive(Debug, Clone)]
@@ -26,18 +26,22 @@ impl Colophon {
         &self,
         caller: Caller,
         slug: String,
-        comments: Option<IncludedComments>,
+        includes: PageIncludes,
     ) -> ServiceResult<Lookup<PostDetail>> {
         let service = self.clone();
         let urls = self.site_urls().clone();
+        let related_limit = includes.related.map(|n| super::related_limit(Some(n))).transpose()?;
         let lookup = self
             .db(move |conn, now| match resolve(conn, &slug, caller.as_actor(), now)? {
                 Lookup::Found(post) => {
                     let mut detail = detail(conn, post, caller.as_actor(), now, &urls)?;
-                    if let Some(included) = comments {
-                        let id = detail.summary.post.id;
+                    let id = detail.summary.post.id;
+                    if let Some(included) = includes.comments {
                         detail.comments =
                             Some(service.comments_page(conn, id, included.limit, None, included.order)?);
+                    }
+                    if let Some(limit) = related_limit {
+                        detail.related = Some(super::related(conn, &[id], limit, now)?.remove(&id).unwrap_or_default());
                     }
                     Ok(Lookup::Found(detail))
                 }
@@ -142,7 +146,7 @@ pub(crate) fn detail(
         assemble(sidebar, &products, &authors)
     });
     let summary = PostSummary { status: post.status_at(now), author, tags, url: urls.post(&post), post };
-    Ok(PostDetail { summary, previous, next, sidebar, editable, comments: None })
+    Ok(PostDetail { summary, previous, next, sidebar, editable, comments: None, related: None })
 }
 
 impl Colophon {

@@ -165,7 +165,7 @@ fn editable_post(conn: &mut DbConnection, actor: Actor, id: PostId, now: Timesta
 
 /// Turns a requested status and time into what is stored: a draft keeps its planned time;
 /// publishing without a time means now; scheduling needs a time in the future.
-fn publication(
+pub(crate) fn publication(
     requested: PostStatus,
     published_at: Option<Timestamp>,
     now: Timestamp,
@@ -261,7 +261,7 @@ fn find_author(conn: &mut DbConnection, slug: &Slug) -> ServiceResult<Author> {
     store::find_author_by_slug(conn, slug)?.ok_or_else(|| ServiceError::invalid("author", "no author has this slug"))
 }
 
-fn find_sidebar_id(conn: &mut DbConnection, slug: &Slug) -> ServiceResult<colophon_domain::SidebarId> {
+pub(crate) fn find_sidebar_id(conn: &mut DbConnection, slug: &Slug) -> ServiceResult<colophon_domain::SidebarId> {
     Ok(store::find_sidebar_by_slug(conn, slug)?
         .ok_or_else(|| ServiceError::invalid("sidebar", "no sidebar has this slug"))?
         .id)

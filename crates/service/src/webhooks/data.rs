@@ -22,6 +22,20 @@ pub(crate) fn post(post: &Post, tags: &[String]) -> Value {
     })
 }
 
+/// A page as the public sees it.
+pub(crate) fn page(page: &colophon_domain::SitePage) -> Value {
+    json!({
+        "id": page.id.0,
+        "slug": page.slug.as_str(),
+        "title": page.title,
+        "excerpt": page.excerpt,
+        "published_at": page.published_at.map(rfc3339),
+        "updated_at": rfc3339(page.updated_at),
+        "author_id": page.author_id.0,
+        "version": page.version,
+    })
+}
+
 /// A post that is no longer visible (unpublished or deleted).
 pub(crate) fn post_gone(post: &Post) -> Value {
     json!({ "id": post.id.0, "slug": post.slug.as_str() })

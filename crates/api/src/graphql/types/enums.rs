@@ -65,6 +65,10 @@ pub enum EventKindEnum {
     SidebarCreated,
     SidebarUpdated,
     SidebarDeleted,
+    PagePublished,
+    PageUpdated,
+    PageUnpublished,
+    PageDeleted,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

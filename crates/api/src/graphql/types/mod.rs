@@ -2,8 +2,9 @@ mod catalog;
 mod date_time;
 mod enums;
 mod keys;
+mod pages;
 mod people;
-mod post;
+pub(crate) mod post;
 mod webhooks;
 
 pub use catalog::{ProductNode, SidebarNode};
@@ -12,6 +13,7 @@ pub use enums::{
     CommentOrderEnum, CommentStatusEnum, DeliveryStateEnum, EventKindEnum, PostStatusEnum, RoleEnum, WidgetKindEnum,
 };
 pub use keys::{ApiKeyNode, CreateApiKeyInput, IssuedApiKeyNode};
+pub use pages::{PageNode, page_cursor};
 pub use people::{AuthorNode, CommentNode, MeNode};
 pub use post::{PostNode, SearchResultNode, TagNode};
 pub use webhooks::{AuditEntryNode, CreatedWebhookNode, DeliveryNode, WebhookInputObject, WebhookNode};

@@ -34,6 +34,18 @@ pub struct SeoNode {
     noindex: bool,
 }
 
+impl From<colophon_domain::EffectiveSeo> for SeoNode {
+    fn from(seo: colophon_domain::EffectiveSeo) -> Self {
+        Self {
+            meta_title: seo.meta_title,
+            meta_description: seo.meta_description,
+            canonical_url: seo.canonical_url,
+            og_image: seo.og_image,
+            noindex: seo.noindex,
+        }
+    }
+}
+
 /// A label that groups posts; its posts are `posts(tag: slug)`, or its own `posts`.
 pub struct TagNode(pub Tag);
 
@@ -217,14 +229,7 @@ impl PostNode {
     async fn seo(&self, ctx: &Context<'_>) -> SeoNode {
         let url = ctx.data_unchecked::<Colophon>().site_urls().post(&self.post);
         let image = self.post.featured_image.as_ref().and_then(|i| i.url.as_deref());
-        let seo = self.post.seo.effective(&self.post.title, &self.post.excerpt, url.as_deref(), image);
-        SeoNode {
-            meta_title: seo.meta_title,
-            meta_description: seo.meta_description,
-            canonical_url: seo.canonical_url,
-            og_image: seo.og_image,
-            noindex: seo.noindex,
-        }
+        SeoNode::from(self.post.seo.effective(&self.post.title, &self.post.excerpt, url.as_deref(), image))
     }
 
     /// Approved comments only.
@@ -291,6 +296,16 @@ impl PostNode {
             connection.edges.push(Edge::new(cursor, CommentNode::from(comment)));
         }
         Ok(connection)
+    }
+
+    /// Other published posts sharing the most tags with this one, then the newest (1 to 10;
+    /// batched: one statement for every post of the query).
+    #[graphql(complexity = "(first.clamp(1, 10) as usize) * child_complexity")]
+    async fn related(&self, ctx: &Context<'_>, #[graphql(default = 5)] first: i32) -> Result<Vec<PostNode>> {
+        let key = crate::graphql::loaders::RelatedKey { post: self.post.id, first: i64::from(first) };
+        let related = ctx.data_unchecked::<Arc<Loaders>>().related.load_one(key).await.map_err(load_error)?;
+        let now = ctx.data_unchecked::<Colophon>().now();
+        Ok(related.unwrap_or_default().into_iter().map(|post| PostNode::new(post, now)).collect())
     }
 
     /// The older published post.

@@ -1,0 +1,291 @@
+//! Standalone pages: read by slug, written by id, guarded by `If-Match` like posts.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use colophon_domain::PostStatus;
+use colophon_service::{Key, PageInput, PageView};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::authors::AuthorRef;
+use super::catalog::SidebarBody;
+use super::post_write::{IfMatchHeader, SeoInputBody};
+use super::posts::SeoBody;
+use super::{paged, responses, schemas};
+use crate::caller::Caller;
+use crate::etag::{if_match_version, post_with_etag};
+use crate::problem::ApiError;
+use crate::rest::deserialize::double_option;
+
+/// A page as lists show it: everything but its body and sidebar.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageSummaryBody {
+    pub id: i64,
+    #[schema(example = "about")]
+    pub slug: String,
+    pub title: String,
+    /// Plain text.
+    pub excerpt: String,
+    pub status: PostStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub author: AuthorRef,
+    /// Where the frontend shows the page (`COLOPHON_PAGE_URL`; by default this API's address of it).
+    pub url: Option<String>,
+}
+
+impl From<&PageView> for PageSummaryBody {
+    fn from(v: &PageView) -> Self {
+        let p = &v.page;
+        Self {
+            id: p.id.0,
+            slug: p.slug.as_str().to_string(),
+            title: p.title.clone(),
+            excerpt: p.excerpt.clone(),
+            status: v.status,
+            published_at: p.published_at.map(|t| t.and_utc()),
+            updated_at: p.updated_at.and_utc(),
+            author: AuthorRef::from(&v.author),
+            url: v.url.clone(),
+        }
+    }
+}
+
+/// One page with everything it shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageBody {
+    #[serde(flatten)]
+    pub summary: PageSummaryBody,
+    /// Bumped by every edit; send it back in `If-Match` (as the `ETag`) to edit safely.
+    pub version: i64,
+    /// The Markdown source, for those who may edit the page (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_markdown: Option<String>,
+    /// The body, sanitized HTML.
+    pub body_html: String,
+    pub sidebar: Option<SidebarBody>,
+    pub seo: SeoBody,
+}
+
+impl From<PageView> for PageBody {
+    fn from(v: PageView) -> Self {
+        let image = None;
+        let seo = v.page.seo.effective(&v.page.title, &v.page.excerpt, v.url.as_deref(), image).into();
+        Self {
+            summary: PageSummaryBody::from(&v),
+            version: v.page.version,
+            body_markdown: if v.editable { v.page.body_markdown.clone() } else { None },
+            body_html: v.page.body_html,
+            sidebar: v.sidebar.map(Into::into),
+            seo,
+        }
+    }
+}
+
+paged!(PagePage, PageSummaryBody);
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageListParams {
+    /// Signed-in staff: pages of this status. Contributors and authors see their own only.
+    pub status: Option<PostStatus>,
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page (opaque and signed: any other value is 400).
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+}
+
+/// A new page. Send `body_markdown` or `body_html`, not both; the slug is derived from the
+/// title when absent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePageBody {
+    #[schema(schema_with = schemas::text::<300>)]
+    pub title: String,
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    pub body_markdown: Option<String>,
+    pub body_html: Option<String>,
+    #[schema(max_length = 300)]
+    pub excerpt: Option<String>,
+    /// `draft` when absent; `scheduled` takes a future `published_at`.
+    pub status: Option<PostStatus>,
+    pub published_at: Option<DateTime<Utc>>,
+    /// A sidebar's slug.
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub sidebar: Option<String>,
+    pub seo: Option<SeoInputBody>,
+}
+
+impl From<CreatePageBody> for PageInput {
+    fn from(b: CreatePageBody) -> Self {
+        Self {
+            title: Some(b.title),
+            slug: b.slug,
+            body_markdown: b.body_markdown,
+            body_html: b.body_html,
+            excerpt: b.excerpt.map(Some),
+            status: b.status,
+            published_at: b.published_at.map(Some),
+            sidebar: b.sidebar.map(Some),
+            seo: b.seo.map(Into::into),
+        }
+    }
+}
+
+/// A partial update: absent fields stay; `null` clears `excerpt` (derive it again),
+/// `published_at` and `sidebar`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePageBody {
+    #[schema(schema_with = schemas::optional_text::<300>)]
+    pub title: Option<String>,
+    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    pub body_markdown: Option<String>,
+    pub body_html: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub excerpt: Option<Option<String>>,
+    pub status: Option<PostStatus>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub published_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub sidebar: Option<Option<String>>,
+    /// Only the fields given change.
+    pub seo: Option<SeoInputBody>,
+}
+
+impl From<UpdatePageBody> for PageInput {
+    fn from(b: UpdatePageBody) -> Self {
+        Self {
+            title: b.title,
+            slug: b.slug,
+            body_markdown: b.body_markdown,
+            body_html: b.body_html,
+            excerpt: b.excerpt,
+            status: b.status,
+            published_at: b.published_at,
+            sidebar: b.sidebar,
+            seo: b.seo.map(Into::into),
+        }
+    }
+}
+
+/// Published pages in slug order; with `status`, staff's pages of that status.
+#[utoipa::path(
+    get, operation_id = "list_pages", path = "/api/v1/pages", tag = "pages", params(PageListParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of pages", body = PagePage, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        responses::CallerRead,
+    )
+)]
+pub async fn list(
+    Caller(caller): Caller,
+    req: HttpRequest,
+    colophon: crate::cache::Service,
+    params: crate::json::Query<PageListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let p = params.into_inner();
+    let pages = colophon.list_pages(caller, p.status, p.limit, p.cursor).await?;
+    crate::etag::json_with_etag(&req, &PagePage::from_page(pages, |v| PageSummaryBody::from(&v)))
+}
+
+/// One page by slug: the public sees published pages; staff also their drafts.
+#[utoipa::path(
+    get, operation_id = "get_page", path = "/api/v1/pages/{page}", tag = "pages",
+    security((), ("bearer" = [])),
+    params(("page" = String, Path, description = "The page's slug")),
+    responses(
+        (status = 200, description = "The page", body = PageBody, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        responses::CallerRead,
+    )
+)]
+pub async fn get(
+    Caller(caller): Caller,
+    req: HttpRequest,
+    colophon: crate::cache::Service,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let page = colophon.get_page(caller, slug.into_inner()).await?;
+    let version = page.page.version;
+    post_with_etag(&req, &PageBody::from(page), version)
+}
+
+/// Creates a page (contributors: drafts only; authors publish their own).
+#[utoipa::path(
+    post, operation_id = "create_page", path = "/api/v1/pages", tag = "pages", request_body = CreatePageBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = PageBody, headers(("Location" = String), ("ETag" = String))),
+        responses::Create,
+    )
+)]
+pub async fn create(
+    Caller(caller): Caller,
+    req: HttpRequest,
+    colophon: crate::cache::Service,
+    body: crate::json::Json<CreatePageBody>,
+) -> Result<HttpResponse, ApiError> {
+    let page = colophon.create_page(caller, body.into_inner().into()).await?;
+    let location = format!("/api/v1/pages/{}", page.page.slug);
+    let version = page.page.version;
+    let mut response = post_with_etag(&req, &PageBody::from(page), version)?;
+    *response.status_mut() = actix_web::http::StatusCode::CREATED;
+    let location =
+        location.parse().map_err(|e| colophon_service::ServiceError::internal_while("the Location header", e))?;
+    response.headers_mut().insert(header::LOCATION, location);
+    Ok(response)
+}
+
+/// Updates a page: absent fields stay; `If-Match` refuses a stale edit (412).
+#[utoipa::path(
+    patch, operation_id = "update_page", path = "/api/v1/pages/{page}", tag = "pages", request_body = UpdatePageBody,
+    security(("bearer" = [])),
+    params(("page" = String, Path, description = "The page's id, or its slug"), IfMatchHeader),
+    responses(
+        (status = 200, description = "Updated", body = PageBody, headers(("ETag" = String))),
+        responses::Update,
+    )
+)]
+pub async fn update(
+    Caller(caller): Caller,
+    req: HttpRequest,
+    colophon: crate::cache::Service,
+    key: web::Path<String>,
+    body: crate::json::Json<UpdatePageBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.actor()?;
+    let expected = if_match_version(&req)?;
+    let page = colophon.update_page(caller, Key::parse(&key), body.into_inner().into(), expected).await?;
+    let version = page.page.version;
+    post_with_etag(&req, &PageBody::from(page), version)
+}
+
+/// Deletes a page.
+#[utoipa::path(
+    delete, operation_id = "delete_page", path = "/api/v1/pages/{page}", tag = "pages", security(("bearer" = [])),
+    params(("page" = String, Path, description = "The page's id, or its slug"), IfMatchHeader),
+    responses(
+        (status = 204, description = "Deleted"),
+        responses::Delete,
+    )
+)]
+pub async fn delete(
+    Caller(caller): Caller,
+    req: HttpRequest,
+    colophon: crate::cache::Service,
+    key: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.actor()?;
+    colophon.delete_page(caller, Key::parse(&key), if_match_version(&req)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
