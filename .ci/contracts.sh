@@ -2,7 +2,8 @@
 # The public tools of the field against Colophon's contracts: Redocly CLI's recommended rules and
 # openapi-spec-validator on the OpenAPI document, the graphql-http audit (GraphQL over HTTP) and a
 # graphql-js reading of live introspection against schema/schema.graphql, and webhook signatures
-# verified by the Standard Webhooks reference library (PyPI standardwebhooks). Any error fails.
+# verified by the Standard Webhooks reference library (PyPI standardwebhooks), every feed through
+# feedparser and the sitemap through an XML parser. Any error fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ VENV=target/ci-venv
 BIN=target/debug/colophon
 VALIDATOR=0.9.0
 STANDARD_WEBHOOKS=1.1.0
+FEEDPARSER=6.0.11
 WORK=$(mktemp -d /tmp/colophon-contracts.XXXXXX)
 
 command -v node >/dev/null || { echo "FATAL: node (Node.js 20+) is needed for the GraphQL and OpenAPI tools" >&2; exit 1; }
@@ -21,6 +23,9 @@ if ! "$VENV/bin/pip" show openapi-spec-validator 2>/dev/null | grep -q "Version:
 fi
 if ! "$VENV/bin/pip" show standardwebhooks 2>/dev/null | grep -q "Version: $STANDARD_WEBHOOKS"; then
   "$VENV/bin/pip" install --quiet "standardwebhooks==$STANDARD_WEBHOOKS" || { echo "FATAL: cannot install standardwebhooks" >&2; exit 1; }
+fi
+if ! "$VENV/bin/pip" show feedparser 2>/dev/null | grep -q "Version: $FEEDPARSER"; then
+  "$VENV/bin/pip" install --quiet "feedparser==$FEEDPARSER" || { echo "FATAL: cannot install feedparser" >&2; exit 1; }
 fi
 [ -x "$BIN" ] || cargo build --locked --bin colophon
 
@@ -42,6 +47,8 @@ echo "-- graphql-http audit (GraphQL over HTTP)"
 node .ci/node/graphql-audit.mjs "http://127.0.0.1:$PORT/graphql"
 echo "-- schema/schema.graphql against live introspection"
 node .ci/node/schema-check.mjs "http://127.0.0.1:$PORT/graphql" schema/schema.graphql
+echo "-- feeds through feedparser, the sitemap through an XML parser"
+"$VENV/bin/python" .ci/feed-check.py "http://127.0.0.1:$PORT"
 echo "-- webhook signatures against the Standard Webhooks reference library"
 PASSWORD=$(sed -n 's/^ *password: *//p' "$WORK/server.log" | head -n 1)
 [ -n "$PASSWORD" ] || { cat "$WORK/server.log" >&2; echo "FATAL: no demo admin password in the server's output" >&2; exit 1; }
