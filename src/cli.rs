@@ -32,6 +32,25 @@ pub enum Command {
     /// Manage API keys for integrations.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Bring content in from another system.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A WordPress or Squarespace export (WXR): authors, posts, pages, tags, featured images and
+    /// comments with their threads. Running it again changes nothing; a later export of the same
+    /// site adds what is new.
+    Wxr {
+        /// The export file.
+        file: PathBuf,
+        /// Read and check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 
 mod cli;
 mod config;
+mod import;
 mod secret;
 mod seed;
 mod serve;
@@ -39,5 +40,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Seed(args) => seed::run(args),
         Command::User(command) => user::run(command),
         Command::Key(command) => user::run_key(command),
+        Command::Import(command) => import::run(command),
     }
 }

@@ -23,6 +23,7 @@ mod freshness;
 mod graphql;
 mod graphql_http;
 mod http;
+mod import;
 mod keys;
 mod limits;
 mod logs;

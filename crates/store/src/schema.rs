@@ -368,6 +368,15 @@ diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(slug_redirects -> posts (post_id));
 diesel::joinable!(sidebar_widgets -> sidebars (sidebar_id));
 
+diesel::table! {
+    import_records (source, kind, external_id) {
+        source -> Text,
+        kind -> Text,
+        external_id -> Text,
+        local_id -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     authors,
     products,

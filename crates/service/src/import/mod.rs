@@ -1,0 +1,59 @@
+//! Bringing content in from other systems: WXR (WordPress, Squarespace).
+
+mod wxr;
+mod wxr_plan;
+mod wxr_reader;
+
+pub use wxr::WxrImportOptions;
+
+/// What an import did (or, on a dry run, would do), item by item.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    /// Authors created.
+    pub authors: u64,
+    /// Posts created.
+    pub posts: u64,
+    /// Pages created.
+    pub pages: u64,
+    /// Comments created.
+    pub comments: u64,
+    /// Attachments read (their URLs become featured images).
+    pub attachments: u64,
+    /// Items and comments an earlier run already brought in: left as they are.
+    pub unchanged: u64,
+    /// Pingbacks, trackbacks, auto-drafts and menu items, nav and other WordPress internals.
+    pub ignored: u64,
+    /// Items or comments that could not be imported, and why; each was skipped.
+    pub problems: Vec<ImportProblem>,
+    /// Set when the file stopped being readable XML: where and why. Everything before was
+    /// imported; a run on the corrected file adds the rest.
+    pub stopped: Option<String>,
+}
+
+impl ImportReport {
+    /// Whether anything at all was (or would be) written or found already there.
+    pub fn imported_anything(&self) -> bool {
+        self.authors + self.posts + self.pages + self.comments + self.unchanged > 0
+    }
+
+    /// Items and comments seen so far.
+    pub fn seen(&self) -> u64 {
+        self.authors
+            + self.posts
+            + self.pages
+            + self.comments
+            + self.attachments
+            + self.unchanged
+            + self.ignored
+            + self.problems.len() as u64
+    }
+}
+
+/// An item that was skipped: which one ("post 12 “Title”", "comment 7 on post 12") and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportProblem {
+    /// Which item.
+    pub item: String,
+    /// Why it was skipped.
+    pub reason: String,
+}

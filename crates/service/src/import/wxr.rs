@@ -1,0 +1,469 @@
+//! `colophon import wxr FILE`: a WordPress or Squarespace export, streamed item by item, each item
+//! (a post with its tags and comments) written in one transaction with the record of where it came
+//! from, so a second run changes nothing and a later export of the same site adds what is new.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use colophon_domain::{AuthorId, CommentId, Email, FeaturedImage, PostId, Role, Seo, Slug, search_text};
+use colophon_store::{self as store, DbConnection, NewAuthor, NewComment, NewPage, NewPost, PostChanges};
+
+use super::wxr_plan::{self, ItemKind, PlannedEntry};
+use super::wxr_reader::{WxrAuthor, WxrComment, WxrEntry, WxrItem, WxrReader, line_and_column};
+use super::{ImportProblem, ImportReport};
+use crate::{Colophon, ServiceError, ServiceResult};
+
+/// How to run an import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WxrImportOptions {
+    /// Read and check every item as a real run would, and write nothing (the database is not
+    /// consulted either: the counts are the file's).
+    pub dry_run: bool,
+}
+
+impl Colophon {
+    /// Imports a WXR file. Items that cannot be imported are reported in the answer and skipped;
+    /// malformed XML stops the run (everything before it stays imported). `progress` is called
+    /// after every author and item. Imports send no webhooks (a migration is not a publish) and
+    /// announce one "everything changed" to caches per item.
+    pub fn import_wxr(
+        &self,
+        path: &Path,
+        options: WxrImportOptions,
+        progress: &mut dyn FnMut(&ImportReport),
+    ) -> ServiceResult<ImportReport> {
+        let open = || File::open(path).map_err(|e| ServiceError::invalid("file", format!("cannot be read: {e}")));
+        let mut run = Run {
+            colophon: self,
+            dry_run: options.dry_run,
+            source: String::new(),
+            authors: HashMap::new(),
+            wp_author_ids: HashMap::new(),
+            attachments: HashMap::new(),
+            thumbnails: Vec::new(),
+            max_depth: self.comment_settings().max_depth,
+            report: ImportReport::default(),
+        };
+        let fallback_source = format!("wxr:file:{}", path.file_name().unwrap_or_default().to_string_lossy());
+        for entry in WxrReader::new(BufReader::new(open()?)) {
+            match entry {
+                Err(error) => {
+                    // The position is counted again from the start, which a pipe cannot give.
+                    let place = match std::fs::metadata(path) {
+                        Ok(meta) if meta.is_file() => {
+                            let (line, column) = line_and_column(open()?, error.offset);
+                            format!("line {line}, column {column}")
+                        }
+                        _ => format!("byte {}", error.offset),
+                    };
+                    run.report.stopped = Some(format!("{place}: {}", error.message));
+                    break;
+                }
+                Ok(WxrEntry::Site(site)) => {
+                    let base = site.base_url.trim().trim_end_matches('/');
+                    run.source = if base.is_empty() { fallback_source.clone() } else { format!("wxr:{base}") };
+                }
+                Ok(WxrEntry::Author(author)) => run.author(&author)?,
+                Ok(WxrEntry::Item(item)) => run.item(&item)?,
+            }
+            progress(&run.report);
+        }
+        run.attach_thumbnails()?;
+        Ok(run.report)
+    }
+}
+
+struct Run<'a> {
+    colophon: &'a Colophon,
+    dry_run: bool,
+    /// Keys the import records: the exporting site.
+    source: String,
+    /// Authors by login (`wp:author_login`, or the `dc:creator` of items without one).
+    authors: HashMap<String, AuthorId>,
+    /// Authors by WordPress user id (what `wp:comment_user_id` names).
+    wp_author_ids: HashMap<String, AuthorId>,
+    /// Attachments read so far, by WordPress id: the featured images they give.
+    attachments: HashMap<String, FeaturedImage>,
+    /// Posts whose featured image is an attachment not read yet (they may come later).
+    thumbnails: Vec<(PostId, String)>,
+    max_depth: i32,
+    report: ImportReport,
+}
+
+/// Per-item refusals (a rule, a clash) are reported and skipped; anything else (the database is
+/// gone) stops the run.
+fn per_item<T>(result: ServiceResult<T>) -> ServiceResult<Result<T, String>> {
+    match result {
+        Ok(value) => Ok(Ok(value)),
+        Err(ServiceError::Invalid(errors) | ServiceError::BadRequest(errors)) => Ok(Err(errors.to_string())),
+        Err(ServiceError::Conflict(reason)) => Ok(Err(reason)),
+        Err(other) => Err(other),
+    }
+}
+
+fn label(item: &WxrItem) -> String {
+    let kind = if item.post_type.trim().is_empty() { "post" } else { item.post_type.trim() };
+    format!("{kind} {} “{}”", item.post_id.trim(), item.title.trim())
+}
+
+impl Run<'_> {
+    fn problem(&mut self, item: String, reason: impl Into<String>) {
+        self.report.problems.push(ImportProblem { item, reason: reason.into() });
+    }
+
+    fn author(&mut self, author: &WxrAuthor) -> ServiceResult<()> {
+        let login = author.login.trim().to_string();
+        if login.is_empty() {
+            self.problem(format!("author “{}”", author.display_name.trim()), "it has no login");
+            return Ok(());
+        }
+        if self.dry_run {
+            self.report.authors += 1;
+            return Ok(());
+        }
+        let name = Some(author.display_name.trim()).filter(|n| !n.is_empty()).unwrap_or(&login).to_string();
+        match per_item(self.ensure_author(&login, &name, &author.email))? {
+            Ok((id, created)) => {
+                if created {
+                    self.report.authors += 1;
+                } else {
+                    self.report.unchanged += 1;
+                }
+                self.authors.insert(login, id);
+                if !author.id.trim().is_empty() {
+                    self.wp_author_ids.insert(author.id.trim().to_string(), id);
+                }
+            }
+            Err(reason) => self.problem(format!("author {login}"), reason),
+        }
+        Ok(())
+    }
+
+    /// The author a login became: recorded by an earlier run, an account with the same e-mail,
+    /// or a new author (without a password: they cannot sign in until an admin sets one).
+    fn ensure_author(&self, login: &str, name: &str, email: &str) -> ServiceResult<(AuthorId, bool)> {
+        let source = self.source.clone();
+        let email = Email::parse(email.trim()).ok();
+        let (login, name) = (login.to_string(), name.chars().take(100).collect::<String>());
+        self.colophon.write_blocking(move |conn, now| {
+            if let Some(id) = store::imported_id(conn, &source, "author", &login)? {
+                return Ok((AuthorId(id), false));
+            }
+            let existing = match &email {
+                Some(email) => store::find_credentials(conn, email.as_str())?,
+                None => None,
+            };
+            if let Some(existing) = existing {
+                store::record_import(conn, &source, "author", &login, existing.id.0)?;
+                return Ok((existing.id, false));
+            }
+            let wanted = Slug::derive(&login)
+                .or_else(|| Slug::derive(&name))
+                .or_else(|| Slug::derive("author"))
+                .ok_or_else(|| ServiceError::internal("no slug for an imported author"))?;
+            let slug = free_slug(conn, &wanted, |conn, slug| Ok(store::author_slug_taken(conn, slug)?))?;
+            let author = store::insert_author(
+                conn,
+                &NewAuthor {
+                    slug,
+                    name,
+                    email: email.map(Email::into_string),
+                    role: Role::Author,
+                    password_hash: None,
+                    bio_html: String::new(),
+                    avatar_url: None,
+                    website_url: None,
+                    now,
+                },
+            )?;
+            store::record_import(conn, &source, "author", &login, author.id.0)?;
+            Ok((author.id, true))
+        })
+    }
+
+    fn item(&mut self, item: &WxrItem) -> ServiceResult<()> {
+        match wxr_plan::kind_of(item) {
+            ItemKind::Ignored => self.report.ignored += 1,
+            ItemKind::Attachment => {
+                self.report.attachments += 1;
+                if let Some(image) = wxr_plan::featured_image_of(item) {
+                    self.attachments.insert(item.post_id.trim().to_string(), image);
+                }
+            }
+            kind @ (ItemKind::Post | ItemKind::Page) => match wxr_plan::plan_entry(item) {
+                Err(reason) => self.problem(label(item), reason),
+                Ok(entry) if kind == ItemKind::Page => self.page(item, entry)?,
+                Ok(entry) => self.post(item, entry)?,
+            },
+        }
+        Ok(())
+    }
+
+    /// The author an item names (`dc:creator`), made on first sight when no `wp:author` came.
+    fn author_of(&mut self, item: &WxrItem) -> ServiceResult<Option<AuthorId>> {
+        let login = Some(item.creator.trim()).filter(|c| !c.is_empty()).unwrap_or("imported").to_string();
+        if let Some(id) = self.authors.get(&login) {
+            return Ok(Some(*id));
+        }
+        match per_item(self.ensure_author(&login, &login, ""))? {
+            Ok((id, created)) => {
+                self.report.authors += u64::from(created);
+                self.authors.insert(login, id);
+                Ok(Some(id))
+            }
+            Err(reason) => {
+                self.problem(label(item), format!("its author: {reason}"));
+                Ok(None)
+            }
+        }
+    }
+
+    fn page(&mut self, item: &WxrItem, entry: PlannedEntry) -> ServiceResult<()> {
+        let readers_comments = item.comments.iter().filter(|c| wxr_plan::is_readers_comment(c)).count();
+        if readers_comments > 0 {
+            self.problem(label(item), format!("pages take no comments: its {readers_comments} were left out"));
+        }
+        if self.dry_run {
+            self.report.pages += 1;
+            return Ok(());
+        }
+        let Some(author_id) = self.author_of(item)? else { return Ok(()) };
+        let (source, external) = (self.source.clone(), item.post_id.trim().to_string());
+        let written = self.colophon.write_blocking(move |conn, now| {
+            if store::imported_id(conn, &source, "page", &external)?.is_some() {
+                return Ok(false);
+            }
+            let slug = free_slug(conn, &entry.slug, |conn, slug| Ok(store::page_slug_taken(conn, slug)?))?;
+            let page = store::insert_page(
+                conn,
+                &NewPage {
+                    slug,
+                    title: entry.title,
+                    excerpt: entry.excerpt,
+                    body_html: entry.body.into_string(),
+                    body_markdown: None,
+                    status: entry.status,
+                    published_at: entry.published_at,
+                    author_id,
+                    sidebar_id: None,
+                    seo: Seo::default(),
+                    now: entry.published_at.unwrap_or(now),
+                },
+            )?;
+            store::record_import(conn, &source, "page", &external, page.id.0)?;
+            Ok(true)
+        });
+        match per_item(written)? {
+            Ok(true) => self.report.pages += 1,
+            Ok(false) => self.report.unchanged += 1,
+            Err(reason) => self.problem(label(item), reason),
+        }
+        Ok(())
+    }
+
+    fn post(&mut self, item: &WxrItem, entry: PlannedEntry) -> ServiceResult<()> {
+        let mut comments: Vec<&WxrComment> = Vec::new();
+        for comment in &item.comments {
+            if wxr_plan::is_readers_comment(comment) {
+                comments.push(comment);
+            } else {
+                self.report.ignored += 1;
+            }
+        }
+        // Parents before their replies: WordPress ids grow with time.
+        comments.sort_by_key(|c| c.id.trim().parse::<i64>().unwrap_or(i64::MAX));
+        let mut planned = Vec::new();
+        for comment in comments {
+            match wxr_plan::plan_comment(comment, entry.published_at) {
+                Ok(plan) => planned.push((comment, plan)),
+                Err(reason) => self.problem(format!("comment {} on {}", comment.id.trim(), label(item)), reason),
+            }
+        }
+        if self.dry_run {
+            self.report.posts += 1;
+            self.report.comments += planned.len() as u64;
+            return Ok(());
+        }
+        let Some(author_id) = self.author_of(item)? else { return Ok(()) };
+        let image = self.attachments.get(item.thumbnail_id.trim()).cloned();
+        let (source, external) = (self.source.clone(), item.post_id.trim().to_string());
+        let registered: Vec<Option<AuthorId>> =
+            planned.iter().map(|(c, _)| self.wp_author_ids.get(c.user_id.trim()).copied()).collect();
+        let max_depth = self.max_depth;
+        let outcome = self.colophon.write_blocking(move |conn, now| {
+            let (post_id, created) = match store::imported_id(conn, &source, "post", &external)? {
+                // Deleted here since: it stays deleted, its comments with it.
+                Some(id) if store::find_post(conn, PostId(id))?.is_none() => {
+                    return Ok((PostId(id), false, CommentOutcome::default()));
+                }
+                Some(id) => (PostId(id), false),
+                None => {
+                    let slug =
+                        free_slug(conn, &entry.slug, |conn, slug| Ok(store::slug_holder(conn, slug)?.is_some()))?;
+                    let body_text = search_text(entry.body.as_str());
+                    let post = store::insert_post(
+                        conn,
+                        &NewPost {
+                            slug,
+                            title: entry.title,
+                            excerpt: entry.excerpt,
+                            body_html: entry.body.into_string(),
+                            body_markdown: None,
+                            body_text,
+                            status: entry.status,
+                            published_at: entry.published_at,
+                            author_id,
+                            featured_image: image,
+                            comments_enabled: entry.comments_enabled,
+                            sidebar_id: None,
+                            seo: Seo::default(),
+                            now: entry.published_at.unwrap_or(now),
+                        },
+                    )?;
+                    let tags = store::ensure_tags(conn, &entry.tags)?;
+                    store::set_post_tags(conn, post.id, &tags)?;
+                    store::record_import(conn, &source, "post", &external, post.id.0)?;
+                    (post.id, true)
+                }
+            };
+            let mut outcome = CommentOutcome::default();
+            let mut placed: HashMap<String, (CommentId, i32, Option<CommentId>)> = HashMap::new();
+            for ((comment, plan), author) in planned.into_iter().zip(registered) {
+                let external_comment = comment.id.trim().to_string();
+                if let Some(id) = store::imported_id(conn, &source, "comment", &external_comment)? {
+                    if let Some(existing) = store::find_comment(conn, CommentId(id))? {
+                        placed.insert(external_comment, (existing.id, existing.depth, existing.parent_id));
+                    }
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                let parent = parent_within_depth(conn, &source, comment.parent.trim(), &placed, max_depth)?;
+                if parent.is_none() && !matches!(comment.parent.trim(), "" | "0") {
+                    outcome.orphans.push(external_comment.clone());
+                }
+                let depth = parent.map_or(0, |(_, depth)| depth + 1);
+                let inserted = store::insert_comment(
+                    conn,
+                    &NewComment {
+                        post_id,
+                        parent_id: parent.map(|(id, _)| id),
+                        author_id: author,
+                        author_name: plan.author_name,
+                        author_email: plan.author_email,
+                        author_url: plan.author_url,
+                        body_source: plan.body_source,
+                        body_html: plan.body_html,
+                        status: plan.status,
+                        depth,
+                        ip: plan.ip,
+                        user_agent: None,
+                        created_at: plan.created_at,
+                    },
+                )?;
+                store::record_import(conn, &source, "comment", &external_comment, inserted.id.0)?;
+                placed.insert(external_comment, (inserted.id, depth, inserted.parent_id));
+                outcome.imported += 1;
+            }
+            Ok((post_id, created, outcome))
+        });
+        match per_item(outcome)? {
+            Ok((post_id, created, outcome)) => {
+                if created {
+                    self.report.posts += 1;
+                    if !item.thumbnail_id.trim().is_empty() && !self.attachments.contains_key(item.thumbnail_id.trim())
+                    {
+                        self.thumbnails.push((post_id, item.thumbnail_id.trim().to_string()));
+                    }
+                } else {
+                    self.report.unchanged += 1;
+                }
+                self.report.comments += outcome.imported;
+                self.report.unchanged += outcome.unchanged;
+                for orphan in outcome.orphans {
+                    self.problem(
+                        format!("comment {orphan} on {}", label(item)),
+                        "its parent is not in the file: imported as a top-level comment",
+                    );
+                }
+            }
+            Err(reason) => self.problem(label(item), reason),
+        }
+        Ok(())
+    }
+
+    /// Featured images of attachments that came after the posts showing them.
+    fn attach_thumbnails(&mut self) -> ServiceResult<()> {
+        for (post_id, attachment) in std::mem::take(&mut self.thumbnails) {
+            let Some(image) = self.attachments.get(&attachment).cloned() else {
+                self.problem(
+                    format!("post {post_id}"),
+                    format!("its featured image (attachment {attachment}) is not in the file"),
+                );
+                continue;
+            };
+            self.colophon.write_blocking(move |conn, now| {
+                if let Some(post) = store::find_post(conn, post_id)? {
+                    let changes = PostChanges { featured_image: Some(Some(image)), ..PostChanges::default() };
+                    store::update_post(conn, post_id, post.version, &changes, now)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct CommentOutcome {
+    imported: u64,
+    unchanged: u64,
+    /// Comments whose parent is in neither this file nor an earlier import.
+    orphans: Vec<String>,
+}
+
+/// The comment a reply hangs under: its parent, or the nearest ancestor shallow enough for the
+/// configured depth (a thread deeper than Colophon allows is folded up, as WordPress shows it).
+fn parent_within_depth(
+    conn: &mut DbConnection,
+    source: &str,
+    parent: &str,
+    placed: &HashMap<String, (CommentId, i32, Option<CommentId>)>,
+    max_depth: i32,
+) -> ServiceResult<Option<(CommentId, i32)>> {
+    if matches!(parent, "" | "0") {
+        return Ok(None);
+    }
+    let found = match placed.get(parent) {
+        Some(found) => Some(*found),
+        None => match store::imported_id(conn, source, "comment", parent)? {
+            Some(id) => store::find_comment(conn, CommentId(id))?.map(|c| (c.id, c.depth, c.parent_id)),
+            None => None,
+        },
+    };
+    let Some((mut id, mut depth, mut up)) = found else { return Ok(None) };
+    while depth + 1 > max_depth {
+        let Some(next) = up.map(|p| store::find_comment(conn, p)).transpose()?.flatten() else { break };
+        (id, depth, up) = (next.id, next.depth, next.parent_id);
+    }
+    Ok(Some((id, depth)))
+}
+
+/// `wanted`, or its first free numbered variant (`the-rug-2`), as WordPress does.
+fn free_slug(
+    conn: &mut DbConnection,
+    wanted: &Slug,
+    taken: impl Fn(&mut DbConnection, &Slug) -> ServiceResult<bool>,
+) -> ServiceResult<Slug> {
+    if !taken(conn, wanted)? {
+        return Ok(wanted.clone());
+    }
+    for n in 2..=1000 {
+        let candidate = wanted.with_suffix(n);
+        if !taken(conn, &candidate)? {
+            return Ok(candidate);
+        }
+    }
+    Err(ServiceError::Conflict(format!("every numbered variant of {wanted} is taken")))
+}

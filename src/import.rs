@@ -1,0 +1,105 @@
+//! `colophon import …`: content from other systems, with a progress bar on a terminal (plain
+//! lines otherwise) and a summary at the end.
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use colophon_service::{ImportReport, WxrImportOptions};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::ImportCommand;
+use crate::serve::open_for_cli;
+
+pub fn run(command: ImportCommand) -> anyhow::Result<()> {
+    match command {
+        ImportCommand::Wxr { file, dry_run, data } => {
+            let colophon = open_for_cli(&data)?;
+            let mut progress = Progress::new();
+            let report = colophon.import_wxr(&file, WxrImportOptions { dry_run }, &mut |r| progress.show(r))?;
+            progress.finish(&report);
+            summarize(&report, dry_run);
+            if !report.imported_anything() {
+                bail!("nothing could be imported from {}", file.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "1 page", "2 pages".
+fn count(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn counts(report: &ImportReport) -> String {
+    format!(
+        "{}, {}, {}, {}",
+        count(report.authors, "author"),
+        count(report.posts, "post"),
+        count(report.pages, "page"),
+        count(report.comments, "comment")
+    )
+}
+
+fn summarize(report: &ImportReport, dry_run: bool) {
+    println!(
+        "{}: {} ({} read, {} already imported and left as they were, {} ignored, {} skipped)",
+        if dry_run { "would import" } else { "imported" },
+        counts(report),
+        count(report.attachments, "attachment"),
+        report.unchanged,
+        report.ignored,
+        report.problems.len(),
+    );
+    for problem in &report.problems {
+        println!("skipped {}: {}", problem.item, problem.reason);
+    }
+    if let Some(stopped) = &report.stopped {
+        println!("stopped: the file is not well-formed XML at {stopped}");
+    }
+}
+
+/// A bar on a terminal; elsewhere (a log, CI) a plain line every few seconds.
+enum Progress {
+    Bar(ProgressBar),
+    Lines { started: Instant, last: Instant },
+}
+
+impl Progress {
+    fn new() -> Self {
+        if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed} {pos} items ({per_sec}) {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            Self::Bar(bar)
+        } else {
+            Self::Lines { started: Instant::now(), last: Instant::now() }
+        }
+    }
+
+    fn show(&mut self, report: &ImportReport) {
+        match self {
+            Self::Bar(bar) => {
+                bar.set_position(report.seen());
+                bar.set_message(counts(report));
+            }
+            Self::Lines { started, last } => {
+                if last.elapsed() >= Duration::from_secs(5) {
+                    *last = Instant::now();
+                    let rate = report.seen() as f64 / started.elapsed().as_secs_f64().max(0.001);
+                    eprintln!("{} items ({rate:.0}/s): {}", report.seen(), counts(report));
+                }
+            }
+        }
+    }
+
+    fn finish(&self, report: &ImportReport) {
+        if let Self::Bar(bar) = self {
+            bar.finish_with_message(counts(report));
+        }
+    }
+}
