@@ -51,6 +51,20 @@ pub enum ImportCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// A Ghost export (JSON, Ghost 1 to 5): authors, posts, pages, tags, featured images and SEO
+    /// fields; HTML, or the Lexical or Mobiledoc document rendered where HTML is absent.
+    Ghost {
+        /// The export file.
+        file: PathBuf,
+        /// Read and check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The old site's address, for the `__GHOST_URL__` placeholders of Ghost 4 and later.
+        #[arg(long)]
+        site_url: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use colophon_service::{ImportReport, WxrImportOptions};
+use colophon_service::{GhostImportOptions, ImportReport, WxrImportOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::ImportCommand;
@@ -17,12 +17,24 @@ pub fn run(command: ImportCommand) -> anyhow::Result<()> {
             let colophon = open_for_cli(&data)?;
             let mut progress = Progress::new();
             let report = colophon.import_wxr(&file, WxrImportOptions { dry_run }, &mut |r| progress.show(r))?;
-            progress.finish(&report);
-            summarize(&report, dry_run);
-            if !report.imported_anything() {
-                bail!("nothing could be imported from {}", file.display());
-            }
+            conclude(&file, &progress, &report, dry_run)
         }
+        ImportCommand::Ghost { file, dry_run, site_url, data } => {
+            let colophon = open_for_cli(&data)?;
+            let mut progress = Progress::new();
+            let options = GhostImportOptions { dry_run, site_url };
+            let report = colophon.import_ghost(&file, options, &mut |r| progress.show(r))?;
+            conclude(&file, &progress, &report, dry_run)
+        }
+    }
+}
+
+/// The summary, and a failing exit status only when nothing could be imported.
+fn conclude(file: &std::path::Path, progress: &Progress, report: &ImportReport, dry_run: bool) -> anyhow::Result<()> {
+    progress.finish(report);
+    summarize(report, dry_run);
+    if !report.imported_anything() {
+        bail!("nothing could be imported from {}", file.display());
     }
     Ok(())
 }

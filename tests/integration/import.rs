@@ -1,10 +1,10 @@
-//! `colophon import wxr`: WordPress and Squarespace exports brought in whole (authors, posts,
-//! pages, tags, featured images, comments with their threads and statuses), once however often
-//! the file is imported, with every problem reported and nothing else lost.
+//! `colophon import wxr` and `import ghost`: WordPress, Squarespace and Ghost exports brought in
+//! whole (authors, posts, pages, tags, featured images, comments with their threads and statuses),
+//! once however often the file is imported, with every problem reported and nothing else lost.
 
 use std::path::{Path, PathBuf};
 
-use colophon_service::{ImportReport, WxrImportOptions};
+use colophon_service::{GhostImportOptions, ImportReport, WxrImportOptions};
 use serde_json::Value;
 
 use crate::first_run::colophon;
@@ -14,11 +14,16 @@ backend_tests!(
     a_wordpress_export_comes_in_whole_and_once,
     a_squarespace_export_rebuilds_the_seed_post,
     broken_files_stop_with_their_position_and_keep_what_came_before,
-    threads_deeper_than_allowed_fold_under_the_deepest_allowed_ancestor
+    threads_deeper_than_allowed_fold_under_the_deepest_allowed_ancestor,
+    a_ghost_export_comes_in_with_its_html_lexical_and_mobiledoc
 );
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/data/wxr").join(name)
+    fixture_of("wxr", name)
+}
+
+fn fixture_of(kind: &str, name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/data").join(kind).join(name)
 }
 
 fn import(app: &TestApp, path: &Path) -> ImportReport {
@@ -260,4 +265,62 @@ fn the_import_command_summarizes_and_fails_only_when_nothing_came_in() {
     let nothing = run(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md").as_path(), &[]);
     assert!(!nothing.status.success());
     assert!(String::from_utf8(nothing.stderr).unwrap().contains("nothing could be imported"));
+}
+
+fn a_ghost_export_comes_in_with_its_html_lexical_and_mobiledoc(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    let file = fixture_of("ghost", "ghost.json");
+    let dry =
+        app.colophon.import_ghost(&file, GhostImportOptions { dry_run: true, site_url: None }, &mut |_| {}).unwrap();
+    assert_eq!((dry.authors, dry.posts, dry.pages), (2, 6, 1), "{dry:#?}");
+    assert!(dry.problems.iter().any(|p| p.reason.contains("--site-url")), "{dry:#?}");
+    assert_eq!(app.get("/api/v1/posts/in-html").status, 404, "a dry run writes nothing");
+
+    let options = GhostImportOptions { dry_run: false, site_url: Some("https://old.example/".into()) };
+    let report = app.colophon.import_ghost(&file, options.clone(), &mut |_| {}).unwrap();
+    assert_eq!((report.authors, report.posts, report.pages), (2, 6, 1), "{report:#?}");
+    let reasons: Vec<&str> = report.problems.iter().map(|p| p.reason.as_str()).collect();
+    assert_eq!(reasons, ["visible to paid only in Ghost: imported as a draft", "unknown status \"exploded\""]);
+
+    let html = app.get("/api/v1/posts/in-html").json();
+    assert_eq!(html["author"]["name"], "Jeffrey Lebowski", "the primary author (sort order 0)");
+    assert_eq!(html["published_at"], "2023-11-01T10:00:00Z");
+    assert_eq!(html["excerpt"], "A short excerpt.");
+    let body = html["body_html"].as_str().unwrap();
+    assert!(body.contains("The Dude abides &amp;") && !body.contains("onerror"), "{body}");
+    let tags: Vec<&str> = html["tags"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
+    assert_eq!(tags, ["bowling", "rugs"], "in Ghost's order, internal tags left out");
+    assert_eq!(html["featured_image"]["url"], "https://old.example/content/images/rug.jpg");
+    assert_eq!(html["featured_image"]["alt"], "A Persian rug");
+    assert_eq!(html["featured_image"]["credit"], "Image via Snorgtees");
+    assert_eq!(html["seo"]["meta_title"], "HTML, the meta title");
+    assert_eq!(html["seo"]["meta_description"], "What search engines read.");
+    assert_eq!(html["seo"]["og_image"], "https://cdn.example/og.png");
+
+    let lexical = app.get("/api/v1/posts/in-lexical").json()["body_html"].as_str().unwrap().to_string();
+    assert!(lexical.contains("<strong><em>bold and italic</em></strong>"), "{lexical}");
+    assert!(lexical.contains("href=\"https://old.example/about/\""), "{lexical}");
+    assert!(lexical.contains("<h2>A heading</h2>") && lexical.contains("An HTML card"), "{lexical}");
+    assert!(!lexical.contains("<script"), "{lexical}");
+    let mobiledoc = app.get("/api/v1/posts/in-mobiledoc").json();
+    let body = mobiledoc["body_html"].as_str().unwrap();
+    assert!(body.contains("Written in Mobiledoc, <em>emphasised</em>"), "{body}");
+    assert!(body.contains("<strong>Markdown</strong>"), "{body}");
+    assert_eq!(mobiledoc["author"]["name"], "Maude Lebowski", "Ghost 1's author_id");
+
+    assert_eq!(app.get("/api/v1/pages/about").json()["title"], "About");
+    assert_eq!(app.get("/api/v1/posts/half-written").status, 404);
+    assert_eq!(app.get("/api/v1/posts/for-members").status, 404, "paid content stays private");
+    let scheduled = app.send("GET", "/api/v1/posts/coming-up", Some(&admin), None, &[]).json();
+    assert_eq!(scheduled["status"], "scheduled");
+    let dude = app.get("/api/v1/authors/the-dude").json();
+    assert_eq!(dude["bio"], "<p>Just takes it easy, man. &lt;b&gt;Not HTML&lt;/b&gt;</p>", "{dude}");
+    assert_eq!(dude["website_url"], "https://dude.example");
+
+    let again = app.colophon.import_ghost(&file, options, &mut |_| {}).unwrap();
+    assert_eq!((again.authors, again.posts, again.pages, again.unchanged), (0, 0, 0, 9), "{again:#?}");
+    let (_dir, broken) = written_copy("broken.json", "{\"db\": [");
+    let refused = app.colophon.import_ghost(&broken, GhostImportOptions::default(), &mut |_| {});
+    assert!(refused.unwrap_err().to_string().contains("not a Ghost export"));
 }

@@ -1,9 +1,13 @@
-//! Bringing content in from other systems: WXR (WordPress, Squarespace).
+//! Bringing content in from other systems: WXR (WordPress, Squarespace) and Ghost's JSON.
 
+mod ghost;
+mod ghost_render;
+mod write;
 mod wxr;
 mod wxr_plan;
 mod wxr_reader;
 
+pub use ghost::GhostImportOptions;
 pub use wxr::WxrImportOptions;
 
 /// What an import did (or, on a dry run, would do), item by item.

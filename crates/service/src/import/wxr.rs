@@ -7,9 +7,10 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use colophon_domain::{AuthorId, CommentId, Email, FeaturedImage, PostId, Role, Seo, Slug, search_text};
-use colophon_store::{self as store, DbConnection, NewAuthor, NewComment, NewPage, NewPost, PostChanges};
+use colophon_domain::{AuthorId, CommentId, FeaturedImage, PostId};
+use colophon_store::{self as store, DbConnection, NewComment};
 
+use super::write::{self, ImportedAuthor, per_item};
 use super::wxr_plan::{self, ItemKind, PlannedEntry};
 use super::wxr_reader::{WxrAuthor, WxrComment, WxrEntry, WxrItem, WxrReader, line_and_column};
 use super::{ImportProblem, ImportReport};
@@ -92,17 +93,6 @@ struct Run<'a> {
     report: ImportReport,
 }
 
-/// Per-item refusals (a rule, a clash) are reported and skipped; anything else (the database is
-/// gone) stops the run.
-fn per_item<T>(result: ServiceResult<T>) -> ServiceResult<Result<T, String>> {
-    match result {
-        Ok(value) => Ok(Ok(value)),
-        Err(ServiceError::Invalid(errors) | ServiceError::BadRequest(errors)) => Ok(Err(errors.to_string())),
-        Err(ServiceError::Conflict(reason)) => Ok(Err(reason)),
-        Err(other) => Err(other),
-    }
-}
-
 fn label(item: &WxrItem) -> String {
     let kind = if item.post_type.trim().is_empty() { "post" } else { item.post_type.trim() };
     format!("{kind} {} “{}”", item.post_id.trim(), item.title.trim())
@@ -141,46 +131,9 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// The author a login became: recorded by an earlier run, an account with the same e-mail,
-    /// or a new author (without a password: they cannot sign in until an admin sets one).
     fn ensure_author(&self, login: &str, name: &str, email: &str) -> ServiceResult<(AuthorId, bool)> {
-        let source = self.source.clone();
-        let email = Email::parse(email.trim()).ok();
-        let (login, name) = (login.to_string(), name.chars().take(100).collect::<String>());
-        self.colophon.write_blocking(move |conn, now| {
-            if let Some(id) = store::imported_id(conn, &source, "author", &login)? {
-                return Ok((AuthorId(id), false));
-            }
-            let existing = match &email {
-                Some(email) => store::find_credentials(conn, email.as_str())?,
-                None => None,
-            };
-            if let Some(existing) = existing {
-                store::record_import(conn, &source, "author", &login, existing.id.0)?;
-                return Ok((existing.id, false));
-            }
-            let wanted = Slug::derive(&login)
-                .or_else(|| Slug::derive(&name))
-                .or_else(|| Slug::derive("author"))
-                .ok_or_else(|| ServiceError::internal("no slug for an imported author"))?;
-            let slug = free_slug(conn, &wanted, |conn, slug| Ok(store::author_slug_taken(conn, slug)?))?;
-            let author = store::insert_author(
-                conn,
-                &NewAuthor {
-                    slug,
-                    name,
-                    email: email.map(Email::into_string),
-                    role: Role::Author,
-                    password_hash: None,
-                    bio_html: String::new(),
-                    avatar_url: None,
-                    website_url: None,
-                    now,
-                },
-            )?;
-            store::record_import(conn, &source, "author", &login, author.id.0)?;
-            Ok((author.id, true))
-        })
+        let author = ImportedAuthor { key: login.into(), name: name.into(), email: email.into(), ..Default::default() };
+        write::ensure_author(self.colophon, &self.source, author)
     }
 
     fn item(&mut self, item: &WxrItem) -> ServiceResult<()> {
@@ -230,34 +183,10 @@ impl Run<'_> {
             return Ok(());
         }
         let Some(author_id) = self.author_of(item)? else { return Ok(()) };
-        let (source, external) = (self.source.clone(), item.post_id.trim().to_string());
-        let written = self.colophon.write_blocking(move |conn, now| {
-            if store::imported_id(conn, &source, "page", &external)?.is_some() {
-                return Ok(false);
-            }
-            let slug = free_slug(conn, &entry.slug, |conn, slug| Ok(store::page_slug_taken(conn, slug)?))?;
-            let page = store::insert_page(
-                conn,
-                &NewPage {
-                    slug,
-                    title: entry.title,
-                    excerpt: entry.excerpt,
-                    body_html: entry.body.into_string(),
-                    body_markdown: None,
-                    status: entry.status,
-                    published_at: entry.published_at,
-                    author_id,
-                    sidebar_id: None,
-                    seo: Seo::default(),
-                    now: entry.published_at.unwrap_or(now),
-                },
-            )?;
-            store::record_import(conn, &source, "page", &external, page.id.0)?;
-            Ok(true)
-        });
+        let written = write::insert_page_once(self.colophon, &self.source, item.post_id.trim(), entry, author_id);
         match per_item(written)? {
-            Ok(true) => self.report.pages += 1,
-            Ok(false) => self.report.unchanged += 1,
+            Ok(Some(_)) => self.report.pages += 1,
+            Ok(None) => self.report.unchanged += 1,
             Err(reason) => self.problem(label(item), reason),
         }
         Ok(())
@@ -299,34 +228,7 @@ impl Run<'_> {
                     return Ok((PostId(id), false, CommentOutcome::default()));
                 }
                 Some(id) => (PostId(id), false),
-                None => {
-                    let slug =
-                        free_slug(conn, &entry.slug, |conn, slug| Ok(store::slug_holder(conn, slug)?.is_some()))?;
-                    let body_text = search_text(entry.body.as_str());
-                    let post = store::insert_post(
-                        conn,
-                        &NewPost {
-                            slug,
-                            title: entry.title,
-                            excerpt: entry.excerpt,
-                            body_html: entry.body.into_string(),
-                            body_markdown: None,
-                            body_text,
-                            status: entry.status,
-                            published_at: entry.published_at,
-                            author_id,
-                            featured_image: image,
-                            comments_enabled: entry.comments_enabled,
-                            sidebar_id: None,
-                            seo: Seo::default(),
-                            now: entry.published_at.unwrap_or(now),
-                        },
-                    )?;
-                    let tags = store::ensure_tags(conn, &entry.tags)?;
-                    store::set_post_tags(conn, post.id, &tags)?;
-                    store::record_import(conn, &source, "post", &external, post.id.0)?;
-                    (post.id, true)
-                }
+                None => (write::insert_post(conn, &source, &external, entry, author_id, image, now)?, true),
             };
             let mut outcome = CommentOutcome::default();
             let mut placed: HashMap<String, (CommentId, i32, Option<CommentId>)> = HashMap::new();
@@ -403,13 +305,7 @@ impl Run<'_> {
                 );
                 continue;
             };
-            self.colophon.write_blocking(move |conn, now| {
-                if let Some(post) = store::find_post(conn, post_id)? {
-                    let changes = PostChanges { featured_image: Some(Some(image)), ..PostChanges::default() };
-                    store::update_post(conn, post_id, post.version, &changes, now)?;
-                }
-                Ok(())
-            })?;
+            write::set_featured_image(self.colophon, post_id, image)?;
         }
         Ok(())
     }
@@ -448,22 +344,4 @@ fn parent_within_depth(
         (id, depth, up) = (next.id, next.depth, next.parent_id);
     }
     Ok(Some((id, depth)))
-}
-
-/// `wanted`, or its first free numbered variant (`the-rug-2`), as WordPress does.
-fn free_slug(
-    conn: &mut DbConnection,
-    wanted: &Slug,
-    taken: impl Fn(&mut DbConnection, &Slug) -> ServiceResult<bool>,
-) -> ServiceResult<Slug> {
-    if !taken(conn, wanted)? {
-        return Ok(wanted.clone());
-    }
-    for n in 2..=1000 {
-        let candidate = wanted.with_suffix(n);
-        if !taken(conn, &candidate)? {
-            return Ok(candidate);
-        }
-    }
-    Err(ServiceError::Conflict(format!("every numbered variant of {wanted} is taken")))
 }

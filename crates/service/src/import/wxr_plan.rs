@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDateTime};
 use colophon_domain::{
-    BoundedText, CommentBody, CommentStatus, Email, Excerpt, FeaturedImage, HttpUrl, PostHtml, PostStatus, Slug,
+    BoundedText, CommentBody, CommentStatus, Email, Excerpt, FeaturedImage, HttpUrl, PostHtml, PostStatus, Seo, Slug,
     Timestamp,
 };
 
@@ -42,6 +42,7 @@ pub struct PlannedEntry {
     pub comments_enabled: bool,
     /// (slug, name) of its categories and tags, in order, without repeats.
     pub tags: Vec<(Slug, String)>,
+    pub seo: Seo,
 }
 
 /// A post's or page's fields, checked. `Err` says why it cannot be imported.
@@ -93,6 +94,7 @@ pub fn plan_entry(item: &WxrItem) -> Result<PlannedEntry, String> {
         published_at,
         comments_enabled: item.comment_status.trim() != "closed",
         tags,
+        seo: Seo::default(),
     })
 }
 
