@@ -32,9 +32,20 @@ pub enum Command {
     /// Manage API keys for integrations.
     #[command(subcommand)]
     Key(KeyCommand),
-    /// Bring content in from another system.
+    /// Bring content in from another system, or restore a Colophon archive.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write the whole site as a Colophon archive (JSON lines; schema/archive.schema.json).
+    Export {
+        /// Where to write it (standard output when absent).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Keep the authors' password hashes (API keys and webhooks are never exported).
+        #[arg(long)]
+        include_secrets: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,6 +59,13 @@ pub enum ImportCommand {
         /// Read and check everything, write nothing.
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// A Colophon archive (`colophon export`), into an empty database: all or nothing.
+    Colophon {
+        /// The archive.
+        file: PathBuf,
         #[command(flatten)]
         data: DataArgs,
     },

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use colophon_service::{GhostImportOptions, ImportReport, WxrImportOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -19,6 +19,12 @@ pub fn run(command: ImportCommand) -> anyhow::Result<()> {
             let report = colophon.import_wxr(&file, WxrImportOptions { dry_run }, &mut |r| progress.show(r))?;
             conclude(&file, &progress, &report, dry_run)
         }
+        ImportCommand::Colophon { file, data } => {
+            let colophon = open_for_cli(&data)?;
+            let report = colophon.import_archive(&file)?;
+            println!("restored: {}", counts(&report));
+            Ok(())
+        }
         ImportCommand::Ghost { file, dry_run, site_url, data } => {
             let colophon = open_for_cli(&data)?;
             let mut progress = Progress::new();
@@ -27,6 +33,24 @@ pub fn run(command: ImportCommand) -> anyhow::Result<()> {
             conclude(&file, &progress, &report, dry_run)
         }
     }
+}
+
+/// `colophon export`: the archive to a file or standard output.
+pub fn export(
+    output: Option<std::path::PathBuf>,
+    include_secrets: bool,
+    data: &crate::cli::DataArgs,
+) -> anyhow::Result<()> {
+    let colophon = open_for_cli(data)?;
+    let rows = match &output {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            colophon.export_archive(&mut std::io::BufWriter::new(file), include_secrets)?
+        }
+        None => colophon.export_archive(&mut std::io::BufWriter::new(std::io::stdout().lock()), include_secrets)?,
+    };
+    eprintln!("exported {rows} rows{}", if include_secrets { ", password hashes included" } else { "" });
+    Ok(())
 }
 
 /// The summary, and a failing exit status only when nothing could be imported.

@@ -41,5 +41,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user::run(command),
         Command::Key(command) => user::run_key(command),
         Command::Import(command) => import::run(command),
+        Command::Export { output, include_secrets, data } => import::export(output, include_secrets, &data),
     }
 }

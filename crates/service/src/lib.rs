@@ -39,7 +39,7 @@ pub use cursor::CursorCodec;
 pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{Cause, ServiceError, ServiceResult, chain};
 pub use freshness::Stamp;
-pub use import::{GhostImportOptions, ImportProblem, ImportReport, WxrImportOptions};
+pub use import::{ARCHIVE_FORMAT, ARCHIVE_VERSION, GhostImportOptions, ImportProblem, ImportReport, WxrImportOptions};
 pub use keys::Key;
 pub use pages::{PageInput, PageView};
 pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery, PostSearch, SearchResult, SeoInput};

@@ -132,7 +132,19 @@ pub fn max_ids(conn: &mut DbConnection) -> StoreResult<MaxIds> {
 pub fn after_bulk_load(conn: &mut DbConnection) -> StoreResult<()> {
     match conn {
         DbConnection::Pg(c) => {
-            for table in ["authors", "posts", "comments", "tags", "products", "sidebars", "sidebar_widgets"] {
+            let tables = [
+                "authors",
+                "posts",
+                "comments",
+                "tags",
+                "products",
+                "sidebars",
+                "sidebar_widgets",
+                "pages",
+                "slug_redirects",
+                "blocklist",
+            ];
+            for table in tables {
                 c.batch_execute(&format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"
                 ))?;

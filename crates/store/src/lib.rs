@@ -4,6 +4,7 @@
 //! decides what runs in which transaction and on which thread.
 
 mod api_keys;
+mod archive;
 mod audit;
 mod authors;
 mod batches;
@@ -35,6 +36,7 @@ mod transaction;
 mod webhooks;
 
 pub use api_keys::*;
+pub use archive::*;
 pub use audit::*;
 pub use authors::*;
 pub use batches::{Neighbours, approved_comments_of_posts, neighbours_of_posts};

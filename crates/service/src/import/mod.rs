@@ -1,5 +1,7 @@
-//! Bringing content in from other systems: WXR (WordPress, Squarespace) and Ghost's JSON.
+//! Bringing content in from other systems (WXR from WordPress and Squarespace, Ghost's JSON), and
+//! the Colophon archive that takes it all out again.
 
+mod archive;
 mod ghost;
 mod ghost_render;
 mod write;
@@ -7,6 +9,7 @@ mod wxr;
 mod wxr_plan;
 mod wxr_reader;
 
+pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION};
 pub use ghost::GhostImportOptions;
 pub use wxr::WxrImportOptions;
 

@@ -1,0 +1,370 @@
+//! Whole-site archives (`colophon export` / `colophon import colophon`): every content table read
+//! and written row by row, ids included, so that an archive restored into an empty database of
+//! either backend exports again byte for byte. Sessions, API keys, webhooks and their queue, the
+//! audit log and caches are operational state, not content, and are not archived.
+
+use colophon_domain::{
+    AuthorId, BlockRuleId, BlockRuleKind, CommentId, CommentStatus, PageId, PostId, PostStatus, ProductId, Role,
+    SidebarId, TagId, Timestamp, WidgetKind, search_text,
+};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::bulk::per_backend;
+use crate::columns::{Stored, Write, WriteNullable, written};
+use crate::connection::MultiBackend;
+use crate::schema::{
+    authors, blocklist, comments, import_records, pages, post_tags, posts, products, settings, sidebar_widgets,
+    sidebars, slug_redirects, tags,
+};
+use crate::{DbConnection, StoreResult};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = authors)]
+pub struct ArchivedAuthor {
+    #[diesel(serialize_as = Write<AuthorId>)]
+    pub id: AuthorId,
+    pub slug: String,
+    pub name: String,
+    pub email: Option<String>,
+    #[diesel(serialize_as = Write<Role>)]
+    pub role: Role,
+    /// Left out (null) unless the archive was made with `--include-secrets`.
+    pub password_hash: Option<String>,
+    pub token_version: i64,
+    pub bio_html: String,
+    pub avatar_url: Option<String>,
+    pub website_url: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = products)]
+pub struct ArchivedProduct {
+    #[diesel(serialize_as = Write<ProductId>)]
+    pub id: ProductId,
+    pub title: String,
+    pub url: Option<String>,
+    pub image_url: Option<String>,
+    pub contributor_label: Option<String>,
+    /// A JSON array of names, as stored.
+    pub contributors: String,
+    pub edition: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = sidebars)]
+pub struct ArchivedSidebar {
+    #[diesel(serialize_as = Write<SidebarId>)]
+    pub id: SidebarId,
+    pub slug: String,
+    pub title: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = sidebar_widgets)]
+pub struct ArchivedWidget {
+    pub id: i64,
+    #[diesel(serialize_as = Write<SidebarId>)]
+    pub sidebar_id: SidebarId,
+    pub position: i32,
+    #[diesel(serialize_as = Write<WidgetKind>)]
+    pub kind: WidgetKind,
+    #[diesel(serialize_as = WriteNullable<ProductId>)]
+    pub product_id: Option<ProductId>,
+    #[diesel(serialize_as = WriteNullable<AuthorId>)]
+    pub author_id: Option<AuthorId>,
+    pub html: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = tags)]
+pub struct ArchivedTag {
+    #[diesel(serialize_as = Write<TagId>)]
+    pub id: TagId,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// A post; its search text is derived again from the body on restore.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = posts)]
+pub struct ArchivedPost {
+    #[diesel(serialize_as = Write<PostId>)]
+    pub id: PostId,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub body_markdown: Option<String>,
+    #[diesel(serialize_as = Write<PostStatus>)]
+    pub status: PostStatus,
+    pub published_at: Option<Timestamp>,
+    #[diesel(serialize_as = Write<AuthorId>)]
+    pub author_id: AuthorId,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub comments_enabled: bool,
+    pub comment_count: i64,
+    #[diesel(serialize_as = WriteNullable<SidebarId>)]
+    pub sidebar_id: Option<SidebarId>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub canonical_url: Option<String>,
+    pub og_image: Option<String>,
+    pub noindex: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = post_tags)]
+pub struct ArchivedPostTag {
+    #[diesel(serialize_as = Write<PostId>)]
+    pub post_id: PostId,
+    #[diesel(serialize_as = Write<TagId>)]
+    pub tag_id: TagId,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = pages)]
+pub struct ArchivedPage {
+    #[diesel(serialize_as = Write<PageId>)]
+    pub id: PageId,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub body_markdown: Option<String>,
+    #[diesel(serialize_as = Write<PostStatus>)]
+    pub status: PostStatus,
+    pub published_at: Option<Timestamp>,
+    #[diesel(serialize_as = Write<AuthorId>)]
+    pub author_id: AuthorId,
+    #[diesel(serialize_as = WriteNullable<SidebarId>)]
+    pub sidebar_id: Option<SidebarId>,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub canonical_url: Option<String>,
+    pub og_image: Option<String>,
+    pub noindex: bool,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A comment with its private fields (e-mail, address, user agent): an archive is the site's.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = comments)]
+pub struct ArchivedComment {
+    #[diesel(serialize_as = Write<CommentId>)]
+    pub id: CommentId,
+    #[diesel(serialize_as = Write<PostId>)]
+    pub post_id: PostId,
+    #[diesel(serialize_as = WriteNullable<CommentId>)]
+    pub parent_id: Option<CommentId>,
+    #[diesel(serialize_as = WriteNullable<AuthorId>)]
+    pub author_id: Option<AuthorId>,
+    pub author_name: String,
+    pub author_email: Option<String>,
+    pub author_url: Option<String>,
+    pub body_source: String,
+    pub body_html: String,
+    #[diesel(serialize_as = Write<CommentStatus>)]
+    pub status: CommentStatus,
+    pub depth: i32,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A renamed post's old slug, which keeps redirecting.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = slug_redirects)]
+pub struct ArchivedSlugRedirect {
+    pub id: i64,
+    pub old_slug: String,
+    #[diesel(serialize_as = Write<PostId>)]
+    pub post_id: PostId,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = settings)]
+pub struct ArchivedSetting {
+    pub key: String,
+    pub value: String,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = blocklist)]
+pub struct ArchivedBlockRule {
+    #[diesel(serialize_as = Write<BlockRuleId>)]
+    pub id: BlockRuleId,
+    #[diesel(serialize_as = Write<BlockRuleKind>)]
+    pub kind: BlockRuleKind,
+    pub value: String,
+    pub created_at: Timestamp,
+}
+
+/// What an earlier import brought in, so that importing the old site's export again after a
+/// restore still changes nothing.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = import_records)]
+pub struct ArchivedImportRecord {
+    pub source: String,
+    pub kind: String,
+    pub external_id: String,
+    pub local_id: i64,
+}
+
+/// One line of an archive: a row of one table, in the order a restore inserts them (what a row
+/// refers to comes before it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "row", rename_all = "snake_case")]
+pub enum ArchiveRecord {
+    Author(ArchivedAuthor),
+    Product(ArchivedProduct),
+    Sidebar(ArchivedSidebar),
+    Widget(ArchivedWidget),
+    Tag(ArchivedTag),
+    Post(ArchivedPost),
+    PostTag(ArchivedPostTag),
+    Page(ArchivedPage),
+    Comment(ArchivedComment),
+    SlugRedirect(ArchivedSlugRedirect),
+    Setting(ArchivedSetting),
+    BlockRule(ArchivedBlockRule),
+    ImportRecord(ArchivedImportRecord),
+}
+
+/// Rows read per statement from the tables that grow with the site.
+const PAGE: i64 = 1000;
+
+macro_rules! columns {
+    ($row:ty) => {
+        <$row as Selectable<MultiBackend>>::construct_selection()
+    };
+}
+
+/// Reads every archived row, table by table in restore order, handing each to `sink`. Posts and
+/// comments are read a page at a time (memory stays bounded whatever the site's size).
+pub fn export_archive(
+    conn: &mut DbConnection,
+    sink: &mut dyn FnMut(ArchiveRecord) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let all = |rows: Vec<ArchiveRecord>, sink: &mut dyn FnMut(ArchiveRecord) -> StoreResult<()>| {
+        rows.into_iter().try_for_each(&mut *sink)
+    };
+    let rows = authors::table.select(columns!(ArchivedAuthor)).order(authors::id).load::<ArchivedAuthor>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Author).collect(), sink)?;
+    let rows = products::table.select(columns!(ArchivedProduct)).order(products::id).load::<ArchivedProduct>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Product).collect(), sink)?;
+    let rows = sidebars::table.select(columns!(ArchivedSidebar)).order(sidebars::id).load::<ArchivedSidebar>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Sidebar).collect(), sink)?;
+    let rows = sidebar_widgets::table
+        .select(columns!(ArchivedWidget))
+        .order(sidebar_widgets::id)
+        .load::<ArchivedWidget>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Widget).collect(), sink)?;
+    let rows = tags::table.select(columns!(ArchivedTag)).order(tags::id).load::<ArchivedTag>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Tag).collect(), sink)?;
+    let mut after = PostId(0);
+    loop {
+        let rows: Vec<ArchivedPost> = posts::table
+            .select(columns!(ArchivedPost))
+            .filter(posts::id.gt(after.stored()))
+            .order(posts::id)
+            .limit(PAGE)
+            .load(conn)?;
+        let Some(last) = rows.last().map(|p| p.id) else { break };
+        let ids: Vec<PostId> = rows.iter().map(|p| p.id).collect();
+        let links: Vec<ArchivedPostTag> = post_tags::table
+            .select(columns!(ArchivedPostTag))
+            .filter(post_tags::post_id.eq_any(written(&ids)))
+            .order((post_tags::post_id, post_tags::position, post_tags::tag_id))
+            .load(conn)?;
+        all(rows.into_iter().map(ArchiveRecord::Post).collect(), sink)?;
+        all(links.into_iter().map(ArchiveRecord::PostTag).collect(), sink)?;
+        after = last;
+    }
+    let rows = pages::table.select(columns!(ArchivedPage)).order(pages::id).load::<ArchivedPage>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Page).collect(), sink)?;
+    let mut after = CommentId(0);
+    loop {
+        let rows: Vec<ArchivedComment> = comments::table
+            .select(columns!(ArchivedComment))
+            .filter(comments::id.gt(after.stored()))
+            .order(comments::id)
+            .limit(PAGE)
+            .load(conn)?;
+        let Some(last) = rows.last().map(|c| c.id) else { break };
+        all(rows.into_iter().map(ArchiveRecord::Comment).collect(), sink)?;
+        after = last;
+    }
+    let rows = slug_redirects::table
+        .select(columns!(ArchivedSlugRedirect))
+        .order(slug_redirects::id)
+        .load::<ArchivedSlugRedirect>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::SlugRedirect).collect(), sink)?;
+    let rows = settings::table.select(columns!(ArchivedSetting)).order(settings::key).load::<ArchivedSetting>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Setting).collect(), sink)?;
+    let rows =
+        blocklist::table.select(columns!(ArchivedBlockRule)).order(blocklist::id).load::<ArchivedBlockRule>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::BlockRule).collect(), sink)?;
+    let rows = import_records::table
+        .select(columns!(ArchivedImportRecord))
+        .order((import_records::source, import_records::kind, import_records::external_id))
+        .load::<ArchivedImportRecord>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::ImportRecord).collect(), sink)
+}
+
+/// Inserts one archived row with its id (restore order: what it refers to is already in).
+pub fn restore_record(conn: &mut DbConnection, record: ArchiveRecord) -> StoreResult<()> {
+    macro_rules! insert {
+        ($table:path, $row:expr) => {{
+            let row = $row;
+            per_backend!(conn, |c| diesel::insert_into($table).values(row.clone()).execute(c))?;
+        }};
+    }
+    match record {
+        ArchiveRecord::Author(row) => insert!(authors::table, row),
+        ArchiveRecord::Product(row) => insert!(products::table, row),
+        ArchiveRecord::Sidebar(row) => insert!(sidebars::table, row),
+        ArchiveRecord::Widget(row) => insert!(sidebar_widgets::table, row),
+        ArchiveRecord::Tag(row) => insert!(tags::table, row),
+        ArchiveRecord::Post(row) => {
+            let text = search_text(&row.body_html);
+            per_backend!(conn, |c| diesel::insert_into(posts::table)
+                .values((row.clone(), posts::body_text.eq(Some(text.clone()))))
+                .execute(c))?;
+        }
+        ArchiveRecord::PostTag(row) => insert!(post_tags::table, row),
+        ArchiveRecord::Page(row) => insert!(pages::table, row),
+        ArchiveRecord::Comment(row) => insert!(comments::table, row),
+        ArchiveRecord::SlugRedirect(row) => insert!(slug_redirects::table, row),
+        ArchiveRecord::Setting(row) => insert!(settings::table, row),
+        ArchiveRecord::BlockRule(row) => insert!(blocklist::table, row),
+        ArchiveRecord::ImportRecord(row) => insert!(import_records::table, row),
+    }
+    Ok(())
+}
+
+/// Whether the database holds any content an archive would collide with.
+pub fn holds_archived_content(conn: &mut DbConnection) -> StoreResult<bool> {
+    let authors: i64 = authors::table.count().get_result(conn)?;
+    let posts: i64 = posts::table.count().get_result(conn)?;
+    let pages: i64 = pages::table.count().get_result(conn)?;
+    Ok(authors + posts + pages > 0)
+}
