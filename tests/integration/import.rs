@@ -136,6 +136,19 @@ fn a_wordpress_export_comes_in_whole_and_once(backend: Backend) {
     assert_eq!(scheduled["status"], "scheduled");
     assert_eq!(app.get("/api/v1/posts/league-night").status, 404);
 
+    // Old permalinks lead to the new addresses, for the frontend's 301.
+    let redirect = app.get("/api/v1/redirects?path=/2010/03/07/that-rug/").json();
+    assert_eq!((redirect["kind"].as_str(), redirect["slug"].as_str()), (Some("post"), Some("that-rug")));
+    assert_eq!(redirect["location"], post["url"]);
+    assert_eq!(redirect["path"], "/2010/03/07/that-rug");
+    let whole = app.get("/api/v1/redirects?path=https%3A%2F%2Fdude.example%2F2010%2F03%2F07%2Fthat-rug");
+    assert_eq!(whole.json()["slug"], "that-rug", "a whole URL names the same path");
+    assert_eq!(app.get("/api/v1/redirects?path=/about").json()["kind"], "page");
+    assert_eq!(app.get("/api/v1/redirects?path=/nowhere").status, 404);
+    app.get("/api/v1/redirects?path=javascript:alert(1)").problem(400);
+    let gql = app.graphql("{ redirect(path: \"/2010/03/07/that-rug\") { location slug } }", serde_json::json!({}));
+    assert_eq!(gql["data"]["redirect"]["slug"], "that-rug", "{gql}");
+
     // Again: nothing changes.
     let again = import(&app, &file);
     assert_eq!((again.authors, again.posts, again.pages, again.comments), (0, 0, 0, 0), "{again:#?}");

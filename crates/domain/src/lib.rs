@@ -20,6 +20,7 @@ mod password;
 mod policy;
 mod post;
 mod product;
+mod redirect;
 mod search;
 mod seo;
 mod sidebar;
@@ -51,6 +52,7 @@ pub use password::Password;
 pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
 pub use product::Product;
+pub use redirect::{REDIRECT_PATH_MAX, RedirectPath};
 pub use search::{
     HIGHLIGHT_END, HIGHLIGHT_START, Highlighter, SEARCH_PREFIX_MIN, SEARCH_QUERY_MAX, SEARCH_TERMS_MAX,
     SEARCH_TEXT_MAX, SNIPPET_WORDS, SearchQuery, SearchTerm, highlight_html, search_text,

@@ -14,8 +14,8 @@ use crate::bulk::per_backend;
 use crate::columns::{Stored, Write, WriteNullable, written};
 use crate::connection::MultiBackend;
 use crate::schema::{
-    authors, blocklist, comments, import_records, pages, post_tags, posts, products, settings, sidebar_widgets,
-    sidebars, slug_redirects, tags,
+    authors, blocklist, comments, import_records, pages, post_tags, posts, products, redirects, settings,
+    sidebar_widgets, sidebars, slug_redirects, tags,
 };
 use crate::{DbConnection, StoreResult};
 
@@ -162,6 +162,17 @@ pub struct ArchivedPage {
     pub updated_at: Timestamp,
 }
 
+/// An imported item's old address.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = redirects)]
+pub struct ArchivedRedirect {
+    pub path: String,
+    #[diesel(serialize_as = WriteNullable<PostId>)]
+    pub post_id: Option<PostId>,
+    #[diesel(serialize_as = WriteNullable<PageId>)]
+    pub page_id: Option<PageId>,
+}
+
 /// A comment with its private fields (e-mail, address, user agent): an archive is the site's.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = comments)]
@@ -242,6 +253,7 @@ pub enum ArchiveRecord {
     Post(ArchivedPost),
     PostTag(ArchivedPostTag),
     Page(ArchivedPage),
+    Redirect(ArchivedRedirect),
     Comment(ArchivedComment),
     SlugRedirect(ArchivedSlugRedirect),
     Setting(ArchivedSetting),
@@ -301,6 +313,9 @@ pub fn export_archive(
     }
     let rows = pages::table.select(columns!(ArchivedPage)).order(pages::id).load::<ArchivedPage>(conn)?;
     all(rows.into_iter().map(ArchiveRecord::Page).collect(), sink)?;
+    let rows =
+        redirects::table.select(columns!(ArchivedRedirect)).order(redirects::path).load::<ArchivedRedirect>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Redirect).collect(), sink)?;
     let mut after = CommentId(0);
     loop {
         let rows: Vec<ArchivedComment> = comments::table
@@ -352,6 +367,7 @@ pub fn restore_record(conn: &mut DbConnection, record: ArchiveRecord) -> StoreRe
         }
         ArchiveRecord::PostTag(row) => insert!(post_tags::table, row),
         ArchiveRecord::Page(row) => insert!(pages::table, row),
+        ArchiveRecord::Redirect(row) => insert!(redirects::table, row),
         ArchiveRecord::Comment(row) => insert!(comments::table, row),
         ArchiveRecord::SlugRedirect(row) => insert!(slug_redirects::table, row),
         ArchiveRecord::Setting(row) => insert!(settings::table, row),

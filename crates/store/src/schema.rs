@@ -377,6 +377,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::id_columns::*;
+
+    redirects (path) {
+        path -> Text,
+        post_id -> Nullable<PostIdColumn>,
+        page_id -> Nullable<PageIdColumn>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     authors,
     products,

@@ -6,8 +6,8 @@ use colophon_service::{Colophon, PostListQuery, ServiceError};
 use super::context::caller;
 use super::error::{GqlResult, paging_error};
 use super::types::{
-    ApiKeyNode, AuthorNode, DeliveryNode, MeNode, PostNode, PostStatusEnum, ProductNode, SearchResultNode, SidebarNode,
-    TagNode, WebhookNode,
+    ApiKeyNode, AuthorNode, DeliveryNode, MeNode, PostNode, PostStatusEnum, ProductNode, RedirectNode,
+    SearchResultNode, SidebarNode, TagNode, WebhookNode,
 };
 
 /// Lists without paging arguments (`authors`, `products`) return at most this many items;
@@ -145,6 +145,13 @@ impl QueryRoot {
             Edge::new(cursor, TagNode(view.tag))
         }));
         Ok(connection)
+    }
+
+    /// Where an imported post's or page's old address (a path or a whole URL) leads; null when
+    /// it leads nowhere the public may go.
+    async fn redirect(&self, ctx: &Context<'_>, path: String) -> Result<Option<RedirectNode>> {
+        let colophon = ctx.data_unchecked::<Colophon>();
+        Ok(found(colophon.redirect_for(path).await)?.map(RedirectNode::from))
     }
 
     /// One tag by slug; null when no published post carries it.

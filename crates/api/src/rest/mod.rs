@@ -14,6 +14,7 @@ pub mod moderation;
 pub mod pages;
 pub mod post_write;
 pub mod posts;
+pub mod redirects;
 mod responses;
 mod schemas;
 pub mod session;
@@ -82,6 +83,7 @@ pub(crate) use paged;
         catalog::list_products, catalog::get_product,
         catalog_write::create_product, catalog_write::update_product, catalog_write::delete_product,
         tags::list, tags::get, tags::update,
+        redirects::find,
         pages::list, pages::get, pages::create, pages::update, pages::delete,
         catalog::list_sidebars, catalog::get_sidebar,
         catalog_write::create_sidebar, catalog_write::put_sidebar, catalog_write::delete_sidebar,
@@ -99,6 +101,7 @@ pub(crate) use paged;
         (name = "comments", description = "Reader comments"),
         (name = "authors", description = "Author profiles"),
         (name = "tags", description = "Tags, with counts and descriptions"),
+        (name = "redirects", description = "Old addresses of imported posts and pages, for frontends to redirect"),
         (name = "pages", description = "Standalone pages (About, Contact)"),
         (name = "products", description = "The product catalogue"),
         (name = "sidebars", description = "Sidebars and their widgets"),
@@ -172,6 +175,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/pages").get(pages::list).post(pages::create).done())
             .service(resource("/pages/{page}").get(pages::get).patch(pages::update).delete(pages::delete).done())
             .service(resource("/tags").get(tags::list).done())
+            .service(resource("/redirects").get(redirects::find).done())
             .service(resource("/tags/{slug}").get(tags::get).patch(tags::update).done())
             .service(resource("/products").get(catalog::list_products).post(catalog_write::create_product).done())
             .service(

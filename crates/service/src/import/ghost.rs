@@ -351,6 +351,8 @@ impl GhostRun<'_> {
                 comments_enabled: true,
                 tags,
                 seo,
+                // Ghost's permalinks are the slug, which is kept.
+                old_path: None,
             },
             notes,
         ))

@@ -101,6 +101,7 @@ pub(super) fn insert_post(
 ) -> ServiceResult<PostId> {
     let slug = free_slug(conn, &entry.slug, |conn, slug| Ok(store::slug_holder(conn, slug)?.is_some()))?;
     let body_text = search_text(entry.body.as_str());
+    let old_path = entry.old_path.clone();
     let post = store::insert_post(
         conn,
         &NewPost {
@@ -122,6 +123,9 @@ pub(super) fn insert_post(
     )?;
     let tags = store::ensure_tags(conn, &entry.tags)?;
     store::set_post_tags(conn, post.id, &tags)?;
+    if let Some(path) = &old_path {
+        store::insert_redirect(conn, path, store::RedirectTarget::Post(post.id))?;
+    }
     store::record_import(conn, source, "post", external, post.id.0)?;
     Ok(post.id)
 }
@@ -140,6 +144,7 @@ pub(super) fn insert_page_once(
             return Ok(None);
         }
         let slug = free_slug(conn, &entry.slug, |conn, slug| Ok(store::page_slug_taken(conn, slug)?))?;
+        let old_path = entry.old_path.clone();
         let page = store::insert_page(
             conn,
             &NewPage {
@@ -157,6 +162,9 @@ pub(super) fn insert_page_once(
             },
         )?;
         store::record_import(conn, &source, "page", &external, page.id.0)?;
+        if let Some(path) = &old_path {
+            store::insert_redirect(conn, path, store::RedirectTarget::Page(page.id))?;
+        }
         Ok(Some(page.id))
     })
 }

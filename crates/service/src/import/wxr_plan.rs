@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, NaiveDateTime};
 use colophon_domain::{
-    BoundedText, CommentBody, CommentStatus, Email, Excerpt, FeaturedImage, HttpUrl, PostHtml, PostStatus, Seo, Slug,
-    Timestamp,
+    BoundedText, CommentBody, CommentStatus, Email, Excerpt, FeaturedImage, HttpUrl, PostHtml, PostStatus,
+    RedirectPath, Seo, Slug, Timestamp,
 };
 
 use super::wxr_reader::{WxrComment, WxrItem};
@@ -43,6 +43,8 @@ pub struct PlannedEntry {
     /// (slug, name) of its categories and tags, in order, without repeats.
     pub tags: Vec<(Slug, String)>,
     pub seo: Seo,
+    /// Its address on the old site (the item's `link`), which then redirects to it.
+    pub old_path: Option<RedirectPath>,
 }
 
 /// A post's or page's fields, checked. `Err` says why it cannot be imported.
@@ -95,6 +97,7 @@ pub fn plan_entry(item: &WxrItem) -> Result<PlannedEntry, String> {
         comments_enabled: item.comment_status.trim() != "closed",
         tags,
         seo: Seo::default(),
+        old_path: RedirectPath::parse(&item.link).ok().filter(|p| !p.is_root()),
     })
 }
 

@@ -5,6 +5,7 @@ mod keys;
 mod pages;
 mod people;
 pub(crate) mod post;
+mod redirect;
 mod webhooks;
 
 pub use catalog::{ProductNode, SidebarNode};
@@ -16,4 +17,5 @@ pub use keys::{ApiKeyNode, CreateApiKeyInput, IssuedApiKeyNode};
 pub use pages::{PageNode, page_cursor};
 pub use people::{AuthorNode, CommentNode, MeNode};
 pub use post::{PostNode, SearchResultNode, TagNode};
+pub use redirect::RedirectNode;
 pub use webhooks::{AuditEntryNode, CreatedWebhookNode, DeliveryNode, WebhookInputObject, WebhookNode};
