@@ -7,6 +7,7 @@
 #
 #   bench/import.sh            # 100,000 posts
 #   POSTS=10000 bench/import.sh
+#   BACKENDS=postgres bench/import.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 POSTS=${POSTS:-100000}
@@ -24,7 +25,7 @@ echo "# WXR import: $POSTS posts, $comments comments, a $size MB file ($(date -u
 echo
 echo "| backend | run | seconds | posts/s | comments/s | peak memory MB |"
 echo "|---|---|---:|---:|---:|---:|"
-for backend in sqlite postgres; do
+for backend in ${BACKENDS:-sqlite postgres}; do
   if [ "$backend" = postgres ]; then
     dropdb -h 127.0.0.1 -U postgres --if-exists colophon_import_bench
     createdb -h 127.0.0.1 -U postgres colophon_import_bench

@@ -179,12 +179,12 @@ fn a_squarespace_export_rebuilds_the_seed_post(backend: Backend) {
     let app = TestApp::start_with_pool(db, false, Default::default(), |_, _| {}).unwrap();
     let file = fixture("squarespace.xml");
     let dry = app.colophon.import_wxr(&file, WxrImportOptions { dry_run: true }, &mut |_| {}).unwrap();
-    assert_eq!((dry.posts, dry.comments, dry.attachments, dry.problems.len()), (1, 3, 1, 0), "{dry:#?}");
+    assert_eq!((dry.posts, dry.comments, dry.attachments, dry.problems.len()), (1, 5, 1, 0), "{dry:#?}");
     assert_eq!(app.get("/api/v1/posts").json()["data"].as_array().unwrap().len(), 0, "a dry run writes nothing");
 
     let mut calls = 0;
     let report = app.colophon.import_wxr(&file, WxrImportOptions::default(), &mut |_| calls += 1).unwrap();
-    assert_eq!((report.authors, report.posts, report.comments), (1, 1, 3), "{report:#?}");
+    assert_eq!((report.authors, report.posts, report.comments), (1, 1, 5), "{report:#?}");
     assert!(calls >= 2, "progress is reported item by item");
     let slug = "the-case-for-converging-your-personal-professional-networks";
     let post = app.get(&format!("/api/v1/posts/{slug}")).json();
@@ -195,7 +195,8 @@ fn a_squarespace_export_rebuilds_the_seed_post(backend: Backend) {
     let tags: Vec<&str> = post["tags"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(tags, ["Social Networking", "Personal Branding"]);
     let comments = thread(&app, slug);
-    assert_eq!(comments.len(), 3);
+    assert_eq!(comments.len(), 3, "the held and the spam comment are not shown");
+    assert_eq!(post["comment_count"], 3);
     assert_eq!((comments[2]["author_name"].as_str(), comments[2]["depth"].as_i64()), (Some("Steve Rubel"), Some(1)));
     assert!(comments[0]["body_html"].as_str().unwrap().starts_with("<p>Hi Steve,</p>"), "blank lines are paragraphs");
 }
