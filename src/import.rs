@@ -44,7 +44,12 @@ pub fn export(
     let colophon = open_for_cli(data)?;
     let rows = match &output {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            // Readable by its owner alone: an archive holds commenters' e-mails and addresses,
+            // and with --include-secrets the password hashes.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
             colophon.export_archive(&mut std::io::BufWriter::new(file), include_secrets)?
         }
         None => colophon.export_archive(&mut std::io::BufWriter::new(std::io::stdout().lock()), include_secrets)?,

@@ -5,7 +5,9 @@
 
 const DEMO_POST = "the-case-for-converging-your-personal-professional-networks";
 const params = new URLSearchParams(location.search);
-const API = (params.get("api") || "http://127.0.0.1:8080").replace(/\/+$/, "");
+// Fixed where the page is deployed (the meta tag): the HTML the API serves goes into the page
+// as HTML, so which API that is must never come from a link.
+const API = (document.querySelector('meta[name="colophon-api"]')?.content || "http://127.0.0.1:8080").replace(/\/+$/, "");
 const SLUG = params.get("post") || DEMO_POST;
 // Top-level comments per page (their replies come with them); ?comments=N changes it.
 const COMMENTS_PER_PAGE = Math.min(Math.max(Number(params.get("comments")) || 10, 1), 100);

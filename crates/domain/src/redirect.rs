@@ -15,12 +15,14 @@ impl RedirectPath {
     /// [`REDIRECT_PATH_MAX`] bytes).
     pub fn parse(value: &str) -> Result<Self, String> {
         let value = value.trim();
+        // A path may carry a URL in its query (`/go?u=https://…`): only what does not start
+        // with `/` is read as a whole URL.
         let path = match value.split_once("://") {
+            _ if value.starts_with('/') => value,
             Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {
                 rest.find('/').map_or("/", |slash| &rest[slash..])
             }
-            Some(_) => return Err("must be a path (/…) or an http(s) URL".into()),
-            None => value,
+            _ => return Err("must be a path (/…) or an http(s) URL".into()),
         };
         let path = path.split('#').next().unwrap_or_default();
         if !path.starts_with('/') || path.starts_with("//") {
@@ -72,6 +74,7 @@ mod tests {
         assert_eq!(path("https://dude.example/?p=10#comments").unwrap(), "/?p=10");
         assert_eq!(path("http://dude.example").unwrap(), "/");
         assert!(RedirectPath::parse("/").unwrap().is_root());
+        assert_eq!(path("/go?u=https://x.example/").unwrap(), "/go?u=https://x.example/");
         for bad in ["rug", "//evil.example/x", "javascript:alert(1)", "/a b", ""] {
             assert!(RedirectPath::parse(bad).is_err(), "{bad}");
         }

@@ -24,8 +24,7 @@ const pageErrors = [];
 const dialogs = [];
 
 /** Starts `colophon serve --demo` on a free port; resolves once it is ready, with its password. */
-async function startApi(siteOrigin) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+async function startApi(siteOrigin, port) {
   const dataDir = mkdtempSync(join(tmpdir(), "colophon-seed-page-"));
   const child = spawn(BIN, ["serve", "--demo", "--bind", `127.0.0.1:${port}`], {
     env: {
@@ -96,7 +95,7 @@ async function openSeedPage(query = "") {
     const url = new URL(route.request().url());
     return url.hostname === "127.0.0.1" ? route.continue() : route.abort();
   });
-  await page.goto(`${site}/?api=${encodeURIComponent(api.base)}${query}`);
+  await page.goto(`${site}/${query}`);
   await page.waitForSelector("body[data-ready=true]", { timeout: 15000 });
   return page;
 }
@@ -120,9 +119,10 @@ async function submit(page, fields) {
 }
 
 before(async () => {
-  server = await serve(0);
+  const apiPort = 20000 + Math.floor(Math.random() * 20000);
+  server = await serve(0, "127.0.0.1", `http://127.0.0.1:${apiPort}`);
   site = `http://127.0.0.1:${server.address().port}`;
-  api = await startApi(site);
+  api = await startApi(site, apiPort);
   const login = await fetch(`${api.base}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -142,7 +142,7 @@ after(async () => {
 });
 
 test("the page shows every element of the seed post", async () => {
-  const page = await openSeedPage("&comments=3");
+  const page = await openSeedPage("?comments=3");
   const text = (selector) => page.textContent(selector);
   assert.equal(await text("#post-title"), "The Case for Converging Your Personal/Professional Networks");
   assert.equal(await text("#post-date"), "Thursday, Apr 29, 2010");
@@ -267,6 +267,18 @@ test("the rate limit's answer is shown with its wait", async () => {
     message = await submit(page, { author_name: "Donny", body: `Am I wrong? (${i})` });
   }
   assert.match(message, /Try again in \d+ seconds\./);
+  await page.close();
+});
+
+test("the API comes from where the page is deployed, never from a link", async () => {
+  const page = await browser.newPage();
+  const asked = [];
+  page.on("request", (request) => asked.push(new URL(request.url()).host));
+  await page.route("**/*", (route) =>
+    new URL(route.request().url()).hostname === "127.0.0.1" ? route.continue() : route.abort());
+  await page.goto(`${site}/?api=${encodeURIComponent("https://evil.example")}`);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 15000 });
+  assert.ok(!asked.includes("evil.example"), `requests went to: ${asked}`);
   await page.close();
 });
 

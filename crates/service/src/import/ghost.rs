@@ -174,7 +174,9 @@ impl Colophon {
         let mut run = GhostRun {
             colophon: self,
             dry_run: options.dry_run,
-            source: site.as_ref().map_or_else(|| "ghost".to_string(), |s| format!("ghost:{s}")),
+            // Ghost ids (ObjectIds since Ghost 1) name items whatever --site-url says, so runs
+            // with and without it find each other's records.
+            source: "ghost".to_string(),
             site,
             authors: HashMap::new(),
             first_author: None,

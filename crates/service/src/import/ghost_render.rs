@@ -71,6 +71,7 @@ fn lexical_node(node: &Value, out: &mut String, depth: usize) -> Result<(), Stri
         "image" => out.push_str(&figure(&text_of(node, "src"), &text_of(node, "alt"), &text_of(node, "caption"))),
         "codeblock" | "code" => out.push_str(&format!("<pre><code>{}</code></pre>", escape(&text_of(node, "code")))),
         "html" | "embed" => out.push_str(node["html"].as_str().unwrap_or_default()),
+        "bookmark" => out.push_str(&bookmark(&text_of(node, "url"), node["metadata"]["title"].as_str())),
         "markdown" => out.push_str(&markdown(&text_of(node, "markdown"))?),
         _ => lexical_children(node, out, depth)?,
     }
@@ -91,6 +92,11 @@ fn formatted(text: &str, format: u64) -> String {
 fn figure(src: &str, alt: &str, caption: &str) -> String {
     let caption = if caption.is_empty() { String::new() } else { format!("<figcaption>{caption}</figcaption>") };
     format!("<figure><img src=\"{}\" alt=\"{}\">{caption}</figure>", escape(src), escape(alt))
+}
+
+/// A bookmark card: a link with the page's title (its address when it has none).
+fn bookmark(url: &str, title: Option<&str>) -> String {
+    format!("<p><a href=\"{}\">{}</a></p>", escape(url), escape(title.unwrap_or(url)))
 }
 
 fn markdown(source: &str) -> Result<String, String> {
@@ -143,11 +149,7 @@ fn mobiledoc_card(name: &str, payload: &Value) -> Result<String, String> {
         "image" => figure(&text("src"), &text("alt"), &text("caption")),
         "code" => format!("<pre><code>{}</code></pre>", escape(&text("code"))),
         "hr" => "<hr>".into(),
-        "bookmark" => {
-            let url = text("url");
-            let title = payload["metadata"]["title"].as_str().map_or_else(|| url.clone(), str::to_string);
-            format!("<p><a href=\"{}\">{}</a></p>", escape(&url), escape(&title))
-        }
+        "bookmark" => bookmark(&text("url"), payload["metadata"]["title"].as_str()),
         _ => String::new(),
     })
 }
@@ -188,7 +190,9 @@ fn markers(markers: &Value, markups: &[Value], atoms: &[Value]) -> Result<String
             }
             _ => out.push_str(&escape(marker[3].as_str().unwrap_or_default())),
         }
-        for _ in 0..marker[2].as_u64().unwrap_or(0) {
+        // Never more than are open: a hostile count (2^64) closes what there is and stops.
+        let closed = marker[2].as_u64().unwrap_or(0).min(open.len() as u64);
+        for _ in 0..closed {
             if let Some(tag) = open.pop() {
                 out.push_str(&format!("</{tag}>"));
             }
@@ -230,6 +234,12 @@ mod tests {
             "]}".repeat(40)
         );
         assert!(lexical_to_html(&deep).unwrap_err().contains("deeper"));
+    }
+
+    #[test]
+    fn a_hostile_closed_count_stops_at_what_is_open() {
+        let doc = r#"{"markups":[["b"]],"sections":[[1,"p",[[0,[0],18446744073709551615,"x"]]]]}"#;
+        assert_eq!(mobiledoc_to_html(doc).unwrap(), "<p><b>x</b></p>");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, NaiveDateTime};
 use colophon_domain::{
-    BoundedText, CommentBody, CommentStatus, Email, Excerpt, FeaturedImage, HttpUrl, PostHtml, PostStatus,
-    RedirectPath, Seo, Slug, Timestamp,
+    BoundedText, CommentBody, CommentStatus, EXCERPT_MAX, Email, Excerpt, FeaturedImage, HttpUrl, PostHtml, PostStatus,
+    RedirectPath, Seo, Slug, Timestamp, plain_text, truncate_words,
 };
 
 use super::wxr_reader::{WxrComment, WxrItem};
@@ -70,10 +70,13 @@ pub fn plan_entry(item: &WxrItem) -> Result<PlannedEntry, String> {
     let title = title.into_string();
     let slug = slug_of(item).ok_or("neither its slug nor its title gives a slug")?;
     let body = PostHtml::from_html(&autop(&item.content)).map_err(|e| format!("body: {e}"))?;
-    let excerpt = if item.excerpt.trim().is_empty() {
-        Excerpt::derive(&body)
-    } else {
-        Excerpt::parse(&item.excerpt).map_err(|e| format!("excerpt: {e}"))?
+    // A longer excerpt than Colophon keeps (Squarespace writes them as HTML) is cut at a word,
+    // and one that is nothing but markup gives way to the body's: the post still comes in.
+    let excerpt = match item.excerpt.trim() {
+        "" => Excerpt::derive(&body),
+        given => {
+            Excerpt::parse(&truncate_words(&plain_text(given), EXCERPT_MAX)).unwrap_or_else(|_| Excerpt::derive(&body))
+        }
     };
     let mut tags: Vec<(Slug, String)> = Vec::new();
     for category in &item.categories {

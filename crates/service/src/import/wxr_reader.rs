@@ -6,7 +6,9 @@
 //! exporter writes them. Text is UTF-8, or ISO-8859-1 / windows-1252 when the XML declaration says
 //! so; bytes that are not valid UTF-8 become U+FFFD rather than stopping the import.
 
+use std::cell::Cell;
 use std::io::{BufRead, Read};
+use std::rc::Rc;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -14,6 +16,43 @@ use quick_xml::events::{BytesStart, Event};
 /// The longest text of one element kept (a post's body included); an item with a longer one is
 /// reported and skipped.
 pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+
+/// The most bytes one XML event (a text, a CDATA section, a tag) may span: quick-xml reads an
+/// event whole, so a larger one stops the file here rather than filling memory.
+pub const MAX_EVENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The input, counting what is read since the last event ended.
+struct Bounded<R> {
+    inner: R,
+    since_event: Rc<Cell<u64>>,
+}
+
+impl<R: BufRead> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.fill_buf()?.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.inner.fill_buf()?[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Bounded<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let since = self.since_event.get();
+        if since > MAX_EVENT_BYTES {
+            return Err(std::io::Error::other(format!("an element spans more than {} MiB", MAX_EVENT_BYTES >> 20)));
+        }
+        // Never more than the bound leaves (an input held in memory hands over all of itself).
+        let room = usize::try_from(MAX_EVENT_BYTES + 1 - since).unwrap_or(usize::MAX);
+        let buf = self.inner.fill_buf()?;
+        Ok(&buf[..buf.len().min(room)])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.since_event.set(self.since_event.get() + amount as u64);
+        self.inner.consume(amount);
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WxrSite {
@@ -106,7 +145,8 @@ enum Charset {
 }
 
 pub struct WxrReader<R: BufRead> {
-    reader: Reader<R>,
+    reader: Reader<Bounded<R>>,
+    since_event: Rc<Cell<u64>>,
     buf: Vec<u8>,
     /// The names of the open elements, outermost first.
     open: Vec<String>,
@@ -125,12 +165,14 @@ pub struct WxrReader<R: BufRead> {
 
 impl<R: BufRead> WxrReader<R> {
     pub fn new(input: R) -> Self {
-        let mut reader = Reader::from_reader(input);
+        let since_event = Rc::new(Cell::new(0));
+        let mut reader = Reader::from_reader(Bounded { inner: input, since_event: since_event.clone() });
         let config = reader.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = true;
         Self {
             reader,
+            since_event,
             buf: Vec::new(),
             open: Vec::new(),
             text: String::new(),
@@ -314,6 +356,7 @@ impl<R: BufRead> WxrReader<R> {
                 Err(error) => return Err(self.syntax_error(error.to_string())),
             };
             self.buf.clear();
+            self.since_event.set(0);
             match event {
                 Event::Decl(decl) => {
                     if let Some(Ok(encoding)) = decl.encoding() {
@@ -475,6 +518,16 @@ mod tests {
         assert_eq!(item.comments[0].id, "7");
         assert_eq!(item.comments[0].content, "Hi");
         assert_eq!(entries.len(), 3);
+    }
+
+    #[test]
+    fn an_element_larger_than_the_bound_stops_the_file() {
+        let huge = format!(
+            "<rss><channel><item><title>{}</title></item></channel></rss>",
+            "x".repeat((MAX_EVENT_BYTES + 10) as usize)
+        );
+        let error = read(&huge).unwrap_err();
+        assert!(error.message.contains("spans more than"), "{error:?}");
     }
 
     #[test]
