@@ -4,67 +4,21 @@
 //! audit log and caches are operational state, not content, and are not archived.
 
 use colophon_domain::{
-    AuthorId, BlockRuleId, BlockRuleKind, CommentId, CommentStatus, PageId, PostId, PostStatus, ProductId, Role,
-    SidebarId, TagId, Timestamp, WidgetKind, search_text,
+    AuthorId, BlockRuleId, BlockRuleKind, CommentId, PageId, PostId, PostStatus, ProductId, SidebarId, Timestamp,
+    WidgetKind, search_text,
 };
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::bulk::per_backend;
+use crate::bulk::{NewAuthorRow, PostTagRow, per_backend};
 use crate::columns::{Stored, Write, WriteNullable, written};
 use crate::connection::MultiBackend;
+use crate::rows::{CommentRow, PostRow, ProductRow, SidebarRow, TagRow};
 use crate::schema::{
     authors, blocklist, comments, import_records, pages, post_tags, posts, products, redirects, settings,
     sidebar_widgets, sidebars, slug_redirects, tags,
 };
 use crate::{DbConnection, StoreResult};
-
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = authors)]
-pub struct ArchivedAuthor {
-    #[diesel(serialize_as = Write<AuthorId>)]
-    pub id: AuthorId,
-    pub slug: String,
-    pub name: String,
-    pub email: Option<String>,
-    #[diesel(serialize_as = Write<Role>)]
-    pub role: Role,
-    /// Left out (null) unless the archive was made with `--include-secrets`.
-    pub password_hash: Option<String>,
-    pub token_version: i64,
-    pub bio_html: String,
-    pub avatar_url: Option<String>,
-    pub website_url: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = products)]
-pub struct ArchivedProduct {
-    #[diesel(serialize_as = Write<ProductId>)]
-    pub id: ProductId,
-    pub title: String,
-    pub url: Option<String>,
-    pub image_url: Option<String>,
-    pub contributor_label: Option<String>,
-    /// A JSON array of names, as stored.
-    pub contributors: String,
-    pub edition: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = sidebars)]
-pub struct ArchivedSidebar {
-    #[diesel(serialize_as = Write<SidebarId>)]
-    pub id: SidebarId,
-    pub slug: String,
-    pub title: String,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = sidebar_widgets)]
@@ -80,59 +34,6 @@ pub struct ArchivedWidget {
     #[diesel(serialize_as = WriteNullable<AuthorId>)]
     pub author_id: Option<AuthorId>,
     pub html: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = tags)]
-pub struct ArchivedTag {
-    #[diesel(serialize_as = Write<TagId>)]
-    pub id: TagId,
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-}
-
-/// A post; its search text is derived again from the body on restore.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = posts)]
-pub struct ArchivedPost {
-    #[diesel(serialize_as = Write<PostId>)]
-    pub id: PostId,
-    pub slug: String,
-    pub title: String,
-    pub excerpt: String,
-    pub body_html: String,
-    pub body_markdown: Option<String>,
-    #[diesel(serialize_as = Write<PostStatus>)]
-    pub status: PostStatus,
-    pub published_at: Option<Timestamp>,
-    #[diesel(serialize_as = Write<AuthorId>)]
-    pub author_id: AuthorId,
-    pub featured_image_url: Option<String>,
-    pub featured_image_alt: Option<String>,
-    pub featured_image_credit: Option<String>,
-    pub comments_enabled: bool,
-    pub comment_count: i64,
-    #[diesel(serialize_as = WriteNullable<SidebarId>)]
-    pub sidebar_id: Option<SidebarId>,
-    pub version: i64,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub meta_title: Option<String>,
-    pub meta_description: Option<String>,
-    pub canonical_url: Option<String>,
-    pub og_image: Option<String>,
-    pub noindex: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = post_tags)]
-pub struct ArchivedPostTag {
-    #[diesel(serialize_as = Write<PostId>)]
-    pub post_id: PostId,
-    #[diesel(serialize_as = Write<TagId>)]
-    pub tag_id: TagId,
-    pub position: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
@@ -171,32 +72,6 @@ pub struct ArchivedRedirect {
     pub post_id: Option<PostId>,
     #[diesel(serialize_as = WriteNullable<PageId>)]
     pub page_id: Option<PageId>,
-}
-
-/// A comment with its private fields (e-mail, address, user agent): an archive is the site's.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = comments)]
-pub struct ArchivedComment {
-    #[diesel(serialize_as = Write<CommentId>)]
-    pub id: CommentId,
-    #[diesel(serialize_as = Write<PostId>)]
-    pub post_id: PostId,
-    #[diesel(serialize_as = WriteNullable<CommentId>)]
-    pub parent_id: Option<CommentId>,
-    #[diesel(serialize_as = WriteNullable<AuthorId>)]
-    pub author_id: Option<AuthorId>,
-    pub author_name: String,
-    pub author_email: Option<String>,
-    pub author_url: Option<String>,
-    pub body_source: String,
-    pub body_html: String,
-    #[diesel(serialize_as = Write<CommentStatus>)]
-    pub status: CommentStatus,
-    pub depth: i32,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
 }
 
 /// A renamed post's old slug, which keeps redirecting.
@@ -240,21 +115,22 @@ pub struct ArchivedImportRecord {
     pub local_id: i64,
 }
 
-/// One line of an archive: a row of one table, in the order a restore inserts them (what a row
+/// One line of an archive: a row of one table (the store's own row types where it has them;
+/// an author's password hash is left out unless the archive keeps secrets), in the order a restore inserts them (what a row
 /// refers to comes before it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "row", rename_all = "snake_case")]
 pub enum ArchiveRecord {
-    Author(ArchivedAuthor),
-    Product(ArchivedProduct),
-    Sidebar(ArchivedSidebar),
+    Author(NewAuthorRow),
+    Product(ProductRow),
+    Sidebar(SidebarRow),
     Widget(ArchivedWidget),
-    Tag(ArchivedTag),
-    Post(ArchivedPost),
-    PostTag(ArchivedPostTag),
+    Tag(TagRow),
+    Post(PostRow),
+    PostTag(PostTagRow),
     Page(ArchivedPage),
     Redirect(ArchivedRedirect),
-    Comment(ArchivedComment),
+    Comment(CommentRow),
     SlugRedirect(ArchivedSlugRedirect),
     Setting(ArchivedSetting),
     BlockRule(ArchivedBlockRule),
@@ -279,31 +155,31 @@ pub fn export_archive(
     let all = |rows: Vec<ArchiveRecord>, sink: &mut dyn FnMut(ArchiveRecord) -> StoreResult<()>| {
         rows.into_iter().try_for_each(&mut *sink)
     };
-    let rows = authors::table.select(columns!(ArchivedAuthor)).order(authors::id).load::<ArchivedAuthor>(conn)?;
+    let rows = authors::table.select(columns!(NewAuthorRow)).order(authors::id).load::<NewAuthorRow>(conn)?;
     all(rows.into_iter().map(ArchiveRecord::Author).collect(), sink)?;
-    let rows = products::table.select(columns!(ArchivedProduct)).order(products::id).load::<ArchivedProduct>(conn)?;
+    let rows = products::table.select(columns!(ProductRow)).order(products::id).load::<ProductRow>(conn)?;
     all(rows.into_iter().map(ArchiveRecord::Product).collect(), sink)?;
-    let rows = sidebars::table.select(columns!(ArchivedSidebar)).order(sidebars::id).load::<ArchivedSidebar>(conn)?;
+    let rows = sidebars::table.select(columns!(SidebarRow)).order(sidebars::id).load::<SidebarRow>(conn)?;
     all(rows.into_iter().map(ArchiveRecord::Sidebar).collect(), sink)?;
     let rows = sidebar_widgets::table
         .select(columns!(ArchivedWidget))
         .order(sidebar_widgets::id)
         .load::<ArchivedWidget>(conn)?;
     all(rows.into_iter().map(ArchiveRecord::Widget).collect(), sink)?;
-    let rows = tags::table.select(columns!(ArchivedTag)).order(tags::id).load::<ArchivedTag>(conn)?;
+    let rows = tags::table.select(columns!(TagRow)).order(tags::id).load::<TagRow>(conn)?;
     all(rows.into_iter().map(ArchiveRecord::Tag).collect(), sink)?;
     let mut after = PostId(0);
     loop {
-        let rows: Vec<ArchivedPost> = posts::table
-            .select(columns!(ArchivedPost))
+        let rows: Vec<PostRow> = posts::table
+            .select(columns!(PostRow))
             .filter(posts::id.gt(after.stored()))
             .order(posts::id)
             .limit(PAGE)
             .load(conn)?;
         let Some(last) = rows.last().map(|p| p.id) else { break };
         let ids: Vec<PostId> = rows.iter().map(|p| p.id).collect();
-        let links: Vec<ArchivedPostTag> = post_tags::table
-            .select(columns!(ArchivedPostTag))
+        let links: Vec<PostTagRow> = post_tags::table
+            .select(columns!(PostTagRow))
             .filter(post_tags::post_id.eq_any(written(&ids)))
             .order((post_tags::post_id, post_tags::position, post_tags::tag_id))
             .load(conn)?;
@@ -318,8 +194,8 @@ pub fn export_archive(
     all(rows.into_iter().map(ArchiveRecord::Redirect).collect(), sink)?;
     let mut after = CommentId(0);
     loop {
-        let rows: Vec<ArchivedComment> = comments::table
-            .select(columns!(ArchivedComment))
+        let rows: Vec<CommentRow> = comments::table
+            .select(columns!(CommentRow))
             .filter(comments::id.gt(after.stored()))
             .order(comments::id)
             .limit(PAGE)

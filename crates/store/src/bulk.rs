@@ -20,9 +20,10 @@ macro_rules! per_backend {
 }
 pub(crate) use per_backend;
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = authors)]
-/// An author with its password hash, written by bulk loads (explicit ids).
+/// An author with its password hash, written by bulk loads (explicit ids) and archived (the hash
+/// left out unless asked for).
 pub struct NewAuthorRow {
     #[diesel(serialize_as = crate::columns::Write<AuthorId>)]
     pub id: AuthorId,
@@ -40,7 +41,7 @@ pub struct NewAuthorRow {
     pub updated_at: Timestamp,
 }
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = post_tags)]
 pub struct PostTagRow {
     #[diesel(serialize_as = crate::columns::Write<PostId>)]

@@ -58,7 +58,8 @@ pub(crate) fn post_columns() -> <PostRow as Selectable<crate::connection::MultiB
 }
 
 /// Read as a row, and written as one by bulk loads (explicit ids).
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// Also a line of the site archive (`ArchiveRecord::Post`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = crate::schema::posts)]
 pub struct PostRow {
     #[diesel(serialize_as = crate::columns::Write<PostId>)]
@@ -126,7 +127,7 @@ impl PostRow {
 }
 
 /// Read as a row, and written as one by bulk loads (explicit ids).
-#[derive(Debug, Clone, Queryable, QueryableByName, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = crate::schema::comments)]
 pub struct CommentRow {
     #[diesel(serialize_as = crate::columns::Write<CommentId>)]
@@ -174,7 +175,7 @@ impl CommentRow {
 }
 
 /// Read as a row, and written as one by bulk loads (explicit ids).
-#[derive(Debug, Clone, Queryable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = crate::schema::products)]
 pub struct ProductRow {
     #[diesel(serialize_as = crate::columns::Write<ProductId>)]
@@ -208,7 +209,7 @@ impl ProductRow {
 }
 
 /// Read as a row, and written as one by bulk loads (explicit ids).
-#[derive(Debug, Clone, Queryable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = crate::schema::sidebars)]
 pub struct SidebarRow {
     #[diesel(serialize_as = crate::columns::Write<SidebarId>)]
@@ -242,7 +243,7 @@ impl WidgetRow {
 }
 
 /// Read as a row, and written as one by bulk loads (explicit ids).
-#[derive(Debug, Clone, Queryable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = crate::schema::tags)]
 pub struct TagRow {
     #[diesel(serialize_as = crate::columns::Write<TagId>)]
