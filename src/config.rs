@@ -121,6 +121,48 @@ pub fn webhook_settings() -> anyhow::Result<colophon_service::WebhookSettings> {
     })
 }
 
+/// The media library: files in `COLOPHON_MEDIA_DIR` (`<data dir>/media`) or, with
+/// `COLOPHON_MEDIA_STORAGE=s3`, in the bucket `COLOPHON_S3_BUCKET` at `COLOPHON_S3_ENDPOINT`
+/// (signed with `COLOPHON_S3_ACCESS_KEY_ID`/`COLOPHON_S3_SECRET_ACCESS_KEY`, or the AWS_ names);
+/// served under `COLOPHON_MEDIA_URL` (`<public URL>/media`); uploads up to `COLOPHON_MEDIA_MAX_MB`.
+pub fn media_settings(data_dir: &std::path::Path) -> anyhow::Result<colophon_service::MediaSettings> {
+    use colophon_service::{BlobStore, LocalBlobs, S3Blobs, S3Settings};
+    let public = env_or("COLOPHON_PUBLIC_URL", ServerConfig::default().public_url)?;
+    let base_url = env_or("COLOPHON_MEDIA_URL", format!("{}/media", public.trim_end_matches('/')))?;
+    let max_mb: usize = env_or("COLOPHON_MEDIA_MAX_MB", colophon_service::MEDIA_MAX_BYTES / (1024 * 1024))?;
+    let storage: std::sync::Arc<dyn BlobStore> = match env_or("COLOPHON_MEDIA_STORAGE", "local".to_string())?.as_str() {
+        "local" => {
+            let dir = std::env::var_os("COLOPHON_MEDIA_DIR").map_or_else(|| data_dir.join("media"), Into::into);
+            std::sync::Arc::new(LocalBlobs::new(&dir).map_err(|e| anyhow::anyhow!("COLOPHON_MEDIA_DIR: {e}"))?)
+        }
+        "s3" => {
+            let required = |name: &str| {
+                std::env::var(name).map_err(|_| anyhow::anyhow!("{name} is required with COLOPHON_MEDIA_STORAGE=s3"))
+            };
+            let either = |ours: &str, aws: &str| {
+                std::env::var(ours)
+                    .or_else(|_| std::env::var(aws))
+                    .map_err(|_| anyhow::anyhow!("{ours} (or {aws}) is required with COLOPHON_MEDIA_STORAGE=s3"))
+            };
+            let settings = S3Settings {
+                endpoint: required("COLOPHON_S3_ENDPOINT")?,
+                bucket: required("COLOPHON_S3_BUCKET")?,
+                region: env_or("COLOPHON_S3_REGION", "us-east-1".to_string())?,
+                access_key: either("COLOPHON_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID")?,
+                secret_key: either("COLOPHON_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")?,
+                path_style: env_switch("COLOPHON_S3_PATH_STYLE", true)?,
+            };
+            std::sync::Arc::new(S3Blobs::new(&settings).map_err(|e| anyhow::anyhow!("{e}"))?)
+        }
+        other => anyhow::bail!("COLOPHON_MEDIA_STORAGE={other:?}: use local or s3"),
+    };
+    Ok(colophon_service::MediaSettings {
+        storage: Some(storage),
+        base_url: base_url.trim_end_matches('/').to_string(),
+        max_bytes: max_mb.saturating_mul(1024 * 1024),
+    })
+}
+
 /// `COLOPHON_CACHE=off` turns the response cache off (it is on by default).
 pub fn cache_enabled() -> anyhow::Result<bool> {
     env_switch("COLOPHON_CACHE", true)

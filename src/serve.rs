@@ -24,7 +24,7 @@ fn open_with(target: &DatabaseTarget, config: ColophonConfig, pool: &PoolSetting
 
 /// The service's settings from the environment, with the secret still to come: read before the
 /// secret is loaded (or generated and written), so that a bad setting stops start-up first.
-fn settings() -> anyhow::Result<ColophonConfig> {
+fn settings(data: &DataArgs) -> anyhow::Result<ColophonConfig> {
     Ok(ColophonConfig {
         secret: Vec::new(),
         auth: config::auth_settings()?,
@@ -35,6 +35,8 @@ fn settings() -> anyhow::Result<ColophonConfig> {
         search_language: config::env_or("COLOPHON_SEARCH_LANGUAGE", "english".to_string())?,
         urls: config::site_urls()?,
         sitemap_size: 50_000,
+        media: config::media_settings(&data.data_dir)?,
+        revisions_kept: config::env_or("COLOPHON_REVISIONS_KEPT", colophon_domain::REVISIONS_KEPT)?,
     })
 }
 
@@ -48,7 +50,11 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Demo content belongs to the embedded quickstart; a PostgreSQL deployment gets it only when
     // it asks (`--demo`), so a production database never starts with a demo admin.
     let demo = args.demo || (!args.no_demo && !target.is_postgres());
-    let settings = settings()?;
+    let settings = settings(&args.data)?;
+    if let Some(storage) = &settings.media.storage {
+        storage.check().map_err(|e| anyhow::anyhow!("media storage: {}", colophon_service::chain(&e)))?;
+        tracing::info!(storage = %storage.describe(), "media storage");
+    }
     let secret = secret::load(&target, &args.data.data_dir)?;
     let colophon = open_with(&target, ColophonConfig { secret, ..settings }, &config::pool_settings()?)?;
     if demo {
@@ -77,7 +83,7 @@ pub fn open_for_cli(data: &DataArgs) -> anyhow::Result<Colophon> {
     // No idle connections kept either: one opened in the background as the command exits
     // crashed the process (OpenSSL's exit handlers racing libpq's handshake).
     let pool = PoolSettings { min_idle: 0, ..config::pool_settings()? };
-    open_with(&target(data)?, ColophonConfig { secret: throwaway.to_vec(), cache: false, ..settings()? }, &pool)
+    open_with(&target(data)?, ColophonConfig { secret: throwaway.to_vec(), cache: false, ..settings(data)? }, &pool)
 }
 
 /// Migrating needs no server secret: it signs nothing.

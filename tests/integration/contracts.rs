@@ -58,6 +58,17 @@ fn every_route_in_the_document_is_served() {
     // An imported post, whose old address the redirect lookup finds.
     let wxr = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/data/wxr/squarespace.xml");
     app.colophon.import_wxr(&wxr, Default::default(), &mut |_| {}).unwrap();
+    // A revision of the demo post, a media item (id 1) and a preview link of a draft.
+    let edit = serde_json::json!({ "excerpt": "Crossing the streams." });
+    let path = format!("/api/v1/posts/{}", crate::support::DEMO_POST);
+    assert_eq!(app.send("PATCH", &path, Some(&admin), Some(&edit), &[]).status, 200);
+    let media = app.upload(Some(&admin), "tee.jpg", &crate::media::photo(40, 30), &[]).json();
+    let file = media["url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let draft = serde_json::json!({ "title": "Preview me" });
+    let draft = app.send("POST", "/api/v1/posts", Some(&admin), Some(&draft), &[]).json();
+    let link = serde_json::json!({});
+    let link = app.send("POST", &format!("/api/v1/posts/{}/previews", draft["id"]), Some(&admin), Some(&link), &[]);
+    let preview_token = link.json()["token"].as_str().unwrap().to_string();
     let mut operation_ids = std::collections::HashSet::new();
     for (path, operations) in document["paths"].as_object().unwrap() {
         for (method, operation) in operations.as_object().unwrap() {
@@ -81,6 +92,10 @@ fn every_route_in_the_document_is_served() {
             .replace("{author}", "steve-rubel")
             .replace("{page}", "about")
             .replace("{id}", "1")
+            .replace("{number}", "1")
+            .replace("{token}", &preview_token)
+            .replace("{file}", &file)
+            .replace("/revisions/diff", "/revisions/diff?from=1")
             .replace(
                 "/api/v1/redirects",
                 "/api/v1/redirects?path=/blog/2010/4/29/the-case-for-converging-your-personalprofessional-networks.html",

@@ -31,6 +31,10 @@ struct Fixture {
     author_id: i64,
     /// An account without posts, to delete.
     spare: i64,
+    /// A preview link of the draft.
+    preview: i64,
+    /// A media item uploaded by "contributor" (its file is not there: nothing here serves it).
+    media: i64,
     n: u32,
 }
 
@@ -109,6 +113,50 @@ fn rows() -> Vec<Row> {
             rest: |f| ("DELETE", format!("/api/v1/posts/{}", f.post), None),
             graphql: |f| q(&format!("mutation {{ deletePost(id: \"{}\") }}", f.post)),
             expect: [401, 403, 204, 204, 204, 403],
+        },
+        Row {
+            name: "restore a revision of the author's published post",
+            rest: |f| ("POST", format!("/api/v1/posts/{}/revisions/1/restore", f.post), None),
+            graphql: |f| q(&format!("mutation {{ restoreRevision(post: \"{}\", number: 1) {{ id }} }}", f.post)),
+            expect: [401, 403, 200, 200, 200, 403],
+        },
+        Row {
+            name: "restore a revision of the contributor's draft",
+            rest: |f| ("POST", format!("/api/v1/posts/{}/revisions/1/restore", f.draft), None),
+            graphql: |f| q(&format!("mutation {{ restoreRevision(post: \"{}\", number: 1) {{ id }} }}", f.draft)),
+            expect: [401, 200, 404, 200, 200, 404],
+        },
+        Row {
+            name: "make a preview link of the contributor's draft",
+            rest: |f| ("POST", format!("/api/v1/posts/{}/previews", f.draft), Some(json!({}))),
+            graphql: |f| q(&format!("mutation {{ createPreviewLink(post: \"{}\") {{ id }} }}", f.draft)),
+            expect: [401, 201, 404, 201, 201, 404],
+        },
+        Row {
+            name: "make a preview link of the author's published post",
+            rest: |f| ("POST", format!("/api/v1/posts/{}/previews", f.post), Some(json!({}))),
+            graphql: |f| q(&format!("mutation {{ createPreviewLink(post: \"{}\") {{ id }} }}", f.post)),
+            expect: [401, 403, 409, 409, 409, 403],
+        },
+        Row {
+            name: "revoke a preview link of the contributor's draft",
+            rest: |f| ("DELETE", format!("/api/v1/posts/{}/previews/{}", f.draft, f.preview), None),
+            graphql: |f| q(&format!("mutation {{ revokePreviewLink(post: \"{}\", id: \"{}\") }}", f.draft, f.preview)),
+            expect: [401, 204, 404, 204, 204, 404],
+        },
+        Row {
+            name: "describe the contributor's media item",
+            rest: |f| ("PATCH", format!("/api/v1/media/{}", f.media), Some(json!({ "alt": "Described" }))),
+            graphql: |f| {
+                q(&format!("mutation {{ updateMedia(id: \"{}\", input: {{ alt: \"Described\" }}) {{ id }} }}", f.media))
+            },
+            expect: [401, 200, 403, 200, 200, 403],
+        },
+        Row {
+            name: "delete the contributor's media item",
+            rest: |f| ("DELETE", format!("/api/v1/media/{}", f.media), None),
+            graphql: |f| q(&format!("mutation {{ deleteMedia(id: \"{}\") }}", f.media)),
+            expect: [401, 204, 403, 204, 204, 403],
         },
         Row {
             name: "delete the contributor's draft",
@@ -309,7 +357,7 @@ fn fixture(app: &TestApp, author: i64, contributor: i64) -> Fixture {
         &NewProduct {
             title: "P".into(),
             url: None,
-            image_url: None,
+            image: None,
             contributor_label: None,
             contributors: vec![],
             edition: None,
@@ -345,9 +393,64 @@ fn fixture(app: &TestApp, author: i64, contributor: i64) -> Fixture {
         },
     )
     .unwrap();
+    // One revision of each post, as an earlier edit would have left.
+    for post in [&published, &draft] {
+        let content = colophon_domain::PostContent {
+            title: "Earlier".into(),
+            slug: post.slug.to_string(),
+            excerpt: String::new(),
+            body_html: "<p>Earlier</p>".into(),
+            body_markdown: None,
+            featured_image: None,
+            tags: vec![],
+            sidebar: None,
+            seo: colophon_domain::Seo::default(),
+            status: post.status,
+            published_at: post.published_at,
+        };
+        let revision = colophon_store::NewRevision {
+            post_id: post.id,
+            editor: None,
+            editor_key: None,
+            fields: &["title"],
+            content: &content,
+        };
+        colophon_store::insert_revision(&mut conn, &revision, 100, test_now()).unwrap();
+    }
+    let preview = colophon_store::insert_preview_link(
+        &mut conn,
+        &colophon_store::NewPreviewLink {
+            post_id: draft.id,
+            created_by: AuthorId(contributor),
+            token_version: 0,
+            secret_hash: "0",
+            expires_at: test_now() + chrono::Duration::days(1),
+        },
+        test_now(),
+    )
+    .unwrap();
+    let media = colophon_store::insert_media(
+        &mut conn,
+        &colophon_store::NewMedia {
+            sha256: format!("{:064x}", u64::from(n) + 1),
+            media_type: colophon_domain::MediaType::Png,
+            byte_size: 1,
+            width: Some(1),
+            height: Some(1),
+            filename: "fixture.png".into(),
+            alt: None,
+            caption: None,
+            credit: None,
+            uploaded_by: Some(AuthorId(contributor)),
+        },
+        test_now(),
+    )
+    .unwrap();
     Fixture {
         post: published.id.0,
         draft: draft.id.0,
+        preview: preview.id.0,
+        media: media.id.0,
         product: product.id.0,
         sidebar: sidebar.slug.to_string(),
         comment: comment.id.0,
@@ -363,6 +466,7 @@ fn graphql_code(status: u16) -> Option<&'static str> {
         401 => Some("UNAUTHENTICATED"),
         403 => Some("FORBIDDEN"),
         404 => Some("NOT_FOUND"),
+        409 => Some("CONFLICT"),
         other => panic!("no GraphQL code for {other}"),
     }
 }

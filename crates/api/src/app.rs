@@ -121,6 +121,7 @@ impl Application {
                 .service(resource("/authors/{slug}/feed.json").get(crate::feeds::author_json).done())
                 .service(resource("/posts/{slug}/comments.atom").get(crate::feeds::comments).done())
                 .service(resource("/sitemap.xml").get(crate::sitemap::sitemap).done())
+                .service(resource("/media/{file}").get(rest::media::file).done())
                 .service(resource("/sitemaps/{file}").get(crate::sitemap::part).done())
                 .service(
                     web::resource("/graphql")

@@ -83,6 +83,10 @@ impl ApiError {
                 ),
                 E::Unauthenticated(why) => (StatusCode::UNAUTHORIZED, "unauthenticated", (*why).to_string(), None),
                 E::Forbidden(why) => (StatusCode::FORBIDDEN, "forbidden", (*why).to_string(), None),
+                E::TooLarge(why) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", why.clone(), None),
+                E::UnsupportedMediaType(why) => {
+                    (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", why.clone(), None)
+                }
                 E::RateLimited { retry_after_secs } => (
                     StatusCode::TOO_MANY_REQUESTS,
                     "rate_limited",

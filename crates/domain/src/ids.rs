@@ -28,5 +28,7 @@ typed_id!(
     BlockRuleId,
     WebhookId,
     EventId,
-    DeliveryId
+    DeliveryId,
+    MediaId,
+    PreviewLinkId
 );

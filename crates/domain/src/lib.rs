@@ -14,13 +14,16 @@ pub mod html;
 mod http_url;
 mod ids;
 pub mod markup;
+mod media;
 mod moderation;
 mod page;
 mod password;
 mod policy;
 mod post;
+mod preview;
 mod product;
 mod redirect;
+mod revision;
 mod search;
 mod seo;
 mod sidebar;
@@ -42,17 +45,20 @@ pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
 pub use http_url::HttpUrl;
 pub use ids::{
-    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PageId, PostId, ProductId, SidebarId,
-    TagId, WebhookId,
+    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, MediaId, PageId, PostId, PreviewLinkId,
+    ProductId, SidebarId, TagId, WebhookId,
 };
 pub use markup::MAX_NESTING;
+pub use media::{MAX_PIXELS, MediaItem, MediaType, VARIANT_WIDTHS, Variant, VariantFormat};
 pub use moderation::{BlockRule, BlockRuleKind, ModerationMode};
 pub use page::{Page, PageLimit};
 pub use password::Password;
 pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
+pub use preview::{PREVIEW_DEFAULT_HOURS, PREVIEW_MAX_HOURS, PreviewLink, preview_hours};
 pub use product::Product;
 pub use redirect::{REDIRECT_PATH_MAX, RedirectPath};
+pub use revision::{CONTENT_FIELDS, PostContent, REVISIONS_KEPT, Revision};
 pub use search::{
     HIGHLIGHT_END, HIGHLIGHT_START, Highlighter, SEARCH_PREFIX_MIN, SEARCH_QUERY_MAX, SEARCH_TERMS_MAX,
     SEARCH_TEXT_MAX, SNIPPET_WORDS, SearchQuery, SearchTerm, highlight_html, search_text,

@@ -15,7 +15,7 @@ crate::words::words! {
 }
 
 /// The picture shown above a post, with its credit line ("Image via Snorgtees").
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FeaturedImage {
     /// Where the picture is, an absolute http(s) URL.
     pub url: Option<String>,
@@ -23,12 +23,21 @@ pub struct FeaturedImage {
     pub alt: Option<String>,
     /// The credit line shown with the picture.
     pub credit: Option<String>,
+    /// The media library's item it shows, if it shows one (then `url` is the item's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_id: Option<crate::MediaId>,
+    /// Pixels across, when known (a media item's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i32>,
+    /// Pixels down, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i32>,
 }
 
 impl FeaturedImage {
     /// Whether no part of the image is set.
     pub fn is_empty(&self) -> bool {
-        self.url.is_none() && self.alt.is_none() && self.credit.is_none()
+        self.url.is_none() && self.alt.is_none() && self.credit.is_none() && self.media_id.is_none()
     }
 }
 

@@ -9,8 +9,9 @@ pub struct Product {
     pub title: String,
     /// Where the card links to, an absolute http(s) URL, if anywhere.
     pub url: Option<String>,
-    /// The picture on the card, an absolute http(s) URL, if any.
-    pub image_url: Option<String>,
+    /// The picture on the card: an absolute http(s) URL, or a media item with its alt text,
+    /// credit and size.
+    pub image: Option<crate::FeaturedImage>,
     /// The word before the names: "starring", "by", "with".
     pub contributor_label: Option<String>,
     /// The names after the label, in the order shown.

@@ -7,7 +7,7 @@ use crate::{Timestamp, truncate_words};
 pub const META_DESCRIPTION_DERIVED: usize = 160;
 
 /// SEO fields as stored: each empty one is derived when shown (see [`Seo::effective`]).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Seo {
     /// The `<title>` a frontend writes; the item's title when empty.
     pub meta_title: Option<String>,

@@ -32,6 +32,10 @@ pub struct ColophonConfig {
     /// The language full-text search stems words in (a PostgreSQL text search configuration:
     /// `english`, `german`, `simple`…; SQLite stems English only).
     pub search_language: String,
+    /// The media library's storage, URL and size limit.
+    pub media: crate::MediaSettings,
+    /// How many revisions each post keeps (the newest); at least 1.
+    pub revisions_kept: u32,
 }
 
 impl ColophonConfig {
@@ -48,6 +52,8 @@ impl ColophonConfig {
             #[allow(clippy::expect_used, reason = "a constant URL that parses")]
             urls: crate::SiteUrls::api("http://127.0.0.1:8080").expect("the default URLs parse"),
             sitemap_size: 50_000,
+            media: crate::MediaSettings::without_storage("http://127.0.0.1:8080"),
+            revisions_kept: colophon_domain::REVISIONS_KEPT,
         }
     }
 }
@@ -59,6 +65,8 @@ impl std::fmt::Debug for ColophonConfig {
             .field("auth", &self.auth)
             .field("comments", &self.comments)
             .field("webhooks", &self.webhooks)
+            .field("media", &self.media)
+            .field("revisions_kept", &self.revisions_kept)
             .finish()
     }
 }
@@ -179,6 +187,9 @@ struct Inner {
     urls: Arc<crate::SiteUrls>,
     sitemap_size: i64,
     search_language: String,
+    media: crate::media::Media,
+    revisions_kept: u32,
+    previews: crate::posts::PreviewKeys,
 }
 
 /// Marks a write as abandoned when dropped before [`Waiting::done`]: its future was cancelled.
@@ -244,6 +255,9 @@ impl Colophon {
             urls: Arc::new(config.urls),
             sitemap_size: config.sitemap_size,
             search_language: config.search_language,
+            media: crate::media::Media::new(config.media),
+            revisions_kept: config.revisions_kept.max(1),
+            previews: crate::posts::PreviewKeys::new(&config.secret),
         })))
     }
 
@@ -294,6 +308,19 @@ impl Colophon {
     /// How many addresses one sitemap holds before `/sitemap.xml` becomes an index.
     pub fn sitemap_size(&self) -> i64 {
         self.inner.sitemap_size
+    }
+
+    pub(crate) fn media(&self) -> &crate::media::Media {
+        &self.inner.media
+    }
+
+    /// How many revisions each post keeps.
+    pub(crate) fn revisions_kept(&self) -> u32 {
+        self.inner.revisions_kept
+    }
+
+    pub(crate) fn preview_keys(&self) -> &crate::posts::PreviewKeys {
+        &self.inner.previews
     }
 
     /// The turns this process's write transactions take (see [`store::WriteGate`]).

@@ -32,6 +32,12 @@ pub enum ServiceError {
     /// Signed in, but not allowed to do this (403).
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// A body larger than its limit (413), with the limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// A file of a type that is not taken (415), saying which are.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     /// Too many attempts (429).
     #[error("rate limited; retry after {retry_after_secs} s")]
     RateLimited {
@@ -87,6 +93,8 @@ impl ServiceError {
             Self::Unauthenticated(why) => Self::Unauthenticated(why),
             Self::Forbidden(why) => Self::Forbidden(why),
             Self::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs: *retry_after_secs },
+            Self::TooLarge(why) => Self::TooLarge(why.clone()),
+            Self::UnsupportedMediaType(why) => Self::UnsupportedMediaType(why.clone()),
             Self::Unavailable(cause) => Self::Unavailable(cause.clone()),
             Self::Internal(cause) => Self::Internal(cause.clone()),
         }

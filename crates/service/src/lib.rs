@@ -19,6 +19,7 @@ mod error;
 mod freshness;
 mod import;
 mod keys;
+mod media;
 mod pages;
 mod posts;
 mod rate_limit;
@@ -42,9 +43,13 @@ pub use error::{Cause, ServiceError, ServiceResult, chain};
 pub use freshness::Stamp;
 pub use import::{ARCHIVE_FORMAT, ARCHIVE_VERSION, GhostImportOptions, ImportProblem, ImportReport, WxrImportOptions};
 pub use keys::Key;
+pub use media::{
+    Blob, BlobStore, ByteRange, LocalBlobs, MEDIA_MAX_BYTES, MediaFile, MediaInput, MediaQuery, MediaRead,
+    MediaSettings, MediaUpload, S3Blobs, S3Settings, StorageError,
+};
 pub use pages::{PageInput, PageView};
 pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery, PostSearch, SearchResult, SeoInput};
-pub use posts::{FeedOf, FeedView, RELATED_DEFAULT, RELATED_MAX, Sitemap, SitemapUrl};
+pub use posts::{FeedOf, FeedView, RELATED_DEFAULT, RELATED_MAX, RevisionRef, Sitemap, SitemapUrl};
 pub use rate_limit::Limit;
 pub use redirects::RedirectView;
 pub use tags::{TagInput, TagView};

@@ -134,3 +134,37 @@ impl SiteUrls {
         self.posts.render(post.slug.as_str(), post.id.0, post.published_at)
     }
 }
+
+/// What changed between two states of a post (a revision, or the post as it is now).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevisionDiff {
+    /// The older side's revision number; `None` for the current post.
+    pub from: Option<i64>,
+    /// The newer side's revision number; `None` for the current post.
+    pub to: Option<i64>,
+    /// The names of the fields that differ.
+    pub fields: Vec<String>,
+    /// Each differing field but the body, with its value on each side.
+    pub changes: Vec<(String, serde_json::Value, serde_json::Value)>,
+    /// A unified line diff of the body's source (Markdown when both sides have it, else HTML);
+    /// `None` when the bodies are the same.
+    pub body: Option<String>,
+}
+
+/// A preview link as its creator sees it; the token only when it was just made.
+#[derive(Debug, Clone)]
+pub struct PreviewLinkView {
+    /// The link as stored.
+    pub link: colophon_domain::PreviewLink,
+    /// The token, shown once: when the link is created.
+    pub token: Option<String>,
+}
+
+/// A media item and where it is served.
+#[derive(Debug, Clone)]
+pub struct MediaView {
+    /// The item.
+    pub item: colophon_domain::MediaItem,
+    /// Its absolute URL.
+    pub url: String,
+}

@@ -1,7 +1,8 @@
 //! Whole-site archives (`colophon export` / `colophon import colophon`): every content table read
 //! and written row by row, ids included, so that an archive restored into an empty database of
 //! either backend exports again byte for byte. Sessions, API keys, webhooks and their queue, the
-//! audit log and caches are operational state, not content, and are not archived.
+//! audit log, preview links and caches are operational state, not content, and are not archived;
+//! media items are, but their files are not (copy the media directory or bucket beside it).
 
 use colophon_domain::{
     AuthorId, BlockRuleId, BlockRuleKind, CommentId, PageId, PostId, PostStatus, ProductId, SidebarId, Timestamp,
@@ -13,10 +14,11 @@ use serde::{Deserialize, Serialize};
 use crate::bulk::{NewAuthorRow, PostTagRow, per_backend};
 use crate::columns::{Stored, Write, WriteNullable, written};
 use crate::connection::MultiBackend;
+use crate::media::MediaRow;
 use crate::rows::{CommentRow, PostRow, ProductRow, SidebarRow, TagRow};
 use crate::schema::{
-    authors, blocklist, comments, import_records, pages, post_tags, posts, products, redirects, settings,
-    sidebar_widgets, sidebars, slug_redirects, tags,
+    authors, blocklist, comments, import_records, media, pages, post_revisions, post_tags, posts, products, redirects,
+    settings, sidebar_widgets, sidebars, slug_redirects, tags,
 };
 use crate::{DbConnection, StoreResult};
 
@@ -104,6 +106,21 @@ pub struct ArchivedBlockRule {
     pub created_at: Timestamp,
 }
 
+/// A post's revision; the API key it was made with is left out (keys are not archived).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = post_revisions)]
+pub struct ArchivedRevision {
+    pub id: i64,
+    #[diesel(serialize_as = Write<PostId>)]
+    pub post_id: PostId,
+    pub number: i64,
+    pub created_at: Timestamp,
+    #[diesel(serialize_as = WriteNullable<AuthorId>)]
+    pub editor_id: Option<AuthorId>,
+    pub fields: String,
+    pub content: String,
+}
+
 /// What an earlier import brought in, so that importing the old site's export again after a
 /// restore still changes nothing.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
@@ -122,6 +139,8 @@ pub struct ArchivedImportRecord {
 #[serde(tag = "kind", content = "row", rename_all = "snake_case")]
 pub enum ArchiveRecord {
     Author(NewAuthorRow),
+    /// A media item's row (its file is not in the archive: copy the media directory or bucket).
+    Media(MediaRow),
     Product(ProductRow),
     Sidebar(SidebarRow),
     Widget(ArchivedWidget),
@@ -131,6 +150,7 @@ pub enum ArchiveRecord {
     Page(ArchivedPage),
     Redirect(ArchivedRedirect),
     Comment(CommentRow),
+    Revision(ArchivedRevision),
     SlugRedirect(ArchivedSlugRedirect),
     Setting(ArchivedSetting),
     BlockRule(ArchivedBlockRule),
@@ -157,6 +177,8 @@ pub fn export_archive(
     };
     let rows = authors::table.select(columns!(NewAuthorRow)).order(authors::id).load::<NewAuthorRow>(conn)?;
     all(rows.into_iter().map(ArchiveRecord::Author).collect(), sink)?;
+    let rows = media::table.select(columns!(MediaRow)).order(media::id).load::<MediaRow>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Media).collect(), sink)?;
     let rows = products::table.select(columns!(ProductRow)).order(products::id).load::<ProductRow>(conn)?;
     all(rows.into_iter().map(ArchiveRecord::Product).collect(), sink)?;
     let rows = sidebars::table.select(columns!(SidebarRow)).order(sidebars::id).load::<SidebarRow>(conn)?;
@@ -204,6 +226,18 @@ pub fn export_archive(
         all(rows.into_iter().map(ArchiveRecord::Comment).collect(), sink)?;
         after = last;
     }
+    let mut after = 0;
+    loop {
+        let rows: Vec<ArchivedRevision> = post_revisions::table
+            .select(columns!(ArchivedRevision))
+            .filter(post_revisions::id.gt(after))
+            .order(post_revisions::id)
+            .limit(PAGE)
+            .load(conn)?;
+        let Some(last) = rows.last().map(|r| r.id) else { break };
+        all(rows.into_iter().map(ArchiveRecord::Revision).collect(), sink)?;
+        after = last;
+    }
     let rows = slug_redirects::table
         .select(columns!(ArchivedSlugRedirect))
         .order(slug_redirects::id)
@@ -231,6 +265,8 @@ pub fn restore_record(conn: &mut DbConnection, record: ArchiveRecord) -> StoreRe
     }
     match record {
         ArchiveRecord::Author(row) => insert!(authors::table, row),
+        ArchiveRecord::Media(row) => insert!(media::table, row),
+        ArchiveRecord::Revision(row) => insert!(post_revisions::table, row),
         ArchiveRecord::Product(row) => insert!(products::table, row),
         ArchiveRecord::Sidebar(row) => insert!(sidebars::table, row),
         ArchiveRecord::Widget(row) => insert!(sidebar_widgets::table, row),

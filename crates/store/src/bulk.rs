@@ -144,6 +144,8 @@ pub fn after_bulk_load(conn: &mut DbConnection) -> StoreResult<()> {
                 "pages",
                 "slug_redirects",
                 "blocklist",
+                "media",
+                "post_revisions",
             ];
             for table in tables {
                 c.batch_execute(&format!(

@@ -8,7 +8,9 @@
 //! needs no type lookup), and the two-backend connection learns of it through `lookup_sql_type`
 //! as diesel's `MultiConnection` documentation describes.
 
-use colophon_domain::{BlockRuleKind, CommentStatus, DeliveryState, EventKind, PostStatus, Role, WidgetKind};
+use colophon_domain::{
+    BlockRuleKind, CommentStatus, DeliveryState, EventKind, MediaType, PostStatus, Role, WidgetKind,
+};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
@@ -193,4 +195,9 @@ text_column!(
     /// `webhook_deliveries.state`.
     DeliveryStateColumn => DeliveryState,
     write: DeliveryState::as_str
+);
+text_column!(
+    /// `media.media_type`.
+    MediaTypeColumn => MediaType,
+    write: MediaType::as_str
 );

@@ -34,8 +34,8 @@
 //! ```
 
 use colophon_domain::{
-    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, PageId, PostId, ProductId, SidebarId,
-    TagId, WebhookId,
+    ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, MediaId, PageId, PostId, PreviewLinkId,
+    ProductId, SidebarId, TagId, WebhookId,
 };
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
@@ -161,4 +161,6 @@ id_column!(
     WebhookIdColumn => WebhookId,
     EventIdColumn => EventId,
     DeliveryIdColumn => DeliveryId,
+    MediaIdColumn => MediaId,
+    PreviewLinkIdColumn => PreviewLinkId,
 );

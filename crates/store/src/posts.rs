@@ -1,4 +1,4 @@
-use colophon_domain::{AuthorId, FeaturedImage, Post, PostId, PostStatus, Seo, SidebarId, Slug, Timestamp};
+use colophon_domain::{AuthorId, FeaturedImage, MediaId, Post, PostId, PostStatus, Seo, SidebarId, Slug, Timestamp};
 use diesel::prelude::*;
 
 use crate::columns::{PostStatusColumn, Stored};
@@ -44,6 +44,9 @@ pub fn insert_post(conn: &mut DbConnection, new: &NewPost) -> StoreResult<Post> 
             posts::featured_image_url.eq(image.url),
             posts::featured_image_alt.eq(image.alt),
             posts::featured_image_credit.eq(image.credit),
+            posts::featured_image_media_id.eq(image.media_id),
+            posts::featured_image_width.eq(image.width),
+            posts::featured_image_height.eq(image.height),
             posts::comments_enabled.eq(new.comments_enabled),
             posts::comment_count.eq(0_i64),
             posts::sidebar_id.eq(new.sidebar_id),
@@ -230,6 +233,9 @@ struct PostChangeset<'a> {
     featured_image_url: Option<Option<&'a str>>,
     featured_image_alt: Option<Option<&'a str>>,
     featured_image_credit: Option<Option<&'a str>>,
+    featured_image_media_id: Option<Option<MediaId>>,
+    featured_image_width: Option<Option<i32>>,
+    featured_image_height: Option<Option<i32>>,
     comments_enabled: Option<bool>,
     sidebar_id: Option<Option<SidebarId>>,
     meta_title: Option<Option<&'a str>>,
@@ -263,6 +269,9 @@ pub fn update_post(
         featured_image_url: image.as_ref().map(|i| i.url.as_deref()),
         featured_image_alt: image.as_ref().map(|i| i.alt.as_deref()),
         featured_image_credit: image.as_ref().map(|i| i.credit.as_deref()),
+        featured_image_media_id: image.as_ref().map(|i| i.media_id),
+        featured_image_width: image.as_ref().map(|i| i.width),
+        featured_image_height: image.as_ref().map(|i| i.height),
         comments_enabled: changes.comments_enabled,
         sidebar_id: changes.sidebar_id,
         meta_title: changes.meta_title.as_ref().map(Option::as_deref),

@@ -1,4 +1,4 @@
-use colophon_domain::{Product, ProductId, Timestamp};
+use colophon_domain::{FeaturedImage, MediaId, Product, ProductId, Timestamp};
 use diesel::prelude::*;
 
 use crate::columns::Stored;
@@ -11,7 +11,8 @@ use crate::{DbConnection, StoreResult};
 pub struct NewProduct {
     pub title: String,
     pub url: Option<String>,
-    pub image_url: Option<String>,
+    /// The picture: a URL, or a media item's URL, alt text, credit and size.
+    pub image: Option<FeaturedImage>,
     pub contributor_label: Option<String>,
     pub contributors: Vec<String>,
     pub edition: Option<String>,
@@ -26,11 +27,17 @@ fn contributors_json(contributors: &[String]) -> String {
 
 pub fn insert_product(conn: &mut DbConnection, new: &NewProduct) -> StoreResult<Product> {
     let contributors = contributors_json(&new.contributors);
+    let image = new.image.clone().unwrap_or_default();
     let row: ProductRow = diesel::insert_into(products::table)
         .values((
             products::title.eq(&new.title),
             products::url.eq(&new.url),
-            products::image_url.eq(&new.image_url),
+            products::image_url.eq(image.url),
+            products::image_alt.eq(image.alt),
+            products::image_credit.eq(image.credit),
+            products::image_media_id.eq(image.media_id),
+            products::image_width.eq(image.width),
+            products::image_height.eq(image.height),
             products::contributor_label.eq(&new.contributor_label),
             products::contributors.eq(contributors),
             products::edition.eq(&new.edition),
@@ -71,7 +78,7 @@ pub fn list_products(conn: &mut DbConnection, after: Option<ProductId>, limit: i
 pub struct ProductChanges {
     pub title: Option<String>,
     pub url: Option<Option<String>>,
-    pub image_url: Option<Option<String>>,
+    pub image: Option<Option<FeaturedImage>>,
     pub contributor_label: Option<Option<String>>,
     pub contributors: Option<Vec<String>>,
     pub edition: Option<Option<String>>,
@@ -83,7 +90,7 @@ impl ProductChanges {
         crate::names_set(&[
             ("title", self.title.is_some()),
             ("url", self.url.is_some()),
-            ("image_url", self.image_url.is_some()),
+            ("image", self.image.is_some()),
             ("contributor_label", self.contributor_label.is_some()),
             ("contributors", self.contributors.is_some()),
             ("edition", self.edition.is_some()),
@@ -97,6 +104,11 @@ struct ProductChangeset<'a> {
     title: Option<&'a str>,
     url: Option<Option<&'a str>>,
     image_url: Option<Option<&'a str>>,
+    image_alt: Option<Option<&'a str>>,
+    image_credit: Option<Option<&'a str>>,
+    image_media_id: Option<Option<MediaId>>,
+    image_width: Option<Option<i32>>,
+    image_height: Option<Option<i32>>,
     contributor_label: Option<Option<&'a str>>,
     contributors: Option<String>,
     edition: Option<Option<&'a str>>,
@@ -109,10 +121,16 @@ pub fn update_product(
     changes: &ProductChanges,
     now: Timestamp,
 ) -> StoreResult<Option<Product>> {
+    let image = changes.image.as_ref().map(|i| i.clone().unwrap_or_default());
     let changeset = ProductChangeset {
         title: changes.title.as_deref(),
         url: changes.url.as_ref().map(Option::as_deref),
-        image_url: changes.image_url.as_ref().map(Option::as_deref),
+        image_url: image.as_ref().map(|i| i.url.as_deref()),
+        image_alt: image.as_ref().map(|i| i.alt.as_deref()),
+        image_credit: image.as_ref().map(|i| i.credit.as_deref()),
+        image_media_id: image.as_ref().map(|i| i.media_id),
+        image_width: image.as_ref().map(|i| i.width),
+        image_height: image.as_ref().map(|i| i.height),
         contributor_label: changes.contributor_label.as_ref().map(Option::as_deref),
         contributors: changes.contributors.as_deref().map(contributors_json),
         edition: changes.edition.as_ref().map(Option::as_deref),

@@ -89,6 +89,14 @@ pub struct PostRow {
     pub canonical_url: Option<String>,
     pub og_image: Option<String>,
     pub noindex: bool,
+    // Archives written before the media library have none of these.
+    #[serde(default)]
+    #[diesel(serialize_as = crate::columns::WriteNullable<MediaId>)]
+    pub featured_image_media_id: Option<MediaId>,
+    #[serde(default)]
+    pub featured_image_width: Option<i32>,
+    #[serde(default)]
+    pub featured_image_height: Option<i32>,
 }
 
 impl PostRow {
@@ -97,6 +105,9 @@ impl PostRow {
             url: self.featured_image_url,
             alt: self.featured_image_alt,
             credit: self.featured_image_credit,
+            media_id: self.featured_image_media_id,
+            width: self.featured_image_width,
+            height: self.featured_image_height,
         };
         Ok(Post {
             id: self.id,
@@ -188,6 +199,18 @@ pub struct ProductRow {
     pub edition: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    // Archives written before the media library have none of these.
+    #[serde(default)]
+    #[diesel(serialize_as = crate::columns::WriteNullable<MediaId>)]
+    pub image_media_id: Option<MediaId>,
+    #[serde(default)]
+    pub image_alt: Option<String>,
+    #[serde(default)]
+    pub image_credit: Option<String>,
+    #[serde(default)]
+    pub image_width: Option<i32>,
+    #[serde(default)]
+    pub image_height: Option<i32>,
 }
 
 impl ProductRow {
@@ -198,7 +221,17 @@ impl ProductRow {
             id: self.id,
             title: self.title,
             url: self.url,
-            image_url: self.image_url,
+            image: {
+                let image = FeaturedImage {
+                    url: self.image_url,
+                    alt: self.image_alt,
+                    credit: self.image_credit,
+                    media_id: self.image_media_id,
+                    width: self.image_width,
+                    height: self.image_height,
+                };
+                (!image.is_empty()).then_some(image)
+            },
             contributor_label: self.contributor_label,
             contributors,
             edition: self.edition,

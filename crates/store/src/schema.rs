@@ -40,6 +40,11 @@ diesel::table! {
         edition -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        image_media_id -> Nullable<MediaIdColumn>,
+        image_alt -> Nullable<Text>,
+        image_credit -> Nullable<Text>,
+        image_width -> Nullable<Integer>,
+        image_height -> Nullable<Integer>,
     }
 }
 
@@ -104,6 +109,9 @@ diesel::table! {
         canonical_url -> Nullable<Text>,
         og_image -> Nullable<Text>,
         noindex -> Bool,
+        featured_image_media_id -> Nullable<MediaIdColumn>,
+        featured_image_width -> Nullable<Integer>,
+        featured_image_height -> Nullable<Integer>,
     }
 }
 
@@ -388,6 +396,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::id_columns::*;
+
+    post_revisions (id) {
+        id -> BigInt,
+        post_id -> PostIdColumn,
+        number -> BigInt,
+        created_at -> Timestamp,
+        editor_id -> Nullable<AuthorIdColumn>,
+        editor_key_id -> Nullable<ApiKeyIdColumn>,
+        /// The changed fields' names, separated by spaces.
+        fields -> Text,
+        /// JSON: the post's content before the change (`domain::PostContent`).
+        content -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::id_columns::*;
+
+    preview_links (id) {
+        id -> PreviewLinkIdColumn,
+        post_id -> PostIdColumn,
+        created_by -> AuthorIdColumn,
+        token_version -> BigInt,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::columns::*;
+    use crate::id_columns::*;
+
+    media (id) {
+        id -> MediaIdColumn,
+        sha256 -> Text,
+        media_type -> MediaTypeColumn,
+        byte_size -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        filename -> Text,
+        alt -> Nullable<Text>,
+        caption -> Nullable<Text>,
+        credit -> Nullable<Text>,
+        uploaded_by -> Nullable<AuthorIdColumn>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(post_revisions -> posts (post_id));
+diesel::joinable!(preview_links -> posts (post_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     authors,
     products,
@@ -408,4 +475,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts,
     audit_log,
+    post_revisions,
+    preview_links,
+    media,
 );

@@ -215,6 +215,9 @@ pub fn seed(
                             canonical_url: None,
                             og_image: None,
                             noindex: false,
+                            featured_image_media_id: None,
+                            featured_image_width: None,
+                            featured_image_height: None,
                         },
                     });
                     let first_tag = rng.below(TAGS as u64) as i64;
@@ -337,6 +340,11 @@ fn fixtures(conn: &mut DbConnection, rng: &mut Rng, base: store::MaxIds, now: Ti
             edition: Some(format!("Edition {n}")),
             created_at: now,
             updated_at: now,
+            image_media_id: None,
+            image_alt: None,
+            image_credit: None,
+            image_width: None,
+            image_height: None,
         })
         .collect();
     store::bulk_insert_products(conn, &products)?;

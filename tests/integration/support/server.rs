@@ -63,10 +63,20 @@ impl TestApp {
     ) -> Option<Self> {
         let clock = Arc::new(ManualClock::new(test_now()));
         let queries = QueryCounter::default();
+        // The port first: media URLs name it, so that a test can fetch what a post shows.
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+        let port = listener.local_addr().unwrap().port();
         let mut config = ColophonConfig::new(TEST_SECRET.to_vec());
         // Test receivers listen on loopback; due deliveries are found quickly.
         config.webhooks.allow_private = true;
         config.webhooks.poll_interval = std::time::Duration::from_millis(50);
+        config.media = colophon_service::MediaSettings {
+            storage: Some(Arc::new(
+                colophon_service::LocalBlobs::new(db.dir.join("media")).expect("a media directory"),
+            )),
+            base_url: format!("http://127.0.0.1:{port}/media"),
+            max_bytes: colophon_service::MEDIA_MAX_BYTES,
+        };
         // No deliverer unless a test asks: its polling would show in the statement counts.
         let mut server_config = ServerConfig { workers: 2, deliver_webhooks: false, ..ServerConfig::default() };
         configure(&mut config, &mut server_config);
@@ -78,8 +88,6 @@ impl TestApp {
         } else {
             None
         };
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
-        let port = listener.local_addr().unwrap().port();
         let (sender, receiver) = std::sync::mpsc::channel();
         let server_colophon = colophon.clone();
         std::thread::spawn(move || {
@@ -199,6 +207,31 @@ impl TestApp {
             request = request.header(*name, *value);
         }
         read(self.agent.run(request.body(body.to_vec()).expect("a valid request")))
+    }
+
+    /// Uploads `file` as the multipart form of `POST /api/v1/media`, with text `fields` beside it.
+    pub fn upload(&self, token: Option<&str>, file_name: &str, file: &[u8], fields: &[(&str, &str)]) -> Response {
+        let boundary = "colophon-test-boundary-7d0c";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let authorization = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = authorization.iter().map(|a| ("authorization", a.as_str())).collect();
+        self.send_raw("POST", "/api/v1/media", &content_type, &body, &headers)
     }
 
     /// Sends raw bytes with a content type (for malformed-body tests).

@@ -13,6 +13,8 @@ pub fn gql_error(error: ServiceError) -> Error {
         E::PreconditionFailed => ("PRECONDITION_FAILED", "the resource changed since the version given".into()),
         E::Unauthenticated(why) => ("UNAUTHENTICATED", (*why).to_string()),
         E::Forbidden(why) => ("FORBIDDEN", (*why).to_string()),
+        E::TooLarge(why) => ("PAYLOAD_TOO_LARGE", why.clone()),
+        E::UnsupportedMediaType(why) => ("UNSUPPORTED_MEDIA_TYPE", why.clone()),
         E::RateLimited { retry_after_secs } => {
             ("RATE_LIMITED", format!("too many requests; retry after {retry_after_secs} s"))
         }

@@ -37,12 +37,23 @@ pub struct RequestCost {
     spent: AtomicUsize,
     mutation: AtomicBool,
     executed: AtomicBool,
+    private: AtomicBool,
 }
 
 impl RequestCost {
     /// Whether any operation of the request was a mutation (or subscription).
     pub fn writes(&self) -> bool {
         self.mutation.load(Ordering::Acquire)
+    }
+
+    /// Marks the answer as one no cache may keep (it shows a draft through a preview token).
+    pub fn keep_private(&self) {
+        self.private.store(true, Ordering::Release);
+    }
+
+    /// Whether a field marked the answer private.
+    pub fn private(&self) -> bool {
+        self.private.load(Ordering::Acquire)
     }
 
     /// Whether any operation got as far as executing: otherwise the request itself was refused

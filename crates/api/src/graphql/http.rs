@@ -165,6 +165,8 @@ pub struct Executed {
     pub body: Vec<u8>,
     /// Every operation executed and none failed, and none wrote: the answer may be cached.
     pub cacheable: bool,
+    /// It shows what no cache may keep (a draft, through a preview token).
+    pub private: bool,
 }
 
 /// Runs the operations with fresh DataLoaders and the caller's credentials.
@@ -211,7 +213,8 @@ pub async fn run(
     };
     let status = if refused && media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let body = serde_json::to_vec(&value).unwrap_or_else(|_| br#"{"errors":[{"message":"unserializable"}]}"#.to_vec());
-    Executed { status, body, cacheable: !failed && !cost.writes() }
+    let private = cost.private();
+    Executed { status, body, cacheable: !failed && !cost.writes() && !private, private }
 }
 
 /// 401 for a token that is malformed, expired or revoked.
@@ -227,7 +230,7 @@ fn unauthenticated(error: &colophon_service::ServiceError) -> Executed {
     };
     let status = if code == "UNAUTHENTICATED" { StatusCode::UNAUTHORIZED } else { StatusCode::SERVICE_UNAVAILABLE };
     let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    Executed { status, body: body.to_string().into_bytes(), cacheable: false }
+    Executed { status, body: body.to_string().into_bytes(), cacheable: false, private: false }
 }
 
 /// A request error (it did not parse, validate or fit the limits): nothing ran, so no error
@@ -278,7 +281,11 @@ fn default_code(message: &str, before_execution: bool) -> &'static str {
 
 /// Sends an execution's result in the negotiated media type.
 pub fn send(executed: Executed, media: MediaType) -> HttpResponse {
-    HttpResponse::build(executed.status).content_type(media.content_type()).body(executed.body)
+    let mut response = HttpResponse::build(executed.status);
+    if executed.private {
+        response.insert_header((header::CACHE_CONTROL, "private, no-store")).insert_header(("X-Robots-Tag", "noindex"));
+    }
+    response.content_type(media.content_type()).body(executed.body)
 }
 
 /// `405` for a mutation over GET.

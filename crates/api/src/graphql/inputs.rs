@@ -1,7 +1,7 @@
 //! GraphQL input objects, mirroring the REST bodies, and their conversion to service input.
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use colophon_domain::{AuthorId, ProductId};
+use colophon_domain::{AuthorId, MediaId, ProductId};
 use colophon_service::{AuthorInput, FeaturedImageInput, PostInput, ProductInput, SeoInput, SidebarInput, WidgetInput};
 
 use super::types::{DateTime, PostStatusEnum, RoleEnum, WidgetKindEnum};
@@ -21,12 +21,20 @@ pub struct FeaturedImageInputObject {
     url: Option<String>,
     alt: Option<String>,
     credit: Option<String>,
+    /// A media library item (not with `url`): its URL and size come with it, and its alt text
+    /// and credit unless given here.
+    media_id: Option<ID>,
 }
 
 impl From<FeaturedImageInputObject> for FeaturedImageInput {
     fn from(i: FeaturedImageInputObject) -> Self {
-        Self { url: i.url, alt: i.alt, credit: i.credit }
+        Self { url: i.url, alt: i.alt, credit: i.credit, media_id: i.media_id.map(|id| MediaId(id_number(&id))) }
     }
+}
+
+/// A numeric id as given; anything else is an id no item has (0).
+pub(crate) fn id_number(id: &ID) -> i64 {
+    id.parse().unwrap_or(0)
 }
 
 /// Search-engine and link-preview fields: absent ones stay, `null` clears (the default shows again).
@@ -193,6 +201,8 @@ pub struct CreateProductInput {
     title: String,
     url: Option<String>,
     image_url: Option<String>,
+    /// A media library item as the picture (not with `imageUrl`).
+    image_media_id: Option<ID>,
     contributor_label: Option<String>,
     contributors: Option<Vec<String>>,
     edition: Option<String>,
@@ -204,6 +214,7 @@ impl From<CreateProductInput> for ProductInput {
             title: Some(i.title),
             url: i.url.map(Some),
             image_url: i.image_url.map(Some),
+            image_media_id: i.image_media_id.map(|id| Some(MediaId(id_number(&id)))),
             contributor_label: i.contributor_label.map(Some),
             contributors: i.contributors,
             edition: i.edition.map(Some),
@@ -216,6 +227,8 @@ pub struct UpdateProductInput {
     title: Option<String>,
     url: MaybeUndefined<String>,
     image_url: MaybeUndefined<String>,
+    /// A media library item as the picture (not with `imageUrl`); null clears the picture.
+    image_media_id: MaybeUndefined<ID>,
     contributor_label: MaybeUndefined<String>,
     contributors: Option<Vec<String>>,
     edition: MaybeUndefined<String>,
@@ -227,6 +240,7 @@ impl From<UpdateProductInput> for ProductInput {
             title: i.title,
             url: patch(i.url, |u| u),
             image_url: patch(i.image_url, |u| u),
+            image_media_id: patch(i.image_media_id, |id| MediaId(id_number(&id))),
             contributor_label: patch(i.contributor_label, |l| l),
             contributors: i.contributors,
             edition: patch(i.edition, |e| e),

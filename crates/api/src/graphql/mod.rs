@@ -1,6 +1,7 @@
 //! The GraphQL face: `/graphql`, the same service calls as REST behind every resolver.
 
 mod context;
+mod editorial;
 mod error;
 pub mod guard;
 mod http;
@@ -21,7 +22,17 @@ use query::QueryRoot;
 
 use crate::cache::ResponseCache;
 
-pub type ColophonSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// Every query field: the site's, and the editors' (revisions, previews, media).
+#[derive(async_graphql::MergedObject)]
+#[graphql(name = "QueryRoot")]
+pub struct Query(QueryRoot, editorial::EditorialQuery);
+
+/// Every mutation.
+#[derive(async_graphql::MergedObject)]
+#[graphql(name = "MutationRoot")]
+pub struct Mutation(MutationRoot, editorial::EditorialMutation);
+
+pub type ColophonSchema = Schema<Query, Mutation, EmptySubscription>;
 
 pub use guard::{MAX_ALIASES, MAX_COMPLEXITY, MAX_DEPTH, MAX_QUERY_BYTES, MAX_SELECTIONS};
 pub use http::{MAX_BATCH, MediaType, refuse};
@@ -35,11 +46,15 @@ pub fn schema() -> ColophonSchema {
 pub fn schema_with(introspection: bool) -> ColophonSchema {
     // The guard enforces the ordinary depth limit itself (introspection gets a deeper one);
     // the schema's own depth limit is the backstop for both.
-    let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
-        .extension(guard::Guard)
-        .limit_depth(guard::MAX_INTROSPECTION_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(64);
+    let builder = Schema::build(
+        Query(QueryRoot, editorial::EditorialQuery),
+        Mutation(MutationRoot, editorial::EditorialMutation),
+        EmptySubscription,
+    )
+    .extension(guard::Guard)
+    .limit_depth(guard::MAX_INTROSPECTION_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(64);
     if introspection { builder.finish() } else { builder.disable_introspection().finish() }
 }
 

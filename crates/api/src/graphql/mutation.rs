@@ -38,7 +38,7 @@ fn service<'a>(ctx: &Context<'a>) -> &'a Colophon {
     ctx.data_unchecked::<Colophon>()
 }
 
-#[Object]
+#[Object(name = "SiteMutation")]
 impl MutationRoot {
     /// Signs in; unknown e-mail and wrong password give the same error.
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<AuthPayload> {

@@ -25,7 +25,7 @@ fn found<T>(result: Result<T, ServiceError>) -> Result<Option<T>> {
     }
 }
 
-#[Object]
+#[Object(name = "SiteQuery")]
 impl QueryRoot {
     /// Published posts, newest first. Signed-in staff may pass `status` for the posts of that
     /// status, most recently edited first.

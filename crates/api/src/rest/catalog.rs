@@ -18,7 +18,10 @@ pub struct ProductBody {
     #[schema(example = "The Big Lebowski (Limited Edition) [Blu-ray Book + Digital Copy]")]
     pub title: String,
     pub url: Option<String>,
+    /// The picture's URL (also in `image`).
     pub image_url: Option<String>,
+    /// The picture with its alt text, credit and, for a media item, its size.
+    pub image: Option<super::posts::FeaturedImageBody>,
     /// The word before the names.
     #[schema(example = "starring")]
     pub contributor_label: Option<String>,
@@ -34,7 +37,8 @@ impl From<Product> for ProductBody {
             id: p.id.0,
             title: p.title,
             url: p.url,
-            image_url: p.image_url,
+            image_url: p.image.as_ref().and_then(|i| i.url.clone()),
+            image: p.image.map(Into::into),
             contributor_label: p.contributor_label,
             contributors: p.contributors,
             edition: p.edition,

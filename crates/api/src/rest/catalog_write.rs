@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use colophon_domain::{AuthorId, ProductId, WidgetKind};
+use colophon_domain::{AuthorId, MediaId, ProductId, WidgetKind};
 use colophon_service::{ProductInput, SidebarInput, WidgetInput};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -23,6 +23,9 @@ pub struct CreateProductBody {
     pub url: Option<String>,
     #[schema(schema_with = schemas::optional_http_url)]
     pub image_url: Option<String>,
+    /// A media library item as the picture (not with `image_url`).
+    #[schema(minimum = 1)]
+    pub image_media_id: Option<i64>,
     #[schema(schema_with = schemas::optional_text::<50>)]
     pub contributor_label: Option<String>,
     #[schema(example = json!(["Jeff Bridges", "John Goodman"]), max_items = 50)]
@@ -43,6 +46,10 @@ pub struct UpdateProductBody {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(schema_with = schemas::optional_http_url)]
     pub image_url: Option<Option<String>>,
+    /// A media library item as the picture (not with `image_url`); `null` clears the picture.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub image_media_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(schema_with = schemas::optional_text::<50>)]
     pub contributor_label: Option<Option<String>>,
@@ -59,6 +66,7 @@ impl From<CreateProductBody> for ProductInput {
             title: Some(b.title),
             url: b.url.map(Some),
             image_url: b.image_url.map(Some),
+            image_media_id: b.image_media_id.map(|id| Some(MediaId(id))),
             contributor_label: b.contributor_label.map(Some),
             contributors: b.contributors,
             edition: b.edition.map(Some),
@@ -72,6 +80,7 @@ impl From<UpdateProductBody> for ProductInput {
             title: b.title,
             url: b.url,
             image_url: b.image_url,
+            image_media_id: b.image_media_id.map(|id| id.map(MediaId)),
             contributor_label: b.contributor_label,
             contributors: b.contributors,
             edition: b.edition,

@@ -10,12 +10,15 @@ pub mod comments;
 mod deserialize;
 mod fields;
 mod health;
+pub mod media;
 pub mod moderation;
 pub mod pages;
 pub mod post_write;
 pub mod posts;
+pub mod previews;
 pub mod redirects;
 mod responses;
+pub mod revisions;
 mod schemas;
 pub mod session;
 pub mod site;
@@ -76,6 +79,9 @@ pub(crate) use paged;
     paths(
         session::login, session::refresh, session::logout, session::logout_all, session::me,
         posts::list, posts::get, post_write::create, post_write::update, post_write::delete,
+        revisions::list, revisions::get, revisions::diff, revisions::restore,
+        previews::create, previews::list, previews::revoke, previews::preview,
+        media::upload, media::list, media::get, media::update, media::delete, media::file,
         comments::list, comments::submit, comments::form_token, comments::get,
         moderation::queue, moderation::moderate_many, moderation::moderate, moderation::delete,
         site::get_settings, site::update_settings, site::list_blocklist, site::add_block_rule, site::remove_block_rule,
@@ -98,6 +104,9 @@ pub(crate) use paged;
     tags(
         (name = "auth", description = "Sign-in with JWT access tokens and rotating refresh tokens"),
         (name = "posts", description = "Posts"),
+        (name = "revisions", description = "A post's earlier states: list, read, compare, restore"),
+        (name = "previews", description = "Signed, expiring links that show a draft without sign-in"),
+        (name = "media", description = "The media library: uploads, their descriptions, and the files with their variants"),
         (name = "comments", description = "Reader comments"),
         (name = "authors", description = "Author profiles"),
         (name = "tags", description = "Tags, with counts and descriptions"),
@@ -155,6 +164,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 resource("/posts/{slug}").get(posts::get).patch(post_write::update).delete(post_write::delete).done(),
             )
             .service(resource("/posts/{slug}/comments").get(comments::list).post(comments::submit).done())
+            .service(resource("/posts/{slug}/revisions").get(revisions::list).done())
+            // Before `{number}`, which would take `diff` for a number and refuse it.
+            .service(resource("/posts/{slug}/revisions/diff").get(revisions::diff).done())
+            .service(resource("/posts/{slug}/revisions/{number}").get(revisions::get).done())
+            .service(resource("/posts/{slug}/revisions/{number}/restore").post(revisions::restore).done())
+            .service(resource("/posts/{slug}/previews").get(previews::list).post(previews::create).done())
+            .service(resource("/posts/{slug}/previews/{id}").delete(previews::revoke).done())
+            .service(resource("/preview/{token}").get(previews::preview).done())
+            .service(resource("/media").get(media::list).post(media::upload).done())
+            .service(resource("/media/{id}").get(media::get).patch(media::update).delete(media::delete).done())
             .service(resource("/posts/{slug}/comment-token").get(comments::form_token).done())
             .service(resource("/comments").get(moderation::queue).patch(moderation::moderate_many).done())
             .service(

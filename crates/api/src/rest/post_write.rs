@@ -25,11 +25,15 @@ pub struct FeaturedImageInputBody {
     pub alt: Option<String>,
     #[schema(schema_with = schemas::optional_text::<300>)]
     pub credit: Option<String>,
+    /// A media library item (not with `url`): its URL and size come with it, and its alt text
+    /// and credit unless given here.
+    #[schema(minimum = 1)]
+    pub media_id: Option<i64>,
 }
 
 impl From<FeaturedImageInputBody> for FeaturedImageInput {
     fn from(b: FeaturedImageInputBody) -> Self {
-        Self { url: b.url, alt: b.alt, credit: b.credit }
+        Self { url: b.url, alt: b.alt, credit: b.credit, media_id: b.media_id.map(colophon_domain::MediaId) }
     }
 }
 

@@ -127,17 +127,31 @@ const POST_FIELDS: [&str; 22] = [
     "comments",
 ];
 
+/// A picture with its credit: a URL, or an item of the media library (then its size too).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeaturedImageBody {
     pub url: Option<String>,
     pub alt: Option<String>,
     #[schema(example = "Image via Snorgtees")]
     pub credit: Option<String>,
+    /// The media library's item, when the picture is one.
+    pub media_id: Option<i64>,
+    /// Pixels across (media items).
+    pub width: Option<i32>,
+    /// Pixels down (media items).
+    pub height: Option<i32>,
 }
 
 impl From<FeaturedImage> for FeaturedImageBody {
     fn from(i: FeaturedImage) -> Self {
-        Self { url: i.url, alt: i.alt, credit: i.credit }
+        Self {
+            url: i.url,
+            alt: i.alt,
+            credit: i.credit,
+            media_id: i.media_id.map(|m| m.0),
+            width: i.width,
+            height: i.height,
+        }
     }
 }
 

@@ -15,11 +15,12 @@ mod description {
     pub const CONFLICT: &str =
         "Conflicts with what exists (a taken e-mail, slug or rule; the same comment twice; an author with posts)";
     pub const PRECONDITION_FAILED: &str = "The resource changed since the version in If-Match";
-    pub const PAYLOAD_TOO_LARGE: &str = "Body too large";
-    pub const UNSUPPORTED_MEDIA_TYPE: &str = "The body is not JSON";
+    pub const PAYLOAD_TOO_LARGE: &str = "Body (or uploaded file) too large";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "The body is not JSON (uploads: not multipart/form-data, or a file that is not a JPEG, PNG, WebP, GIF, AVIF or PDF; SVG is refused)";
     pub const UNPROCESSABLE_ENTITY: &str = "A value breaks a rule; `errors` names each field";
     pub const TOO_MANY_REQUESTS: &str = "Too many attempts; retry after Retry-After seconds";
-    pub const SERVICE_UNAVAILABLE: &str = "The database is unavailable";
+    pub const SERVICE_UNAVAILABLE: &str = "The database (or the media storage) is unavailable";
+    pub const RANGE_NOT_SATISFIABLE: &str = "The Range asked for lies outside the file";
 }
 
 /// Declares a response set: one problem+json response per status named.
@@ -75,6 +76,23 @@ problems!(
     /// Signing in, refreshing and signing out.
     Session: BAD_REQUEST, UNAUTHORIZED, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, UNPROCESSABLE_ENTITY,
     TOO_MANY_REQUESTS
+);
+problems!(
+    /// Reads of one post's history and links (whoever may edit the post).
+    EditorRead: BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND
+);
+problems!(
+    /// Acting on a post without a body but `If-Match` (restoring a revision).
+    Restore: BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_FAILED, UNPROCESSABLE_ENTITY
+);
+problems!(
+    /// Uploading a file.
+    Upload: BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, UNPROCESSABLE_ENTITY,
+    SERVICE_UNAVAILABLE
+);
+problems!(
+    /// Serving a file of the library.
+    MediaFile: BAD_REQUEST, NOT_FOUND, RANGE_NOT_SATISFIABLE, SERVICE_UNAVAILABLE
 );
 problems!(
     /// Readiness.

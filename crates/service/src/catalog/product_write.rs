@@ -1,7 +1,8 @@
-use colophon_domain::{BoundedText, EventKind, HttpUrl, Product, ProductId, ValidationErrors};
+use colophon_domain::{BoundedText, EventKind, FeaturedImage, HttpUrl, Product, ProductId, ValidationErrors};
 use colophon_store::{self as store, NewProduct, ProductChanges};
 
 use crate::cache_keys::CacheKey;
+use crate::media::with_media;
 use crate::webhooks::data;
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
@@ -19,6 +20,9 @@ pub struct ProductInput {
     pub url: Option<Option<String>>,
     /// The picture on the card, an absolute http(s) URL.
     pub image_url: Option<Option<String>>,
+    /// The picture on the card as a media library item (its URL, alt text, credit and size
+    /// come with it). Not with `image_url`; `Some(None)` clears the picture.
+    pub image_media_id: Option<Option<colophon_domain::MediaId>>,
     /// The word before the names ("starring"), at most 50 characters.
     pub contributor_label: Option<Option<String>>,
     /// The names, in order: at most 50, each at most 120 characters. Replaces the whole list.
@@ -39,7 +43,15 @@ fn parse(input: ProductInput) -> Result<ProductChanges, ValidationErrors> {
         Some(Some(u)) => errors.check(field, HttpUrl::parse(u)).map(|u| Some(u.into_string())),
     };
     changes.url = url("url", input.url);
-    changes.image_url = url("image_url", input.image_url);
+    changes.image = match (url("image_url", input.image_url), input.image_media_id) {
+        (Some(_), Some(_)) => {
+            errors.push("image_media_id", "send image_url or image_media_id, not both");
+            None
+        }
+        (Some(url), None) => Some(url.map(|url| FeaturedImage { url: Some(url), ..FeaturedImage::default() })),
+        (None, Some(id)) => Some(id.map(|id| FeaturedImage { media_id: Some(id), ..FeaturedImage::default() })),
+        (None, None) => None,
+    };
     changes.contributor_label = match input.contributor_label {
         None => None,
         Some(None) => Some(None),
@@ -72,13 +84,15 @@ impl Colophon {
         let actor = curator(caller.writing()?)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
         let title = changes.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
+        let media = self.media_base_url();
         self.db_write(move |conn, now, changed| {
             changed.add(CacheKey::Products);
             changed.by(actor);
+            let image = changes.image.flatten().map(|i| with_media(conn, i, "image", &media)).transpose()?;
             let new = NewProduct {
                 title,
                 url: changes.url.flatten(),
-                image_url: changes.image_url.flatten(),
+                image,
                 contributor_label: changes.contributor_label.flatten(),
                 contributors: changes.contributors.unwrap_or_default(),
                 edition: changes.edition.flatten(),
@@ -95,11 +109,15 @@ impl Colophon {
     /// Changes the fields sent (editors and admins).
     pub async fn update_product(&self, caller: Caller, id: ProductId, input: ProductInput) -> ServiceResult<Product> {
         let actor = curator(caller.writing()?)?;
-        let changes = parse(input).map_err(ServiceError::Invalid)?;
+        let mut changes = parse(input).map_err(ServiceError::Invalid)?;
+        let media = self.media_base_url();
         self.db_write(move |conn, now, changed| {
             changed.add(CacheKey::Product(id));
             changed.by(actor);
             changed.audit("product.update", format!("product:{id}"), &changes.field_names());
+            if let Some(Some(image)) = changes.image.clone() {
+                changes.image = Some(Some(with_media(conn, image, "image", &media)?));
+            }
             let product = store::update_product(conn, id, &changes, now)?.ok_or(ServiceError::NotFound("product"))?;
             changed.emit(EventKind::ProductUpdated, format!("product:{id}"), data::product(&product));
             Ok(product)

@@ -151,7 +151,7 @@ impl Colophon {
                 let new = NewProduct {
                     title: p.title.clone(),
                     url: None,
-                    image_url: None,
+                    image: None,
                     contributor_label: p.contributor_label.clone(),
                     contributors: p.contributors.clone(),
                     edition: p.edition.clone(),
@@ -192,6 +192,7 @@ impl Colophon {
                             url: i.url.clone(),
                             alt: i.alt.clone(),
                             credit: i.credit.clone(),
+                            ..FeaturedImage::default()
                         }),
                         comments_enabled: true,
                         sidebar_id: p.sidebar.then_some(sidebar.id),

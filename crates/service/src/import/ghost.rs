@@ -381,6 +381,7 @@ impl GhostRun<'_> {
             url: Some(url.into_string()),
             alt: field(&post.feature_image_alt, meta.map(|m| &m.feature_image_alt)),
             credit: field(&post.feature_image_caption, meta.map(|m| &m.feature_image_caption)),
+            ..FeaturedImage::default()
         })
     }
 

@@ -169,12 +169,18 @@ pub(super) fn insert_page_once(
     })
 }
 
-/// Sets the featured image of a post imported earlier in the run.
+/// Sets the featured image of a post imported earlier in the run (a change like any other: the
+/// post's content before it is kept as a revision, by the operator).
 pub(super) fn set_featured_image(colophon: &Colophon, post_id: PostId, image: FeaturedImage) -> ServiceResult<()> {
+    let keep = colophon.revisions_kept();
     colophon.write_blocking(move |conn, now| {
         if let Some(post) = store::find_post(conn, post_id)? {
+            let before = crate::posts::content_of(conn, &post, now)?;
             let changes = PostChanges { featured_image: Some(Some(image)), ..PostChanges::default() };
-            store::update_post(conn, post_id, post.version, &changes, now)?;
+            if let Some(updated) = store::update_post(conn, post_id, post.version, &changes, now)? {
+                let after = crate::posts::content_of(conn, &updated, now)?;
+                crate::posts::record_revision(conn, post_id, &before, &after, None, keep, now)?;
+            }
         }
         Ok(())
     })

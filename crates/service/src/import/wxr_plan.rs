@@ -156,6 +156,7 @@ pub fn featured_image_of(attachment: &WxrItem) -> Option<FeaturedImage> {
         url: Some(url.into_string()),
         alt: text(&attachment.attachment_alt),
         credit: text(&colophon_domain::plain_text(&attachment.excerpt)),
+        ..FeaturedImage::default()
     })
 }
 

@@ -115,6 +115,9 @@ pub struct FeaturedImageInput {
     pub alt: Option<String>,
     /// The credit line, at most 300 characters.
     pub credit: Option<String>,
+    /// A media library item to show (its URL and size are taken from it, and its alt text and
+    /// credit unless given here). Not with `url`.
+    pub media_id: Option<colophon_domain::MediaId>,
 }
 
 pub const MAX_TAGS: usize = 20;
@@ -231,10 +234,16 @@ fn parse_image(image: FeaturedImageInput, errors: &mut ValidationErrors) -> Opti
     let url = image.url.and_then(|u| errors.check("featured_image.url", HttpUrl::parse(u)));
     let alt = image.alt.and_then(|a| errors.check("featured_image.alt", ImageText::parse(a)));
     let credit = image.credit.and_then(|c| errors.check("featured_image.credit", ImageText::parse(c)));
+    if url.is_some() && image.media_id.is_some() {
+        errors.push("featured_image.media_id", "send url or media_id, not both");
+    }
     Some(FeaturedImage {
         url: url.map(HttpUrl::into_string),
         alt: alt.map(ImageText::into_string),
         credit: credit.map(ImageText::into_string),
+        media_id: image.media_id,
+        width: None,
+        height: None,
     })
 }
 

@@ -4,7 +4,9 @@ use colophon_store::{self as store, DbConnection, NewPost, PostChanges};
 use super::changes::{post_changed, seen};
 use super::get::detail;
 use super::input::{ParsedPost, PostInput, parse};
+use super::revisions::{content_of, record_revision};
 use crate::keys::{Key, post_id};
+use crate::media::with_media;
 use crate::{Caller, Colophon, PostDetail, ServiceError, ServiceResult};
 
 /// How many numbered suffixes a derived slug may try before giving up.
@@ -17,6 +19,7 @@ impl Colophon {
         let actor = caller.writing()?.actor()?;
         let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         let urls = self.site_urls().clone();
+        let media = self.media_base_url();
         self.db_write(move |conn, now, changed| {
             changed.by(actor);
             let title = parsed.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
@@ -58,6 +61,12 @@ impl Colophon {
                 Some(Some(slug)) => Some(find_sidebar_id(conn, slug)?),
                 _ => None,
             };
+            let featured_image = parsed
+                .featured_image
+                .clone()
+                .flatten()
+                .map(|i| with_media(conn, i, "featured_image", &media))
+                .transpose()?;
             let post = store::insert_post(
                 conn,
                 &NewPost {
@@ -70,7 +79,7 @@ impl Colophon {
                     status,
                     published_at,
                     author_id: author.id,
-                    featured_image: parsed.featured_image.clone().flatten(),
+                    featured_image,
                     comments_enabled: parsed.comments_enabled.unwrap_or(true),
                     sidebar_id,
                     seo: parsed.seo.new_seo(),
@@ -89,7 +98,8 @@ impl Colophon {
     }
 
     /// Applies a partial update. With `expected_version` (`If-Match`, GraphQL `expectedVersion`)
-    /// a post edited since is refused with 412 and nothing is written.
+    /// a post edited since is refused with 412 and nothing is written. The content before the
+    /// change is kept as a revision.
     pub async fn update_post(
         &self,
         caller: Caller,
@@ -98,9 +108,23 @@ impl Colophon {
         expected_version: Option<i64>,
     ) -> ServiceResult<PostDetail> {
         let actor = caller.writing()?.actor()?;
+        self.edit_post(actor, key, input, expected_version, EditKind::Update).await
+    }
+
+    /// An edit by `actor`: an update, or a revision brought back.
+    pub(crate) async fn edit_post(
+        &self,
+        actor: Actor,
+        key: Key,
+        input: PostInput,
+        expected_version: Option<i64>,
+        kind: EditKind,
+    ) -> ServiceResult<PostDetail> {
         let mut parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
         let tags = parsed.tags.take();
         let urls = self.site_urls().clone();
+        let keep = self.revisions_kept();
+        let media = self.media_base_url();
         self.db_write(move |conn, now, changed| {
             changed.by(actor);
             let id = post_id(conn, &key)?;
@@ -111,19 +135,29 @@ impl Colophon {
                 }
             }
             let before = seen(conn, &post, now)?;
-            let changes = changes(conn, actor, &post, parsed, now)?;
+            let content_before = content_of(conn, &post, now)?;
+            let changes = changes(conn, actor, &post, parsed, &media, now)?;
             let updated = store::update_post(conn, post.id, post.version, &changes, now)?
                 .ok_or(ServiceError::PreconditionFailed)?;
             if let Some(tags) = &tags {
                 let tags = store::ensure_tags(conn, tags)?;
                 store::set_post_tags(conn, post.id, &tags)?;
             }
+            let content_after = content_of(conn, &updated, now)?;
+            record_revision(conn, post.id, &content_before, &content_after, Some(actor), keep, now)?;
             post_changed(Some(&before), Some(&seen(conn, &updated, now)?), changed);
             let mut fields = changes.field_names();
             if tags.is_some() {
                 fields.push("tags");
             }
-            changed.audit("post.update", format!("post:{}", post.id), &fields);
+            match kind {
+                EditKind::Update => changed.audit("post.update", format!("post:{}", post.id), &fields),
+                EditKind::Restore(number) => changed.audit(
+                    "post.restore_revision",
+                    format!("post:{}/revision:{number}", post.id),
+                    &content_before.changed_fields(&content_after),
+                ),
+            }
             detail(conn, updated, Some(actor), now, &urls)
         })
         .await
@@ -150,9 +184,51 @@ impl Colophon {
     }
 }
 
+/// Gives a post a new featured image outside an edit of the post (a media item's alt text or
+/// credit carried to the posts showing it): a change like any other, with its revision, its new
+/// version, and what readers' caches and webhooks hear of it.
+pub(crate) fn set_featured_image(
+    conn: &mut DbConnection,
+    post: &Post,
+    image: colophon_domain::FeaturedImage,
+    (actor, keep): (Actor, u32),
+    now: Timestamp,
+    changed: &mut crate::app::Changed,
+) -> ServiceResult<()> {
+    let before = seen(conn, post, now)?;
+    let content_before = content_of(conn, post, now)?;
+    let changes = PostChanges { featured_image: Some(Some(image)), ..PostChanges::default() };
+    if let Some(updated) = store::update_post(conn, post.id, post.version, &changes, now)? {
+        let content_after = content_of(conn, &updated, now)?;
+        record_revision(conn, post.id, &content_before, &content_after, Some(actor), keep, now)?;
+        post_changed(Some(&before), Some(&seen(conn, &updated, now)?), changed);
+    }
+    Ok(())
+}
+
+/// Why a post is edited: the audit log tells an update from a restored revision.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum EditKind {
+    /// A partial update as sent.
+    Update,
+    /// The revision of this number brought back.
+    Restore(i64),
+}
+
+/// The post behind `key`, when the actor may edit it (and so read its revisions and previews).
+pub(crate) fn editable_post_by_key(
+    conn: &mut DbConnection,
+    actor: Actor,
+    key: &Key,
+    now: Timestamp,
+) -> ServiceResult<Post> {
+    let id = post_id(conn, key)?;
+    editable_post(conn, actor, id, now)
+}
+
 /// A post the actor may edit: 404 when they may not even see it (no probing of drafts by
 /// id), 403 when they see it but may not change it.
-fn editable_post(conn: &mut DbConnection, actor: Actor, id: PostId, now: Timestamp) -> ServiceResult<Post> {
+pub(crate) fn editable_post(conn: &mut DbConnection, actor: Actor, id: PostId, now: Timestamp) -> ServiceResult<Post> {
     let post = store::find_post(conn, id)?.ok_or(ServiceError::NotFound("post"))?;
     if !post.is_visible_at(now) && !actor.can_read_unpublished(&post) {
         return Err(ServiceError::NotFound("post"));
@@ -186,6 +262,7 @@ fn changes(
     actor: Actor,
     post: &Post,
     parsed: ParsedPost,
+    media: &str,
     now: Timestamp,
 ) -> ServiceResult<PostChanges> {
     let mut changes = PostChanges { comments_enabled: parsed.comments_enabled, ..PostChanges::default() };
@@ -241,7 +318,7 @@ fn changes(
         changes.body_text = Some(body.text);
     }
     if let Some(image) = parsed.featured_image {
-        changes.featured_image = Some(image);
+        changes.featured_image = Some(image.map(|i| with_media(conn, i, "featured_image", media)).transpose()?);
     }
     changes.meta_title = parsed.seo.meta_title;
     changes.meta_description = parsed.seo.meta_description;

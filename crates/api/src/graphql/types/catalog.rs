@@ -11,6 +11,8 @@ pub struct ProductNode {
     title: String,
     url: Option<String>,
     image_url: Option<String>,
+    /// The picture with its alt text, credit and, for a media item, its size.
+    image: Option<super::post::FeaturedImageNode>,
     /// The word before the names: "starring".
     contributor_label: Option<String>,
     contributors: Vec<String>,
@@ -23,7 +25,8 @@ impl From<Product> for ProductNode {
             id: ID(p.id.0.to_string()),
             title: p.title,
             url: p.url,
-            image_url: p.image_url,
+            image_url: p.image.as_ref().and_then(|i| i.url.clone()),
+            image: p.image.map(Into::into),
             contributor_label: p.contributor_label,
             contributors: p.contributors,
             edition: p.edition,

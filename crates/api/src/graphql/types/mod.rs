@@ -1,5 +1,6 @@
 mod catalog;
 mod date_time;
+mod editorial;
 mod enums;
 mod keys;
 mod pages;
@@ -10,6 +11,7 @@ mod webhooks;
 
 pub use catalog::{ProductNode, SidebarNode};
 pub use date_time::DateTime;
+pub use editorial::{MediaItemNode, PreviewLinkNode, RevisionDiffNode, RevisionNode};
 pub use enums::{
     CommentOrderEnum, CommentStatusEnum, DeliveryStateEnum, EventKindEnum, PostStatusEnum, RoleEnum, WidgetKindEnum,
 };

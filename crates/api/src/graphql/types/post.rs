@@ -16,6 +16,25 @@ pub struct FeaturedImageNode {
     alt: Option<String>,
     /// "Image via Snorgtees".
     credit: Option<String>,
+    /// The media library's item, when the picture is one.
+    media_id: Option<ID>,
+    /// Pixels across (media items).
+    width: Option<i32>,
+    /// Pixels down (media items).
+    height: Option<i32>,
+}
+
+impl From<colophon_domain::FeaturedImage> for FeaturedImageNode {
+    fn from(i: colophon_domain::FeaturedImage) -> Self {
+        Self {
+            url: i.url,
+            alt: i.alt,
+            credit: i.credit,
+            media_id: i.media_id.map(|m| ID(m.0.to_string())),
+            width: i.width,
+            height: i.height,
+        }
+    }
 }
 
 /// What search engines and link previews read, every default filled in.
@@ -213,7 +232,7 @@ impl PostNode {
     }
 
     async fn featured_image(&self) -> Option<FeaturedImageNode> {
-        self.post.featured_image.clone().map(|i| FeaturedImageNode { url: i.url, alt: i.alt, credit: i.credit })
+        self.post.featured_image.clone().map(Into::into)
     }
 
     async fn comments_enabled(&self) -> bool {

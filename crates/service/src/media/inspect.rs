@@ -1,0 +1,209 @@
+//! An upload made ready to store: its type sniffed from its bytes, its size read, and its
+//! metadata (EXIF with GPS, XMP, IPTC, comments) stripped. JPEG, PNG and WebP lose their
+//! metadata chunks without being re-encoded (`img-parts`); a photograph turned by its EXIF
+//! orientation is decoded, turned and encoded again, so that it still shows upright.
+
+use std::io::Cursor;
+
+use bytes::Bytes;
+use colophon_domain::{MAX_PIXELS, MediaType, ValidationErrors};
+use img_parts::jpeg::{Jpeg, markers};
+use img_parts::png::Png;
+use img_parts::webp::WebP;
+use img_parts::{ImageEXIF, ImageICC};
+
+use super::containers::{Stripped, strip_avif, strip_gif};
+use crate::ServiceError;
+
+/// An upload as it will be stored.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub bytes: Vec<u8>,
+    pub media_type: MediaType,
+    pub size: Option<(u32, u32)>,
+}
+
+/// The quality a turned JPEG is encoded at again.
+const REENCODE_QUALITY: u8 = 90;
+
+/// Sniffs, measures and strips an upload: 415 for a type the library does not take, 422 for
+/// a file that is not what its first bytes say or is too large a picture.
+pub(crate) fn prepare(upload: Vec<u8>) -> Result<Prepared, ServiceError> {
+    let media_type = MediaType::sniff(&upload).ok_or_else(|| {
+        ServiceError::UnsupportedMediaType(
+            "the file is not a JPEG, PNG, WebP, GIF, AVIF or PDF (SVG is refused: it can carry scripts)".into(),
+        )
+    })?;
+    let unreadable = |why: String| ServiceError::Invalid(ValidationErrors::single("file", why));
+    let (bytes, size) = match media_type {
+        MediaType::Jpeg => jpeg(upload).map_err(unreadable)?,
+        MediaType::Png => png(upload).map_err(unreadable)?,
+        MediaType::Webp => webp(upload).map_err(unreadable)?,
+        MediaType::Gif => strip_gif(&upload).map(|(b, w, h)| (b, Some((w, h)))).map_err(unreadable)?,
+        MediaType::Avif => strip_avif(upload).map_err(unreadable)?,
+        MediaType::Pdf => (upload, None),
+    };
+    if let Some((w, h)) = size {
+        if u64::from(w) * u64::from(h) > MAX_PIXELS || w == 0 || h == 0 {
+            return Err(unreadable(format!("is {w}×{h} pixels; pictures may have at most {MAX_PIXELS} pixels")));
+        }
+    }
+    Ok(Prepared { bytes, media_type, size })
+}
+
+/// Decoding limits for every picture the library decodes: no dimension past what
+/// [`MAX_PIXELS`] allows, no allocation past what such a picture needs.
+pub(crate) fn limits() -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(40_000);
+    limits.max_image_height = Some(40_000);
+    limits.max_alloc = Some(MAX_PIXELS * 4 + 64 * 1024 * 1024);
+    limits
+}
+
+/// The EXIF orientation of a picture, read by the decoder without decoding the pixels.
+fn orientation(bytes: &[u8], format: image::ImageFormat) -> image::metadata::Orientation {
+    use image::ImageDecoder;
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits());
+    reader.into_decoder().and_then(|mut d| d.orientation()).unwrap_or(image::metadata::Orientation::NoTransforms)
+}
+
+/// Decodes, turns upright and encodes again (the encoders write no metadata).
+fn turned(bytes: &[u8], format: image::ImageFormat) -> Stripped {
+    let turn = orientation(bytes, format);
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits());
+    let mut picture = reader.decode().map_err(|e| format!("cannot be decoded: {e}"))?;
+    picture.apply_orientation(turn);
+    let mut out = Cursor::new(Vec::new());
+    let written = if format == image::ImageFormat::Jpeg {
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, REENCODE_QUALITY);
+        picture.to_rgb8().write_with_encoder(encoder)
+    } else {
+        picture.write_to(&mut out, format)
+    };
+    written.map_err(|e| format!("cannot be encoded again: {e}"))?;
+    Ok((out.into_inner(), Some((picture.width(), picture.height()))))
+}
+
+fn needs_turning(bytes: &[u8], format: image::ImageFormat) -> bool {
+    orientation(bytes, format) != image::metadata::Orientation::NoTransforms
+}
+
+fn jpeg(upload: Vec<u8>) -> Stripped {
+    let mut jpeg = Jpeg::from_bytes(Bytes::from(upload.clone())).map_err(|e| format!("is not a readable JPEG: {e}"))?;
+    if needs_turning(&upload, image::ImageFormat::Jpeg) {
+        return turned(&upload, image::ImageFormat::Jpeg);
+    }
+    let icc = jpeg.icc_profile();
+    // Every application segment but JFIF (APP0) and Adobe's colour transform (APP14), which
+    // decoders need; the colour profile goes back in alone.
+    let metadata: Vec<u8> = (markers::APP1..=markers::APP15).filter(|m| *m != markers::APP14).collect();
+    jpeg.segments_mut().retain(|s| !metadata.contains(&s.marker()) && s.marker() != markers::COM);
+    jpeg.set_icc_profile(icc);
+    let size = jpeg.dimensions().map(|(w, h)| (u32::from(w), u32::from(h)));
+    Ok((jpeg.encoder().bytes().to_vec(), size))
+}
+
+fn png(upload: Vec<u8>) -> Stripped {
+    let mut png = Png::from_bytes(Bytes::from(upload.clone())).map_err(|e| format!("is not a readable PNG: {e}"))?;
+    if png.exif().is_some() && needs_turning(&upload, image::ImageFormat::Png) {
+        return turned(&upload, image::ImageFormat::Png);
+    }
+    for kind in [*b"eXIf", *b"tEXt", *b"zTXt", *b"iTXt", *b"tIME"] {
+        png.remove_chunks_by_type(kind);
+    }
+    let size = png.dimensions();
+    Ok((png.encoder().bytes().to_vec(), size))
+}
+
+fn webp(upload: Vec<u8>) -> Stripped {
+    let mut webp = WebP::from_bytes(Bytes::from(upload)).map_err(|e| format!("is not a readable WebP: {e}"))?;
+    webp.remove_chunks_by_id(img_parts::webp::CHUNK_XMP);
+    // Removing the EXIF chunk also clears the header's flags for both.
+    webp.set_exif(None);
+    let size = webp.dimensions();
+    Ok((webp.encoder().bytes().to_vec(), size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small JPEG made here, with an EXIF block holding a GPS tag's bytes and a comment.
+    pub(crate) fn jpeg_with_exif(orientation: u16) -> Vec<u8> {
+        let picture = image::RgbImage::from_fn(40, 20, |x, _| image::Rgb([x as u8 * 6, 0, 0]));
+        let mut out = Cursor::new(Vec::new());
+        picture.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+        let mut jpeg = Jpeg::from_bytes(Bytes::from(out.into_inner())).unwrap();
+        // A big-endian TIFF with one IFD entry: Orientation (0x0112), SHORT, 1 value.
+        let mut exif = b"MM\x00\x2A\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01".to_vec();
+        exif.extend_from_slice(&orientation.to_be_bytes());
+        exif.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        exif.extend_from_slice(b"GPSLatitude 51.5N");
+        jpeg.set_exif(Some(Bytes::from(exif)));
+        let comment =
+            img_parts::jpeg::JpegSegment::new_with_contents(markers::COM, Bytes::from_static(b"shot at home"));
+        jpeg.segments_mut().insert(1, comment);
+        jpeg.encoder().bytes().to_vec()
+    }
+
+    #[test]
+    fn jpeg_metadata_goes_without_re_encoding() {
+        let original = jpeg_with_exif(1);
+        let prepared = prepare(original.clone()).unwrap();
+        assert_eq!(prepared.media_type, MediaType::Jpeg);
+        assert_eq!(prepared.size, Some((40, 20)));
+        let text = String::from_utf8_lossy(&prepared.bytes);
+        assert!(!text.contains("GPSLatitude") && !text.contains("shot at home"));
+        let stripped = Jpeg::from_bytes(Bytes::from(prepared.bytes.clone())).unwrap();
+        assert!(stripped.exif().is_none());
+        // The picture's own segments are untouched.
+        let scan = |b: &[u8]| Jpeg::from_bytes(Bytes::from(b.to_vec())).unwrap().segments().last().unwrap().clone();
+        assert_eq!(scan(&original), scan(&prepared.bytes));
+    }
+
+    #[test]
+    fn a_turned_photograph_is_stored_upright() {
+        // Orientation 6: the camera was turned a quarter; shown upright it is 20 wide, 40 high.
+        let prepared = prepare(jpeg_with_exif(6)).unwrap();
+        assert_eq!(prepared.size, Some((20, 40)));
+        assert!(!String::from_utf8_lossy(&prepared.bytes).contains("GPSLatitude"));
+        let decoded = image::load_from_memory(&prepared.bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (20, 40));
+    }
+
+    #[test]
+    fn png_text_and_exif_chunks_go() {
+        let picture = image::RgbaImage::from_pixel(3, 2, image::Rgba([1, 2, 3, 255]));
+        let mut out = Cursor::new(Vec::new());
+        picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        let mut png = Png::from_bytes(Bytes::from(out.into_inner())).unwrap();
+        let chunk = img_parts::png::PngChunk::new(*b"tEXt", Bytes::from_static(b"Author\0Jane at 51.5N"));
+        png.chunks_mut().insert(1, chunk);
+        let prepared = prepare(png.encoder().bytes().to_vec()).unwrap();
+        assert_eq!(prepared.size, Some((3, 2)));
+        assert!(!String::from_utf8_lossy(&prepared.bytes).contains("Jane"));
+        assert!(image::load_from_memory(&prepared.bytes).is_ok());
+    }
+
+    #[test]
+    fn other_types_are_refused_and_lying_ones_are_unreadable() {
+        let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
+        assert!(matches!(prepare(svg), Err(ServiceError::UnsupportedMediaType(_))));
+        let fake_png = b"\x89PNG\r\n\x1a\n<html>".to_vec();
+        assert!(matches!(prepare(fake_png), Err(ServiceError::Invalid(_))));
+        let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+        assert_eq!(prepare(pdf).unwrap().size, None);
+    }
+
+    #[test]
+    fn enormous_pictures_are_refused_from_their_header() {
+        // A GIF header claiming 65535 × 65535 pixels (4.3 gigapixels), and nothing else.
+        let mut gif = b"GIF89a\xFF\xFF\xFF\xFF\x00\x00\x00".to_vec();
+        gif.extend_from_slice(b"\x2C\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3B");
+        let Err(ServiceError::Invalid(errors)) = prepare(gif) else { panic!("accepted") };
+        assert!(format!("{errors:?}").contains("pixels"));
+    }
+}

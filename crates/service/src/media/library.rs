@@ -1,0 +1,306 @@
+//! The library's use cases: upload, list, read, describe, delete.
+
+use colophon_domain::{
+    Actor, BoundedText, FeaturedImage, MediaId, MediaItem, MediaType, Page, Product, ValidationErrors,
+};
+use colophon_store::{self as store, DbConnection, MediaChanges, NewMedia};
+use sha2::{Digest, Sha256};
+
+use super::inspect::prepare;
+use super::variants::every_variant_name;
+use crate::{Caller, Colophon, CursorPage, MediaView, ServiceError, ServiceResult};
+
+const LIST: &str = "media";
+type AltText = BoundedText<300>;
+type Caption = BoundedText<1000>;
+type FileName = BoundedText<255>;
+
+/// A file as uploaded, with the texts sent beside it.
+#[derive(Debug, Clone, Default)]
+pub struct MediaUpload {
+    /// The file's bytes; its type is sniffed from them.
+    pub bytes: Vec<u8>,
+    /// The name the client gave the file (kept for people; never a path).
+    pub filename: Option<String>,
+    /// Alt text, at most 300 characters.
+    pub alt: Option<String>,
+    /// A caption, at most 1,000 characters.
+    pub caption: Option<String>,
+    /// A credit line ("Image via Snorgtees"), at most 300 characters.
+    pub credit: Option<String>,
+}
+
+/// New texts for an item: absent fields stay, `Some(None)` clears one.
+#[derive(Debug, Clone, Default)]
+pub struct MediaInput {
+    /// Alt text, at most 300 characters.
+    pub alt: Option<Option<String>>,
+    /// A caption, at most 1,000 characters.
+    pub caption: Option<Option<String>>,
+    /// A credit line, at most 300 characters.
+    pub credit: Option<Option<String>>,
+    /// The file's name for people, at most 255 characters.
+    pub filename: Option<String>,
+}
+
+/// Which items to list.
+#[derive(Debug, Clone, Default)]
+pub struct MediaQuery {
+    /// Only items of this type.
+    pub media_type: Option<MediaType>,
+    /// Page size, 1 to 100.
+    pub limit: Option<i64>,
+    /// The previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+fn parse_texts(input: MediaInput) -> Result<MediaChanges, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let mut text = |field: &str, value: Option<Option<String>>, max: fn(String) -> Result<String, String>| match value {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(v)) => errors.check(field, max(v)).map(Some),
+    };
+    let alt = text("alt", input.alt, |v| AltText::parse(v).map(AltText::into_string));
+    let caption = text("caption", input.caption, |v| Caption::parse(v).map(Caption::into_string));
+    let credit = text("credit", input.credit, |v| AltText::parse(v).map(AltText::into_string));
+    let filename = input.filename.and_then(|f| errors.check("filename", file_name(&f)));
+    errors.into_result().map(|()| MediaChanges { alt, caption, credit, filename })
+}
+
+/// A file name for people: its last path segment, without control characters.
+fn file_name(given: &str) -> Result<String, String> {
+    let last = given.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
+    FileName::parse(clean.trim()).map(FileName::into_string)
+}
+
+/// Who may change or delete an item: whoever uploaded it, and editors.
+fn may_manage(actor: Actor, item: &MediaItem) -> ServiceResult<()> {
+    if item.uploaded_by == Some(actor.id) || actor.can_curate() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("only the uploader and editors may change a media item"))
+    }
+}
+
+impl Colophon {
+    /// Stores an upload (anyone who may write posts): 415 for a type the library does not
+    /// take, 413 past the size limit, 422 for a file that is not what it claims. The same bytes
+    /// (after stripping) are stored once: uploading them again returns the item they already
+    /// are, and `false`.
+    pub async fn upload_media(&self, caller: Caller, upload: MediaUpload) -> ServiceResult<(MediaView, bool)> {
+        let actor = caller.writing()?.actor()?;
+        let max = self.media().settings.max_bytes;
+        if upload.bytes.len() > max {
+            return Err(ServiceError::TooLarge(format!("files may have at most {max} bytes")));
+        }
+        let texts = parse_texts(MediaInput {
+            alt: Some(upload.alt),
+            caption: Some(upload.caption),
+            credit: Some(upload.credit),
+            filename: upload.filename,
+        })
+        .map_err(ServiceError::Invalid)?;
+        let storage = self.media().storage()?;
+        let bytes = upload.bytes;
+        let prepared = self.compute(move || prepare(bytes)).await??;
+        let sha256 = format!("{:x}", Sha256::digest(&prepared.bytes));
+        let hash = sha256.clone();
+        if let Some(item) = self.db(move |conn, _| Ok(store::find_media_by_hash(conn, &hash)?)).await? {
+            return Ok((self.media_view(item), false));
+        }
+        let name = format!("{sha256}.{}", prepared.media_type.extension());
+        let (media_type, size) = (prepared.media_type, prepared.size);
+        let byte_size = i64::try_from(prepared.bytes.len()).unwrap_or(i64::MAX);
+        // The file first: a row never names a file that is not there (a crash in between leaves
+        // a file no row names, which the same upload takes up again).
+        self.compute(move || storage.put(&name, &prepared.bytes, media_type.as_str())).await??;
+        let dimension = |d: u32| i32::try_from(d).ok();
+        let new = NewMedia {
+            sha256,
+            media_type,
+            byte_size,
+            width: size.and_then(|(w, _)| dimension(w)),
+            height: size.and_then(|(_, h)| dimension(h)),
+            filename: texts.filename.unwrap_or_else(|| format!("upload.{}", media_type.extension())),
+            alt: texts.alt.flatten(),
+            caption: texts.caption.flatten(),
+            credit: texts.credit.flatten(),
+            uploaded_by: Some(actor.id),
+        };
+        let (item, created) = self
+            .db_write(move |conn, now, changed| {
+                changed.by(actor);
+                // Two uploads of the same bytes at once: the second finds the first.
+                if let Some(item) = store::find_media_by_hash(conn, &new.sha256)? {
+                    return Ok((item, false));
+                }
+                let item = store::insert_media(conn, &new, now)?;
+                changed.audit("media.upload", format!("media:{}", item.id), &[]);
+                Ok((item, true))
+            })
+            .await?;
+        Ok((self.media_view(item), created))
+    }
+
+    /// The library, newest first (anyone signed in).
+    pub async fn list_media(&self, caller: Caller, query: MediaQuery) -> ServiceResult<CursorPage<MediaView>> {
+        caller.actor()?;
+        let (limit, before) = self.id_page_args(LIST, query.limit, query.cursor)?;
+        let codec = self.cursors().clone();
+        let page = self
+            .db(move |conn, _| {
+                let rows = store::list_media(conn, query.media_type, before.map(MediaId), limit.probe())?;
+                Ok(Page::from_probe(rows, limit, |m| m.id.0))
+            })
+            .await?;
+        Ok(CursorPage {
+            next_cursor: page.next.map(|id| codec.encode(LIST, &[id])),
+            items: page.items.into_iter().map(|item| self.media_view(item)).collect(),
+        })
+    }
+
+    /// The cursor of the page after `item` (for a GraphQL edge).
+    pub fn media_cursor(&self, item: &MediaItem) -> String {
+        self.cursors().encode(LIST, &[item.id.0])
+    }
+
+    /// One item (anyone signed in).
+    pub async fn get_media(&self, caller: Caller, id: MediaId) -> ServiceResult<MediaView> {
+        caller.actor()?;
+        let item =
+            self.db(move |conn, _| store::find_media(conn, id)?.ok_or(ServiceError::NotFound("media item"))).await?;
+        Ok(self.media_view(item))
+    }
+
+    /// Changes an item's texts (its uploader and editors). A new alt text or credit reaches the
+    /// posts and products that show the item with its old one; a text written for one of them
+    /// stays.
+    pub async fn update_media(&self, caller: Caller, id: MediaId, input: MediaInput) -> ServiceResult<MediaView> {
+        let actor = caller.writing()?.actor()?;
+        let changes = parse_texts(input).map_err(ServiceError::Invalid)?;
+        let keep = self.revisions_kept();
+        let item = self
+            .db_write(move |conn, now, changed| {
+                changed.by(actor);
+                let before = store::find_media(conn, id)?.ok_or(ServiceError::NotFound("media item"))?;
+                may_manage(actor, &before)?;
+                let after =
+                    store::update_media(conn, id, &changes, now)?.ok_or(ServiceError::NotFound("media item"))?;
+                changed.audit("media.update", format!("media:{id}"), &changes.field_names());
+                carry_texts(conn, actor, keep, &before, &after, now, changed)?;
+                Ok(after)
+            })
+            .await?;
+        Ok(self.media_view(item))
+    }
+
+    /// Deletes an item and its files (its uploader and editors); 409 while a post or a product
+    /// shows it.
+    pub async fn delete_media(&self, caller: Caller, id: MediaId) -> ServiceResult<()> {
+        let actor = caller.writing()?.actor()?;
+        let storage = self.media().storage()?;
+        let item = self
+            .db_write(move |conn, _, changed| {
+                changed.by(actor);
+                let item = store::find_media(conn, id)?.ok_or(ServiceError::NotFound("media item"))?;
+                may_manage(actor, &item)?;
+                let (posts, products) = store::media_users(conn, id)?;
+                if !posts.is_empty() || !products.is_empty() {
+                    let named: Vec<String> = posts
+                        .iter()
+                        .map(|p| format!("post {p}"))
+                        .chain(products.iter().map(|p| format!("product {p}")))
+                        .collect();
+                    return Err(ServiceError::Conflict(format!("the item is in use by {}", named.join(", "))));
+                }
+                store::delete_media(conn, id)?;
+                changed.audit("media.delete", format!("media:{id}"), &[]);
+                Ok(item)
+            })
+            .await?;
+        // After the commit: a file whose row is gone is only wasted space, never a broken link.
+        let names: Vec<String> =
+            std::iter::once(item.file_name()).chain(every_variant_name(&item.sha256, item.media_type)).collect();
+        let removed = self.compute(move || names.iter().try_for_each(|name| storage.delete(name))).await?;
+        if let Err(error) = removed {
+            tracing::warn!(error = %crate::chain(&error), media = %id, "a deleted media item's files stay");
+        }
+        Ok(())
+    }
+
+    pub(crate) fn media_view(&self, item: MediaItem) -> MediaView {
+        let url = format!("{}/{}", self.media().settings.base_url, item.file_name());
+        MediaView { item, url }
+    }
+
+    /// The base URL media files are served under, for the pictures posts and products show.
+    pub(crate) fn media_base_url(&self) -> String {
+        self.media().settings.base_url.clone()
+    }
+
+    /// The largest upload, in bytes (the HTTP faces stop reading past it).
+    pub fn media_max_bytes(&self) -> usize {
+        self.media().settings.max_bytes
+    }
+}
+
+/// Gives the posts and products showing `before`'s alt text or credit `after`'s.
+fn carry_texts(
+    conn: &mut DbConnection,
+    actor: Actor,
+    keep: u32,
+    before: &MediaItem,
+    after: &MediaItem,
+    now: colophon_domain::Timestamp,
+    changed: &mut crate::app::Changed,
+) -> ServiceResult<()> {
+    if before.alt == after.alt && before.credit == after.credit {
+        return Ok(());
+    }
+    let carried = |image: &FeaturedImage| FeaturedImage {
+        alt: if image.alt == before.alt { after.alt.clone() } else { image.alt.clone() },
+        credit: if image.credit == before.credit { after.credit.clone() } else { image.credit.clone() },
+        ..image.clone()
+    };
+    let (post_ids, product_ids) = store::media_users(conn, before.id)?;
+    for post in store::posts_by_ids(conn, &post_ids)? {
+        let Some(image) = post.featured_image.as_ref().filter(|i| carried(i) != **i).map(carried) else { continue };
+        crate::posts::set_featured_image(conn, &post, image, (actor, keep), now, changed)?;
+    }
+    for product in store::products_by_ids(conn, &product_ids)? {
+        let Some(image) = product.image.as_ref().filter(|i| carried(i) != **i).map(carried) else { continue };
+        set_product_image(conn, &product, image, now, changed)?;
+    }
+    Ok(())
+}
+
+fn set_product_image(
+    conn: &mut DbConnection,
+    product: &Product,
+    image: FeaturedImage,
+    now: colophon_domain::Timestamp,
+    changed: &mut crate::app::Changed,
+) -> ServiceResult<()> {
+    let changes = store::ProductChanges { image: Some(Some(image)), ..Default::default() };
+    if let Some(updated) = store::update_product(conn, product.id, &changes, now)? {
+        changed.add(crate::cache_keys::CacheKey::Product(product.id));
+        let key = format!("product:{}", product.id);
+        changed.emit(colophon_domain::EventKind::ProductUpdated, key, crate::webhooks::data::product(&updated));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_their_paths_and_control_characters() {
+        assert_eq!(file_name("C:\\photos\\rug.jpg").unwrap(), "rug.jpg");
+        assert_eq!(file_name("../../etc/passwd").unwrap(), "passwd");
+        assert_eq!(file_name("a\u{0}b\nc.png").unwrap(), "abc.png");
+        assert!(file_name(&"x".repeat(300)).is_err());
+    }
+}

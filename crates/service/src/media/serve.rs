@@ -1,0 +1,173 @@
+//! Serving the library's files, whole or in ranges, and their variants (made on first request).
+
+use colophon_domain::{MediaType, Variant};
+
+use super::variants::{make_variant, variant_name};
+use crate::{Colophon, ServiceError, ServiceResult};
+
+/// A byte range as a client asks for it (`Range: bytes=…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ByteRange {
+    /// `bytes=10-`: from an offset to the end.
+    From(u64),
+    /// `bytes=10-19`: both ends included.
+    FromTo(u64, u64),
+    /// `bytes=-100`: the last bytes.
+    Last(u64),
+}
+
+impl ByteRange {
+    /// The first and last byte of a file of `total` bytes, or `None` when none of it is in range.
+    pub fn within(self, total: u64) -> Option<(u64, u64)> {
+        let last = total.checked_sub(1)?;
+        match self {
+            ByteRange::From(start) if start <= last => Some((start, last)),
+            ByteRange::FromTo(start, end) if start <= end && start <= last => Some((start, end.min(last))),
+            ByteRange::Last(n) if n > 0 => Some((total.saturating_sub(n), last)),
+            _ => None,
+        }
+    }
+}
+
+/// A file to send.
+#[derive(Debug, Clone)]
+pub struct MediaFile {
+    /// The bytes: the whole file, or the range asked for.
+    pub bytes: Vec<u8>,
+    /// The whole file's size.
+    pub total: u64,
+    /// The range the bytes are, when one was asked for.
+    pub range: Option<(u64, u64)>,
+    /// What the file is.
+    pub media_type: MediaType,
+    /// Its entity tag (quoted): the content hash, and the variant's name.
+    pub etag: String,
+}
+
+/// What a request for a file finds.
+#[derive(Debug, Clone)]
+pub enum MediaRead {
+    /// The file (or its range).
+    File(MediaFile),
+    /// A range outside the file (416), with the file's size.
+    Unsatisfiable {
+        /// The whole file's size.
+        total: u64,
+    },
+}
+
+/// The hash and type of a stored file's name (`<64 hex digits>.<extension>`).
+fn parse_name(name: &str) -> Option<(&str, MediaType)> {
+    let (hash, extension) = name.split_once('.')?;
+    let hex = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    Some((hash, MediaType::from_extension(extension)?)).filter(|_| hex)
+}
+
+impl Colophon {
+    /// The file `name` (as media URLs name it), or its `variant`, whole or the `range` asked
+    /// for. Files are public: their names are the hashes of their bytes.
+    pub async fn media_file(
+        &self,
+        name: String,
+        variant: Option<Variant>,
+        range: Option<ByteRange>,
+    ) -> ServiceResult<MediaRead> {
+        let (hash, media_type) = parse_name(&name).ok_or(ServiceError::NotFound("media file"))?;
+        let storage = self.media().storage()?;
+        let (served, served_type, etag) = match variant {
+            None => (name.clone(), media_type, format!("\"{hash}\"")),
+            Some(variant) => {
+                if !media_type.has_variants() {
+                    return Err(ServiceError::bad_request("w", format!("no variants are made of {media_type} files")));
+                }
+                let variant_file = variant_name(hash, media_type, variant);
+                self.ensure_variant(&name, &variant_file, media_type, variant).await?;
+                let tag = variant_file.trim_start_matches("variants/").rsplit_once('.').map_or("", |(t, _)| t);
+                (variant_file.clone(), variant.media_type(media_type), format!("\"{tag}\""))
+            }
+        };
+        let read = self
+            .compute(move || -> ServiceResult<MediaRead> {
+                let total = storage.size(&served)?.ok_or(ServiceError::NotFound("media file"))?;
+                let bounds = match range {
+                    None => None,
+                    Some(range) => match range.within(total) {
+                        Some(bounds) => Some(bounds),
+                        None => return Ok(MediaRead::Unsatisfiable { total }),
+                    },
+                };
+                let blob = storage.get(&served, bounds)?.ok_or(ServiceError::NotFound("media file"))?;
+                Ok(MediaRead::File(MediaFile {
+                    bytes: blob.bytes,
+                    total: blob.total,
+                    range: bounds,
+                    media_type: served_type,
+                    etag,
+                }))
+            })
+            .await??;
+        Ok(read)
+    }
+
+    /// Makes a variant unless it is there: one at a time per process beyond a couple, and once
+    /// (a request that waited finds the file another made).
+    async fn ensure_variant(
+        &self,
+        original: &str,
+        variant_file: &str,
+        media_type: MediaType,
+        variant: Variant,
+    ) -> ServiceResult<()> {
+        let storage = self.media().storage()?;
+        let exists = |storage: std::sync::Arc<dyn super::BlobStore>, name: String| async move {
+            self.compute(move || storage.size(&name)).await?.map_err(ServiceError::from)
+        };
+        if exists(storage.clone(), variant_file.to_string()).await?.is_some() {
+            return Ok(());
+        }
+        let _turn =
+            self.media().variant_turns.acquire().await.map_err(|e| ServiceError::internal_while("variant turns", e))?;
+        if exists(storage.clone(), variant_file.to_string()).await?.is_some() {
+            return Ok(());
+        }
+        let (original, variant_file) = (original.to_string(), variant_file.to_string());
+        self.compute(move || -> ServiceResult<()> {
+            let source = storage.get(&original, None)?.ok_or(ServiceError::NotFound("media file"))?;
+            let started = std::time::Instant::now();
+            let bytes = make_variant(&source.bytes, media_type, variant).map_err(|why| {
+                ServiceError::internal_while(format!("making {variant_file}"), why)
+            })?;
+            tracing::info!(file = %variant_file, ms = started.elapsed().as_millis(), bytes = bytes.len(), "made a variant");
+            storage.put(&variant_file, &bytes, variant.media_type(media_type).as_str())?;
+            Ok(())
+        })
+        .await?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_cut_to_the_file() {
+        assert_eq!(ByteRange::From(2).within(10), Some((2, 9)));
+        assert_eq!(ByteRange::From(10).within(10), None);
+        assert_eq!(ByteRange::FromTo(5, 100).within(10), Some((5, 9)));
+        assert_eq!(ByteRange::FromTo(5, 4).within(10), None);
+        assert_eq!(ByteRange::Last(3).within(10), Some((7, 9)));
+        assert_eq!(ByteRange::Last(30).within(10), Some((0, 9)));
+        assert_eq!(ByteRange::Last(0).within(10), None);
+        assert_eq!(ByteRange::From(0).within(0), None);
+    }
+
+    #[test]
+    fn only_hash_names_are_files() {
+        let hash = "a".repeat(64);
+        assert_eq!(parse_name(&format!("{hash}.jpg")), Some((hash.as_str(), MediaType::Jpeg)));
+        assert_eq!(parse_name(&format!("{hash}.svg")), None);
+        assert_eq!(parse_name(&format!("{}.jpg", "A".repeat(64))), None);
+        assert_eq!(parse_name("../x.jpg"), None);
+        assert_eq!(parse_name(&format!("{hash}.jpg.png")), None);
+    }
+}

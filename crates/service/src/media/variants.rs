@@ -1,0 +1,99 @@
+//! Resized copies of pictures for `srcset`: made once per listed width and format, on demand,
+//! then kept beside the original.
+
+use std::io::Cursor;
+
+use colophon_domain::{MediaType, Variant, VariantFormat};
+
+use super::inspect::limits;
+
+/// The quality JPEG variants are written at.
+const JPEG_QUALITY: u8 = 82;
+
+/// The name a variant is stored under, beside the original `<sha256>.<ext>`.
+pub(crate) fn variant_name(sha256: &str, original: MediaType, variant: Variant) -> String {
+    let format = match variant.format() {
+        VariantFormat::Original => "o",
+        VariantFormat::Webp => "webp",
+    };
+    format!("variants/{sha256}-w{}-{format}.{}", variant.width(), variant.media_type(original).extension())
+}
+
+/// Every name a variant of this file may be stored under (to remove them with it).
+pub(crate) fn every_variant_name(sha256: &str, original: MediaType) -> Vec<String> {
+    colophon_domain::VARIANT_WIDTHS
+        .iter()
+        .flat_map(|w| [VariantFormat::Original, VariantFormat::Webp].map(|f| (*w, f)))
+        .filter_map(|(w, f)| Variant::parse(w, f).ok())
+        .map(|v| variant_name(sha256, original, v))
+        .collect()
+}
+
+/// Makes the variant of `original` (stored bytes of type `media_type`): at most the variant's
+/// width (never enlarged), the height in proportion, in the variant's format.
+pub(crate) fn make_variant(original: &[u8], media_type: MediaType, variant: Variant) -> Result<Vec<u8>, String> {
+    let format = match media_type {
+        MediaType::Jpeg => image::ImageFormat::Jpeg,
+        MediaType::Png => image::ImageFormat::Png,
+        MediaType::Webp => image::ImageFormat::WebP,
+        MediaType::Gif => image::ImageFormat::Gif,
+        MediaType::Avif | MediaType::Pdf => return Err(format!("no variants are made of {media_type}")),
+    };
+    let mut reader = image::ImageReader::with_format(Cursor::new(original), format);
+    reader.limits(limits());
+    let picture = reader.decode().map_err(|e| format!("cannot be decoded: {e}"))?;
+    let width = variant.width().min(picture.width());
+    let height = u32::try_from(u64::from(picture.height()) * u64::from(width) / u64::from(picture.width().max(1)))
+        .unwrap_or(1)
+        .max(1);
+    let resized = if width == picture.width() {
+        picture
+    } else {
+        picture.resize_exact(width, height, image::imageops::FilterType::Lanczos3)
+    };
+    let mut out = Cursor::new(Vec::new());
+    let written = match variant.media_type(media_type) {
+        MediaType::Jpeg => {
+            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+            resized.to_rgb8().write_with_encoder(encoder)
+        }
+        MediaType::Webp => resized.to_rgba8().write_to(&mut out, image::ImageFormat::WebP),
+        _ => resized.write_to(&mut out, image::ImageFormat::Png),
+    };
+    written.map_err(|e| format!("cannot be encoded: {e}"))?;
+    Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let picture = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 128]));
+        let mut out = Cursor::new(Vec::new());
+        picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn variants_keep_the_proportions_and_never_enlarge() {
+        let original = png(800, 400);
+        let small = Variant::parse(320, VariantFormat::Webp).unwrap();
+        let made = image::load_from_memory(&make_variant(&original, MediaType::Png, small).unwrap()).unwrap();
+        assert_eq!((made.width(), made.height()), (320, 160));
+        let large = Variant::parse(1920, VariantFormat::Original).unwrap();
+        let bytes = make_variant(&original, MediaType::Png, large).unwrap();
+        assert_eq!(MediaType::sniff(&bytes), Some(MediaType::Png));
+        let made = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((made.width(), made.height()), (800, 400));
+    }
+
+    #[test]
+    fn names_say_width_and_format() {
+        let v = Variant::parse(640, VariantFormat::Webp).unwrap();
+        assert_eq!(variant_name("ab12", MediaType::Jpeg, v), "variants/ab12-w640-webp.webp");
+        let v = Variant::parse(640, VariantFormat::Original).unwrap();
+        assert_eq!(variant_name("ab12", MediaType::Gif, v), "variants/ab12-w640-o.png");
+        assert_eq!(every_variant_name("ab12", MediaType::Jpeg).len(), 12);
+    }
+}

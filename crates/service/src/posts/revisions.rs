@@ -1,0 +1,279 @@
+//! Revisions of posts: every change of a post's content keeps the content before it, which
+//! editors may list, read, compare and restore.
+
+use colophon_domain::{Actor, Page, Post, PostContent, PostId, Revision, Timestamp};
+use colophon_store::{self as store, DbConnection};
+
+use super::write::{EditKind, editable_post_by_key};
+use crate::keys::Key;
+use crate::{Caller, Colophon, CursorPage, FeaturedImageInput, PostDetail, PostInput, SeoInput, ServiceError};
+use crate::{ServiceResult, views::RevisionDiff};
+
+const LIST: &str = "revisions";
+/// How long a line diff may search for the shortest edit before it settles for a longer one.
+const DIFF_DEADLINE: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// One side of a comparison: a revision, or the post as it is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevisionRef {
+    /// The revision of this number.
+    Number(i64),
+    /// The post's current content.
+    Current,
+}
+
+impl Colophon {
+    /// A post's revisions, newest first (whoever may edit the post).
+    pub async fn list_revisions(
+        &self,
+        caller: Caller,
+        key: Key,
+        limit: Option<i64>,
+        cursor: Option<String>,
+    ) -> ServiceResult<CursorPage<Revision>> {
+        let actor = caller.actor()?;
+        let (limit, before) = self.id_page_args(LIST, limit, cursor)?;
+        let codec = self.cursors().clone();
+        self.db(move |conn, now| {
+            let post = editable_post_by_key(conn, actor, &key, now)?;
+            let rows = store::list_revisions(conn, post.id, before, limit.probe())?;
+            let page = Page::from_probe(rows, limit, |r| r.number);
+            Ok(CursorPage { items: page.items, next_cursor: page.next.map(|n| codec.encode(LIST, &[n])) })
+        })
+        .await
+    }
+
+    /// The cursor of the page after `revision` (for a GraphQL edge).
+    pub fn revision_cursor(&self, revision: &Revision) -> String {
+        self.cursors().encode(LIST, &[revision.number])
+    }
+
+    /// One revision of a post.
+    pub async fn get_revision(&self, caller: Caller, key: Key, number: i64) -> ServiceResult<Revision> {
+        let actor = caller.actor()?;
+        self.db(move |conn, now| {
+            let post = editable_post_by_key(conn, actor, &key, now)?;
+            store::find_revision(conn, post.id, number)?.ok_or(ServiceError::NotFound("revision"))
+        })
+        .await
+    }
+
+    /// What changed from `from` to `to`: the fields, each field's two values, and a line diff of
+    /// the body (its Markdown when both sides have some, else its HTML).
+    pub async fn diff_revisions(
+        &self,
+        caller: Caller,
+        key: Key,
+        from: RevisionRef,
+        to: RevisionRef,
+    ) -> ServiceResult<RevisionDiff> {
+        let actor = caller.actor()?;
+        let (old, new) = self
+            .db(move |conn, now| {
+                let post = editable_post_by_key(conn, actor, &key, now)?;
+                let mut side = |side| match side {
+                    RevisionRef::Number(n) => {
+                        Ok(store::find_revision(conn, post.id, n)?.ok_or(ServiceError::NotFound("revision"))?.content)
+                    }
+                    RevisionRef::Current => content_of(conn, &post, now),
+                };
+                Ok((side(from)?, side(to)?))
+            })
+            .await?;
+        self.compute(move || diff(from, to, &old, &new)).await
+    }
+
+    /// Brings a revision's content back as a new edit: the post's title, slug, excerpt, body,
+    /// featured image, tags, sidebar and SEO fields become the revision's; its status and
+    /// publication time stay as they are (publishing is its own decision). The edit goes
+    /// through the same checks as any (`expected_version`: 412 on a stale version), records a
+    /// revision of its own, and sends the same events.
+    pub async fn restore_revision(
+        &self,
+        caller: Caller,
+        key: Key,
+        number: i64,
+        expected_version: Option<i64>,
+    ) -> ServiceResult<PostDetail> {
+        let actor = caller.writing()?.actor()?;
+        let (id, content) = self
+            .db(move |conn, now| {
+                let post = editable_post_by_key(conn, actor, &key, now)?;
+                let revision =
+                    store::find_revision(conn, post.id, number)?.ok_or(ServiceError::NotFound("revision"))?;
+                Ok((post.id, revision.content))
+            })
+            .await?;
+        self.edit_post(actor, Key::Id(id.0), restoring(content), expected_version, EditKind::Restore(number)).await
+    }
+}
+
+/// A post's content as a revision keeps it: with its tags' names and its sidebar's slug.
+pub(crate) fn content_of(conn: &mut DbConnection, post: &Post, now: Timestamp) -> ServiceResult<PostContent> {
+    let tags = store::tags_for_posts(conn, &[post.id])?.remove(&post.id).unwrap_or_default();
+    let sidebar = match post.sidebar_id {
+        Some(id) => store::sidebars_by_ids(conn, &[id])?.into_iter().next().map(|s| s.slug.into_string()),
+        None => None,
+    };
+    Ok(PostContent {
+        title: post.title.clone(),
+        slug: post.slug.as_str().to_string(),
+        excerpt: post.excerpt.clone(),
+        body_html: post.body_html.clone(),
+        body_markdown: post.body_markdown.clone(),
+        featured_image: post.featured_image.clone(),
+        tags: tags.into_iter().map(|t| t.name).collect(),
+        sidebar,
+        seo: post.seo.clone(),
+        status: post.status_at(now),
+        published_at: post.published_at,
+    })
+}
+
+/// Keeps `before` as a revision of `post` when `after` differs from it (by `actor`, or the
+/// operator when `None`), dropping all but the newest `keep`.
+pub(crate) fn record_revision(
+    conn: &mut DbConnection,
+    post: PostId,
+    before: &PostContent,
+    after: &PostContent,
+    actor: Option<Actor>,
+    keep: u32,
+    now: Timestamp,
+) -> ServiceResult<Option<i64>> {
+    let fields = before.changed_fields(after);
+    if fields.is_empty() {
+        return Ok(None);
+    }
+    let new = store::NewRevision {
+        post_id: post,
+        editor: actor.map(|a| a.id),
+        editor_key: actor.and_then(|a| a.key),
+        fields: &fields,
+        content: before,
+    };
+    Ok(Some(store::insert_revision(conn, &new, keep, now)?))
+}
+
+/// The edit that brings `content` back (everything but status and publication time).
+fn restoring(content: PostContent) -> PostInput {
+    let (body_markdown, body_html) = match content.body_markdown {
+        Some(markdown) => (Some(markdown), None),
+        None => (None, Some(content.body_html)),
+    };
+    PostInput {
+        title: Some(content.title),
+        slug: Some(content.slug),
+        body_markdown,
+        body_html,
+        excerpt: Some(Some(content.excerpt).filter(|e| !e.is_empty())),
+        featured_image: Some(content.featured_image.map(|i| FeaturedImageInput {
+            url: if i.media_id.is_some() { None } else { i.url },
+            alt: i.alt,
+            credit: i.credit,
+            media_id: i.media_id,
+        })),
+        tags: Some(content.tags),
+        sidebar: Some(content.sidebar),
+        seo: Some(SeoInput {
+            meta_title: Some(content.seo.meta_title),
+            meta_description: Some(content.seo.meta_description),
+            canonical_url: Some(content.seo.canonical_url),
+            og_image: Some(content.seo.og_image),
+            noindex: Some(content.seo.noindex),
+        }),
+        ..PostInput::default()
+    }
+}
+
+fn diff(from: RevisionRef, to: RevisionRef, old: &PostContent, new: &PostContent) -> RevisionDiff {
+    let fields: Vec<String> = old.changed_fields(new).into_iter().map(str::to_string).collect();
+    let values = |c: &PostContent| serde_json::to_value(c).unwrap_or_default();
+    let (old_values, new_values) = (values(old), values(new));
+    let changes = fields
+        .iter()
+        .filter(|f| f.as_str() != "body")
+        .map(|field| {
+            let pick = |v: &serde_json::Value| match field.as_str() {
+                "meta_title" | "meta_description" | "canonical_url" | "og_image" | "noindex" => {
+                    v["seo"][field.as_str()].clone()
+                }
+                name => v[name].clone(),
+            };
+            (field.clone(), pick(&old_values), pick(&new_values))
+        })
+        .collect();
+    let (old_source, new_source) = match (&old.body_markdown, &new.body_markdown) {
+        (Some(a), Some(b)) => (a.as_str(), b.as_str()),
+        _ => (old.body_html.as_str(), new.body_html.as_str()),
+    };
+    let body = (old_source != new_source).then(|| {
+        let name = |side| match side {
+            RevisionRef::Number(n) => format!("revision {n}"),
+            RevisionRef::Current => "current".to_string(),
+        };
+        similar::TextDiff::configure()
+            .timeout(DIFF_DEADLINE)
+            .diff_lines(old_source, new_source)
+            .unified_diff()
+            .context_radius(3)
+            .header(&name(from), &name(to))
+            .to_string()
+    });
+    RevisionDiff {
+        from: match from {
+            RevisionRef::Number(n) => Some(n),
+            RevisionRef::Current => None,
+        },
+        to: match to {
+            RevisionRef::Number(n) => Some(n),
+            RevisionRef::Current => None,
+        },
+        fields,
+        changes,
+        body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use colophon_domain::{PostStatus, Seo};
+
+    fn content(body: &str) -> PostContent {
+        PostContent {
+            title: "Old".into(),
+            slug: "old".into(),
+            excerpt: String::new(),
+            body_html: String::new(),
+            body_markdown: Some(body.into()),
+            featured_image: None,
+            tags: vec![],
+            sidebar: None,
+            seo: Seo::default(),
+            status: PostStatus::Draft,
+            published_at: None,
+        }
+    }
+
+    #[test]
+    fn a_diff_names_fields_values_and_body_lines() {
+        let old = content("one\ntwo\nthree\n");
+        let mut new = content("one\n2\nthree\n");
+        new.title = "New".into();
+        new.seo.noindex = true;
+        let d = diff(RevisionRef::Number(3), RevisionRef::Current, &old, &new);
+        assert_eq!(d.fields, vec!["title", "body", "noindex"]);
+        assert_eq!(d.changes[0], ("title".into(), "Old".into(), "New".into()));
+        assert_eq!(d.changes[1], ("noindex".into(), false.into(), true.into()));
+        let body = d.body.unwrap();
+        assert!(body.starts_with("--- revision 3\n+++ current\n"), "{body}");
+        assert!(body.contains("-two\n+2\n"), "{body}");
+    }
+
+    #[test]
+    fn the_same_body_has_no_diff() {
+        let d = diff(RevisionRef::Number(1), RevisionRef::Number(2), &content("a"), &content("a"));
+        assert!(d.fields.is_empty() && d.body.is_none() && d.changes.is_empty());
+    }
+}

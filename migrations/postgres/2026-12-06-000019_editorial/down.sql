@@ -1,0 +1,13 @@
+DROP INDEX products_by_image_media;
+ALTER TABLE products DROP COLUMN image_height;
+ALTER TABLE products DROP COLUMN image_width;
+ALTER TABLE products DROP COLUMN image_credit;
+ALTER TABLE products DROP COLUMN image_alt;
+ALTER TABLE products DROP COLUMN image_media_id;
+DROP INDEX posts_by_featured_media;
+ALTER TABLE posts DROP COLUMN featured_image_height;
+ALTER TABLE posts DROP COLUMN featured_image_width;
+ALTER TABLE posts DROP COLUMN featured_image_media_id;
+DROP TABLE media;
+DROP TABLE preview_links;
+DROP TABLE post_revisions;
