@@ -518,6 +518,15 @@ impl Colophon {
         result
     }
 
+    /// A read on the calling thread, for work already on the blocking pool.
+    pub(crate) fn db_blocking_read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
+    ) -> ServiceResult<T> {
+        let mut conn = self.inner.pool.get().map_err(ServiceError::unavailable)?;
+        f(&mut conn)
+    }
+
     /// Blocking variant of [`Colophon::db`] for start-up and command-line work.
     pub(crate) fn db_blocking<T>(
         &self,

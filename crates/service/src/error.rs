@@ -127,6 +127,11 @@ impl From<StoreError> for ServiceError {
         match error {
             StoreError::NotFound => ServiceError::NotFound("resource"),
             StoreError::Conflict(what) => ServiceError::Conflict(what),
+            // A row referred to went (or a referring one came) between a check and the write:
+            // another request's change got there first.
+            StoreError::MissingReference(_) => {
+                ServiceError::Conflict("a related record changed meanwhile; try again".into())
+            }
             unavailable @ StoreError::Unavailable(_) => ServiceError::Unavailable(Arc::new(unavailable)),
             other => ServiceError::Internal(Arc::new(other)),
         }

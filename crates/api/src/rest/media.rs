@@ -132,6 +132,9 @@ pub struct MediaListParams {
     pub cursor: Option<String>,
 }
 
+/// Files are named by the hash of their bytes: they never change.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
 /// The longest text field of the upload form.
 const TEXT_FIELD_MAX: usize = 4 * 1024;
 /// The most parts an upload form may have.
@@ -335,7 +338,10 @@ fn requested_range(req: &HttpRequest) -> Option<ByteRange> {
     match (start.trim(), end.trim()) {
         ("", last) => last.parse().ok().map(ByteRange::Last),
         (start, "") => start.parse().ok().map(ByteRange::From),
-        (start, end) => Some(ByteRange::FromTo(start.parse().ok()?, end.parse().ok()?)),
+        // A last byte before the first makes the header invalid: ignored (RFC 9110 §14.1.1).
+        (start, end) => Some((start.parse().ok()?, end.parse().ok()?))
+            .filter(|(start, end)| start <= end)
+            .map(|(start, end)| ByteRange::FromTo(start, end)),
     }
 }
 
@@ -365,9 +371,17 @@ pub async fn file(
 ) -> Result<HttpResponse, ApiError> {
     let variant = variant(params.into_inner())?;
     let range = requested_range(&req);
-    let read = colophon.media_file(name.into_inner(), variant, range).await?;
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let held = move |etag: &str| if_none_match.as_deref().is_some_and(|v| crate::etag::none_match(v, etag));
+    let read = colophon.media_file(name.into_inner(), variant, range, held).await?;
     let file = match read {
         MediaRead::File(file) => file,
+        MediaRead::NotModified { etag } => {
+            return Ok(HttpResponse::NotModified()
+                .insert_header((header::ETAG, etag))
+                .insert_header((header::CACHE_CONTROL, IMMUTABLE))
+                .finish());
+        }
         MediaRead::Unsatisfiable { total } => {
             let error = ApiError::request(
                 StatusCode::RANGE_NOT_SATISFIABLE,
@@ -382,27 +396,13 @@ pub async fn file(
             return Ok(response);
         }
     };
-    let held = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| crate::etag::none_match(v, &file.etag));
-    let mut response = if held {
-        HttpResponse::NotModified()
-    } else if file.range.is_some() {
-        HttpResponse::PartialContent()
-    } else {
-        HttpResponse::Ok()
-    };
+    let mut response = if file.range.is_some() { HttpResponse::PartialContent() } else { HttpResponse::Ok() };
     response
         .insert_header((header::ETAG, file.etag.clone()))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .insert_header((header::CACHE_CONTROL, IMMUTABLE))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         // (Pictures are not compressed again: actix's compression skips images and ranges.)
         .insert_header(("X-Content-Type-Options", "nosniff"));
-    if held {
-        return Ok(response.finish());
-    }
     if let Some((start, end)) = file.range {
         response.insert_header((header::CONTENT_RANGE, format!("bytes {start}-{end}/{}", file.total)));
     }

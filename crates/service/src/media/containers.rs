@@ -36,6 +36,12 @@ pub(crate) fn strip_gif(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
             // Image: a descriptor, a local colour table, the LZW code size, data sub-blocks.
             0x2C => {
                 let descriptor = bytes.get(at..at + 10).ok_or_else(corrupt)?;
+                let field = |i: usize| u32::from(u16::from_le_bytes([descriptor[i], descriptor[i + 1]]));
+                // A frame past the screen would make a decoder allocate for a picture larger than
+                // the one the header (and the pixel limit) speak of.
+                if field(1) + field(5) > width || field(3) + field(7) > height {
+                    return Err("has a frame larger than its screen".into());
+                }
                 let data = at + 10 + color_table(descriptor[9]) + 1;
                 let end = sub_blocks_end(bytes, data).ok_or_else(corrupt)?;
                 out.extend_from_slice(&bytes[at..end]);
@@ -184,12 +190,20 @@ fn item_extents(
     idat: Option<(usize, usize)>,
 ) -> Result<Vec<(usize, usize)>, String> {
     let corrupt = || "has a malformed item location box".to_string();
+    let whole = bytes.len();
+    // Every read stays inside the box: a count larger than the box holds runs out of bytes at
+    // once, instead of looping over nothing.
+    let bytes = bytes.get(..iloc.end).ok_or_else(corrupt)?;
     let at = iloc.payload;
     let version = *bytes.get(at).ok_or_else(corrupt)?;
     let sizes = *bytes.get(at + 4).ok_or_else(corrupt)?;
     let more = *bytes.get(at + 5).ok_or_else(corrupt)?;
     let (offset_size, length_size, base_size) = (sizes >> 4, sizes & 0x0F, more >> 4);
     let index_size = if version == 1 || version == 2 { more & 0x0F } else { 0 };
+    if index_size + offset_size + length_size == 0 {
+        // Extents that take no bytes: any number of them fit in any box.
+        return Err(corrupt());
+    }
     let (count, mut at) = if version < 2 {
         (u32::from(read_u16(bytes, at + 6).ok_or_else(corrupt)?), at + 8)
     } else {
@@ -236,7 +250,7 @@ fn item_extents(
             let end = start.checked_add(length).ok_or_else(corrupt)?;
             let (start, end) =
                 (usize::try_from(start).map_err(|_| corrupt())?, usize::try_from(end).map_err(|_| corrupt())?);
-            if length == 0 || end > bytes.len() {
+            if length == 0 || end > whole {
                 return Err("keeps metadata in a way that cannot be removed".into());
             }
             extents.push((start, end));
@@ -290,6 +304,13 @@ mod tests {
     }
 
     #[test]
+    fn frames_past_the_screen_are_refused() {
+        let mut g = b"GIF89a\x01\x00\x01\x00\x00\x00\x00".to_vec();
+        g.extend_from_slice(b"\x2C\x00\x00\x00\x00\x10\x27\x10\x27\x00\x02\x02\x44\x01\x00\x3B");
+        assert_eq!(strip_gif(&g).unwrap_err(), "has a frame larger than its screen");
+    }
+
+    #[test]
     fn broken_gifs_are_refused() {
         let whole = gif();
         for cut in [5, 12, 20, 40, whole.len() - 11] {
@@ -340,6 +361,24 @@ mod tests {
         let text = String::from_utf8_lossy(&out);
         assert!(!text.contains("GPS") && text.contains("PIXELS"), "{text}");
         assert_eq!(size, Some((4000, 3000)));
+    }
+
+    #[test]
+    fn item_counts_past_the_box_are_refused_at_once() {
+        // An iloc claiming 65,535 items whose extents take no bytes, in a box of a few bytes.
+        let iloc = boxed(b"iloc", &[0, 0, 0, 0, 0x00, 0x00, 0xFF, 0xFF, 0, 2, 0, 0, 0xFF, 0xFF]);
+        let mut file = boxed(b"ftyp", b"avif\0\0\0\0avif");
+        let at = file.len();
+        file.extend_from_slice(&iloc);
+        let found = boxes(&file, at, file.len()).unwrap()[0];
+        let started = std::time::Instant::now();
+        assert!(item_extents(&file, found, &[2], None).is_err());
+        let iloc = boxed(b"iloc", &[0, 0, 0, 0, 0x44, 0x00, 0xFF, 0xFF, 0, 2, 0, 0, 0xFF, 0xFF]);
+        file.truncate(at);
+        file.extend_from_slice(&iloc);
+        let found = boxes(&file, at, file.len()).unwrap()[0];
+        assert!(item_extents(&file, found, &[2], None).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_millis(50));
     }
 
     #[test]

@@ -43,12 +43,33 @@ pub(crate) fn prepare(upload: Vec<u8>) -> Result<Prepared, ServiceError> {
         MediaType::Avif => strip_avif(upload).map_err(unreadable)?,
         MediaType::Pdf => (upload, None),
     };
-    if let Some((w, h)) = size {
-        if u64::from(w) * u64::from(h) > MAX_PIXELS || w == 0 || h == 0 {
+    match size {
+        Some((w, h)) if u64::from(w) * u64::from(h) > MAX_PIXELS || w == 0 || h == 0 => {
             return Err(unreadable(format!("is {w}×{h} pixels; pictures may have at most {MAX_PIXELS} pixels")));
         }
+        None if media_type.is_image() => return Err(unreadable("has no readable size".into())),
+        _ => {}
     }
     Ok(Prepared { bytes, media_type, size })
+}
+
+/// Decodes a picture the library makes variants of, once, at upload: a file whose first bytes
+/// look right but whose pixels do not decode is refused then (422), not on every variant
+/// request. AVIF (not decoded here) and PDF pass as they are.
+pub(crate) fn check_decodes(prepared: &Prepared) -> Result<(), ServiceError> {
+    let format = match prepared.media_type {
+        MediaType::Jpeg => image::ImageFormat::Jpeg,
+        MediaType::Png => image::ImageFormat::Png,
+        MediaType::Webp => image::ImageFormat::WebP,
+        MediaType::Gif => image::ImageFormat::Gif,
+        MediaType::Avif | MediaType::Pdf => return Ok(()),
+    };
+    let mut reader = image::ImageReader::with_format(Cursor::new(&prepared.bytes), format);
+    reader.limits(limits());
+    reader
+        .decode()
+        .map(drop)
+        .map_err(|e| ServiceError::Invalid(ValidationErrors::single("file", format!("cannot be decoded: {e}"))))
 }
 
 /// Decoding limits for every picture the library decodes: no dimension past what

@@ -6,7 +6,7 @@ use colophon_domain::{
 use colophon_store::{self as store, DbConnection, MediaChanges, NewMedia};
 use sha2::{Digest, Sha256};
 
-use super::inspect::prepare;
+use super::inspect::{check_decodes, prepare};
 use super::variants::every_variant_name;
 use crate::{Caller, Colophon, CursorPage, MediaView, ServiceError, ServiceResult};
 
@@ -104,7 +104,17 @@ impl Colophon {
         .map_err(ServiceError::Invalid)?;
         let storage = self.media().storage()?;
         let bytes = upload.bytes;
-        let prepared = self.compute(move || prepare(bytes)).await??;
+        // Stripping may decode (a turned photograph) and the check does: one of the process's
+        // few decoding turns, held by the work itself.
+        let turn = self.media().decode_turn().await?;
+        let prepared = self
+            .compute(move || {
+                let _turn = turn;
+                let prepared = prepare(bytes)?;
+                check_decodes(&prepared)?;
+                Ok::<_, ServiceError>(prepared)
+            })
+            .await??;
         let sha256 = format!("{:x}", Sha256::digest(&prepared.bytes));
         let hash = sha256.clone();
         if let Some(item) = self.db(move |conn, _| Ok(store::find_media_by_hash(conn, &hash)?)).await? {
@@ -113,9 +123,12 @@ impl Colophon {
         let name = format!("{sha256}.{}", prepared.media_type.extension());
         let (media_type, size) = (prepared.media_type, prepared.size);
         let byte_size = i64::try_from(prepared.bytes.len()).unwrap_or(i64::MAX);
+        let storage_again = storage.clone();
         // The file first: a row never names a file that is not there (a crash in between leaves
         // a file no row names, which the same upload takes up again).
-        self.compute(move || storage.put(&name, &prepared.bytes, media_type.as_str())).await??;
+        let bytes = std::sync::Arc::new(prepared.bytes);
+        let (file, put) = (name.clone(), (storage.clone(), bytes.clone()));
+        self.compute(move || put.0.put(&file, &put.1, media_type.as_str())).await??;
         let dimension = |d: u32| i32::try_from(d).ok();
         let new = NewMedia {
             sha256,
@@ -141,6 +154,15 @@ impl Colophon {
                 Ok((item, true))
             })
             .await?;
+        if created {
+            // A deletion of the same bytes that committed just before this upload looked may
+            // have removed the file since it was written: put it back (see `delete_media`).
+            self.compute(move || match storage_again.size(&name)? {
+                Some(_) => Ok(()),
+                None => storage_again.put(&name, &bytes, media_type.as_str()),
+            })
+            .await??;
+        }
         Ok((self.media_view(item), created))
     }
 
@@ -175,8 +197,8 @@ impl Colophon {
     }
 
     /// Changes an item's texts (its uploader and editors). A new alt text or credit reaches the
-    /// posts and products that show the item with its old one; a text written for one of them
-    /// stays.
+    /// posts and products that show the item with its old one and that the caller may change; a
+    /// text written for one of them stays.
     pub async fn update_media(&self, caller: Caller, id: MediaId, input: MediaInput) -> ServiceResult<MediaView> {
         let actor = caller.writing()?.actor()?;
         let changes = parse_texts(input).map_err(ServiceError::Invalid)?;
@@ -221,9 +243,27 @@ impl Colophon {
             })
             .await?;
         // After the commit: a file whose row is gone is only wasted space, never a broken link.
-        let names: Vec<String> =
-            std::iter::once(item.file_name()).chain(every_variant_name(&item.sha256, item.media_type)).collect();
-        let removed = self.compute(move || names.iter().try_for_each(|name| storage.delete(name))).await?;
+        // The same bytes may be uploaded again meanwhile (a new row for the hash): the original
+        // is read before it is removed, and put back if such a row has appeared; an upload that
+        // finds its file gone after its row committed puts it back too.
+        let pool = self.clone();
+        let sha256 = item.sha256.clone();
+        let removed = self
+            .compute(move || -> ServiceResult<()> {
+                for name in every_variant_name(&item.sha256, item.media_type) {
+                    storage.delete(&name)?;
+                }
+                let original = item.file_name();
+                let kept = storage.get(&original, None)?;
+                storage.delete(&original)?;
+                let again = pool.db_blocking_read(|conn| Ok(store::find_media_by_hash(conn, &sha256)?))?;
+                if let (Some(again), Some(kept)) = (again, kept) {
+                    tracing::info!(media = %again.id, "the same bytes were uploaded while their old item was deleted");
+                    storage.put(&original, &kept.bytes, item.media_type.as_str())?;
+                }
+                Ok(())
+            })
+            .await?;
         if let Err(error) = removed {
             tracing::warn!(error = %crate::chain(&error), media = %id, "a deleted media item's files stay");
         }
@@ -246,7 +286,8 @@ impl Colophon {
     }
 }
 
-/// Gives the posts and products showing `before`'s alt text or credit `after`'s.
+/// Gives the posts and products showing `before`'s alt text or credit `after`'s, those the actor
+/// may change: an uploader who may not edit a post (or products) leaves it as it is.
 fn carry_texts(
     conn: &mut DbConnection,
     actor: Actor,
@@ -265,11 +306,12 @@ fn carry_texts(
         ..image.clone()
     };
     let (post_ids, product_ids) = store::media_users(conn, before.id)?;
-    for post in store::posts_by_ids(conn, &post_ids)? {
+    for post in store::posts_by_ids(conn, &post_ids)?.into_iter().filter(|p| actor.can_edit(p)) {
         let Some(image) = post.featured_image.as_ref().filter(|i| carried(i) != **i).map(carried) else { continue };
         crate::posts::set_featured_image(conn, &post, image, (actor, keep), now, changed)?;
     }
-    for product in store::products_by_ids(conn, &product_ids)? {
+    let products = if actor.can_curate() { store::products_by_ids(conn, &product_ids)? } else { Vec::new() };
+    for product in products {
         let Some(image) = product.image.as_ref().filter(|i| carried(i) != **i).map(carried) else { continue };
         set_product_image(conn, &product, image, now, changed)?;
     }

@@ -23,9 +23,10 @@ use crate::{ServiceError, ServiceResult};
 /// The largest upload unless configured otherwise: 20 MB.
 pub const MEDIA_MAX_BYTES: usize = 20 * 1024 * 1024;
 
-/// How many variants one process makes at once (each decodes a whole picture: a 12-megapixel
-/// photograph holds 48 MB while it is resized); other requests for new variants wait their turn.
-const VARIANTS_AT_ONCE: usize = 2;
+/// How many pictures one process decodes at once, for variants and for checking uploads (each
+/// holds the whole picture: 36 MB for a 12-megapixel photograph, up to 400 MB at the pixel
+/// limit); other requests wait their turn.
+const DECODES_AT_ONCE: usize = 2;
 
 /// Where media files are kept and served.
 #[derive(Clone)]
@@ -63,12 +64,18 @@ impl MediaSettings {
 #[derive(Debug)]
 pub(crate) struct Media {
     pub settings: MediaSettings,
-    pub variant_turns: tokio::sync::Semaphore,
+    decode_turns: Arc<tokio::sync::Semaphore>,
 }
 
 impl Media {
     pub fn new(settings: MediaSettings) -> Self {
-        Self { settings, variant_turns: tokio::sync::Semaphore::new(VARIANTS_AT_ONCE) }
+        Self { settings, decode_turns: Arc::new(tokio::sync::Semaphore::new(DECODES_AT_ONCE)) }
+    }
+
+    /// A turn at decoding a picture, to be moved into the blocking work that decodes: it ends
+    /// when that work does, not when a request that stopped waiting for it goes away.
+    pub async fn decode_turn(&self) -> ServiceResult<tokio::sync::OwnedSemaphorePermit> {
+        self.decode_turns.clone().acquire_owned().await.map_err(|e| ServiceError::internal_while("decode turns", e))
     }
 
     /// The file store, or 503 when none is configured.

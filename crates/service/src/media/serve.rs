@@ -54,6 +54,11 @@ pub enum MediaRead {
         /// The whole file's size.
         total: u64,
     },
+    /// The client holds the file already (304): its entity tag, found without reading it.
+    NotModified {
+        /// The file's entity tag.
+        etag: String,
+    },
 }
 
 /// The hash and type of a stored file's name (`<64 hex digits>.<extension>`).
@@ -65,12 +70,14 @@ fn parse_name(name: &str) -> Option<(&str, MediaType)> {
 
 impl Colophon {
     /// The file `name` (as media URLs name it), or its `variant`, whole or the `range` asked
-    /// for. Files are public: their names are the hashes of their bytes.
+    /// for; not read at all when `held` says the client holds its entity tag. Files are public:
+    /// their names are the hashes of their bytes.
     pub async fn media_file(
         &self,
         name: String,
         variant: Option<Variant>,
         range: Option<ByteRange>,
+        held: impl Fn(&str) -> bool + Send + 'static,
     ) -> ServiceResult<MediaRead> {
         let (hash, media_type) = parse_name(&name).ok_or(ServiceError::NotFound("media file"))?;
         let storage = self.media().storage()?;
@@ -89,6 +96,10 @@ impl Colophon {
         let read = self
             .compute(move || -> ServiceResult<MediaRead> {
                 let total = storage.size(&served)?.ok_or(ServiceError::NotFound("media file"))?;
+                // The tag comes from the name: a client holding the file is answered unread.
+                if held(&etag) {
+                    return Ok(MediaRead::NotModified { etag });
+                }
                 let bounds = match range {
                     None => None,
                     Some(range) => match range.within(total) {
@@ -109,8 +120,8 @@ impl Colophon {
         Ok(read)
     }
 
-    /// Makes a variant unless it is there: one at a time per process beyond a couple, and once
-    /// (a request that waited finds the file another made).
+    /// Makes a variant unless it is there: a couple at a time per process (the turn is held by
+    /// the decoding work itself), and once (a request that waited finds the file another made).
     async fn ensure_variant(
         &self,
         original: &str,
@@ -125,18 +136,19 @@ impl Colophon {
         if exists(storage.clone(), variant_file.to_string()).await?.is_some() {
             return Ok(());
         }
-        let _turn =
-            self.media().variant_turns.acquire().await.map_err(|e| ServiceError::internal_while("variant turns", e))?;
-        if exists(storage.clone(), variant_file.to_string()).await?.is_some() {
-            return Ok(());
-        }
+        let turn = self.media().decode_turn().await?;
         let (original, variant_file) = (original.to_string(), variant_file.to_string());
         self.compute(move || -> ServiceResult<()> {
+            let _turn = turn;
+            if storage.size(&variant_file)?.is_some() {
+                return Ok(());
+            }
             let source = storage.get(&original, None)?.ok_or(ServiceError::NotFound("media file"))?;
             let started = std::time::Instant::now();
-            let bytes = make_variant(&source.bytes, media_type, variant).map_err(|why| {
-                ServiceError::internal_while(format!("making {variant_file}"), why)
-            })?;
+            // Uploads are decoded once when they come in, so a failure here is a file stored
+            // before that check or damaged since: the client is told, not handed a 500.
+            let bytes = make_variant(&source.bytes, media_type, variant)
+                .map_err(|why| ServiceError::invalid("w", format!("no variant can be made: the file {why}")))?;
             tracing::info!(file = %variant_file, ms = started.elapsed().as_millis(), bytes = bytes.len(), "made a variant");
             storage.put(&variant_file, &bytes, variant.media_type(media_type).as_str())?;
             Ok(())

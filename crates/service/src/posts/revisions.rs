@@ -85,7 +85,8 @@ impl Colophon {
 
     /// Brings a revision's content back as a new edit: the post's title, slug, excerpt, body,
     /// featured image, tags, sidebar and SEO fields become the revision's; its status and
-    /// publication time stay as they are (publishing is its own decision). The edit goes
+    /// publication time stay as they are (publishing is its own decision). A featured image whose
+    /// media item was deleted since is left out. The edit goes
     /// through the same checks as any (`expected_version`: 412 on a stale version), records a
     /// revision of its own, and sends the same events.
     pub async fn restore_revision(
@@ -99,9 +100,16 @@ impl Colophon {
         let (id, content) = self
             .db(move |conn, now| {
                 let post = editable_post_by_key(conn, actor, &key, now)?;
-                let revision =
-                    store::find_revision(conn, post.id, number)?.ok_or(ServiceError::NotFound("revision"))?;
-                Ok((post.id, revision.content))
+                let mut content =
+                    store::find_revision(conn, post.id, number)?.ok_or(ServiceError::NotFound("revision"))?.content;
+                // A media item deleted since cannot be shown again: the post comes back without
+                // that picture rather than not at all.
+                if let Some(media) = content.featured_image.as_ref().and_then(|i| i.media_id) {
+                    if store::find_media(conn, media)?.is_none() {
+                        content.featured_image = None;
+                    }
+                }
+                Ok((post.id, content))
             })
             .await?;
         self.edit_post(actor, Key::Id(id.0), restoring(content), expected_version, EditKind::Restore(number)).await
