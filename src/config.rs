@@ -46,8 +46,54 @@ pub fn pool_settings() -> anyhow::Result<PoolSettings> {
             "COLOPHON_STATEMENT_TIMEOUT_MS",
             defaults.statement_timeout.as_millis() as u64,
         )?),
+        pgbouncer: env_switch("COLOPHON_DB_PGBOUNCER", defaults.pgbouncer)?,
         ..defaults
     })
+}
+
+/// Streaming replicas: `COLOPHON_REPLICA_URLS` (comma-separated `postgres://` URLs),
+/// `COLOPHON_REPLICA_MAX_LAG_BYTES` (16 MiB), `COLOPHON_REPLICA_PROBE_MS` (100),
+/// `COLOPHON_REPLICA_POOL_SIZE` (10).
+pub fn replica_settings() -> anyhow::Result<colophon_service::ReplicaSettings> {
+    let defaults = colophon_service::ReplicaSettings::default();
+    let targets = match std::env::var("COLOPHON_REPLICA_URLS") {
+        Ok(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(|url| match colophon_store::DatabaseTarget::resolve(Some(url), std::path::Path::new(".")) {
+                Ok(target) if target.is_postgres() => Ok(target),
+                _ => Err(anyhow::anyhow!("COLOPHON_REPLICA_URLS: {url:?} is not a postgres:// URL")),
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?,
+        Err(_) => Vec::new(),
+    };
+    Ok(colophon_service::ReplicaSettings {
+        targets,
+        max_lag_bytes: env_or("COLOPHON_REPLICA_MAX_LAG_BYTES", defaults.max_lag_bytes)?,
+        probe_every: Duration::from_millis(env_or(
+            "COLOPHON_REPLICA_PROBE_MS",
+            defaults.probe_every.as_millis() as u64,
+        )?),
+        pool: PoolSettings {
+            max_size: env_or("COLOPHON_REPLICA_POOL_SIZE", defaults.pool.max_size)?,
+            pgbouncer: env_switch("COLOPHON_DB_PGBOUNCER", false)?,
+            ..defaults.pool
+        },
+    })
+}
+
+/// `COLOPHON_LISTEN_URL`: a direct connection to the primary for `LISTEN` and migrations, when
+/// `DATABASE_URL` goes through PgBouncer.
+pub fn listen_target() -> anyhow::Result<Option<colophon_store::DatabaseTarget>> {
+    match std::env::var("COLOPHON_LISTEN_URL") {
+        Ok(url) if !url.trim().is_empty() => {
+            let target = colophon_store::DatabaseTarget::resolve(Some(&url), std::path::Path::new("."))?;
+            anyhow::ensure!(target.is_postgres(), "COLOPHON_LISTEN_URL must be a postgres:// URL");
+            Ok(Some(target))
+        }
+        _ => Ok(None),
+    }
 }
 
 pub fn server_config() -> anyhow::Result<ServerConfig> {
@@ -69,6 +115,9 @@ pub fn server_config() -> anyhow::Result<ServerConfig> {
         cache_capacity: env_or("COLOPHON_CACHE_MB", defaults.cache_capacity / (1024 * 1024))? * 1024 * 1024,
         request_timeout: Duration::from_secs(env_or("COLOPHON_REQUEST_TIMEOUT_S", defaults.request_timeout.as_secs())?),
         deliver_webhooks: env_switch("COLOPHON_WEBHOOK_DELIVERY", defaults.deliver_webhooks)?,
+        metrics_token: colophon_api::MetricsToken(
+            std::env::var("COLOPHON_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty()),
+        ),
         shared_caching: colophon_api::SharedCaching {
             max_age_secs: env_or("COLOPHON_SHARED_MAX_AGE_S", defaults.shared_caching.max_age_secs)?,
             stale_while_revalidate_secs: env_or(

@@ -36,6 +36,8 @@ fn settings(data: &DataArgs) -> anyhow::Result<ColophonConfig> {
         urls: config::site_urls()?,
         sitemap_size: 50_000,
         media: config::media_settings(&data.data_dir)?,
+        replicas: config::replica_settings()?,
+        listen: config::listen_target()?,
         revisions_kept: config::env_or("COLOPHON_REVISIONS_KEPT", colophon_domain::REVISIONS_KEPT)?,
     })
 }

@@ -39,6 +39,7 @@ mod queries;
 mod readme;
 mod revisions;
 mod roles;
+mod scale;
 mod search;
 mod seo;
 mod storage;

@@ -37,6 +37,8 @@ pub struct ServerConfig {
     pub shared_caching: crate::cache::SharedCaching,
     /// Whether this process delivers webhooks (every process does by default; any number may).
     pub deliver_webhooks: bool,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` is not served.
+    pub metrics_token: crate::metrics::MetricsToken,
 }
 
 impl Default for ServerConfig {
@@ -53,6 +55,7 @@ impl Default for ServerConfig {
             request_timeout: crate::limits::REQUEST_TIMEOUT,
             cache_capacity: crate::cache::DEFAULT_CAPACITY,
             shared_caching: crate::cache::SharedCaching::default(),
+            metrics_token: crate::metrics::MetricsToken(None),
             deliver_webhooks: true,
         }
     }
@@ -75,10 +78,15 @@ impl Application {
         let colophon = web::Data::new(colophon);
         let schema = web::Data::new(graphql::schema_with(config.graphql_introspection));
         let (cors_origins, cors_writes) = (config.cors_origins.clone(), config.cors_allow_writes);
+        let evictions = colophon.metrics().cache_evictions.clone();
         let cache = web::Data::new(
-            crate::cache::ResponseCache::with_capacity(config.cache_capacity)
-                .with_shared_caching(config.shared_caching),
+            crate::cache::ResponseCache::counting(
+                config.cache_capacity,
+                Some(std::sync::Arc::new(move || evictions.inc())),
+            )
+            .with_shared_caching(config.shared_caching),
         );
+        let metrics_token = config.metrics_token.clone();
         let json_limit = config.json_limit;
         let request_timeout = config.request_timeout;
         let proxies = crate::caller::TrustedProxies(config.trusted_proxies.clone());
@@ -94,6 +102,7 @@ impl Application {
                 .app_data(web::Data::new(public_url.clone()))
                 .app_data(web::PayloadConfig::new(json_limit))
                 .app_data(crate::limits::RequestTimeout(request_timeout))
+                .app_data(web::Data::new(metrics_token.clone()))
                 .wrap(actix_web::middleware::from_fn(crate::site::validators))
                 .wrap(actix_web::middleware::from_fn(crate::cache::middleware))
                 .wrap(actix_web::middleware::from_fn(crate::limits::middleware))
@@ -122,6 +131,7 @@ impl Application {
                 .service(resource("/posts/{slug}/comments.atom").get(crate::feeds::comments).done())
                 .service(resource("/sitemap.xml").get(crate::sitemap::sitemap).done())
                 .service(resource("/media/{file}").get(rest::media::file).done())
+                .service(resource("/metrics").get(crate::metrics::metrics).done())
                 .service(resource("/sitemaps/{file}").get(crate::sitemap::part).done())
                 .service(
                     web::resource("/graphql")

@@ -187,14 +187,24 @@ impl ResponseCache {
     /// A cache of at most `bytes` (keys and bodies; compressed forms are reckoned at the size of
     /// the body again).
     pub fn with_capacity(bytes: u64) -> Self {
-        let entries = moka::sync::Cache::builder()
-            .max_capacity(bytes)
-            .weigher(|key: &String, entry: &Arc<Entry>| {
+        Self::counting(bytes, None)
+    }
+
+    /// A cache of at most `bytes` that calls `evicted` for each entry dropped to make room.
+    pub fn counting(bytes: u64, evicted: Option<Arc<dyn Fn() + Send + Sync>>) -> Self {
+        let mut builder =
+            moka::sync::Cache::builder().max_capacity(bytes).weigher(|key: &String, entry: &Arc<Entry>| {
                 let weight = key.len() + 2 * entry.body.len() + 512;
                 u32::try_from(weight).unwrap_or(u32::MAX)
-            })
-            .build();
-        Self { entries, shared: None }
+            });
+        if let Some(evicted) = evicted {
+            builder = builder.eviction_listener(move |_, _, cause| {
+                if cause == moka::notification::RemovalCause::Size {
+                    evicted();
+                }
+            });
+        }
+        Self { entries: builder.build(), shared: None }
     }
 
     /// The same cache, telling shared caches to keep its answers as `policy` says.
@@ -384,12 +394,19 @@ pub async fn middleware(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     if let Some(entry) = cache.get(&key, &colophon) {
+        counted(&colophon, "hit");
         let response = entry.respond(req.request(), "hit");
         return Ok(req.into_response(response));
     }
     req.extensions_mut().insert(Recording(recording));
     let response = next.call(req).await?.map_into_boxed_body();
-    Ok(keep(&cache, key, &reads, response))
+    Ok(keep(&cache, key, &reads, response, &colophon))
+}
+
+/// Counts a cacheable answer's outcome for `/metrics`: `hit`, `miss` (computed and kept) or
+/// `bypass` (computed, not kept).
+pub fn counted(colophon: &Colophon, outcome: &str) {
+    colophon.metrics().cache.with_label_values(&[outcome]).inc();
 }
 
 /// Keeps a cacheable answer and sends what the cache would send for it.
@@ -398,16 +415,24 @@ fn keep(
     key: String,
     reads: &Reads,
     response: ServiceResponse<BoxBody>,
+    colophon: &Colophon,
 ) -> ServiceResponse<BoxBody> {
     if response.status() != StatusCode::OK || !cacheable(response.headers()) {
+        counted(colophon, "bypass");
         return response;
     }
     let (req, response) = response.into_parts();
     let (head, body) = response.into_parts();
     match body.try_into_bytes() {
         Ok(bytes) => match cache.put(key, reads, head.status(), head.headers(), bytes.clone()) {
-            Some(entry) => ServiceResponse::new(req.clone(), entry.respond(&req, "miss")),
-            None => ServiceResponse::new(req, head.set_body(BoxBody::new(bytes))),
+            Some(entry) => {
+                counted(colophon, "miss");
+                ServiceResponse::new(req.clone(), entry.respond(&req, "miss"))
+            }
+            None => {
+                counted(colophon, "bypass");
+                ServiceResponse::new(req, head.set_body(BoxBody::new(bytes)))
+            }
         },
         // A streamed body is not cached.
         Err(body) => ServiceResponse::new(req, head.set_body(body)),

@@ -9,6 +9,7 @@ mod feeds;
 pub mod graphql;
 mod json;
 mod limits;
+mod metrics;
 mod problem;
 mod request_span;
 pub mod rest;
@@ -17,6 +18,7 @@ mod sitemap;
 
 pub use app::{Application, ServerConfig};
 pub use cache::SharedCaching;
+pub use metrics::MetricsToken;
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
 
 /// The OpenAPI document, as checked in at `openapi/openapi.json`.

@@ -36,6 +36,19 @@ fn generate() -> String {
     format!("{:08x}{:08x}", *PREFIX as u32, COUNTER.fetch_add(1, Ordering::Relaxed) as u32)
 }
 
+/// Counts a request for `/metrics` by its route's pattern (never its path: one series per
+/// route, whatever the ids and slugs), method and status.
+fn count(colophon: &colophon_service::Colophon, req: &actix_web::HttpRequest, status: u16, seconds: f64) {
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_string());
+    let method = match req.method().as_str() {
+        method @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => method,
+        _ => "other",
+    };
+    let metrics = colophon.metrics();
+    metrics.requests.with_label_values(&[route.as_str(), method, &status.to_string()]).inc();
+    metrics.latency.with_label_values(&[route.as_str(), method]).observe(seconds);
+}
+
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -49,10 +62,14 @@ pub async fn middleware(
     );
     let started = Instant::now();
     let audited = request_id.clone();
+    let colophon = req.app_data::<actix_web::web::Data<colophon_service::Colophon>>().cloned();
     let request = async move {
         let mut response = next.call(req).await?;
         let status = response.status().as_u16();
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        if let Some(colophon) = &colophon {
+            count(colophon, response.request(), status, started.elapsed().as_secs_f64());
+        }
         if status >= 500 {
             tracing::warn!(status, micros, "request failed");
         } else {

@@ -34,6 +34,11 @@ pub struct ColophonConfig {
     pub search_language: String,
     /// The media library's storage, URL and size limit.
     pub media: crate::MediaSettings,
+    /// Streaming read replicas for anonymous reads (PostgreSQL only); none by default.
+    pub replicas: crate::ReplicaSettings,
+    /// A direct connection to the primary for `LISTEN` and migrations, when `DATABASE_URL` goes
+    /// through a pooler (PgBouncer in transaction mode passes neither); `DATABASE_URL` by default.
+    pub listen: Option<DatabaseTarget>,
     /// How many revisions each post keeps (the newest); at least 1.
     pub revisions_kept: u32,
 }
@@ -53,6 +58,8 @@ impl ColophonConfig {
             urls: crate::SiteUrls::api("http://127.0.0.1:8080").expect("the default URLs parse"),
             sitemap_size: 50_000,
             media: crate::MediaSettings::without_storage("http://127.0.0.1:8080"),
+            replicas: crate::ReplicaSettings::default(),
+            listen: None,
             revisions_kept: colophon_domain::REVISIONS_KEPT,
         }
     }
@@ -190,6 +197,8 @@ struct Inner {
     media: crate::media::Media,
     revisions_kept: u32,
     previews: crate::posts::PreviewKeys,
+    metrics: Arc<crate::Metrics>,
+    replicas: Option<Arc<crate::replicas::Replicas>>,
 }
 
 /// Marks a write as abandoned when dropped before [`Waiting::done`]: its future was cancelled.
@@ -226,7 +235,8 @@ impl Colophon {
         config: ColophonConfig,
         counter: Option<QueryCounter>,
     ) -> ServiceResult<Self> {
-        let mut conn = store::connect(target).map_err(ServiceError::from)?;
+        let direct = config.listen.clone().unwrap_or_else(|| target.clone());
+        let mut conn = store::connect(&direct).map_err(ServiceError::from)?;
         let applied = store::run_migrations(&mut conn).map_err(|e| ServiceError::Internal(std::sync::Arc::new(e)))?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied migrations");
@@ -235,8 +245,17 @@ impl Colophon {
         drop(conn);
         let pool = store::build_pool(target, pool, counter).map_err(ServiceError::from)?;
         crate::auth::warm_up_passwords();
-        let freshness =
-            if config.cache { Freshness::watch(target.clone(), clock.clone()) } else { Freshness::disabled() };
+        let metrics = Arc::new(crate::Metrics::default());
+        let replicas = if target.is_postgres() {
+            crate::replicas::Replicas::start(&config.replicas, pool.clone(), metrics.clone())
+        } else {
+            None
+        };
+        let freshness = if config.cache {
+            Freshness::watch(direct, clock.clone(), metrics.clone(), replicas.clone())
+        } else {
+            Freshness::disabled()
+        };
         Ok(Self::from_inner(Arc::new(Inner {
             pool,
             clock,
@@ -258,6 +277,8 @@ impl Colophon {
             media: crate::media::Media::new(config.media),
             revisions_kept: config.revisions_kept.max(1),
             previews: crate::posts::PreviewKeys::new(&config.secret),
+            metrics,
+            replicas,
         })))
     }
 
@@ -310,6 +331,11 @@ impl Colophon {
         self.inner.sitemap_size
     }
 
+    /// The process's instruments, for `/metrics`.
+    pub fn metrics(&self) -> &crate::Metrics {
+        &self.inner.metrics
+    }
+
     pub(crate) fn media(&self) -> &crate::media::Media {
         &self.inner.media
     }
@@ -350,18 +376,69 @@ impl Colophon {
     }
 
     /// Runs `f` with a pooled connection on the blocking pool; `now` is read once per call.
+    ///
+    /// The reads of a recording handle (anonymous answers the cache may keep) go to a streaming
+    /// replica that has replayed every change this process knows of, when there is one; a
+    /// replica failing under the read takes it out of the rotation and the read is made again
+    /// on the primary.
     pub(crate) async fn db<T, F>(&self, f: F) -> ServiceResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T> + Clone + Send + 'static,
+    {
+        let replicas = self.reads.as_ref().and(self.inner.replicas.clone());
+        let now = self.now();
+        let service = self.clone();
+        self.compute(move || {
+            if let Some((index, mut conn)) = replicas.as_ref().and_then(|r| r.connection()) {
+                match f.clone()(&mut conn, now) {
+                    Err(ServiceError::Unavailable(cause)) => {
+                        let why = cause.to_string();
+                        if let Some(replicas) = &replicas {
+                            replicas.leave(index, &why);
+                        }
+                    }
+                    done => return done,
+                }
+            }
+            let mut conn = service.primary()?;
+            f(&mut conn, now)
+        })
+        .await?
+    }
+
+    /// A connection to the primary, its wait counted for `/metrics`.
+    fn primary(&self) -> ServiceResult<store::PooledConnection> {
+        let started = std::time::Instant::now();
+        let conn = self.inner.pool.get().map_err(ServiceError::unavailable);
+        self.inner.metrics.pool_wait.observe(started.elapsed().as_secs_f64());
+        conn
+    }
+
+    /// Like [`Colophon::db`], on the primary always (writes, and reads that must see them).
+    async fn db_primary<T, F>(&self, f: F) -> ServiceResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T> + Send + 'static,
     {
-        let pool = self.inner.pool.clone();
         let now = self.now();
+        let service = self.clone();
         self.compute(move || {
-            let mut conn = pool.get().map_err(ServiceError::unavailable)?;
+            let mut conn = service.primary()?;
             f(&mut conn, now)
         })
         .await?
+    }
+
+    /// The pools' gauges, for `/metrics`.
+    pub(crate) fn record_pool_gauges(&self) {
+        let state = self.inner.pool.state();
+        let gauges = &self.inner.metrics.pool_connections;
+        gauges.with_label_values(&["primary", "open"]).set(i64::from(state.connections));
+        gauges.with_label_values(&["primary", "idle"]).set(i64::from(state.idle_connections));
+        if let Some(replicas) = &self.inner.replicas {
+            replicas.record_pool_gauges();
+        }
     }
 
     /// Runs CPU-heavy work (rendering Markdown, sanitizing HTML, hashing) on the blocking pool,
@@ -395,9 +472,10 @@ impl Colophon {
         let freshness = self.inner.freshness.clone();
         let request_id = crate::audit::current_request_id();
         let gate = self.write_gate().clone();
+        let replicas = self.inner.replicas.clone();
         let result = self
-            .db(move |conn, now| {
-                store::write_transaction(&gate, conn, |conn| {
+            .db_primary(move |conn, now| {
+                let committed = store::write_transaction(&gate, conn, |conn| {
                     let keyed = store::begin_keyed_write(conn)?;
                     let mut changed = Changed::default();
                     let value = f(conn, now, &mut changed)?;
@@ -424,12 +502,19 @@ impl Colophon {
                     let announcement = freshness.announcement(&changed.keys);
                     store::finish_keyed_write(conn, keyed, &announcement, "*", now)?;
                     Ok((value, changed, queued))
-                })
+                });
+                if committed.is_ok() {
+                    // Before this process drops what the write made stale: replicas must have
+                    // replayed it before they serve a read again.
+                    crate::replicas::note_commit(replicas.as_deref(), conn);
+                }
+                committed
             })
             .await;
         waiting.done();
         match result {
             Ok((value, changed, queued)) => {
+                self.inner.freshness.count(&changed.keys, "local");
                 self.inner.freshness.invalidate(&changed.keys);
                 if queued {
                     self.inner.deliveries.notify_one();

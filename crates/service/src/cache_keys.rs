@@ -69,6 +69,32 @@ pub enum CacheKey {
     Sidebars,
 }
 
+impl CacheKey {
+    /// What kind of key it is, without the id or slug (`post`, `list:tag`): a label for metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CacheKey::Post(_) => "post",
+            CacheKey::Link(_) => "link",
+            CacheKey::Around(_) => "around",
+            CacheKey::Comments(_) => "comments",
+            CacheKey::Posts => "list:posts",
+            CacheKey::Published => "list:published",
+            CacheKey::AuthorPosts(_) => "list:author",
+            CacheKey::TagPosts(_) => "list:tag",
+            CacheKey::Tag(_) => "tag",
+            CacheKey::Page(_) => "page",
+            CacheKey::Pages => "list:pages",
+            CacheKey::Tags => "list:tags",
+            CacheKey::Author(_) => "author",
+            CacheKey::Authors => "list:authors",
+            CacheKey::Product(_) => "product",
+            CacheKey::Products => "list:products",
+            CacheKey::Sidebar(_) => "sidebar",
+            CacheKey::Sidebars => "list:sidebars",
+        }
+    }
+}
+
 impl fmt::Display for CacheKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

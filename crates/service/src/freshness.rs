@@ -50,6 +50,8 @@ pub(crate) struct Freshness {
     next_publication: AtomicI64,
     watching: AtomicBool,
     stopped: AtomicBool,
+    metrics: Option<Arc<crate::Metrics>>,
+    replicas: Option<Arc<crate::replicas::Replicas>>,
 }
 
 fn micros(ts: Timestamp) -> i64 {
@@ -69,6 +71,8 @@ impl Freshness {
             next_publication: AtomicI64::new(NO_PUBLICATION),
             watching: AtomicBool::new(false),
             stopped: AtomicBool::new(!enabled),
+            metrics: None,
+            replicas: None,
         }
     }
 
@@ -78,8 +82,13 @@ impl Freshness {
 
     /// Starts the watcher thread; it ends when [`Freshness::stop`] is called.
     #[allow(clippy::expect_used, reason = "at start-up: a process that cannot start a thread cannot serve")]
-    pub fn watch(target: DatabaseTarget, clock: Arc<dyn Clock>) -> Arc<Self> {
-        let freshness = Arc::new(Self::new(true));
+    pub fn watch(
+        target: DatabaseTarget,
+        clock: Arc<dyn Clock>,
+        metrics: Arc<crate::Metrics>,
+        replicas: Option<Arc<crate::replicas::Replicas>>,
+    ) -> Arc<Self> {
+        let freshness = Arc::new(Self { metrics: Some(metrics), replicas, ..Self::new(true) });
         let watched = freshness.clone();
         std::thread::Builder::new()
             .name("colophon-changes".into())
@@ -130,6 +139,17 @@ impl Freshness {
 
     fn tick(&self, listener: &mut ChangeListener, clock: &dyn Clock) -> colophon_store::StoreResult<()> {
         let heard = listener.poll()?;
+        if let Some(replicas) = &self.replicas {
+            if heard.everything || !heard.announcements.is_empty() {
+                // The primary's position now is past every change just heard of: replicas must
+                // reach it before they serve reads again, and that is set before the cached
+                // answers go (see `replicas`).
+                match listener.current_wal_lsn() {
+                    Ok(Some(lsn)) => replicas.require(lsn),
+                    _ => replicas.require_unknown(),
+                }
+            }
+        }
         if heard.everything {
             self.invalidate_all();
         }
@@ -171,7 +191,17 @@ impl Freshness {
                 }
             }
         }
+        self.count(&keys, "remote");
         self.invalidate(&keys);
+    }
+
+    /// Counts invalidated keys by kind for `/metrics`.
+    pub fn count(&self, keys: &[CacheKey], origin: &str) {
+        if let Some(metrics) = &self.metrics {
+            for key in keys {
+                metrics.invalidations.with_label_values(&[key.kind(), origin]).inc();
+            }
+        }
     }
 
     /// What this process announces for a write that changed `keys` (empty: nothing readers see).
@@ -233,6 +263,9 @@ impl Freshness {
 
     /// Drops every cached response.
     pub fn invalidate_all(&self) {
+        if let Some(metrics) = &self.metrics {
+            metrics.invalidations_all.inc();
+        }
         self.epoch.fetch_add(1, Ordering::AcqRel);
         self.schedule.fetch_add(1, Ordering::AcqRel);
     }

@@ -20,10 +20,12 @@ mod freshness;
 mod import;
 mod keys;
 mod media;
+mod metrics;
 mod pages;
 mod posts;
 mod rate_limit;
 mod redirects;
+mod replicas;
 mod tags;
 mod views;
 mod webhooks;
@@ -47,11 +49,13 @@ pub use media::{
     Blob, BlobStore, ByteRange, LocalBlobs, MEDIA_MAX_BYTES, MediaFile, MediaInput, MediaQuery, MediaRead,
     MediaSettings, MediaUpload, S3Blobs, S3Settings, StorageError,
 };
+pub use metrics::Metrics;
 pub use pages::{PageInput, PageView};
 pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery, PostSearch, SearchResult, SeoInput};
 pub use posts::{FeedOf, FeedView, RELATED_DEFAULT, RELATED_MAX, RevisionRef, Sitemap, SitemapUrl};
 pub use rate_limit::Limit;
 pub use redirects::RedirectView;
+pub use replicas::ReplicaSettings;
 pub use tags::{TagInput, TagView};
 pub use views::*;
 pub use webhooks::{CreatedWebhook, WebhookInput, WebhookSettings, sign as sign_webhook};

@@ -1,10 +1,15 @@
-//! Fixed-window rate limits kept in memory, read from the injected clock (so tests move time
-//! instead of sleeping). Per process: behind several servers each counts on its own.
+//! Fixed-window rate limits, read from the injected clock (so tests move time instead of
+//! sleeping). On PostgreSQL they are kept in the database (an unlogged table, one atomic upsert
+//! per event), so that a limit holds across every server process; a SQLite site is one process
+//! and counts in memory.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use colophon_domain::Timestamp;
+use colophon_store as store;
+
+use crate::{Colophon, ServiceError, ServiceResult};
 
 /// At most `max` events per `window_secs` seconds per key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +87,68 @@ impl RateLimiter {
     pub fn clear(&self, key: &str) {
         self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
     }
+}
+
+impl Colophon {
+    /// Counts one event for `key`; 429 when the limit is reached (the refused event counts too
+    /// when the count is shared: it was an attempt).
+    pub(crate) async fn limit_check(&self, key: String, limit: Limit, now: Timestamp) -> ServiceResult<()> {
+        let refused = if self.shares_limits() {
+            let window_secs = limit.window_secs;
+            let (count, start) =
+                self.db(move |conn, _| Ok(store::count_rate_event(conn, &key, window_secs, now)?)).await?;
+            (count > limit.max).then(|| seconds_left(start, limit.window_secs, now))
+        } else {
+            self.limiter().check(&key, limit, now).err()
+        };
+        match refused {
+            Some(retry_after_secs) => {
+                self.metrics().rate_limited();
+                Err(ServiceError::RateLimited { retry_after_secs })
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// How many events `key` has in its current window (counting none), and the seconds until
+    /// that window ends.
+    pub(crate) async fn limit_count(&self, key: String, window_secs: i64, now: Timestamp) -> ServiceResult<(u32, u64)> {
+        if !self.shares_limits() {
+            return Ok(self.limiter().count(&key, window_secs, now));
+        }
+        let window = self.db(move |conn, _| Ok(store::rate_window(conn, &key, window_secs, now)?)).await?;
+        Ok(window.map_or((0, 0), |(count, start)| (count, seconds_left(start, window_secs, now))))
+    }
+
+    /// Counts one event for `key` without refusing anything.
+    pub(crate) async fn limit_record(&self, key: String, window_secs: i64, now: Timestamp) -> ServiceResult<()> {
+        if self.shares_limits() {
+            self.db(move |conn, _| Ok(store::count_rate_event(conn, &key, window_secs, now)?)).await?;
+        } else {
+            self.limiter().record(&key, window_secs, now);
+        }
+        Ok(())
+    }
+
+    /// Forgets `key`'s window.
+    pub(crate) async fn limit_clear(&self, key: String) -> ServiceResult<()> {
+        if self.shares_limits() {
+            self.db(move |conn, _| Ok(store::clear_rate_window(conn, &key)?)).await
+        } else {
+            self.limiter().clear(&key);
+            Ok(())
+        }
+    }
+
+    /// Whether limits are counted in the database, for every process at once.
+    fn shares_limits(&self) -> bool {
+        self.database().is_postgres()
+    }
+}
+
+/// Seconds until a window that started at `start` ends (at least 1).
+fn seconds_left(start: Timestamp, window_secs: i64, now: Timestamp) -> u64 {
+    (start + chrono::Duration::seconds(window_secs) - now).num_seconds().max(1).unsigned_abs()
 }
 
 #[cfg(test)]

@@ -134,6 +134,11 @@ impl ChangeListener {
         Ok(heard)
     }
 
+    /// PostgreSQL: the primary's current WAL position, read on the listening connection.
+    pub fn current_wal_lsn(&mut self) -> StoreResult<Option<u64>> {
+        crate::current_wal_lsn(&mut self.conn)
+    }
+
     /// SQLite: forgets announcements every listener has long read (PostgreSQL keeps none).
     pub fn prune(&mut self, now: Timestamp) -> StoreResult<()> {
         if let DbConnection::Sqlite(c) = &mut self.conn {

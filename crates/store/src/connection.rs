@@ -85,6 +85,10 @@ pub struct PoolSettings {
     /// command wants none: a connection still being opened (libpq, OpenSSL) by a background
     /// thread when the process exits crashed it in OpenSSL's exit handlers.
     pub min_idle: u32,
+    /// PostgreSQL through PgBouncer in transaction mode: no prepared statement outlives its
+    /// transaction (diesel sends unnamed ones), and no session setting is made (a `SET` would
+    /// stay on whichever server connection ran it): set `statement_timeout` on the role.
+    pub pgbouncer: bool,
 }
 
 impl Default for PoolSettings {
@@ -94,6 +98,7 @@ impl Default for PoolSettings {
             connection_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(10),
             min_idle: 1,
+            pgbouncer: false,
         }
     }
 }
@@ -105,6 +110,7 @@ pub struct Manager {
     target: DatabaseTarget,
     counter: Option<QueryCounter>,
     statement_timeout: Duration,
+    pgbouncer: bool,
 }
 
 impl Manager {
@@ -112,9 +118,13 @@ impl Manager {
         let mut conn = match &self.target {
             DatabaseTarget::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
-                let timeout_ms = self.statement_timeout.as_millis();
-                conn.batch_execute(&format!("SET statement_timeout = {timeout_ms}; SET TIME ZONE 'UTC'"))
-                    .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+                if self.pgbouncer {
+                    conn.set_prepared_statement_cache_size(diesel::connection::CacheSize::Disabled);
+                } else {
+                    let timeout_ms = self.statement_timeout.as_millis();
+                    conn.batch_execute(&format!("SET statement_timeout = {timeout_ms}; SET TIME ZONE 'UTC'"))
+                        .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+                }
                 DbConnection::Pg(conn)
             }
             DatabaseTarget::Sqlite(path) => {
@@ -163,8 +173,12 @@ fn cannot_connect(target: &DatabaseTarget, source: diesel::ConnectionError) -> S
 
 /// Opens one connection outside any pool, reporting the backend's own error.
 pub fn connect(target: &DatabaseTarget) -> StoreResult<DbConnection> {
-    let manager =
-        Manager { target: target.clone(), counter: None, statement_timeout: PoolSettings::default().statement_timeout };
+    let manager = Manager {
+        target: target.clone(),
+        counter: None,
+        statement_timeout: PoolSettings::default().statement_timeout,
+        pgbouncer: false,
+    };
     manager.open().map_err(|source| cannot_connect(target, source))
 }
 
@@ -175,7 +189,12 @@ pub fn build_pool(
     settings: &PoolSettings,
     counter: Option<QueryCounter>,
 ) -> StoreResult<Pool> {
-    let manager = Manager { target: target.clone(), counter, statement_timeout: settings.statement_timeout };
+    let manager = Manager {
+        target: target.clone(),
+        counter,
+        statement_timeout: settings.statement_timeout,
+        pgbouncer: settings.pgbouncer,
+    };
     let first = manager.open().map_err(|source| cannot_connect(target, source))?;
     drop(first);
     Ok(r2d2::Pool::builder()
@@ -185,6 +204,24 @@ pub fn build_pool(
         .test_on_check_out(true)
         .error_handler(Box::new(LogErrors))
         .build_unchecked(manager))
+}
+
+/// A pool that opens its connections only when asked for one: a replica that is down at start
+/// does not stop the server (its reads go to the primary until it answers).
+pub fn lazy_pool(target: &DatabaseTarget, settings: &PoolSettings) -> Pool {
+    let manager = Manager {
+        target: target.clone(),
+        counter: None,
+        statement_timeout: settings.statement_timeout,
+        pgbouncer: settings.pgbouncer,
+    };
+    r2d2::Pool::builder()
+        .max_size(settings.max_size)
+        .min_idle(Some(0))
+        .connection_timeout(settings.connection_timeout)
+        .test_on_check_out(true)
+        .error_handler(Box::new(LogErrors))
+        .build_unchecked(manager)
 }
 
 /// r2d2 logs to `log` by default; route its errors to `tracing` instead.

@@ -55,6 +55,7 @@ const UNAVAILABLE_MARKERS: &[&str] = &[
     "ssl syscall error",
     "unable to open database file",
     "canceling statement due to statement timeout",
+    "conflict with recovery",
 ];
 
 fn looks_unavailable(message: &str) -> bool {

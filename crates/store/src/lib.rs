@@ -27,6 +27,7 @@ mod plans;
 mod posts;
 mod previews;
 mod products;
+mod rate_limits;
 mod redirects;
 mod related;
 mod revisions;
@@ -37,6 +38,7 @@ mod sessions;
 mod sidebars;
 mod tags;
 mod transaction;
+mod wal;
 mod webhooks;
 
 pub use api_keys::*;
@@ -49,7 +51,9 @@ pub use changes::{
     ANNOUNCEMENTS_KEPT_SECONDS, ChangeListener, Heard, KeyedWrite, begin_keyed_write, finish_keyed_write,
 };
 pub use comments::*;
-pub use connection::{DatabaseTarget, DbConnection, Pool, PoolSettings, PooledConnection, build_pool, connect, ping};
+pub use connection::{
+    DatabaseTarget, DbConnection, Pool, PoolSettings, PooledConnection, build_pool, connect, lazy_pool, ping,
+};
 pub use counter::QueryCounter;
 pub use error::StoreError;
 pub use imports::*;
@@ -61,6 +65,7 @@ pub use pages::*;
 pub use posts::*;
 pub use previews::*;
 pub use products::*;
+pub use rate_limits::*;
 pub use redirects::*;
 pub use related::*;
 pub use revisions::*;
@@ -70,6 +75,7 @@ pub use sessions::*;
 pub use sidebars::*;
 pub use tags::*;
 pub use transaction::{WriteGate, read_snapshot, write_transaction};
+pub use wal::{current_wal_lsn, parse_lsn, replay_lsn};
 pub use webhooks::*;
 
 /// The names whose flag is set, in order: the fields a set of changes touches (for the audit log).

@@ -383,6 +383,28 @@ pub fn claim_due_deliveries(
 }
 
 /// Whether a delivery still exists (its subscription may have been deleted while it was sent).
+/// Deliveries waiting to be sent (on SQLite, with the events not yet fanned out to deliveries
+/// counted as one each: a measure of the queue, for `/metrics`).
+pub fn pending_deliveries(conn: &mut DbConnection) -> StoreResult<i64> {
+    let pending: i64 = webhook_deliveries::table
+        .filter(webhook_deliveries::state.eq(DeliveryState::Pending.stored()))
+        .count()
+        .get_result(conn)?;
+    let unfanned: i64 = match conn {
+        DbConnection::Sqlite(_) => {
+            let last: EventId =
+                outbox_cursor::table.select(outbox_cursor::last_event_id).first(conn).optional()?.unwrap_or(EventId(0));
+            events::table
+                .filter(events::id.gt(last.stored()))
+                .filter(events::webhook_ids.is_not_null())
+                .count()
+                .get_result(conn)?
+        }
+        DbConnection::Pg(_) => 0,
+    };
+    Ok(pending + unfanned)
+}
+
 pub fn delivery_exists(conn: &mut DbConnection, id: DeliveryId) -> StoreResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(webhook_deliveries::table.find(id.stored()))).get_result(conn)?)
 }

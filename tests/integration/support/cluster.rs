@@ -40,6 +40,28 @@ impl Cluster {
         Some(cluster)
     }
 
+    /// A streaming replica of `primary` (`pg_basebackup -R`: it follows the primary's WAL as a
+    /// hot standby), on a port of its own.
+    pub fn replica_of(primary: &Cluster) -> Option<Self> {
+        let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let dir = std::env::temp_dir().join(format!("colophon-pg-{port}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).ok()?;
+        let replica = Self { dir, bin: primary.bin.clone(), port };
+        if is_root() {
+            let uid: u32 = output("id", &["-u", "postgres"])?.parse().ok()?;
+            let gid: u32 = output("id", &["-g", "postgres"])?.parse().ok()?;
+            std::os::unix::fs::chown(&replica.dir, Some(uid), Some(gid)).ok()?;
+        }
+        let data = replica.data();
+        let port = primary.port.to_string();
+        replica.run(
+            "pg_basebackup",
+            &["-D", &data, "-R", "-X", "stream", "-h", "127.0.0.1", "-p", &port, "-U", "postgres"],
+        );
+        replica.resume();
+        Some(replica)
+    }
+
     fn data(&self) -> String {
         self.dir.join("data").display().to_string()
     }

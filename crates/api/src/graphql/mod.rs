@@ -82,6 +82,7 @@ pub async fn post(
     let recording = anonymous(&req).then(|| colophon.recording()).flatten();
     if recording.is_some() {
         if let Some(entry) = cache.get(&key, &colophon) {
+            crate::cache::counted(&colophon, "hit");
             return entry.respond(&req, "hit");
         }
     }
@@ -118,6 +119,7 @@ pub async fn get(
     let recording = anonymous(&req).then(|| colophon.recording()).flatten();
     if recording.is_some() {
         if let Some(entry) = cache.get(&key, &colophon) {
+            crate::cache::counted(&colophon, "hit");
             return entry.respond(&req, "hit");
         }
     }
@@ -150,6 +152,7 @@ async fn answer(
             actix_web::http::header::HeaderValue::from_static(media.content_type()),
         );
         if let Some(entry) = cache.put(key, reads, executed.status, &headers, executed.body.clone().into()) {
+            crate::cache::counted(colophon, "miss");
             return entry.respond(req, "miss");
         }
     }

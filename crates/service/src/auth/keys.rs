@@ -207,9 +207,7 @@ impl Colophon {
             tracing::debug!(key = %found.key.prefix, "refused a revoked or expired API key");
             return Err(BAD_KEY);
         }
-        self.limiter()
-            .check(&format!("api-key:{}", found.key.id), limit, now)
-            .map_err(|retry_after_secs| ServiceError::RateLimited { retry_after_secs })?;
+        self.limit_check(format!("api-key:{}", found.key.id), limit, now).await?;
         let key = &found.key;
         if key.last_used_at.is_none_or(|at| at + chrono::Duration::seconds(TOUCH_EVERY_SECS) <= now) {
             let id = key.id;

@@ -40,15 +40,14 @@ impl Colophon {
         let address_key = format!("login-address:{address}");
         let pair_key = format!("login-failures:{account}\n{address}");
         let account_key = format!("login-failures:{account}");
-        self.limiter()
-            .check(&address_key, settings.login_per_address, now)
-            .map_err(|retry_after_secs| ServiceError::RateLimited { retry_after_secs })?;
+        self.limit_check(address_key, settings.login_per_address, now).await?;
         let pair_limit = settings.login_failures_per_address;
-        let (pair_failures, retry_after_secs) = self.limiter().count(&pair_key, pair_limit.window_secs, now);
+        let (pair_failures, retry_after_secs) = self.limit_count(pair_key.clone(), pair_limit.window_secs, now).await?;
         if pair_failures >= pair_limit.max {
             return Err(ServiceError::RateLimited { retry_after_secs });
         }
-        let (account_failures, _) = self.limiter().count(&account_key, settings.login_slowdown_after.window_secs, now);
+        let (account_failures, _) =
+            self.limit_count(account_key.clone(), settings.login_slowdown_after.window_secs, now).await?;
         let delay = settings.slowdown(account_failures);
         if !delay.is_zero() {
             tracing::info!(failures = account_failures, delay_ms = delay.as_millis() as u64, "login slowed down");
@@ -66,12 +65,12 @@ impl Colophon {
         let credentials = match credentials {
             Some(c) if verified => c,
             _ => {
-                self.limiter().record(&pair_key, pair_limit.window_secs, now);
-                self.limiter().record(&account_key, settings.login_slowdown_after.window_secs, now);
+                self.limit_record(pair_key, pair_limit.window_secs, now).await?;
+                self.limit_record(account_key, settings.login_slowdown_after.window_secs, now).await?;
                 return Err(BAD_LOGIN);
             }
         };
-        self.limiter().clear(&pair_key);
+        self.limit_clear(pair_key).await?;
         let service = self.clone();
         self.db_write(move |conn, now, _| {
             let family = random_token(16);

@@ -291,7 +291,7 @@ impl Colophon {
         };
         let key = format!("confirm-password:{id}");
         let now = self.now();
-        let (failures, retry_after_secs) = self.limiter().count(&key, CONFIRMATIONS.window_secs, now);
+        let (failures, retry_after_secs) = self.limit_count(key.clone(), CONFIRMATIONS.window_secs, now).await?;
         if failures >= CONFIRMATIONS.max {
             return Err(ServiceError::RateLimited { retry_after_secs });
         }
@@ -303,7 +303,7 @@ impl Colophon {
             })
             .await?;
         if !matches {
-            self.limiter().record(&key, CONFIRMATIONS.window_secs, now);
+            self.limit_record(key, CONFIRMATIONS.window_secs, now).await?;
             return Err(ServiceError::invalid("current_password", "does not match your password"));
         }
         Ok(())

@@ -106,9 +106,7 @@ impl Colophon {
         let settings = self.comment_settings().clone();
         let now = self.now();
         let address_key = format!("comment:{}", client.address.as_deref().unwrap_or("unknown"));
-        self.limiter()
-            .check(&address_key, settings.per_address, now)
-            .map_err(|retry_after_secs| ServiceError::RateLimited { retry_after_secs })?;
+        self.limit_check(address_key, settings.per_address, now).await?;
         let actor = caller.writing()?.as_actor();
         let registered = actor.is_some();
         let (input, parsed) = self

@@ -9,6 +9,8 @@ use super::inspect::limits;
 
 /// The quality JPEG variants are written at.
 const JPEG_QUALITY: u8 = 82;
+/// The quality WebP variants are written at (lossy; libwebp's scale, 0 to 100).
+const WEBP_QUALITY: f32 = 80.0;
 
 /// The name a variant is stored under, beside the original `<sha256>.<ext>`.
 pub(crate) fn variant_name(sha256: &str, original: MediaType, variant: Variant) -> String {
@@ -57,11 +59,24 @@ pub(crate) fn make_variant(original: &[u8], media_type: MediaType, variant: Vari
             let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
             resized.to_rgb8().write_with_encoder(encoder)
         }
-        MediaType::Webp => resized.to_rgba8().write_to(&mut out, image::ImageFormat::WebP),
+        MediaType::Webp => return webp(&resized),
         _ => resized.write_to(&mut out, image::ImageFormat::Png),
     };
     written.map_err(|e| format!("cannot be encoded: {e}"))?;
     Ok(out.into_inner())
+}
+
+/// A lossy WebP (libwebp): a photograph's WebP is smaller than its JPEG, where image's own
+/// lossless encoder made it six times larger.
+fn webp(picture: &image::DynamicImage) -> Result<Vec<u8>, String> {
+    let encoded = if picture.color().has_alpha() {
+        let pixels = picture.to_rgba8();
+        webp::Encoder::from_rgba(&pixels, pixels.width(), pixels.height()).encode_simple(false, WEBP_QUALITY)
+    } else {
+        let pixels = picture.to_rgb8();
+        webp::Encoder::from_rgb(&pixels, pixels.width(), pixels.height()).encode_simple(false, WEBP_QUALITY)
+    };
+    encoded.map(|bytes| bytes.to_vec()).map_err(|e| format!("cannot be encoded as WebP: {e:?}"))
 }
 
 #[cfg(test)]
@@ -86,6 +101,25 @@ mod tests {
         assert_eq!(MediaType::sniff(&bytes), Some(MediaType::Png));
         let made = image::load_from_memory(&bytes).unwrap();
         assert_eq!((made.width(), made.height()), (800, 400));
+    }
+
+    #[test]
+    fn webp_variants_are_lossy_and_smaller_than_jpeg() {
+        // A photograph-like picture: noise over gradients.
+        let picture = image::RgbImage::from_fn(1000, 600, |x, y| {
+            let noise = ((x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) % 23) as u8;
+            image::Rgb([(x / 4) as u8 ^ noise, (y / 3) as u8, ((x + y) / 7) as u8 ^ noise])
+        });
+        let mut out = Cursor::new(Vec::new());
+        picture.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+        let original = out.into_inner();
+        let as_jpeg = make_variant(&original, MediaType::Jpeg, Variant::parse(640, VariantFormat::Original).unwrap());
+        let as_webp = make_variant(&original, MediaType::Jpeg, Variant::parse(640, VariantFormat::Webp).unwrap());
+        let (as_jpeg, as_webp) = (as_jpeg.unwrap(), as_webp.unwrap());
+        assert_eq!(MediaType::sniff(&as_webp), Some(MediaType::Webp));
+        assert!(as_webp.len() < as_jpeg.len(), "webp {} bytes, jpeg {}", as_webp.len(), as_jpeg.len());
+        let decoded = image::load_from_memory(&as_webp).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (640, 384));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub struct PostListQuery {
 }
 
 /// A parsed query.
+#[derive(Clone)]
 struct ParsedQuery {
     filter: PostFilter,
     limit: PageLimit,

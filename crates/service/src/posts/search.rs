@@ -91,7 +91,8 @@ impl Colophon {
         };
         let codec = self.cursors().clone();
         let urls = self.site_urls().clone();
-        let highlighter = colophon_domain::Highlighter::new(&query, self.search_language());
+        // Shared: a read may run twice (on a replica, then on the primary).
+        let highlighter = std::sync::Arc::new(colophon_domain::Highlighter::new(&query, self.search_language()));
         let page = self
             .db(move |conn, now| {
                 let mut hits = store::search_posts(conn, &query, &filter, after, limit.probe(), now)?;

@@ -183,6 +183,15 @@ impl Colophon {
         }
         let sent = outcomes.len();
         let schedule = settings.retry_schedule_secs;
+        for (delivery, attempt) in &outcomes {
+            let outcome = match attempt.status {
+                Some(200..=299) => "delivered",
+                Some(410) => "disabled",
+                _ if schedule.len() < usize::try_from(delivery.attempts + 1).unwrap_or(usize::MAX) => "failed",
+                _ => "retry",
+            };
+            self.metrics().webhook_deliveries.with_label_values(&[outcome]).inc();
+        }
         let gate = self.write_gate().clone();
         self.db(move |conn, now| {
             // All outcomes in one transaction; if that fails (a subscription was deleted while

@@ -1,0 +1,8 @@
+-- Rate limits shared by every server process (login, comments, API keys): one row per key and
+-- window, counted by an atomic upsert, so that five comments a minute means five across all
+-- nodes. Unlogged: a crash forgets the counts (a window at most), and counting writes no WAL.
+CREATE UNLOGGED TABLE rate_limits (
+    key          TEXT PRIMARY KEY,
+    window_start TIMESTAMP NOT NULL,
+    count        INTEGER NOT NULL
+);
