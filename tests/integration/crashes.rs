@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use colophon_domain::{PostId, Slug};
-use colophon_store::DatabaseTarget;
 use serde_json::json;
 
 use crate::support::{Backend, DEMO_POST, TestDb};
@@ -39,10 +38,7 @@ fn start(db: &TestDb) -> (Child, Server, Option<String>) {
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    match &db.target {
-        DatabaseTarget::Postgres(url) => command.env("DATABASE_URL", url),
-        DatabaseTarget::Sqlite(_) => command.env_remove("DATABASE_URL"),
-    };
+    command.env_remove("DATABASE_URL").envs(db.env());
     let mut child = command.spawn().expect("start the colophon binary");
     let stdout = child.stdout.take().unwrap();
     let (sender, receiver) = std::sync::mpsc::channel();

@@ -137,18 +137,14 @@ fn switches_are_strict() {
 #[ignore = "PostgreSQL: set COLOPHON_TEST_POSTGRES_URL and run with --include-ignored"]
 fn postgres_starts_without_demo_content_unless_asked() {
     let db = TestDb::create(Backend::Postgres).unwrap();
-    let url = match &db.target {
-        colophon_store::DatabaseTarget::Postgres(url) => url.clone(),
-        colophon_store::DatabaseTarget::Sqlite(_) => unreachable!(),
-    };
-    let migrated = run(colophon(&db.dir).args(["migrate"]).env("DATABASE_URL", &url));
+    let migrated = run(colophon(&db.dir).args(["migrate"]).envs(db.env()));
     assert!(migrated.status.success(), "migrate without COLOPHON_JWT_SECRET: {}", text(&migrated.stderr));
     let start = |extra: &[&str]| {
         let port = free_port();
         let mut child = colophon(&db.dir)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .args(extra)
-            .env("DATABASE_URL", &url)
+            .envs(db.env())
             .env("COLOPHON_JWT_SECRET", "a production secret of at least 32 bytes")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::graphql::SEED_PAGE_QUERY;
-use crate::support::{Backend, DEMO_POST, TestApp, TestDb};
+use crate::support::{Backend, DEMO_POST, TestApp};
 
 backend_tests!(
     no_cached_answer_is_stale_after_any_write,
@@ -256,7 +256,7 @@ fn writes_readers_cannot_see_invalidate_nothing(backend: Backend) {
 /// moments, and only the answers it changed are dropped there.
 fn another_process_learns_exactly_what_changed(backend: Backend) {
     let Some(a) = TestApp::spawn(backend) else { return };
-    let b = TestApp::start_with_pool(TestDb::external(a.db.target.clone()), false, Default::default(), |_, _| {})
+    let b = TestApp::start_with_pool(a.db.sharing(), false, Default::default(), |_, _| {})
         .expect("a second server on the same database");
     let admin = a.admin_token();
     let post = format!("/api/v1/posts/{DEMO_POST}");

@@ -20,12 +20,12 @@ backend_tests!(
 
 /// A node (a whole service and server) over an existing database.
 fn node(
-    target: &DatabaseTarget,
+    db: &TestDb,
     demo: bool,
     configure: impl FnOnce(&mut colophon_service::ColophonConfig, &mut colophon_api::ServerConfig),
 ) -> TestApp {
     let pool = PoolSettings { max_size: 4, ..PoolSettings::default() };
-    TestApp::start_with_pool(TestDb::external(target.clone()), demo, pool, configure).expect("a node")
+    TestApp::start_with_pool(db.sharing(), demo, pool, configure).expect("a node")
 }
 
 fn comment(app: &TestApp, n: usize) -> u16 {
@@ -40,8 +40,8 @@ fn limits_count_across_nodes_on_postgres(backend: Backend) {
     let two = |config: &mut colophon_service::ColophonConfig, _: &mut colophon_api::ServerConfig| {
         config.comments.per_address = colophon_service::Limit::per_minute(2);
     };
-    let a = node(&db.target, true, two);
-    let b = node(&db.target, false, two);
+    let a = node(&db, true, two);
+    let b = node(&db, false, two);
     assert_eq!(comment(&a, 1), 201);
     assert_eq!(comment(&b, 2), 201);
     let third = comment(&a, 3);
@@ -66,8 +66,7 @@ fn limits_count_across_nodes_on_postgres(backend: Backend) {
 /// it changed and keeps the rest.
 fn three_nodes_drop_exactly_what_another_changed(backend: Backend) {
     let Some(db) = TestDb::create(backend) else { return };
-    let nodes =
-        [node(&db.target, true, |_, _| {}), node(&db.target, false, |_, _| {}), node(&db.target, false, |_, _| {})];
+    let nodes = [node(&db, true, |_, _| {}), node(&db, false, |_, _| {}), node(&db, false, |_, _| {})];
     let post = format!("/api/v1/posts/{DEMO_POST}");
     let author = "/api/v1/authors/steve-rubel";
     for node in &nodes[1..] {
@@ -141,9 +140,9 @@ fn metrics_are_served_behind_their_token(backend: Backend) {
 fn a_replica_serves_reads_it_has_caught_up_with_and_none_it_has_not() {
     let Some(primary) = Cluster::start() else { return };
     let Some(replica) = Cluster::replica_of(&primary) else { return };
-    let target = DatabaseTarget::Postgres(primary.url());
-    let writer = node(&target, true, |_, _| {});
-    let reader = node(&target, false, |config, _| {
+    let primary_db = TestDb::external(DatabaseTarget::Postgres(primary.url()));
+    let writer = node(&primary_db, true, |_, _| {});
+    let reader = node(&primary_db, false, |config, _| {
         config.replicas.targets = vec![DatabaseTarget::Postgres(replica.url())];
         config.replicas.probe_every = Duration::from_millis(20);
     });

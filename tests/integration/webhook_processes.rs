@@ -19,19 +19,16 @@ backend_tests!(
 /// A database and the binary's settings for it, with an admin account made by the command line.
 struct Deployment {
     db: TestDb,
-    database_url: Option<String>,
+    database_env: Vec<(&'static str, String)>,
     agent: ureq::Agent,
 }
 
 impl Deployment {
     fn new(backend: Backend) -> Option<Self> {
         let db = TestDb::create(backend)?;
-        let database_url = match &db.target {
-            colophon_store::DatabaseTarget::Postgres(url) => Some(url.clone()),
-            colophon_store::DatabaseTarget::Sqlite(_) => None,
-        };
+        let database_env = db.env();
         let agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let deployment = Self { db, database_url, agent };
+        let deployment = Self { db, database_env, agent };
         let mut create = deployment
             .command()
             .args(["user", "create", "--email", "ops@colophon.test", "--name", "Ops", "--role", "admin"])
@@ -50,9 +47,7 @@ impl Deployment {
 
     fn command(&self) -> Command {
         let mut command = colophon(&self.db.dir);
-        if let Some(url) = &self.database_url {
-            command.env("DATABASE_URL", url);
-        }
+        command.envs(self.database_env.iter().map(|(k, v)| (*k, v.as_str())));
         command
             .env("COLOPHON_JWT_SECRET", "a production secret of at least 32 bytes")
             .env("COLOPHON_WEBHOOK_ALLOW_PRIVATE", "on")

@@ -355,14 +355,15 @@ fn three_processes_deliver_each_event_once(backend: Backend) {
     }
     let mut workers = Vec::new();
     for _ in 0..3 {
-        let target = app.db.target.clone();
+        let (target, listen) = (app.db.target.clone(), app.db.direct.clone());
+        let pool = app.db.pool(colophon_store::PoolSettings { max_size: 3, ..Default::default() });
         let clock: std::sync::Arc<dyn colophon_service::Clock> = app.clock.clone();
         workers.push(std::thread::spawn(move || {
             let mut config = colophon_service::ColophonConfig::new(TEST_SECRET.to_vec());
             config.webhooks.allow_private = true;
             config.webhooks.concurrency = 4;
             config.cache = false;
-            let pool = colophon_store::PoolSettings { max_size: 3, ..Default::default() };
+            config.listen = listen;
             let service = colophon_service::Colophon::open(&target, &pool, clock, config, None).unwrap();
             actix_web::rt::System::new().block_on(async move {
                 let mut idle = 0;

@@ -416,7 +416,7 @@ impl Colophon {
     }
 
     /// Like [`Colophon::db`], on the primary always (writes, and reads that must see them).
-    async fn db_primary<T, F>(&self, f: F) -> ServiceResult<T>
+    pub(crate) async fn db_primary<T, F>(&self, f: F) -> ServiceResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection, Timestamp) -> ServiceResult<T> + Send + 'static,

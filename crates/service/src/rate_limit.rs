@@ -140,6 +140,15 @@ impl Colophon {
         }
     }
 
+    /// Drops shared windows older than a day (every limit's window is shorter); any process may,
+    /// and doing it twice drops nothing more.
+    pub async fn prune_rate_windows(&self) -> ServiceResult<usize> {
+        if !self.shares_limits() {
+            return Ok(0);
+        }
+        self.db_primary(|conn, now| Ok(store::prune_rate_windows(conn, now - chrono::Duration::days(1))?)).await
+    }
+
     /// Whether limits are counted in the database, for every process at once.
     fn shares_limits(&self) -> bool {
         self.database().is_postgres()

@@ -77,10 +77,12 @@ impl TestApp {
             base_url: format!("http://127.0.0.1:{port}/media"),
             max_bytes: colophon_service::MEDIA_MAX_BYTES,
         };
+        config.listen = db.direct.clone();
         // No deliverer unless a test asks: its polling would show in the statement counts.
         let mut server_config = ServerConfig { workers: 2, deliver_webhooks: false, ..ServerConfig::default() };
         configure(&mut config, &mut server_config);
         let cache_on = config.cache;
+        let pool = PoolSettings { pgbouncer: db.direct.is_some(), ..pool };
         let colophon =
             Colophon::open(&db.target, &pool, clock.clone(), config, Some(queries.clone())).expect("open the service");
         let admin = if demo {

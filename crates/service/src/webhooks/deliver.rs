@@ -131,6 +131,9 @@ impl Colophon {
                     if let Err(error) = service.prune_audit_log().await {
                         tracing::warn!(error = %crate::chain(&error), "pruning the audit log failed");
                     }
+                    if let Err(error) = service.prune_rate_windows().await {
+                        tracing::warn!(error = %crate::chain(&error), "pruning rate-limit windows failed");
+                    }
                 }
                 match service.deliver_due().await {
                     Ok(sent) if sent > 0 => continue,
