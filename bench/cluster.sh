@@ -90,6 +90,7 @@ for port in "${NODES[@]}"; do
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || fail "a node did not start: $(cat "$WORK"/node*.err)"
 done
 
-export NODES_CSV="${NODES[0]},${NODES[1]},${NODES[2]}" POSTS PRIMARY REPLICA WORK PGBIN OUT
+PG_OPTIONS="$pg_options"
+export NODES_CSV="${NODES[0]},${NODES[1]},${NODES[2]}" POSTS PRIMARY REPLICA WORK PGBIN OUT PG_OPTIONS
 python3 bench/cluster_checks.py "$DURATION"
 echo "written to $OUT" >&2
