@@ -16,6 +16,7 @@ backend_tests!(
     limits_count_across_nodes_on_postgres,
     three_nodes_drop_exactly_what_another_changed,
     metrics_are_served_behind_their_token,
+    once_a_site_work_is_claimed_by_one_node,
 );
 
 /// A node (a whole service and server) over an existing database.
@@ -94,6 +95,32 @@ fn three_nodes_drop_exactly_what_another_changed(backend: Backend) {
     }
 }
 
+/// Work done once per site (the hourly pruning) goes to whichever node moves its time on first;
+/// the others, asking at the same moment, are told no.
+fn once_a_site_work_is_claimed_by_one_node(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else { return };
+    let a = node(&db, false, |_, _| {});
+    let now = crate::support::server::test_now();
+    let hour = chrono::Duration::hours(1);
+    let claims: Vec<bool> = std::thread::scope(|scope| {
+        let racers: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut conn = a.db.conn();
+                    colophon_store::claim_site_work(&mut conn, "prune", now, now + hour).unwrap()
+                })
+            })
+            .collect();
+        racers.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    assert_eq!(claims.iter().filter(|c| **c).count(), 1, "one claim of four: {claims:?}");
+    let mut conn = a.db.conn();
+    assert!(
+        !colophon_store::claim_site_work(&mut conn, "prune", now + chrono::Duration::minutes(59), now + hour).unwrap()
+    );
+    assert!(colophon_store::claim_site_work(&mut conn, "prune", now + hour, now + hour + hour).unwrap(), "due again");
+}
+
 /// `/metrics` in Prometheus' text format for whoever holds `COLOPHON_METRICS_TOKEN`; without
 /// the setting it is not served at all.
 fn metrics_are_served_behind_their_token(backend: Backend) {
@@ -156,6 +183,19 @@ fn a_replica_serves_reads_it_has_caught_up_with_and_none_it_has_not() {
     }
     assert_eq!(reader.get(&post).status, 200);
     assert!(metrics(&reader).contains("colophon_db_reads_total{target=\"replica1\"}"), "{}", metrics(&reader));
+    // Anonymous GraphQL mutations write (a sign-in counts its attempt, a comment its address):
+    // they run on the primary, never on the read-only replica.
+    let admin_account = writer.admin.clone().unwrap();
+    let signed_in = reader.graphql(
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+        json!({ "e": admin_account.email, "p": admin_account.password }),
+    );
+    assert!(signed_in["data"]["login"]["accessToken"].is_string(), "{signed_in}");
+    let commented = reader.graphql(
+        "mutation($s: String!) { addComment(postSlug: $s, input: { authorName: \"A\", body: \"Hello\" }) { id } }",
+        json!({ "s": DEMO_POST }),
+    );
+    assert!(commented["data"]["addComment"]["id"].is_string(), "{commented}");
 
     // Writes through the other node: once the reader shows one, it never shows an older one.
     let admin = writer.admin_token();

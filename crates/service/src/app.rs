@@ -221,6 +221,9 @@ impl Drop for Waiting {
 
 impl Drop for Inner {
     fn drop(&mut self) {
+        if let Some(replicas) = &self.replicas {
+            replicas.stop();
+        }
         self.freshness.stop();
     }
 }
@@ -235,6 +238,13 @@ impl Colophon {
         config: ColophonConfig,
         counter: Option<QueryCounter>,
     ) -> ServiceResult<Self> {
+        if pool.pgbouncer && config.listen.is_none() {
+            // LISTEN through PgBouncer in transaction mode hears nothing, and the migrations'
+            // session lock could be released on another server connection.
+            return Err(ServiceError::internal(
+                "COLOPHON_DB_PGBOUNCER=on needs COLOPHON_LISTEN_URL: a direct address of the primary for LISTEN and migrations",
+            ));
+        }
         let direct = config.listen.clone().unwrap_or_else(|| target.clone());
         let mut conn = store::connect(&direct).map_err(ServiceError::from)?;
         let applied = store::run_migrations(&mut conn).map_err(|e| ServiceError::Internal(std::sync::Arc::new(e)))?;
@@ -393,9 +403,8 @@ impl Colophon {
             if let Some((index, mut conn)) = replicas.as_ref().and_then(|r| r.connection()) {
                 match f.clone()(&mut conn, now) {
                     Err(ServiceError::Unavailable(cause)) => {
-                        let why = cause.to_string();
                         if let Some(replicas) = &replicas {
-                            replicas.leave(index, &why);
+                            replicas.failed_read(index, &cause.to_string());
                         }
                     }
                     done => return done,
@@ -436,6 +445,9 @@ impl Colophon {
         let gauges = &self.inner.metrics.pool_connections;
         gauges.with_label_values(&["primary", "open"]).set(i64::from(state.connections));
         gauges.with_label_values(&["primary", "idle"]).set(i64::from(state.idle_connections));
+        gauges
+            .with_label_values(&["primary", "in_use"])
+            .set(i64::from(state.connections.saturating_sub(state.idle_connections)));
         if let Some(replicas) = &self.inner.replicas {
             replicas.record_pool_gauges();
         }
@@ -525,6 +537,7 @@ impl Colophon {
                 // A refusal rolled back for sure; a failure at commit may not have (a connection
                 // lost after COMMIT reached the server): a new epoch costs misses, not trust.
                 if matches!(error, ServiceError::Unavailable(_) | ServiceError::Internal(_)) {
+                    self.distrust_replicas();
                     self.inner.freshness.invalidate_all();
                 }
                 Err(error)
@@ -575,7 +588,16 @@ impl Colophon {
 
     /// Drops every cached response (after a write that did not go through the service).
     pub fn invalidate_cache(&self) {
+        self.distrust_replicas();
         self.inner.freshness.invalidate_all();
+    }
+
+    /// Something may have changed at an unknown WAL position: no replica serves until the
+    /// primary's position has been read again (before the cache drops anything, see `replicas`).
+    fn distrust_replicas(&self) {
+        if let Some(replicas) = &self.inner.replicas {
+            replicas.require_unknown();
+        }
     }
 
     /// Readiness: the database answers a query.
@@ -599,6 +621,7 @@ impl Colophon {
             store::finish_keyed_write(conn, keyed, &announcement, "*", now)?;
             Ok(value)
         });
+        self.distrust_replicas();
         self.inner.freshness.invalidate_all();
         result
     }
@@ -619,6 +642,7 @@ impl Colophon {
     ) -> ServiceResult<T> {
         let mut conn = self.inner.pool.get().map_err(ServiceError::unavailable)?;
         let result = f(&mut conn, self.now());
+        self.distrust_replicas();
         self.inner.freshness.invalidate_all();
         result
     }

@@ -107,7 +107,14 @@ impl Freshness {
                     continue;
                 }
             };
-            // Whatever happened while we were not listening: start a new epoch.
+            // Whatever happened while we were not listening: start a new epoch, after replicas
+            // have been told to reach the primary's position now (past all of it).
+            if let Some(replicas) = &self.replicas {
+                match listener.current_wal_lsn() {
+                    Ok(Some(lsn)) => replicas.require(lsn),
+                    _ => replicas.require_unknown(),
+                }
+            }
             self.invalidate_all();
             let mut last_poll = Instant::now();
             let mut last_prune = Instant::now();

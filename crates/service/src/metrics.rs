@@ -143,7 +143,8 @@ impl crate::Colophon {
     /// Every instrument, with the gauges read now (the pools, the webhook queue), in the
     /// Prometheus text format.
     pub async fn metrics_text(&self) -> crate::ServiceResult<String> {
-        let queued = self.db(|conn, _| Ok(colophon_store::pending_deliveries(conn)?)).await?;
+        // The database may be down, which is when the rest matters most: -1, and the rest.
+        let queued = self.db_primary(|conn, _| Ok(colophon_store::pending_deliveries(conn)?)).await.unwrap_or(-1);
         let metrics = self.metrics();
         metrics.webhook_queue.set(queued);
         self.record_pool_gauges();

@@ -93,10 +93,11 @@ impl Colophon {
     /// Counts one event for `key`; 429 when the limit is reached (the refused event counts too
     /// when the count is shared: it was an attempt).
     pub(crate) async fn limit_check(&self, key: String, limit: Limit, now: Timestamp) -> ServiceResult<()> {
+        let key = stored_key(&key);
         let refused = if self.shares_limits() {
             let window_secs = limit.window_secs;
             let (count, start) =
-                self.db(move |conn, _| Ok(store::count_rate_event(conn, &key, window_secs, now)?)).await?;
+                self.db_primary(move |conn, _| Ok(store::count_rate_event(conn, &key, window_secs, now)?)).await?;
             (count > limit.max).then(|| seconds_left(start, limit.window_secs, now))
         } else {
             self.limiter().check(&key, limit, now).err()
@@ -113,17 +114,19 @@ impl Colophon {
     /// How many events `key` has in its current window (counting none), and the seconds until
     /// that window ends.
     pub(crate) async fn limit_count(&self, key: String, window_secs: i64, now: Timestamp) -> ServiceResult<(u32, u64)> {
+        let key = stored_key(&key);
         if !self.shares_limits() {
             return Ok(self.limiter().count(&key, window_secs, now));
         }
-        let window = self.db(move |conn, _| Ok(store::rate_window(conn, &key, window_secs, now)?)).await?;
+        let window = self.db_primary(move |conn, _| Ok(store::rate_window(conn, &key, window_secs, now)?)).await?;
         Ok(window.map_or((0, 0), |(count, start)| (count, seconds_left(start, window_secs, now))))
     }
 
     /// Counts one event for `key` without refusing anything.
     pub(crate) async fn limit_record(&self, key: String, window_secs: i64, now: Timestamp) -> ServiceResult<()> {
+        let key = stored_key(&key);
         if self.shares_limits() {
-            self.db(move |conn, _| Ok(store::count_rate_event(conn, &key, window_secs, now)?)).await?;
+            self.db_primary(move |conn, _| Ok(store::count_rate_event(conn, &key, window_secs, now)?)).await?;
         } else {
             self.limiter().record(&key, window_secs, now);
         }
@@ -132,8 +135,9 @@ impl Colophon {
 
     /// Forgets `key`'s window.
     pub(crate) async fn limit_clear(&self, key: String) -> ServiceResult<()> {
+        let key = stored_key(&key);
         if self.shares_limits() {
-            self.db(move |conn, _| Ok(store::clear_rate_window(conn, &key)?)).await
+            self.db_primary(move |conn, _| Ok(store::clear_rate_window(conn, &key)?)).await
         } else {
             self.limiter().clear(&key);
             Ok(())
@@ -153,6 +157,13 @@ impl Colophon {
     fn shares_limits(&self) -> bool {
         self.database().is_postgres()
     }
+}
+
+/// A key as it is counted under: its SHA-256, so that a key built from what a client sent (an
+/// e-mail address of any length) costs a fixed 64 characters, in memory or in the table.
+fn stored_key(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(key.as_bytes()))
 }
 
 /// Seconds until a window that started at `start` ends (at least 1).

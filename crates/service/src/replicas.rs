@@ -52,6 +52,8 @@ impl Default for ReplicaSettings {
 struct Replica {
     name: String,
     pool: Pool,
+    /// The monitor's own connection, so that busy readers never make a replica look down.
+    probe: Pool,
     /// The last replay position read, as a number (see [`parse_lsn`]).
     replayed: AtomicU64,
     in_rotation: AtomicBool,
@@ -64,6 +66,9 @@ pub(crate) struct Replicas {
     /// Set when a change's position could not be read: no replica is trusted until the monitor
     /// has read the primary's position again (and required it).
     blind: AtomicBool,
+    /// Counts the changes whose position was unknown: the monitor clears `blind` only if none
+    /// came while it read the primary's position.
+    unknown: AtomicU64,
     next: AtomicUsize,
     max_lag_bytes: u64,
     stopped: AtomicBool,
@@ -84,6 +89,7 @@ impl Replicas {
             .map(|(i, target)| Replica {
                 name: format!("replica{}", i + 1),
                 pool: store::lazy_pool(target, &settings.pool),
+                probe: store::lazy_pool(target, &PoolSettings { max_size: 1, ..settings.pool.clone() }),
                 replayed: AtomicU64::new(0),
                 in_rotation: AtomicBool::new(false),
             })
@@ -93,6 +99,7 @@ impl Replicas {
             replicas,
             required: AtomicU64::new(0),
             blind: AtomicBool::new(false),
+            unknown: AtomicU64::new(0),
             next: AtomicUsize::new(0),
             max_lag_bytes: settings.max_lag_bytes,
             stopped: AtomicBool::new(false),
@@ -118,6 +125,7 @@ impl Replicas {
     /// A change whose position is unknown: the primary only, until the monitor has read the
     /// primary's position (which is past the change) and required it.
     pub fn require_unknown(&self) {
+        self.unknown.fetch_add(1, Ordering::AcqRel);
         self.blind.store(true, Ordering::Release);
     }
 
@@ -141,10 +149,9 @@ impl Replicas {
                 continue;
             }
             any_up = true;
-            let Ok(mut conn) = replica.pool.get() else {
-                self.leave(index, "its pool gave no connection");
-                continue;
-            };
+            // Busy or gone: this read goes elsewhere; whether the replica stays in the rotation is
+            // the monitor's call, on its own connection.
+            let Ok(mut conn) = replica.pool.get() else { continue };
             if replica.replayed.load(Ordering::Acquire) < required {
                 match store::replay_lsn(&mut conn) {
                     Ok(Some(lsn)) => replica.replayed.fetch_max(lsn, Ordering::AcqRel),
@@ -163,13 +170,11 @@ impl Replicas {
         None
     }
 
-    /// Takes a replica out of the rotation (a read on it failed); the monitor brings it back.
-    pub fn leave(&self, index: usize, why: &str) {
+    /// Counts a read that failed on a replica (it is made again on the primary).
+    pub fn failed_read(&self, index: usize, why: &str) {
         if let Some(replica) = self.replicas.get(index) {
-            if replica.in_rotation.swap(false, Ordering::AcqRel) {
-                tracing::warn!(replica = %replica.name, why, "replica out of rotation");
-                self.metrics.replica_in_rotation.with_label_values(&[&replica.name]).set(0);
-            }
+            tracing::debug!(replica = %replica.name, why, "a read failed on a replica; made again on the primary");
+            self.metrics.primary_fallbacks.with_label_values(&["failed"]).inc();
         }
     }
 
@@ -180,6 +185,9 @@ impl Replicas {
             let gauges = &self.metrics.pool_connections;
             gauges.with_label_values(&[&replica.name, "open"]).set(i64::from(state.connections));
             gauges.with_label_values(&[&replica.name, "idle"]).set(i64::from(state.idle_connections));
+            gauges
+                .with_label_values(&[&replica.name, "in_use"])
+                .set(i64::from(state.connections.saturating_sub(state.idle_connections)));
         }
     }
 
@@ -189,20 +197,29 @@ impl Replicas {
 
     fn run(&self, primary: &Pool, every: Duration) {
         while !self.stopped.load(Ordering::Relaxed) {
-            let blind = self.blind.load(Ordering::Acquire);
+            let unknown = self.unknown.load(Ordering::Acquire);
             let head = primary.get().ok().and_then(|mut conn| store::current_wal_lsn(&mut conn).ok().flatten());
-            if let (true, Some(head)) = (blind, head) {
+            if let (true, Some(head)) = (self.blind.load(Ordering::Acquire), head) {
                 self.require(head);
-                self.blind.store(false, Ordering::Release);
+                // Only if no change of unknown position came while the head was read.
+                if self.unknown.load(Ordering::Acquire) == unknown {
+                    self.blind.store(false, Ordering::Release);
+                }
             }
             for (index, replica) in self.replicas.iter().enumerate() {
-                let replayed = replica.pool.get().ok().and_then(|mut conn| store::replay_lsn(&mut conn).ok().flatten());
+                let replayed =
+                    replica.probe.get().ok().and_then(|mut conn| store::replay_lsn(&mut conn).ok().flatten());
                 let lag = match (head, replayed) {
                     (Some(head), Some(replayed)) => Some(head.saturating_sub(replayed)),
                     _ => None,
                 };
-                if let Some(replayed) = replayed {
-                    replica.replayed.fetch_max(replayed, Ordering::AcqRel);
+                match replayed {
+                    Some(replayed) => {
+                        replica.replayed.fetch_max(replayed, Ordering::AcqRel);
+                    }
+                    // A standby that comes back may open for reads below where it was: its
+                    // position is learnt again.
+                    None => replica.replayed.store(0, Ordering::Release),
                 }
                 let well = lag.is_some_and(|lag| lag <= self.max_lag_bytes);
                 let lag_gauge = lag.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));

@@ -70,6 +70,21 @@ pub fn clear_rate_window(conn: &mut DbConnection, key: &str) -> StoreResult<()> 
     Ok(())
 }
 
+/// Claims the once-per-site work `name` when it is due at `now`, moving its next time to `next`:
+/// `true` for the one process whose update moved it (the others see it moved and get `false`).
+pub fn claim_site_work(conn: &mut DbConnection, name: &str, now: Timestamp, next: Timestamp) -> StoreResult<bool> {
+    use crate::schema::site_work;
+    crate::bulk::per_backend!(conn, |c| diesel::insert_into(site_work::table)
+        .values((site_work::name.eq(name), site_work::next_run_at.eq(now)))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    let moved =
+        diesel::update(site_work::table.filter(site_work::name.eq(name)).filter(site_work::next_run_at.le(now)))
+            .set(site_work::next_run_at.eq(next))
+            .execute(conn)?;
+    Ok(moved == 1)
+}
+
 /// Drops windows that started before `before` (every limit's window is shorter).
 pub fn prune_rate_windows(conn: &mut DbConnection, before: Timestamp) -> StoreResult<usize> {
     match conn {

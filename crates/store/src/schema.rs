@@ -452,6 +452,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Work done once per site, by whichever process moves `next_run_at` on first.
+    site_work (name) {
+        name -> Text,
+        next_run_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(preview_links -> posts (post_id));
 
@@ -478,4 +486,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_revisions,
     preview_links,
     media,
+    site_work,
 );

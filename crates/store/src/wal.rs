@@ -27,7 +27,9 @@ fn position(conn: &mut DbConnection, query: &str) -> StoreResult<Option<u64>> {
     }
 }
 
-/// The primary's current WAL position (at or past every commit it has acknowledged).
+/// The primary's current WAL write position: past the commit record of every transaction it
+/// has acknowledged with `synchronous_commit` on (the default, and Colophon's). Not the insert
+/// position: on an idle primary that can point past a page header no standby ever replays to.
 pub fn current_wal_lsn(conn: &mut DbConnection) -> StoreResult<Option<u64>> {
     position(conn, "SELECT pg_current_wal_lsn()::text AS lsn")
 }

@@ -382,7 +382,6 @@ pub fn claim_due_deliveries(
         .collect())
 }
 
-/// Whether a delivery still exists (its subscription may have been deleted while it was sent).
 /// Deliveries waiting to be sent (on SQLite, with the events not yet fanned out to deliveries
 /// counted as one each: a measure of the queue, for `/metrics`).
 pub fn pending_deliveries(conn: &mut DbConnection) -> StoreResult<i64> {
@@ -405,6 +404,7 @@ pub fn pending_deliveries(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(pending + unfanned)
 }
 
+/// Whether a delivery still exists (its subscription may have been deleted while it was sent).
 pub fn delivery_exists(conn: &mut DbConnection, id: DeliveryId) -> StoreResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(webhook_deliveries::table.find(id.stored()))).get_result(conn)?)
 }

@@ -1,1 +1,2 @@
 DROP TABLE rate_limits;
+DROP TABLE site_work;

@@ -6,3 +6,11 @@ CREATE UNLOGGED TABLE rate_limits (
     window_start TIMESTAMP NOT NULL,
     count        INTEGER NOT NULL
 );
+
+-- Work that must happen once per site whatever the number of nodes (pruning the audit log and
+-- old rate-limit windows): a node runs it only after moving its next time on, one UPDATE that
+-- only one node can win.
+CREATE TABLE site_work (
+    name        TEXT PRIMARY KEY,
+    next_run_at TIMESTAMP NOT NULL
+);

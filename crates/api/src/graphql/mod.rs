@@ -93,6 +93,13 @@ pub async fn post(
         Ok(batch) => batch,
         Err(why) => return http::refuse(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", why),
     };
+    // A mutation is no cacheable read: it runs on the plain service (the primary, never a
+    // replica), and its answer is not kept.
+    let writes = match &batch {
+        BatchRequest::Single(request) => http::selects_a_write(request),
+        BatchRequest::Batch(requests) => requests.iter().any(http::selects_a_write),
+    };
+    let recording = if writes { None } else { recording };
     answer(&req, &schema, &colophon, &cache, key, recording, batch, media).await
 }
 

@@ -212,7 +212,7 @@ impl Colophon {
         if key.last_used_at.is_none_or(|at| at + chrono::Duration::seconds(TOUCH_EVERY_SECS) <= now) {
             let id = key.id;
             let since = now - chrono::Duration::seconds(TOUCH_EVERY_SECS);
-            self.db(move |conn, now| Ok(store::touch_api_key(conn, id, now, since)?)).await?;
+            self.db_primary(move |conn, now| Ok(store::touch_api_key(conn, id, now, since)?)).await?;
         }
         Ok(Caller::Actor(Actor {
             id: key.owner,

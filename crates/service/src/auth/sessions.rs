@@ -54,7 +54,7 @@ impl Colophon {
             tokio::time::sleep(delay).await;
         }
         let credentials = match Email::parse(&email) {
-            Ok(email) => self.db(move |conn, _| Ok(store::find_credentials(conn, email.as_str())?)).await?,
+            Ok(email) => self.db_primary(move |conn, _| Ok(store::find_credentials(conn, email.as_str())?)).await?,
             Err(_) => None,
         };
         let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());

@@ -115,25 +115,20 @@ fn retry_after(schedule: &[i64], attempts: i32) -> Option<chrono::Duration> {
 
 impl Colophon {
     /// Runs this process's deliverer until the runtime stops: wakes when a write here queues a
-    /// delivery, and polls for the rest (other processes' writes, retries coming due). Once an
-    /// hour it also drops audit entries past their retention.
+    /// delivery, and polls for the rest (other processes' writes, retries coming due). It also
+    /// does the site's hourly pruning when it claims it.
     pub fn spawn_deliverer(&self) -> tokio::task::JoinHandle<()> {
         let service = self.clone();
         tokio::spawn(async move {
             let queued = service.deliveries_queued().clone();
             let poll = service.webhook_settings().poll_interval;
-            // The audit log's retention is kept here too: any process may prune, and doing it
-            // twice deletes nothing more.
-            let mut pruned: Option<Instant> = None;
+            // Once an hour for the whole site, by whichever process claims it first: the audit
+            // log's retention and old rate-limit windows (each process asks once a minute).
+            let mut asked: Option<Instant> = None;
             loop {
-                if pruned.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
-                    pruned = Some(Instant::now());
-                    if let Err(error) = service.prune_audit_log().await {
-                        tracing::warn!(error = %crate::chain(&error), "pruning the audit log failed");
-                    }
-                    if let Err(error) = service.prune_rate_windows().await {
-                        tracing::warn!(error = %crate::chain(&error), "pruning rate-limit windows failed");
-                    }
+                if asked.is_none_or(|at| at.elapsed() > Duration::from_secs(60)) {
+                    asked = Some(Instant::now());
+                    service.prune_once_per_site().await;
                 }
                 match service.deliver_due().await {
                     Ok(sent) if sent > 0 => continue,
@@ -146,6 +141,27 @@ impl Colophon {
                 }
             }
         })
+    }
+
+    /// Prunes the audit log and old rate-limit windows when this process claims the hour's turn.
+    pub(crate) async fn prune_once_per_site(&self) {
+        let claimed = self
+            .db_primary(|conn, now| Ok(store::claim_site_work(conn, "prune", now, now + chrono::Duration::hours(1))?))
+            .await;
+        match claimed {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(error) => {
+                tracing::warn!(error = %crate::chain(&error), "claiming the hourly pruning failed");
+                return;
+            }
+        }
+        if let Err(error) = self.prune_audit_log().await {
+            tracing::warn!(error = %crate::chain(&error), "pruning the audit log failed");
+        }
+        if let Err(error) = self.prune_rate_windows().await {
+            tracing::warn!(error = %crate::chain(&error), "pruning rate-limit windows failed");
+        }
     }
 
     /// One round: claims the due deliveries (up to `concurrency`), sends them at once, records
