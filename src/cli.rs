@@ -35,7 +35,8 @@ pub enum Command {
     /// Bring content in from another system, or restore a Colophon archive.
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Write the whole site as a Colophon archive (JSON lines; schema/archive.schema.json).
+    /// Write the whole site as a Colophon archive (JSON lines; schema/archive.schema.json), with
+    /// the media library's files.
     Export {
         /// Where to write it (standard output when absent).
         #[arg(long, short)]
@@ -43,6 +44,9 @@ pub enum Command {
         /// Keep the authors' password hashes (API keys and webhooks are never exported).
         #[arg(long)]
         include_secrets: bool,
+        /// Leave the media files out (copy the media directory or bucket yourself).
+        #[arg(long)]
+        no_media_files: bool,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -186,8 +190,8 @@ impl Default for DataArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "COLOPHON_BIND", default_value = "127.0.0.1:8080")]
+    /// Address to listen on, HOST:PORT (0.0.0.0:8080 for every interface).
+    #[arg(long, env = "COLOPHON_BIND", default_value = "127.0.0.1:8080", value_parser = bind_address)]
     pub bind: SocketAddr,
     /// Load the demo content (and a demo admin) into an empty database, on PostgreSQL too. The
     /// embedded SQLite quickstart does this by default; a PostgreSQL deployment never unless asked.
@@ -210,4 +214,21 @@ impl Default for ServeArgs {
             data: DataArgs::default(),
         }
     }
+}
+
+/// `--bind`: HOST:PORT, with a hint for what people type instead (a port alone, a name).
+fn bind_address(value: &str) -> Result<SocketAddr, String> {
+    let value = value.trim();
+    if let Ok(address) = value.parse() {
+        return Ok(address);
+    }
+    if let Ok(port) = value.parse::<u16>() {
+        return Err(format!(
+            "expected HOST:PORT; for port {port} on this machine only, use 127.0.0.1:{port} (0.0.0.0:{port} for every interface)"
+        ));
+    }
+    if let Some(port) = value.strip_prefix("localhost:").and_then(|p| p.parse::<u16>().ok()) {
+        return Err(format!("expected an IP address and a port: use 127.0.0.1:{port}"));
+    }
+    Err("expected HOST:PORT with an IP address, such as 127.0.0.1:8080 (0.0.0.0:8080 for every interface)".into())
 }

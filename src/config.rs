@@ -7,12 +7,64 @@ use colophon_api::ServerConfig;
 use colophon_service::{AuthSettings, CommentSettings, Limit};
 use colophon_store::PoolSettings;
 
-/// Reads `NAME` as a `T`, or `default` when unset; a value that does not parse is an error.
+/// Reads `NAME` as a `T`, or `default` when unset; a value that does not parse is an error
+/// that says what was expected.
 pub fn env_or<T: FromStr>(name: &str, default: T) -> anyhow::Result<T> {
     match std::env::var(name) {
-        Ok(value) => value.trim().parse().map_err(|_| anyhow::anyhow!("{name}={value:?} is not a valid value")),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{name}={value:?} is not valid: expected {}", expected::<T>())),
         Err(_) => Ok(default),
     }
+}
+
+/// What a setting of type `T` looks like, for the error that refuses one.
+fn expected<T>() -> String {
+    let name = std::any::type_name::<T>();
+    match name.rsplit("::").next().unwrap_or(name) {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, such as 10".into(),
+        "i32" | "i64" => "a whole number, such as 10 or -1".into(),
+        "f32" | "f64" => "a number, such as 2.5".into(),
+        "String" => "text".into(),
+        "SocketAddr" => "HOST:PORT, such as 127.0.0.1:8080".into(),
+        other => format!("a {other}"),
+    }
+}
+
+/// The address links name (post URLs, feeds, sitemaps, media, preview links, the OpenAPI
+/// document's server): `COLOPHON_PUBLIC_URL`, else the address the server is bound to, with
+/// loopback for an unspecified one (0.0.0.0, ::), which start-up then points out.
+pub fn public_url(bound: std::net::SocketAddr) -> anyhow::Result<PublicUrl> {
+    if let Ok(url) = std::env::var("COLOPHON_PUBLIC_URL") {
+        let url = url.trim().trim_end_matches('/').to_string();
+        anyhow::ensure!(
+            url.starts_with("http://") || url.starts_with("https://"),
+            "COLOPHON_PUBLIC_URL={url:?} is not valid: expected an http(s) URL, such as https://cms.example.com"
+        );
+        return Ok(PublicUrl { url, guessed: false });
+    }
+    let guessed = bound.ip().is_unspecified();
+    let ip = match bound.ip() {
+        std::net::IpAddr::V4(v4) if v4.is_unspecified() => std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        std::net::IpAddr::V6(v6) if v6.is_unspecified() => std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    Ok(PublicUrl { url: format!("http://{}", std::net::SocketAddr::new(ip, bound.port())), guessed })
+}
+
+/// The public base URL, and whether it was guessed for a server bound to every address.
+#[derive(Debug, Clone)]
+pub struct PublicUrl {
+    pub url: String,
+    pub guessed: bool,
+}
+
+/// The address a command that serves nothing names in links (an import's webhooks, say): the
+/// one `serve` would bind by default.
+pub fn default_public_url() -> anyhow::Result<String> {
+    let bind = env_or("COLOPHON_BIND", std::net::SocketAddr::from(([127, 0, 0, 1], 8080)))?;
+    Ok(public_url(bind)?.url)
 }
 
 /// Reads a switch: `on`/`off`, `true`/`false`, `yes`/`no` or `1`/`0` (any case); anything else
@@ -96,7 +148,7 @@ pub fn listen_target() -> anyhow::Result<Option<colophon_store::DatabaseTarget>>
     }
 }
 
-pub fn server_config() -> anyhow::Result<ServerConfig> {
+pub fn server_config(public_url: &str) -> anyhow::Result<ServerConfig> {
     let defaults = ServerConfig::default();
     Ok(ServerConfig {
         workers: env_or("COLOPHON_WORKERS", defaults.workers)?,
@@ -106,7 +158,7 @@ pub fn server_config() -> anyhow::Result<ServerConfig> {
             defaults.shutdown_timeout.as_secs(),
         )?),
         trusted_proxies: trusted_proxies()?,
-        public_url: env_or("COLOPHON_PUBLIC_URL", defaults.public_url)?,
+        public_url: public_url.to_string(),
         cors_origins: std::env::var("COLOPHON_CORS_ORIGINS")
             .map(|list| list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string).collect())
             .unwrap_or_default(),
@@ -174,9 +226,8 @@ pub fn webhook_settings() -> anyhow::Result<colophon_service::WebhookSettings> {
 /// `COLOPHON_MEDIA_STORAGE=s3`, in the bucket `COLOPHON_S3_BUCKET` at `COLOPHON_S3_ENDPOINT`
 /// (signed with `COLOPHON_S3_ACCESS_KEY_ID`/`COLOPHON_S3_SECRET_ACCESS_KEY`, or the AWS_ names);
 /// served under `COLOPHON_MEDIA_URL` (`<public URL>/media`); uploads up to `COLOPHON_MEDIA_MAX_MB`.
-pub fn media_settings(data_dir: &std::path::Path) -> anyhow::Result<colophon_service::MediaSettings> {
+pub fn media_settings(data_dir: &std::path::Path, public: &str) -> anyhow::Result<colophon_service::MediaSettings> {
     use colophon_service::{BlobStore, LocalBlobs, S3Blobs, S3Settings};
-    let public = env_or("COLOPHON_PUBLIC_URL", ServerConfig::default().public_url)?;
     let base_url = env_or("COLOPHON_MEDIA_URL", format!("{}/media", public.trim_end_matches('/')))?;
     let max_mb: usize = env_or("COLOPHON_MEDIA_MAX_MB", colophon_service::MEDIA_MAX_BYTES / (1024 * 1024))?;
     let storage: std::sync::Arc<dyn BlobStore> = match env_or("COLOPHON_MEDIA_STORAGE", "local".to_string())?.as_str() {
@@ -209,6 +260,11 @@ pub fn media_settings(data_dir: &std::path::Path) -> anyhow::Result<colophon_ser
         storage: Some(storage),
         base_url: base_url.trim_end_matches('/').to_string(),
         max_bytes: max_mb.saturating_mul(1024 * 1024),
+        variants_ahead: env_switch("COLOPHON_MEDIA_VARIANTS_AHEAD", true)?,
+        variants_per_minute: env_or(
+            "COLOPHON_MEDIA_VARIANTS_PER_MINUTE",
+            colophon_service::VARIANTS_PER_ADDRESS_PER_MINUTE,
+        )?,
     })
 }
 
@@ -234,7 +290,11 @@ pub fn auth_settings() -> anyhow::Result<AuthSettings> {
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours for a person at a terminal only: a pipe or a log file gets plain text (and
+    // NO_COLOR is honoured, as https://no-color.org asks).
+    use std::io::IsTerminal;
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(colour);
     if std::env::var("COLOPHON_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();
     } else {
@@ -245,9 +305,8 @@ pub fn init_tracing() {
 /// Where the frontend shows posts and pages: `COLOPHON_POST_URL` and `COLOPHON_PAGE_URL`
 /// templates (`https://example.com/{yyyy}/{mm}/{slug}`), by default the API's own addresses
 /// under `COLOPHON_PUBLIC_URL`.
-pub fn site_urls() -> anyhow::Result<colophon_service::SiteUrls> {
-    let public = env_or("COLOPHON_PUBLIC_URL", colophon_api::ServerConfig::default().public_url)?;
-    let mut urls = colophon_service::SiteUrls::api(&public).map_err(|e| anyhow::anyhow!("COLOPHON_PUBLIC_URL {e}"))?;
+pub fn site_urls(public: &str) -> anyhow::Result<colophon_service::SiteUrls> {
+    let mut urls = colophon_service::SiteUrls::api(public).map_err(|e| anyhow::anyhow!("COLOPHON_PUBLIC_URL {e}"))?;
     let template = |name: &str| -> anyhow::Result<Option<colophon_domain::UrlTemplate>> {
         match std::env::var(name) {
             Ok(value) if !value.trim().is_empty() => colophon_domain::UrlTemplate::parse(&value)

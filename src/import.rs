@@ -9,12 +9,26 @@ use colophon_service::{GhostImportOptions, ImportReport, WxrImportOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::ImportCommand;
-use crate::serve::open_for_cli;
+use crate::database::open_for_cli;
+
+/// Says so when the database holds the demo: an import sits beside it (a second author of the
+/// same name, `-2` slugs, the demo post's neighbours), which is rarely what anyone wants.
+fn warn_about_demo(colophon: &colophon_service::Colophon) -> anyhow::Result<()> {
+    if colophon.holds_demo_content()? {
+        eprintln!(
+            "warning: this database holds the demo content; what is imported sits beside it (duplicate authors, \
+             -2 slugs). To import into an empty database, give a new --data-dir (or DATABASE_URL) and start it \
+             with `colophon serve --no-demo`, or import before the first start."
+        );
+    }
+    Ok(())
+}
 
 pub fn run(command: ImportCommand) -> anyhow::Result<()> {
     match command {
         ImportCommand::Wxr { file, dry_run, data } => {
             let colophon = open_for_cli(&data)?;
+            warn_about_demo(&colophon)?;
             let mut progress = Progress::new();
             let report = colophon.import_wxr(&file, WxrImportOptions { dry_run }, &mut |r| progress.show(r))?;
             conclude(&file, &progress, &report, dry_run)
@@ -22,11 +36,12 @@ pub fn run(command: ImportCommand) -> anyhow::Result<()> {
         ImportCommand::Colophon { file, data } => {
             let colophon = open_for_cli(&data)?;
             let report = colophon.import_archive(&file)?;
-            println!("restored: {}", counts(&report));
+            println!("restored: {}, {}", counts(&report), count(report.attachments, "media file"));
             Ok(())
         }
         ImportCommand::Ghost { file, dry_run, site_url, data } => {
             let colophon = open_for_cli(&data)?;
+            warn_about_demo(&colophon)?;
             let mut progress = Progress::new();
             let options = GhostImportOptions { dry_run, site_url };
             let report = colophon.import_ghost(&file, options, &mut |r| progress.show(r))?;
@@ -38,7 +53,7 @@ pub fn run(command: ImportCommand) -> anyhow::Result<()> {
 /// `colophon export`: the archive to a file or standard output.
 pub fn export(
     output: Option<std::path::PathBuf>,
-    include_secrets: bool,
+    options: colophon_service::ArchiveOptions,
     data: &crate::cli::DataArgs,
 ) -> anyhow::Result<()> {
     let colophon = open_for_cli(data)?;
@@ -46,24 +61,42 @@ pub fn export(
         Some(path) => {
             // Readable by its owner alone: an archive holds commenters' e-mails and addresses,
             // and with --include-secrets the password hashes.
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
-            colophon.export_archive(&mut std::io::BufWriter::new(file), include_secrets)?
+            let mut open = std::fs::OpenOptions::new();
+            open.write(true).create(true).truncate(true);
+            std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+            let file = open.open(path).with_context(|| format!("creating {}", path.display()))?;
+            colophon.export_archive(&mut std::io::BufWriter::new(file), options)?
         }
-        None => colophon.export_archive(&mut std::io::BufWriter::new(std::io::stdout().lock()), include_secrets)?,
+        None => colophon.export_archive(&mut std::io::BufWriter::new(std::io::stdout().lock()), options)?,
     };
-    eprintln!("exported {rows} rows{}", if include_secrets { ", password hashes included" } else { "" });
+    eprintln!(
+        "exported {rows} lines{}{}",
+        if options.include_secrets { ", password hashes included" } else { "" },
+        if options.media_files { ", media files included" } else { ", without media files" }
+    );
     Ok(())
 }
 
-/// The summary, and a failing exit status only when nothing could be imported.
+/// The summary, and a failing exit status whenever something was not imported: a file refused
+/// whole, or items skipped.
 fn conclude(file: &std::path::Path, progress: &Progress, report: &ImportReport, dry_run: bool) -> anyhow::Result<()> {
     progress.finish(report);
     summarize(report, dry_run);
+    if report.stopped.is_some() {
+        bail!("{} was refused whole: nothing of it was imported", file.display());
+    }
     if !report.imported_anything() {
         bail!("nothing could be imported from {}", file.display());
+    }
+    if !report.problems.is_empty() {
+        let n = report.problems.len();
+        let (items, verb) = match (n, dry_run) {
+            (1, false) => ("item", "was skipped"),
+            (1, true) => ("item", "would be skipped"),
+            (_, false) => ("items", "were skipped"),
+            (_, true) => ("items", "would be skipped"),
+        };
+        bail!("{n} {items} of {} {verb} (listed above)", file.display());
     }
     Ok(())
 }
@@ -97,7 +130,7 @@ fn summarize(report: &ImportReport, dry_run: bool) {
         println!("skipped {}: {}", problem.item, problem.reason);
     }
     if let Some(stopped) = &report.stopped {
-        println!("stopped: the file is not well-formed XML at {stopped}");
+        println!("refused: the file cannot be imported whole, at {stopped}");
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod cli;
 mod config;
+mod database;
 mod import;
 mod secret;
 mod seed;
@@ -28,7 +29,7 @@ fn main() -> std::process::ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => serve::serve(args),
-        Command::Migrate(args) => serve::migrate(args),
+        Command::Migrate(args) => database::migrate(args),
         Command::Openapi => {
             print!("{}", colophon_api::openapi_json());
             Ok(())
@@ -41,6 +42,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user::run(command),
         Command::Key(command) => user::run_key(command),
         Command::Import(command) => import::run(command),
-        Command::Export { output, include_secrets, data } => import::export(output, include_secrets, &data),
+        Command::Export { output, include_secrets, no_media_files, data } => {
+            let options = colophon_service::ArchiveOptions { include_secrets, media_files: !no_media_files };
+            import::export(output, options, &data)
+        }
     }
 }

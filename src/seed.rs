@@ -6,7 +6,7 @@ use anyhow::bail;
 use colophon_synthetic::SyntheticOptions;
 
 use crate::cli::SeedArgs;
-use crate::serve::open_for_cli;
+use crate::database::open_for_cli;
 
 pub fn run(args: SeedArgs) -> anyhow::Result<()> {
     if !args.synthetic {

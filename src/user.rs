@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Context, bail};
 
 use crate::cli::{KeyCommand, UserCommand};
-use crate::serve::open_for_cli;
+use crate::database::open_for_cli;
 
 /// Reads a password from standard input: the first line with `--password-stdin`, else after a
 /// prompt (the terminal echoes it; pipe it in to keep it off the screen).

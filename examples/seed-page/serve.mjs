@@ -41,12 +41,23 @@ export function serve(port = 8090, host = "127.0.0.1", api = "http://127.0.0.1:8
     response.writeHead(200, { "content-type": TYPES[extname(name)], "cache-control": "no-cache" });
     response.end(request.method === "HEAD" ? undefined : body);
   });
-  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve(server));
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const api = process.argv[3] ?? "http://127.0.0.1:8080";
-  const server = await serve(Number(process.argv[2] ?? 8090), "127.0.0.1", api);
-  const { port } = server.address();
-  console.log(`seed page on http://127.0.0.1:${port}/ reading ${apiOrigin(api)}`);
+  const wanted = Number(process.argv[2] ?? 8090);
+  try {
+    const server = await serve(wanted, "127.0.0.1", api);
+    const { port } = server.address();
+    console.log(`seed page on http://127.0.0.1:${port}/ reading ${apiOrigin(api)}`);
+  } catch (error) {
+    // One line a person can act on, not a stack trace.
+    const why = error.code === "EADDRINUSE" ? `port ${wanted} is in use; pass another: node serve.mjs 8091` : error.message;
+    console.error(`serve.mjs: ${why}`);
+    process.exit(1);
+  }
 }

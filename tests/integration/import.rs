@@ -13,7 +13,7 @@ use crate::support::{Backend, TestApp, TestDb};
 backend_tests!(
     a_wordpress_export_comes_in_whole_and_once,
     a_squarespace_export_rebuilds_the_seed_post,
-    broken_files_stop_with_their_position_and_keep_what_came_before,
+    broken_files_are_refused_whole_with_their_position,
     threads_deeper_than_allowed_fold_under_the_deepest_allowed_ancestor,
     a_ghost_export_comes_in_with_its_html_lexical_and_mobiledoc
 );
@@ -82,9 +82,9 @@ fn a_wordpress_export_comes_in_whole_and_once(backend: Backend) {
         (2, 3, 1, 6, 1),
         "{report:#?}"
     );
-    assert_eq!(report.ignored, 3, "a pingback, an auto-draft and a menu item: {report:#?}");
-    assert_eq!(report.problems.len(), 1, "{report:#?}");
-    assert!(report.problems[0].item.contains("Thrown Away") && report.problems[0].reason.contains("trash"));
+    assert_eq!(report.ignored, 4, "a pingback, an auto-draft, a menu item and a trashed post: {report:#?}");
+    assert_eq!(report.problems, [], "{report:#?}");
+    assert!(report.complete());
     assert_eq!(report.stopped, None);
 
     // The post as any author's HTML would be: sanitized, with paragraphs WordPress would show.
@@ -201,20 +201,39 @@ fn a_squarespace_export_rebuilds_the_seed_post(backend: Backend) {
     assert!(comments[0]["body_html"].as_str().unwrap().starts_with("<p>Hi Steve,</p>"), "blank lines are paragraphs");
 }
 
-fn broken_files_stop_with_their_position_and_keep_what_came_before(backend: Backend) {
+fn broken_files_are_refused_whole_with_their_position(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
     let whole = std::fs::read_to_string(fixture("wordpress.xml")).unwrap();
-    // Cut inside the page item: the post before it is in; the position names the break.
+    // Broken inside the page item, after a post: nothing of the file comes in, and the position
+    // names the break.
     let cut = &whole[..whole.find("<title>About the Dude").unwrap()];
     let broken = format!("{cut}<title>About</wrong>");
     let (_dir, path) = written_copy("broken.xml", &broken);
     let report = import(&app, &path);
-    assert_eq!(report.posts, 1, "{report:#?}");
+    assert!(!report.imported_anything(), "{report:#?}");
     let line = broken.lines().count();
     let stopped = report.stopped.expect("the run stopped");
     assert!(stopped.starts_with(&format!("line {line}, column ")), "{stopped}");
     assert!(stopped.contains("wrong"), "{stopped}");
-    assert_eq!(app.get("/api/v1/posts/that-rug").status, 200);
+    app.get("/api/v1/posts/that-rug").problem(404);
+    // Cut short (an interrupted download): refused whole as well.
+    let (_dir_short, short) = written_copy("short.xml", cut);
+    let report = import(&app, &short);
+    assert!(report.stopped.as_deref().unwrap().contains("ends inside"), "{report:#?}");
+    assert!(!report.imported_anything());
+    app.get("/api/v1/posts/that-rug").problem(404);
+    // Entities declared in a DTD (a billion laughs, or `&lol9;` in every title): refused.
+    let laughs = whole.replacen(
+        "<rss",
+        "<!DOCTYPE rss [<!ENTITY lol \"lol\"><!ENTITY lol9 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>\n<rss",
+        1,
+    );
+    let (_dir_dtd, dtd) = written_copy("entities.xml", &laughs.replacen("That Rug", "That Rug &lol9;", 1));
+    let report = import(&app, &dtd);
+    assert!(report.stopped.as_deref().unwrap().contains("entities"), "{report:#?}");
+    assert!(!report.imported_anything());
+    app.get("/api/v1/posts/that-rug").problem(404);
+    assert_eq!(app.get("/api/v1/posts").json()["data"].as_array().unwrap().len(), 3, "the demo's alone");
 
     // Not WXR at all, and an item whose body is too deep to sanitize: reported, the rest in.
     let (_dir2, html) = written_copy("page.html", "<html><body>not an export</body></html>");
@@ -253,9 +272,9 @@ fn threads_deeper_than_allowed_fold_under_the_deepest_allowed_ancestor(backend: 
 }
 
 /// The command line: a summary on standard output, problems listed, and a failing exit status
-/// only when nothing could be imported.
+/// whenever something was left out (a file refused whole, an item skipped).
 #[test]
-fn the_import_command_summarizes_and_fails_only_when_nothing_came_in() {
+fn the_import_command_summarizes_and_fails_when_anything_is_left_out() {
     let db = TestDb::create(Backend::Sqlite).unwrap();
     let run = |file: &Path, extra: &[&str]| {
         let mut command = colophon(&db.dir);
@@ -272,13 +291,24 @@ fn the_import_command_summarizes_and_fails_only_when_nothing_came_in() {
         done.status.success() && stdout.starts_with("imported: 2 authors, 3 posts, 1 page, 6 comments"),
         "{stdout}"
     );
-    assert!(stdout.contains("skipped post 32 “Thrown Away”: it is in the trash"), "{stdout}");
+    assert!(stdout.contains("4 ignored, 0 skipped"), "a trashed post is ignored, not a failure: {stdout}");
     let again = run(&fixture("wordpress.xml"), &[]);
     assert!(again.status.success(), "unchanged is not a failure");
     assert!(String::from_utf8(again.stdout).unwrap().contains("12 already imported"));
     let nothing = run(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md").as_path(), &[]);
     assert!(!nothing.status.success());
-    assert!(String::from_utf8(nothing.stderr).unwrap().contains("nothing could be imported"));
+    assert!(String::from_utf8(nothing.stderr).unwrap().contains("refused whole"));
+    let whole = std::fs::read_to_string(fixture("wordpress.xml")).unwrap();
+    let (_short_dir, short) = written_copy("short.xml", &whole[..whole.find("<title>About the Dude").unwrap()]);
+    let cut = run(&short, &[]);
+    assert!(!cut.status.success(), "a file cut short is a failure");
+    assert!(String::from_utf8(cut.stdout).unwrap().contains("refused"));
+    let skipping = whole.replacen("<wp:status>publish</wp:status>", "<wp:status>sideways</wp:status>", 1);
+    let (_skip_dir, skip) = written_copy("skip.xml", &skipping);
+    let skipped = run(&skip, &[]);
+    assert!(!skipped.status.success(), "an item left out is a failure");
+    let stderr = String::from_utf8(skipped.stderr).unwrap();
+    assert!(stderr.contains("1 item of") && stderr.contains("was skipped"), "{stderr}");
 }
 
 fn a_ghost_export_comes_in_with_its_html_lexical_and_mobiledoc(backend: Backend) {
@@ -337,4 +367,29 @@ fn a_ghost_export_comes_in_with_its_html_lexical_and_mobiledoc(backend: Backend)
     let (_dir, broken) = written_copy("broken.json", "{\"db\": [");
     let refused = app.colophon.import_ghost(&broken, GhostImportOptions::default(), &mut |_| {});
     assert!(refused.unwrap_err().to_string().contains("not a Ghost export"));
+}
+
+/// Importing into a database that holds the demo says what will happen and how to import into
+/// an empty one instead; an empty database hears nothing of it.
+#[test]
+fn importing_beside_the_demo_is_pointed_out() {
+    let db = TestDb::create(Backend::Sqlite).unwrap();
+    let import = || {
+        let mut command = colophon(&db.dir);
+        command.args(["import", "wxr", "--dry-run"]).arg(fixture("wordpress.xml"));
+        String::from_utf8(command.output().unwrap().stderr).unwrap()
+    };
+    assert!(!import().contains("demo"), "an empty database is no demo");
+    let port = crate::first_run::free_port();
+    let mut child = colophon(&db.dir)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    crate::first_run::wait_ready(port, &mut child);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let stderr = import();
+    assert!(stderr.contains("holds the demo content") && stderr.contains("--no-demo"), "{stderr}");
 }

@@ -30,6 +30,8 @@ mod limits;
 mod logs;
 mod markup;
 mod media;
+mod media_archive;
+mod media_queues;
 mod pages;
 mod paging;
 mod posts;

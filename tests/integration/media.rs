@@ -42,6 +42,8 @@ macro_rules! media_tests {
     };
 }
 
+pub(crate) use media_tests;
+
 media_tests!(
     an_upload_loses_its_metadata_and_is_served_immutable,
     the_same_bytes_upload_once,
@@ -55,7 +57,7 @@ media_tests!(
 );
 
 /// The S3-compatible server of this run, with a bucket of the test's own.
-fn s3_storage() -> Arc<dyn colophon_service::BlobStore> {
+pub(crate) fn s3_storage() -> Arc<dyn colophon_service::BlobStore> {
     let Some(endpoint) = std::env::var("COLOPHON_TEST_S3_URL").ok().filter(|u| !u.is_empty()) else {
         panic!("COLOPHON_TEST_S3_URL is not set: this S3 test cannot run (it must not pass without running)");
     };
@@ -78,7 +80,7 @@ fn spawn(backend: Backend, storage: Storage) -> Option<TestApp> {
     spawn_with(backend, storage, |_| {})
 }
 
-fn spawn_with(
+pub(crate) fn spawn_with(
     backend: Backend,
     storage: Storage,
     configure: impl FnOnce(&mut colophon_service::MediaSettings),
@@ -111,7 +113,7 @@ pub fn photo(width: u32, height: u32) -> Vec<u8> {
     jpeg.encoder().bytes().to_vec()
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     let picture = image::RgbaImage::from_pixel(width, height, image::Rgba([200, 10, 10, 255]));
     let mut out = Cursor::new(Vec::new());
     picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
@@ -119,12 +121,12 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// The path of a media URL (`http://127.0.0.1:port/media/…` → `/media/…`).
-fn path_of(url: &str) -> String {
+pub(crate) fn path_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest[rest.find('/').unwrap()..].to_string()
 }
 
-fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Value {
+pub(crate) fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Value {
     let response = app.upload(Some(token), name, bytes, fields);
     assert_eq!(response.status, 201, "{}", response.body);
     response.json()
@@ -288,7 +290,11 @@ fn variants_come_at_listed_widths_only(backend: Backend, storage: Storage) {
     assert_eq!(pdf["srcset"], "");
     let pdf_path = path_of(pdf["url"].as_str().unwrap());
     app.get(&format!("{pdf_path}?w=320")).problem(400);
-    assert_eq!(app.get(&pdf_path).header("content-type"), Some("application/pdf"));
+    let served = app.get(&pdf_path);
+    assert_eq!(served.header("content-type"), Some("application/pdf"));
+    assert_eq!(served.header("content-disposition"), Some("attachment"), "downloaded, never shown inline");
+    assert!(served.header("content-security-policy").is_some_and(|p| p.starts_with("sandbox")));
+    assert_eq!(app.get(&path).header("content-disposition"), None, "pictures show inline");
 }
 
 fn posts_and_products_show_media_items(backend: Backend, storage: Storage) {

@@ -22,6 +22,12 @@ fn pages_stand_apart_from_posts(backend: Backend) {
     assert_eq!(made.header("location"), Some("/api/v1/pages/about"));
     let page = app.get("/api/v1/pages/about").json();
     assert_eq!(page["title"], "About");
+    // By id too, as PATCH and DELETE take it; a draft's id is as hidden as its slug.
+    assert_eq!(app.get(&format!("/api/v1/pages/{}", page["id"])).json()["slug"], "about");
+    let draft = app.send("POST", "/api/v1/pages", Some(&admin), Some(&json!({ "title": "Later" })), &[]).json();
+    app.get(&format!("/api/v1/pages/{}", draft["id"])).problem(404);
+    let as_staff = app.send("GET", &format!("/api/v1/pages/{}", draft["id"]), Some(&admin), None, &[]);
+    assert_eq!(as_staff.json()["slug"], "later");
     assert!(page["body_html"].as_str().unwrap().contains("<em>headless</em>"));
     assert!(page.get("body_markdown").is_none(), "the public does not see the source");
     assert_eq!(page["sidebar"]["slug"], "main");

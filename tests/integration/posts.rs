@@ -25,6 +25,11 @@ fn demo_post_is_served_with_author_tags_neighbours_and_sidebar(backend: Backend)
     let post = response.json();
     assert_eq!(post["title"], "The Case for Converging Your Personal/Professional Networks");
     assert_eq!(post["published_at"], "2010-04-29T09:00:00Z");
+    // By id too, as PATCH and DELETE take it.
+    let by_id = app.get(&format!("/api/v1/posts/{}", post["id"]));
+    assert_eq!(by_id.status, 200, "{}", by_id.body);
+    assert_eq!(by_id.json()["slug"], DEMO_POST);
+    app.get("/api/v1/posts/987654").problem(404);
     assert_eq!(post["status"], "published");
     assert_eq!(post["author"]["name"], "Steve Rubel");
     assert!(post["author"]["bio"].as_str().unwrap().contains("Jeff Lebowski is ... the Dude"));
@@ -100,8 +105,9 @@ fn pages_have_no_duplicates_or_gaps_while_posts_are_inserted(backend: Backend) {
 
 fn drafts_and_future_posts_are_invisible(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
-    app.insert_post("secret-draft", PostStatus::Draft, None);
+    let draft = app.insert_post("secret-draft", PostStatus::Draft, None);
     app.insert_post("future-post", PostStatus::Published, Some(test_now() + Duration::days(1)));
+    app.get(&format!("/api/v1/posts/{}", draft.id.0)).problem(404);
     let list = app.get("/api/v1/posts?limit=100").json();
     let slugs: Vec<&str> = list["data"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap()).collect();
     assert_eq!(slugs.len(), 3, "only the demo posts: {slugs:?}");

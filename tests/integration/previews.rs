@@ -11,6 +11,7 @@ backend_tests!(
     a_link_ends_by_expiry_revocation_sign_out_or_deletion,
     forged_tokens_and_published_posts_get_nothing,
     previews_answer_graphql_and_are_never_cached_there,
+    a_link_made_with_an_api_key_ends_with_the_key,
 );
 
 fn draft(app: &TestApp, token: &str) -> Value {
@@ -184,4 +185,46 @@ fn urlencode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A link made with an API key ends when the key is revoked, rotated or expires, as a person's
+/// links end when they sign out everywhere; links made by the same person signed in stay.
+fn a_link_made_with_an_api_key_ends_with_the_key(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    let (author_id, token) = app.user("writer", "author");
+    let key = |days: Option<i64>| {
+        let body = json!({ "name": "Build", "owner_id": author_id, "read_only": false, "expires_in_days": days });
+        let made = app.send("POST", "/api/v1/keys", Some(&admin), Some(&body), &[]);
+        assert_eq!(made.status, 201, "{}", made.body);
+        let made = made.json();
+        (made["id"].as_i64().unwrap(), made["key"].as_str().unwrap().to_string())
+    };
+    let post = draft(&app, &token);
+    let (revoked_id, revoked_key) = key(None);
+    let (rotated_id, rotated_key) = key(None);
+    let (_, expiring_key) = key(Some(1));
+    let by_revoked = link(&app, &revoked_key, &post["id"], json!({ "expires_in_hours": 720 }));
+    let by_rotated = link(&app, &rotated_key, &post["id"], json!({ "expires_in_hours": 720 }));
+    let by_expiring = link(&app, &expiring_key, &post["id"], json!({ "expires_in_hours": 720 }));
+    let by_person = link(&app, &token, &post["id"], json!({ "expires_in_hours": 720 }));
+    for live in [&by_revoked, &by_rotated, &by_expiring, &by_person] {
+        assert_eq!(app.get(&preview_path(live)).status, 200);
+    }
+
+    assert_eq!(app.send("DELETE", &format!("/api/v1/keys/{revoked_id}"), Some(&admin), None, &[]).status, 204);
+    app.get(&preview_path(&by_revoked)).problem(404);
+    let rotated = app.send("POST", &format!("/api/v1/keys/{rotated_id}/rotate"), Some(&admin), None, &[]);
+    assert_eq!(rotated.status, 200, "{}", rotated.body);
+    app.get(&preview_path(&by_rotated)).problem(404);
+    let listed = app.send("GET", &format!("/api/v1/posts/{}/previews", post["id"]), Some(&token), None, &[]).json();
+    let revoked_at = |link: &Value| {
+        listed["data"].as_array().unwrap().iter().find(|l| l["id"] == link["id"]).unwrap()["revoked_at"].clone()
+    };
+    assert!(revoked_at(&by_revoked).is_string() && revoked_at(&by_rotated).is_string(), "{listed}");
+
+    assert_eq!(app.get(&preview_path(&by_expiring)).status, 200);
+    app.clock.advance(Duration::hours(25));
+    app.get(&preview_path(&by_expiring)).problem(404);
+    assert_eq!(app.get(&preview_path(&by_person)).status, 200, "the person's own link stays");
 }

@@ -423,6 +423,7 @@ fn fixture(app: &TestApp, author: i64, contributor: i64) -> Fixture {
             post_id: draft.id,
             created_by: AuthorId(contributor),
             token_version: 0,
+            api_key: None,
             secret_hash: "0",
             expires_at: test_now() + chrono::Duration::days(1),
         },

@@ -140,7 +140,7 @@ fn synthetic_data_has_the_benchmark_shape_and_is_deterministic(backend: Backend)
     let Some(again) = TestApp::spawn_empty(backend) else { return };
     colophon_synthetic::seed(&mut again.conn(), &options, |_| {}).unwrap();
     again.colophon.invalidate_cache();
-    let first = |app: &TestApp| app.get("/api/v1/posts?limit=5").json()["data"].clone();
+    let first = |app: &TestApp| app.portable_json("/api/v1/posts?limit=5")["data"].clone();
     assert_eq!(first(&app), first(&again));
     // New writes after a bulk load get fresh ids (PostgreSQL's sequences were moved on).
     let admin = app

@@ -21,6 +21,7 @@ backend_tests!(
     private_addresses_are_refused_by_name_and_after_resolution,
     three_processes_deliver_each_event_once,
     webhooks_in_graphql,
+    a_stalled_receiver_does_not_delay_the_others,
 );
 
 /// A server whose process delivers webhooks (the harness's do not, by default).
@@ -308,6 +309,8 @@ fn private_addresses_are_refused_by_name_and_after_resolution(backend: Backend) 
         "http://localhost/hook",
         "http://169.254.169.254/latest",
         "http://[::1]/",
+        "http://[::ffff:0:7f00:1]/hook",
+        "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",
         "ftp://example.com/",
     ] {
         let refused = app.send("POST", "/api/v1/webhooks", Some(&admin), Some(&json!({ "url": url })), &[]);
@@ -423,4 +426,35 @@ fn webhooks_in_graphql(backend: Backend) {
     assert_eq!(deleted["data"]["deleteWebhook"], true);
     let anonymous = app.graphql("{ webhooks { url } }", json!({}));
     assert_eq!(anonymous["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+}
+
+/// A receiver that never answers holds at most its share of the deliverer's slots (then none,
+/// once its breaker opens): a healthy receiver still gets each event within a second, where a
+/// deliverer that waited for whole rounds held it for the stalled one's time-out each round.
+fn a_stalled_receiver_does_not_delay_the_others(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |config, server| {
+        server.deliver_webhooks = true;
+        config.webhooks.concurrency = 4;
+        config.webhooks.timeout = Duration::from_secs(3);
+    }) else {
+        return;
+    };
+    let admin = app.admin_token();
+    let (stalled, healthy) = (Receiver::stalled(), Receiver::start());
+    subscribe(&app, &admin, &stalled.url, &["product.created"]);
+    subscribe(&app, &admin, &healthy.url, &["product.created"]);
+    let mut slowest = Duration::ZERO;
+    for n in 0..16 {
+        let sent = std::time::Instant::now();
+        let made =
+            app.send("POST", "/api/v1/products", Some(&admin), Some(&json!({ "title": format!("Rug {n}") })), &[]);
+        assert_eq!(made.status, 201);
+        let received = healthy.wait_for_within(n + 1, Duration::from_secs(5));
+        assert_eq!(received.len(), n + 1, "event {n} reached the healthy receiver");
+        slowest = slowest.max(received[n].at.duration_since(sent));
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert!(slowest < Duration::from_secs(1), "the healthy receiver waited {slowest:?}");
+    let stalled_got = stalled.received().len();
+    assert!((1..=4).contains(&stalled_got), "the stalled receiver was sent {stalled_got}: at most its share at once");
 }

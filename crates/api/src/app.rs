@@ -91,6 +91,7 @@ impl Application {
         let request_timeout = config.request_timeout;
         let proxies = crate::caller::TrustedProxies(config.trusted_proxies.clone());
         let public_url = crate::feeds::PublicUrl(config.public_url.trim_end_matches('/').to_string());
+        let openapi = web::Data::new(crate::site::ServedOpenApi::for_server(&public_url.0));
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(colophon.clone())
@@ -100,6 +101,7 @@ impl Application {
                 .app_data(web::Data::new(crate::json::JsonLimit(json_limit)))
                 .app_data(proxies.clone())
                 .app_data(web::Data::new(public_url.clone()))
+                .app_data(openapi.clone())
                 .app_data(web::PayloadConfig::new(json_limit))
                 .app_data(crate::limits::RequestTimeout(request_timeout))
                 .app_data(web::Data::new(metrics_token.clone()))

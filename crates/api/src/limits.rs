@@ -83,6 +83,9 @@ pub async fn middleware(
             .into());
         }
     };
-    response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    // A policy the handler set (a PDF's sandbox) stays.
+    if !response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    }
     Ok(response)
 }

@@ -93,6 +93,12 @@ impl ApiError {
                     format!("too many requests; retry after {retry_after_secs} s"),
                     None,
                 ),
+                E::Busy { what, retry_after_secs } => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    format!("the server is busy {what}; retry after {retry_after_secs} s"),
+                    None,
+                ),
                 E::Unavailable(_) => (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
@@ -137,11 +143,16 @@ impl ResponseError for ApiError {
         };
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
-        if let ApiError::Service(ServiceError::RateLimited { retry_after_secs }) = self {
-            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-        }
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.insert_header((header::RETRY_AFTER, "1"));
+        match self {
+            ApiError::Service(
+                ServiceError::RateLimited { retry_after_secs } | ServiceError::Busy { retry_after_secs, .. },
+            ) => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            _ => {}
         }
         response.json(problem)
     }

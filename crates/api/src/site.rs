@@ -2,8 +2,6 @@
 //! from vendored assets (no CDN: it works offline, under a self-only CSP), `HEAD` on every `GET`
 //! route, and validators (`ETag`, `Cache-Control`, `304`) on whatever does not set its own.
 
-use std::sync::OnceLock;
-
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
@@ -115,11 +113,24 @@ pub async fn docs_redirect() -> HttpResponse {
     HttpResponse::MovedPermanently().insert_header((header::LOCATION, "/docs/")).finish()
 }
 
-/// `GET /openapi.json`, generated once.
-pub async fn openapi() -> HttpResponse {
-    static DOCUMENT: OnceLock<String> = OnceLock::new();
-    let document = DOCUMENT.get_or_init(crate::openapi_json);
-    HttpResponse::Ok().content_type("application/json").body(document.clone())
+/// The OpenAPI document as this server serves it: the checked-in contract, with this server's
+/// public address as its server, so that Swagger UI's "Try it out" calls this server whatever
+/// its port (the checked-in file names the quickstart's).
+#[derive(Debug, Clone)]
+pub struct ServedOpenApi(pub String);
+
+impl ServedOpenApi {
+    /// The document for a server whose links name `public_url`.
+    pub fn for_server(public_url: &str) -> Self {
+        let mut document: serde_json::Value = serde_json::from_str(&crate::openapi_json()).unwrap_or_default();
+        document["servers"] = serde_json::json!([{ "url": public_url, "description": "This server" }]);
+        Self(serde_json::to_string_pretty(&document).unwrap_or_else(|_| crate::openapi_json()))
+    }
+}
+
+/// `GET /openapi.json`, made once per server.
+pub async fn openapi(document: web::Data<ServedOpenApi>) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(document.0.clone())
 }
 
 /// The explorer's page: everything it loads comes from `/graphiql/`.

@@ -1,6 +1,6 @@
 //! Preview links: a draft or scheduled post shown to whoever holds the link, without sign-in.
 
-use crate::{AuthorId, PostId, PreviewLinkId, Timestamp};
+use crate::{ApiKeyId, AuthorId, PostId, PreviewLinkId, Timestamp};
 
 /// How long a preview link lasts unless asked otherwise, in hours.
 pub const PREVIEW_DEFAULT_HOURS: i64 = 24;
@@ -25,6 +25,9 @@ pub struct PreviewLink {
     pub expires_at: Timestamp,
     /// When it was revoked, if it was.
     pub revoked_at: Option<Timestamp>,
+    /// The API key it was made with, if it was: revoking, rotating or the expiry of the key
+    /// ends it.
+    pub api_key: Option<ApiKeyId>,
 }
 
 impl PreviewLink {
@@ -68,6 +71,7 @@ mod tests {
             created_at: at(0),
             expires_at: at(10),
             revoked_at: None,
+            api_key: None,
         };
         assert!(link.is_live(at(9), 3));
         assert!(!link.is_live(at(10), 3));

@@ -169,7 +169,13 @@ pub fn is_public_address(ip: IpAddr) -> bool {
                 return is_public_address(IpAddr::V4(std::net::Ipv4Addr::from(embedded)));
             }
             let first = segments[0];
-            !(v6.is_loopback()
+            // IPv4-translated (::ffff:0:a.b.c.d, SIIT) and Teredo (2001::/32) tunnel to an IPv4
+            // address the filter cannot see, and are never a webhook receiver's own address.
+            let translated = segments[..4] == [0; 4] && segments[4] == 0xffff && segments[5] == 0;
+            let teredo = first == 0x2001 && segments[1] == 0;
+            !(translated
+                || teredo
+                || v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
@@ -208,6 +214,10 @@ mod tests {
             "2002:7f00:1::",
             "2002:c0a8:101::1",
             "fec0::1",
+            "::ffff:0:7f00:1",
+            "::ffff:0:5db8:d822",
+            "2001::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
         ] {
             assert!(!is_public_address(private.parse().unwrap()), "{private}");
         }

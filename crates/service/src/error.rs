@@ -44,6 +44,15 @@ pub enum ServiceError {
         /// Seconds until the window ends and a retry may succeed (for `Retry-After`).
         retry_after_secs: u64,
     },
+    /// The server has as much of some work queued as it takes (503, with `Retry-After`): what
+    /// is busy, and the seconds after which a retry may find room.
+    #[error("busy: {what}")]
+    Busy {
+        /// What is busy ("making picture variants").
+        what: &'static str,
+        /// Seconds until a retry may find room (for `Retry-After`).
+        retry_after_secs: u64,
+    },
     /// The database is down, locked or out of connections (503); the cause is logged, not served.
     #[error("service unavailable")]
     Unavailable(#[source] Cause),
@@ -95,6 +104,7 @@ impl ServiceError {
             Self::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs: *retry_after_secs },
             Self::TooLarge(why) => Self::TooLarge(why.clone()),
             Self::UnsupportedMediaType(why) => Self::UnsupportedMediaType(why.clone()),
+            Self::Busy { what, retry_after_secs } => Self::Busy { what, retry_after_secs: *retry_after_secs },
             Self::Unavailable(cause) => Self::Unavailable(cause.clone()),
             Self::Internal(cause) => Self::Internal(cause.clone()),
         }

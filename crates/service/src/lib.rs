@@ -43,11 +43,13 @@ pub use cursor::CursorCodec;
 pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{Cause, ServiceError, ServiceResult, chain};
 pub use freshness::Stamp;
-pub use import::{ARCHIVE_FORMAT, ARCHIVE_VERSION, GhostImportOptions, ImportProblem, ImportReport, WxrImportOptions};
+pub use import::{
+    ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions, GhostImportOptions, ImportProblem, ImportReport, WxrImportOptions,
+};
 pub use keys::Key;
 pub use media::{
     Blob, BlobStore, ByteRange, LocalBlobs, MEDIA_MAX_BYTES, MediaFile, MediaInput, MediaQuery, MediaRead,
-    MediaSettings, MediaUpload, S3Blobs, S3Settings, StorageError,
+    MediaSettings, MediaUpload, S3Blobs, S3Settings, StorageError, VARIANT_QUEUE, VARIANTS_PER_ADDRESS_PER_MINUTE,
 };
 pub use metrics::Metrics;
 pub use pages::{PageInput, PageView};

@@ -46,6 +46,8 @@ pub struct Metrics {
     pub webhook_deliveries: IntCounterVec,
     /// Deliveries waiting to be sent (set when scraped).
     pub webhook_queue: IntGauge,
+    /// Picture variants made, by how (`ahead`: after an upload; `on_demand`: for a request).
+    pub media_variants: IntCounterVec,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -119,6 +121,7 @@ impl Default for Metrics {
             pool_connections: gauge_vec("db_pool_connections", "Pooled connections by state", &["pool", "state"]),
             webhook_deliveries: counter_vec("webhook_deliveries_total", "Webhook deliveries by outcome", &["outcome"]),
             webhook_queue,
+            media_variants: counter_vec("media_variants_total", "Picture variants made, by how", &["how"]),
             registry,
         }
     }

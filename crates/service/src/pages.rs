@@ -125,12 +125,20 @@ impl Colophon {
     }
 
     /// One page by slug; a page the caller may not read (a draft, to the public) is 404.
-    pub async fn get_page(&self, caller: Caller, slug: String) -> ServiceResult<PageView> {
+    pub async fn get_page(&self, caller: Caller, key: Key) -> ServiceResult<PageView> {
         let (urls, actor) = (self.site_urls().clone(), caller.as_actor());
         let found = self
             .db(move |conn, now| {
-                let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("page"))?;
-                let page = store::find_page_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("page"))?;
+                // An id or a slug, as PATCH and DELETE take: they cannot collide (a slug of
+                // digits alone is refused).
+                let page = match key {
+                    Key::Id(id) => store::find_page(conn, colophon_domain::PageId(id))?,
+                    Key::Slug(slug) => {
+                        let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("page"))?;
+                        store::find_page_by_slug(conn, &slug)?
+                    }
+                };
+                let page = page.ok_or(ServiceError::NotFound("page"))?;
                 if !readable(&page, actor, now) {
                     return Err(ServiceError::NotFound("page"));
                 }

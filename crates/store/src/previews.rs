@@ -1,13 +1,13 @@
 //! Preview links: the stored half of a draft's shareable link (its secret only as a hash).
 
-use colophon_domain::{AuthorId, PostId, PreviewLink, PreviewLinkId, Timestamp};
+use colophon_domain::{ApiKeyId, AuthorId, PostId, PreviewLink, PreviewLinkId, Timestamp};
 use diesel::prelude::*;
 
 use crate::columns::Stored;
 use crate::schema::preview_links;
 use crate::{DbConnection, StoreResult};
 
-type LinkRow = (PreviewLinkId, PostId, AuthorId, i64, Timestamp, Timestamp, Option<Timestamp>);
+type LinkRow = (PreviewLinkId, PostId, AuthorId, i64, Timestamp, Timestamp, Option<Timestamp>, Option<ApiKeyId>);
 
 const LINK_COLUMNS: (
     preview_links::id,
@@ -17,6 +17,7 @@ const LINK_COLUMNS: (
     preview_links::created_at,
     preview_links::expires_at,
     preview_links::revoked_at,
+    preview_links::api_key_id,
 ) = (
     preview_links::id,
     preview_links::post_id,
@@ -25,10 +26,11 @@ const LINK_COLUMNS: (
     preview_links::created_at,
     preview_links::expires_at,
     preview_links::revoked_at,
+    preview_links::api_key_id,
 );
 
-fn link((id, post_id, created_by, token_version, created_at, expires_at, revoked_at): LinkRow) -> PreviewLink {
-    PreviewLink { id, post_id, created_by, token_version, created_at, expires_at, revoked_at }
+fn link((id, post_id, created_by, token_version, created_at, expires_at, revoked_at, api_key): LinkRow) -> PreviewLink {
+    PreviewLink { id, post_id, created_by, token_version, created_at, expires_at, revoked_at, api_key }
 }
 
 /// A link to store.
@@ -37,6 +39,8 @@ pub struct NewPreviewLink<'a> {
     pub post_id: PostId,
     pub created_by: AuthorId,
     pub token_version: i64,
+    /// The API key it was made with, if it was: it ends with the key.
+    pub api_key: Option<ApiKeyId>,
     pub secret_hash: &'a str,
     pub expires_at: Timestamp,
 }
@@ -51,6 +55,7 @@ pub fn insert_preview_link(
             preview_links::post_id.eq(new.post_id.stored()),
             preview_links::created_by.eq(new.created_by.stored()),
             preview_links::token_version.eq(new.token_version),
+            preview_links::api_key_id.eq(new.api_key),
             preview_links::secret_hash.eq(new.secret_hash),
             preview_links::created_at.eq(now),
             preview_links::expires_at.eq(new.expires_at),
@@ -93,4 +98,15 @@ pub fn revoke_preview_link(conn: &mut DbConnection, id: PreviewLinkId, now: Time
         .set(preview_links::revoked_at.eq(now))
         .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// Revokes every live link made with an API key (when the key is revoked or rotated).
+pub fn revoke_preview_links_of_key(conn: &mut DbConnection, key: ApiKeyId, now: Timestamp) -> StoreResult<usize> {
+    Ok(diesel::update(
+        preview_links::table
+            .filter(preview_links::api_key_id.eq(Some(key)))
+            .filter(preview_links::revoked_at.is_null()),
+    )
+    .set(preview_links::revoked_at.eq(now))
+    .execute(conn)?)
 }

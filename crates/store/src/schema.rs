@@ -427,6 +427,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        api_key_id -> Nullable<ApiKeyIdColumn>,
     }
 }
 

@@ -314,39 +314,79 @@ pub struct ClaimedDelivery {
 struct DueRow {
     #[diesel(sql_type = DeliveryIdColumn)]
     id: DeliveryId,
+    #[diesel(sql_type = BigInt)]
+    webhook_id: i64,
+}
+
+/// How many deliveries of each subscription a claim may take: `default` unless `quota` says
+/// otherwise (0 leaves a subscription out of the claim altogether).
+#[derive(Debug, Clone, Default)]
+pub struct ClaimQuota {
+    /// Deliveries of a subscription not named below.
+    pub default: usize,
+    /// Subscriptions with a quota of their own (a slow receiver's, say).
+    pub quota: HashMap<WebhookId, usize>,
+}
+
+impl ClaimQuota {
+    /// How many deliveries of `webhook` a claim may take.
+    pub fn allowed(&self, webhook: WebhookId) -> usize {
+        self.quota.get(&webhook).copied().unwrap_or(self.default)
+    }
 }
 
 /// The due deliveries, each the oldest pending one of its subscription and object (so an
-/// object's events arrive in order), claimed until `lease_until`: another process skips them
-/// (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: the write lock the caller's transaction
-/// holds). Call inside a write transaction.
+/// object's events arrive in order), at most `limit` and at most each subscription's quota,
+/// claimed until `lease_until`: another process skips them (PostgreSQL: `FOR UPDATE SKIP
+/// LOCKED`; SQLite: the write lock the caller's transaction holds). Call inside a write
+/// transaction.
 pub fn claim_due_deliveries(
     conn: &mut DbConnection,
     now: Timestamp,
     lease_until: Timestamp,
     limit: i64,
+    quotas: &ClaimQuota,
 ) -> StoreResult<Vec<ClaimedDelivery>> {
     fan_out(conn, CLAIM_FAN_OUT_BATCHES)?;
+    // Subscriptions with no room are left out by the statement, so that their backlog cannot
+    // fill the candidates; the ids are integers, written into the statement.
+    let excluded: Vec<String> =
+        quotas.quota.iter().filter(|(_, q)| **q == 0).map(|(webhook, _)| webhook.0.to_string()).collect();
+    let excluded =
+        if excluded.is_empty() { String::new() } else { format!("AND d.webhook_id NOT IN ({}) ", excluded.join(",")) };
     // Numbered parameters (the state and the time are used twice): `$n` on PostgreSQL, `?n` on SQLite.
-    const DUE: &str = "SELECT d.id FROM webhook_deliveries d \
+    let due = format!(
+        "SELECT d.id, d.webhook_id FROM webhook_deliveries d \
         WHERE d.state = #1 AND d.next_attempt_at <= #2 AND (d.claimed_until IS NULL OR d.claimed_until < #2) \
-        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.webhook_id = d.webhook_id \
+        {excluded}AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.webhook_id = d.webhook_id \
         AND e.object_key = d.object_key AND e.state = #1 AND e.id < d.id) \
         AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active) \
-        ORDER BY d.id LIMIT #3";
+        ORDER BY d.id LIMIT #3"
+    );
     let sql = match conn {
-        DbConnection::Pg(_) => format!("{} FOR UPDATE SKIP LOCKED", DUE.replace('#', "$")),
-        DbConnection::Sqlite(_) => DUE.replace('#', "?"),
+        DbConnection::Pg(_) => format!("{} FOR UPDATE SKIP LOCKED", due.replace('#', "$")),
+        DbConnection::Sqlite(_) => due.replace('#', "?"),
     };
+    // Twice the room, so that a subscription past its quota leaves the rest to others; the rows
+    // not taken are unlocked when the transaction ends.
     let due: Vec<DueRow> = diesel::sql_query(sql)
         .bind::<DeliveryStateColumn, _>(DeliveryState::Pending)
         .bind::<SqlTimestamp, _>(now)
-        .bind::<BigInt, _>(limit)
+        .bind::<BigInt, _>(limit.saturating_mul(2))
         .load(conn)?;
-    if due.is_empty() {
+    let mut taken: HashMap<WebhookId, usize> = std::collections::HashMap::new();
+    let mut ids: Vec<DeliveryId> = Vec::new();
+    for row in due {
+        let webhook = WebhookId(row.webhook_id);
+        let count = taken.entry(webhook).or_default();
+        if *count < quotas.allowed(webhook) && i64::try_from(ids.len()).unwrap_or(i64::MAX) < limit {
+            *count += 1;
+            ids.push(row.id);
+        }
+    }
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<DeliveryId> = due.into_iter().map(|row| row.id).collect();
     diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq_any(written(&ids))))
         .set((
             webhook_deliveries::claimed_until.eq(lease_until),

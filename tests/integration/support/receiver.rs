@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 pub struct Received {
     pub headers: HashMap<String, String>,
     pub body: String,
+    /// When it was read in full.
+    pub at: Instant,
 }
 
 impl Received {
@@ -28,6 +30,8 @@ impl Received {
 struct State {
     received: Vec<Received>,
     answers: VecDeque<u16>,
+    /// Never answer: read each request, then hold the connection open.
+    stall: bool,
 }
 
 pub struct Receiver {
@@ -39,6 +43,13 @@ impl Receiver {
     /// Listens on a free port.
     pub fn start() -> Self {
         Self::on(TcpListener::bind("127.0.0.1:0").expect("bind"))
+    }
+
+    /// A receiver that reads each request and never answers (it holds the connection).
+    pub fn stalled() -> Self {
+        let receiver = Self::start();
+        receiver.state.lock().unwrap().stall = true;
+        receiver
     }
 
     /// A port nothing listens on yet (for a receiver that is down, then comes back).
@@ -112,11 +123,16 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
-    let status = {
+    let (status, stall) = {
         let mut state = state.lock().unwrap();
-        state.received.push(Received { headers, body: String::from_utf8_lossy(&body).into_owned() });
-        state.answers.pop_front().unwrap_or(200)
+        let at = Instant::now();
+        state.received.push(Received { headers, body: String::from_utf8_lossy(&body).into_owned(), at });
+        (state.answers.pop_front().unwrap_or(200), state.stall)
     };
+    if stall {
+        std::thread::sleep(Duration::from_secs(60));
+        return Ok(());
+    }
     let mut stream = stream;
     let answer = format!("answer {status}");
     write!(

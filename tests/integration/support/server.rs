@@ -76,10 +76,16 @@ impl TestApp {
             )),
             base_url: format!("http://127.0.0.1:{port}/media"),
             max_bytes: colophon_service::MEDIA_MAX_BYTES,
+            variants_ahead: true,
+            variants_per_minute: colophon_service::VARIANTS_PER_ADDRESS_PER_MINUTE,
         };
         config.listen = db.direct.clone();
         // No deliverer unless a test asks: its polling would show in the statement counts.
-        let mut server_config = ServerConfig { workers: 2, deliver_webhooks: false, ..ServerConfig::default() };
+        // Links name the server's own address, as the binary's do by default.
+        let base = format!("http://127.0.0.1:{port}");
+        config.urls = colophon_service::SiteUrls::api(&base).expect("the test server's URLs");
+        let mut server_config =
+            ServerConfig { workers: 2, deliver_webhooks: false, public_url: base, ..ServerConfig::default() };
         configure(&mut config, &mut server_config);
         let cache_on = config.cache;
         let pool = PoolSettings { pgbouncer: db.direct.is_some(), ..pool };
@@ -123,6 +129,13 @@ impl TestApp {
 
     pub fn get(&self, path: &str) -> Response {
         read(self.agent.get(&self.url(path)).call())
+    }
+
+    /// The JSON at `path` with this server's own address (which links name) written as
+    /// `http://colophon.test`, to compare the answers of two servers.
+    pub fn portable_json(&self, path: &str) -> serde_json::Value {
+        let body = self.get(path).body.replace(&self.base, "http://colophon.test");
+        serde_json::from_str(&body).expect("a JSON body")
     }
 
     pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {

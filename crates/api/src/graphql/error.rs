@@ -18,6 +18,9 @@ pub fn gql_error(error: ServiceError) -> Error {
         E::RateLimited { retry_after_secs } => {
             ("RATE_LIMITED", format!("too many requests; retry after {retry_after_secs} s"))
         }
+        E::Busy { what, retry_after_secs } => {
+            ("UNAVAILABLE", format!("the server is busy {what}; retry after {retry_after_secs} s"))
+        }
         E::Unavailable(_) => {
             tracing::warn!(cause = %colophon_service::chain(&error), "database unavailable");
             ("UNAVAILABLE", "the database is unavailable; retry shortly".into())
@@ -46,7 +49,9 @@ pub fn gql_error(error: ServiceError) -> Error {
                     .collect();
                 ext.set("errors", fields);
             }
-            E::RateLimited { retry_after_secs } => ext.set("retryAfter", *retry_after_secs),
+            E::RateLimited { retry_after_secs } | E::Busy { retry_after_secs, .. } => {
+                ext.set("retryAfter", *retry_after_secs);
+            }
             _ => {}
         }
     })

@@ -126,7 +126,8 @@ impl QueryRoot {
     /// One page by slug; null when there is none or the caller may not see it.
     async fn page(&self, ctx: &Context<'_>, slug: String) -> Result<Option<super::types::PageNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
-        Ok(found(colophon.get_page(caller(ctx).await?, slug).await)?.map(super::types::PageNode))
+        Ok(found(colophon.get_page(caller(ctx).await?, colophon_service::Key::Slug(slug)).await)?
+            .map(super::types::PageNode))
     }
 
     /// The tags published posts carry, in slug order.

@@ -373,7 +373,8 @@ pub async fn file(
     let range = requested_range(&req);
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
     let held = move |etag: &str| if_none_match.as_deref().is_some_and(|v| crate::etag::none_match(v, etag));
-    let read = colophon.media_file(name.into_inner(), variant, range, held).await?;
+    let client = crate::caller::client_address(&req);
+    let read = colophon.media_file(name.into_inner(), variant, range, client, held).await?;
     let file = match read {
         MediaRead::File(file) => file,
         MediaRead::NotModified { etag } => {
@@ -403,6 +404,12 @@ pub async fn file(
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         // (Pictures are not compressed again: actix's compression skips images and ranges.)
         .insert_header(("X-Content-Type-Options", "nosniff"));
+    if file.media_type == MediaType::Pdf {
+        // A PDF can carry scripts and forms: downloaded, never shown under the API's origin.
+        response
+            .insert_header((header::CONTENT_DISPOSITION, "attachment"))
+            .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'; frame-ancestors 'none'"));
+    }
     if let Some((start, end)) = file.range {
         response.insert_header((header::CONTENT_RANGE, format!("bytes {start}-{end}/{}", file.total)));
     }

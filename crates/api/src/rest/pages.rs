@@ -198,11 +198,12 @@ pub async fn list(
     crate::etag::json_with_etag(&req, &PagePage::from_page(pages, |v| PageSummaryBody::from(&v)))
 }
 
-/// One page by slug: the public sees published pages; staff also their drafts.
+/// One page by slug or id (as PATCH and DELETE take it): the public sees published pages; staff
+/// also their drafts.
 #[utoipa::path(
     get, operation_id = "get_page", path = "/api/v1/pages/{page}", tag = "pages",
     security((), ("bearer" = [])),
-    params(("page" = String, Path, description = "The page's slug")),
+    params(("page" = String, Path, description = "The page's slug, or its id")),
     responses(
         (status = 200, description = "The page", body = PageBody, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag given"),
@@ -215,7 +216,7 @@ pub async fn get(
     colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = colophon.get_page(caller, slug.into_inner()).await?;
+    let page = colophon.get_page(caller, colophon_service::Key::parse(&slug)).await?;
     let version = page.page.version;
     post_with_etag(&req, &PageBody::from(page), version)
 }

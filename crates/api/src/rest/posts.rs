@@ -399,13 +399,13 @@ fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(value).map_err(|e| colophon_service::ServiceError::internal_while("serialize", e).into())
 }
 
-/// One post by slug, with author, tags, featured image, comment count, previous and next
-/// posts, and its sidebar. The public sees published posts; staff also their drafts. An old
-/// slug of a renamed post answers 301 with the new location.
+/// One post by slug or id (as PATCH and DELETE take it), with author, tags, featured image,
+/// comment count, previous and next posts, and its sidebar. The public sees published posts;
+/// staff also their drafts. An old slug of a renamed post answers 301 with the new location.
 #[utoipa::path(
     get, operation_id = "get_post", path = "/api/v1/posts/{post}", tag = "posts",
     security((), ("bearer" = [])),
-    params(("post" = String, Path, description = "The post's slug"), PostParams),
+    params(("post" = String, Path, description = "The post's slug, or its id"), PostParams),
     responses(
         (status = 200, description = "The post", body = PostBody, headers(("ETag" = String))),
         (status = 301, description = "The post's slug changed", headers(("Location" = String))),

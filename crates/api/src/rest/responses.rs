@@ -92,7 +92,7 @@ problems!(
 );
 problems!(
     /// Serving a file of the library.
-    MediaFile: BAD_REQUEST, NOT_FOUND, RANGE_NOT_SATISFIABLE, SERVICE_UNAVAILABLE
+    MediaFile: BAD_REQUEST, NOT_FOUND, RANGE_NOT_SATISFIABLE, TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE
 );
 problems!(
     /// Readiness.

@@ -171,7 +171,12 @@ impl Colophon {
         self.db_write(move |conn, now, changed| {
             changed.by(actor);
             changed.audit("api_key.revoke", format!("api_key:{id}"), &[]);
-            if store::revoke_api_key(conn, id, now)? { Ok(()) } else { Err(ServiceError::NotFound("API key")) }
+            if !store::revoke_api_key(conn, id, now)? {
+                return Err(ServiceError::NotFound("API key"));
+            }
+            // The preview links it made end with it.
+            store::revoke_preview_links_of_key(conn, id, now)?;
+            Ok(())
         })
         .await
     }
@@ -180,12 +185,14 @@ impl Colophon {
     /// secret stops working at once (admins).
     pub async fn rotate_api_key(&self, caller: Caller, id: ApiKeyId) -> ServiceResult<IssuedApiKey> {
         let actor = key_manager(caller)?;
-        self.db_write(move |conn, _, changed| {
+        self.db_write(move |conn, now, changed| {
             changed.by(actor);
             changed.audit("api_key.rotate", format!("api_key:{id}"), &["secret"]);
             let (prefix, secret) = generate();
             let key = store::rotate_api_key(conn, id, &prefix, &secret_hash(&secret))?
                 .ok_or(ServiceError::NotFound("API key"))?;
+            // Whoever held the old secret may have made preview links with it: they end too.
+            store::revoke_preview_links_of_key(conn, id, now)?;
             Ok(IssuedApiKey { key, secret: whole(&prefix, &secret) })
         })
         .await

@@ -111,6 +111,12 @@ impl Colophon {
         self.db_blocking(|conn, _| Ok(store::count_authors(conn)? > 0 || store::count_posts(conn)? > 0))
     }
 
+    /// Whether the database holds the demo content (its admin account): an import into it sits
+    /// beside the demo's author and posts.
+    pub fn holds_demo_content(&self) -> ServiceResult<bool> {
+        self.db_blocking(|conn, _| Ok(store::find_credentials(conn, DEMO_ADMIN_EMAIL)?.is_some()))
+    }
+
     /// Loads the demo content, and an admin account with a freshly generated password, when
     /// the database holds neither authors nor posts, in one transaction. Returns the admin's
     /// credentials when it did: the caller shows them once; only the hash is stored.

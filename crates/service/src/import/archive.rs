@@ -1,20 +1,24 @@
 //! The Colophon archive: the whole site as JSON lines (`schema/archive.schema.json`), a header line
-//! then one line per row, ids included. `colophon export` writes one from a consistent snapshot;
-//! `colophon import colophon` restores one into an empty database of either backend, all or nothing.
+//! then one line per row, ids included, then the media library's files. `colophon export` writes
+//! one from a consistent snapshot; `colophon import colophon` restores one into an empty database
+//! of either backend, all or nothing, and its files into the target's media storage.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use colophon_store::{self as store, ArchiveRecord};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::ImportReport;
 use crate::{Colophon, ServiceError, ServiceResult};
 
 /// The archive's format name, in its header.
 pub const ARCHIVE_FORMAT: &str = "colophon-archive";
-/// The version of the archive's layout; a restore refuses any other.
-pub const ARCHIVE_VERSION: u32 = 1;
+/// The version of the archive's layout: 2 carries the media files. A restore reads 1 and 2.
+pub const ARCHIVE_VERSION: u32 = 2;
 
 /// The first line of an archive.
 #[derive(Debug, Serialize, Deserialize)]
@@ -25,18 +29,62 @@ struct Header {
     exported_at: String,
     /// Whether password hashes were kept (`--include-secrets`).
     secrets: bool,
+    /// Whether the media library's files follow the rows (version 2; `--no-media-files` leaves
+    /// them out).
+    #[serde(default)]
+    media_files: bool,
+}
+
+/// What an archive holds beyond the rows every archive has.
+#[derive(Debug, Clone, Copy)]
+pub struct ArchiveOptions {
+    /// Password hashes (so that accounts sign in after a restore).
+    pub include_secrets: bool,
+    /// The media library's files (originals; variants are made again).
+    pub media_files: bool,
+}
+
+impl Default for ArchiveOptions {
+    fn default() -> Self {
+        Self { include_secrets: false, media_files: true }
+    }
+}
+
+/// A media file's line: after every row, one per item, its bytes in base64.
+#[derive(Debug, Serialize, Deserialize)]
+struct FileLine {
+    kind: FileKind,
+    row: ArchivedFile,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FileKind {
+    MediaFile,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ArchivedFile {
+    /// `<sha256>.<extension>`, as the library stores and serves it.
+    name: String,
+    content_type: String,
+    /// The file's bytes, base64 (standard alphabet, padded).
+    data: String,
 }
 
 impl Colophon {
-    /// Writes the archive to `out`, from one snapshot of the database. Password hashes only with
-    /// `include_secrets`; API keys, webhooks, sessions and the audit log never (re-create keys and
-    /// subscriptions after a restore). Returns the number of rows written.
-    pub fn export_archive(&self, out: &mut dyn Write, include_secrets: bool) -> ServiceResult<u64> {
+    /// Writes the archive to `out`, from one snapshot of the database, then the media files its
+    /// items name (read from the media storage). Password hashes only when asked; API keys,
+    /// webhooks, sessions and the audit log never (re-create keys and subscriptions after a
+    /// restore). Returns the number of lines written after the header.
+    pub fn export_archive(&self, out: &mut dyn Write, options: ArchiveOptions) -> ServiceResult<u64> {
+        let include_secrets = options.include_secrets;
         let header = Header {
             format: ARCHIVE_FORMAT.into(),
             version: ARCHIVE_VERSION,
             exported_at: self.now().and_utc().to_rfc3339(),
             secrets: include_secrets,
+            media_files: options.media_files,
         };
         let io = |e: std::io::Error| ServiceError::internal_while("writing the archive", e);
         let json = |e: serde_json::Error| ServiceError::internal_while("encoding the archive", e);
@@ -44,11 +92,18 @@ impl Colophon {
         out.write_all(b"\n").map_err(io)?;
         let mut rows = 0u64;
         let mut failure: Option<ServiceError> = None;
+        let mut files: Vec<(String, &'static str)> = Vec::new();
         self.db_blocking(|conn, _| {
             store::read_snapshot(conn, |conn| {
                 store::export_archive(conn, &mut |mut record| {
                     if let (ArchiveRecord::Author(author), false) = (&mut record, include_secrets) {
                         author.password_hash = None;
+                    }
+                    if let ArchiveRecord::Media(item) = &record {
+                        files.push((
+                            format!("{}.{}", item.sha256, item.media_type.extension()),
+                            item.media_type.as_str(),
+                        ));
                     }
                     let written = serde_json::to_writer(&mut *out, &record)
                         .map_err(json)
@@ -63,6 +118,23 @@ impl Colophon {
             .map_err(ServiceError::from)
         })
         .map_err(|e| failure.take().unwrap_or(e))?;
+        if options.media_files && !files.is_empty() {
+            let storage = self.media().storage()?;
+            for (name, content_type) in files {
+                // A file lost from the storage leaves its row without bytes: said, not fatal.
+                let Some(blob) = storage.get(&name, None)? else {
+                    tracing::warn!(file = %name, "a media item's file is missing from the storage: archived without it");
+                    continue;
+                };
+                let line = FileLine {
+                    kind: FileKind::MediaFile,
+                    row: ArchivedFile { name, content_type: content_type.into(), data: STANDARD.encode(&blob.bytes) },
+                };
+                serde_json::to_writer(&mut *out, &line).map_err(json)?;
+                out.write_all(b"\n").map_err(io)?;
+                rows += 1;
+            }
+        }
         out.flush().map_err(io)?;
         Ok(rows)
     }
@@ -78,15 +150,16 @@ impl Colophon {
         let first = lines.next().transpose().map_err(|e| invalid(1, e.to_string()))?.unwrap_or_default();
         let header: Header =
             serde_json::from_str(&first).map_err(|e| invalid(1, format!("not a Colophon archive: {e}")))?;
-        if header.format != ARCHIVE_FORMAT || header.version != ARCHIVE_VERSION {
+        if header.format != ARCHIVE_FORMAT || !(1..=ARCHIVE_VERSION).contains(&header.version) {
             return Err(invalid(
                 1,
                 format!(
-                    "a {} archive of version {}; this Colophon reads version {ARCHIVE_VERSION}",
+                    "a {} archive of version {}; this Colophon reads versions 1 to {ARCHIVE_VERSION}",
                     header.format, header.version
                 ),
             ));
         }
+        let storage = if header.media_files { Some(self.media().storage()?) } else { None };
         self.write_blocking(move |conn, _| {
             if store::holds_archived_content(conn)? {
                 return Err(ServiceError::Conflict(
@@ -100,7 +173,22 @@ impl Colophon {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let record: ArchiveRecord = serde_json::from_str(&line).map_err(|e| invalid(number, e.to_string()))?;
+                let record: ArchiveRecord = match serde_json::from_str(&line) {
+                    Ok(record) => record,
+                    Err(error) => match serde_json::from_str::<FileLine>(&line) {
+                        Ok(file) => {
+                            // Files go to the storage as they come (named by their hash: one
+                            // left by a restore that fails later is only unused).
+                            let storage = storage.as_ref().ok_or_else(|| {
+                                invalid(number, "a media file in an archive whose header says it has none".into())
+                            })?;
+                            restore_file(storage.as_ref(), file.row).map_err(|why| invalid(number, why))?;
+                            report.attachments += 1;
+                            continue;
+                        }
+                        Err(_) => return Err(invalid(number, error.to_string())),
+                    },
+                };
                 match &record {
                     ArchiveRecord::Author(_) => report.authors += 1,
                     ArchiveRecord::Post(_) => report.posts += 1,
@@ -115,4 +203,16 @@ impl Colophon {
             Ok(report)
         })
     }
+}
+
+/// Puts an archived file back into the storage, once its bytes are checked against its name.
+fn restore_file(storage: &dyn crate::BlobStore, file: ArchivedFile) -> Result<(), String> {
+    let bytes = STANDARD.decode(file.data.as_bytes()).map_err(|e| format!("the file's bytes are not base64: {e}"))?;
+    let (hash, extension) = file.name.split_once('.').ok_or("a media file's name has no extension")?;
+    let media_type =
+        colophon_domain::MediaType::from_extension(extension).ok_or("a media file's extension is not the library's")?;
+    if format!("{:x}", Sha256::digest(&bytes)) != hash {
+        return Err(format!("{} does not hold the bytes its name says", file.name));
+    }
+    storage.put(&file.name, &bytes, media_type.as_str()).map_err(|e| format!("storing {}: {e}", file.name))
 }

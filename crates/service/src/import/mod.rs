@@ -9,7 +9,7 @@ mod wxr;
 mod wxr_plan;
 mod wxr_reader;
 
-pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION};
+pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions};
 pub use ghost::GhostImportOptions;
 pub use wxr::WxrImportOptions;
 
@@ -28,12 +28,13 @@ pub struct ImportReport {
     pub attachments: u64,
     /// Items and comments an earlier run already brought in: left as they are.
     pub unchanged: u64,
-    /// Pingbacks, trackbacks, auto-drafts and menu items, nav and other WordPress internals.
+    /// Pingbacks, trackbacks, auto-drafts, trashed posts and menu items, nav and other
+    /// WordPress internals.
     pub ignored: u64,
     /// Items or comments that could not be imported, and why; each was skipped.
     pub problems: Vec<ImportProblem>,
-    /// Set when the file stopped being readable XML: where and why. Everything before was
-    /// imported; a run on the corrected file adds the rest.
+    /// Set when the file is not well-formed XML (or not WXR, or declares entities): where and
+    /// why. The whole file is checked before anything is written, so nothing of it was.
     pub stopped: Option<String>,
 }
 
@@ -41,6 +42,12 @@ impl ImportReport {
     /// Whether anything at all was (or would be) written or found already there.
     pub fn imported_anything(&self) -> bool {
         self.authors + self.posts + self.pages + self.comments + self.unchanged > 0
+    }
+
+    /// Whether everything the file holds came in (or was there, or is ignored on purpose):
+    /// no item was skipped and the file was read to its end.
+    pub fn complete(&self) -> bool {
+        self.problems.is_empty() && self.stopped.is_none()
     }
 
     /// Items and comments seen so far.

@@ -25,10 +25,12 @@ pub struct WxrImportOptions {
 }
 
 impl Colophon {
-    /// Imports a WXR file. Items that cannot be imported are reported in the answer and skipped;
-    /// malformed XML stops the run (everything before it stays imported). `progress` is called
-    /// after every author and item. Imports send no webhooks (a migration is not a publish) and
-    /// announce one "everything changed" to caches per item.
+    /// Imports a WXR file. The whole file is read once first: a file that is not well-formed
+    /// XML (cut short, say), not WXR, or that declares entities is refused there, with the
+    /// position, and nothing of it is written. Items that cannot be imported are reported in
+    /// the answer and skipped. `progress` is called after every author and item. Imports send
+    /// no webhooks (a migration is not a publish) and announce one "everything changed" to
+    /// caches per item.
     pub fn import_wxr(
         &self,
         path: &Path,
@@ -36,6 +38,17 @@ impl Colophon {
         progress: &mut dyn FnMut(&ImportReport),
     ) -> ServiceResult<ImportReport> {
         let open = || File::open(path).map_err(|e| ServiceError::invalid("file", format!("cannot be read: {e}")));
+        let regular =
+            std::fs::metadata(path).map_err(|e| ServiceError::invalid("file", format!("cannot be read: {e}")))?;
+        if !regular.is_file() {
+            return Err(ServiceError::invalid(
+                "file",
+                "must be a file (it is read twice: checked whole, then imported); save a pipe's output to a file first",
+            ));
+        }
+        if let Some(stopped) = check_whole(path, open()?) {
+            return Ok(ImportReport { stopped: Some(stopped), ..ImportReport::default() });
+        }
         let mut run = Run {
             colophon: self,
             dry_run: options.dry_run,
@@ -50,16 +63,10 @@ impl Colophon {
         let fallback_source = format!("wxr:file:{}", path.file_name().unwrap_or_default().to_string_lossy());
         for entry in WxrReader::new(BufReader::new(open()?)) {
             match entry {
+                // Checked whole before: the file changed since.
                 Err(error) => {
-                    // The position is counted again from the start, which a pipe cannot give.
-                    let place = match std::fs::metadata(path) {
-                        Ok(meta) if meta.is_file() => {
-                            let (line, column) = line_and_column(open()?, error.offset);
-                            format!("line {line}, column {column}")
-                        }
-                        _ => format!("byte {}", error.offset),
-                    };
-                    run.report.stopped = Some(format!("{place}: {}", error.message));
+                    run.report.stopped =
+                        Some(format!("byte {}: {} (the file changed during the import)", error.offset, error.message));
                     break;
                 }
                 Ok(WxrEntry::Site(site)) => {
@@ -74,6 +81,20 @@ impl Colophon {
         run.attach_thumbnails()?;
         Ok(run.report)
     }
+}
+
+/// Reads the whole file as the import will, writing nothing: where and why it is not a WXR
+/// file one can import whole, or `None` when it is.
+fn check_whole(path: &Path, file: File) -> Option<String> {
+    let error = WxrReader::new(BufReader::new(file)).find_map(Result::err)?;
+    let place = match File::open(path) {
+        Ok(again) => {
+            let (line, column) = line_and_column(again, error.offset);
+            format!("line {line}, column {column}")
+        }
+        Err(_) => format!("byte {}", error.offset),
+    };
+    Some(format!("{place}: {}", error.message))
 }
 
 struct Run<'a> {

@@ -22,7 +22,8 @@ pub enum ItemKind {
 
 pub fn kind_of(item: &WxrItem) -> ItemKind {
     match (item.post_type.trim(), item.status.trim()) {
-        (_, "auto-draft") => ItemKind::Ignored,
+        // A trashed post is one its site threw away: left out, like an auto-draft, not a failure.
+        (_, "auto-draft" | "trash") => ItemKind::Ignored,
         ("post" | "", _) => ItemKind::Post,
         ("page", _) => ItemKind::Page,
         ("attachment", _) => ItemKind::Attachment,
@@ -55,7 +56,6 @@ pub fn plan_entry(item: &WxrItem) -> Result<PlannedEntry, String> {
     let status = match item.status.trim() {
         "publish" | "future" | "" => PostStatus::Published,
         "draft" | "pending" | "private" => PostStatus::Draft,
-        "trash" => return Err("it is in the trash".into()),
         other => return Err(format!("unknown status {other:?}")),
     };
     let date = parse_wp_date(&item.post_date_gmt)
@@ -238,6 +238,7 @@ mod tests {
         assert_eq!(draft.published_at, None);
         let local = plan_entry(&item("publish", "0000-00-00 00:00:00")).unwrap();
         assert_eq!(local.published_at.unwrap().to_string(), "2010-04-29 05:00:00", "else the local date");
-        assert!(plan_entry(&item("trash", "")).unwrap_err().contains("trash"));
+        assert!(plan_entry(&item("trash", "")).unwrap_err().contains("unknown status"));
+        assert_eq!(kind_of(&item("trash", "")), ItemKind::Ignored);
     }
 }

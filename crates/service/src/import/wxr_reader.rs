@@ -425,6 +425,11 @@ impl<R: BufRead> WxrReader<R> {
                     }
                     return Ok(None);
                 }
+                // Entities declared in a DTD would come back as unresolved `&name;` text (or, in a
+                // parser that expands them, as a billion laughs): such a file is refused.
+                Event::DocType(doctype) if doctype.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY")) => {
+                    return Err(self.syntax_error("the file declares entities in a DTD, which WXR never does"));
+                }
                 Event::Comment(_) | Event::PI(_) | Event::DocType(_) | Event::Empty(_) => {}
             }
         }

@@ -118,32 +118,93 @@ fn jpeg(upload: Vec<u8>) -> Stripped {
         return turned(&upload, image::ImageFormat::Jpeg);
     }
     let icc = jpeg.icc_profile();
-    // Every application segment but JFIF (APP0) and Adobe's colour transform (APP14), which
-    // decoders need; the colour profile goes back in alone.
+    // Every application segment but JFIF's own APP0 and Adobe's colour transform (APP14), which
+    // decoders need; the colour profile goes back in alone. Other APP0s (JFXX) carry thumbnails.
     let metadata: Vec<u8> = (markers::APP1..=markers::APP15).filter(|m| *m != markers::APP14).collect();
-    jpeg.segments_mut().retain(|s| !metadata.contains(&s.marker()) && s.marker() != markers::COM);
+    jpeg.segments_mut().retain(|s| {
+        let foreign_app0 = s.marker() == markers::APP0 && !s.contents().starts_with(b"JFIF\0");
+        !metadata.contains(&s.marker()) && s.marker() != markers::COM && !foreign_app0
+    });
     jpeg.set_icc_profile(icc);
     let size = jpeg.dimensions().map(|(w, h)| (u32::from(w), u32::from(h)));
-    Ok((jpeg.encoder().bytes().to_vec(), size))
+    let mut bytes = jpeg.encoder().bytes().to_vec();
+    // Phones append motion-photo videos (with their own location) and other trailers after the
+    // end-of-image marker; no decoder reads them.
+    if let Some(end) = end_of_image(&bytes) {
+        bytes.truncate(end);
+    }
+    Ok((bytes, size))
 }
+
+/// Where a JPEG's end-of-image marker ends, found by walking its segments and skipping each
+/// scan's entropy-coded data; `None` when the file ends first (nothing follows it then).
+fn end_of_image(b: &[u8]) -> Option<usize> {
+    if !b.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut i = 2;
+    loop {
+        if *b.get(i)? != 0xFF {
+            return None;
+        }
+        while *b.get(i)? == 0xFF {
+            i += 1;
+        }
+        let marker = b[i];
+        i += 1;
+        match marker {
+            0xD9 => return Some(i),
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {
+                let length = usize::from(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?]));
+                if length < 2 {
+                    return None;
+                }
+                i += length;
+                if marker == 0xDA {
+                    // Entropy-coded data: 0xFF 0x00 is a stuffed byte, 0xFF 0xD0–D7 a restart.
+                    while *b.get(i)? != 0xFF || matches!(b.get(i + 1)?, 0x00 | 0xD0..=0xD7) {
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// PNG chunks a picture may keep: the image's own and how to show it (colour, transparency,
+/// animation). Text, EXIF, time stamps, C2PA manifests (caBX) and every chunk not known go.
+const PNG_KEPT: [&[u8; 4]; 20] = [
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB", b"cICP", b"mDCv",
+    b"cLLi", b"bKGD", b"hIST", b"pHYs", b"sPLT", b"acTL", b"fcTL", b"fdAT",
+];
+
+/// WebP chunks a picture may keep: the image, its alpha, animation and colour profile.
+const WEBP_KEPT: [[u8; 4]; 7] = [
+    img_parts::webp::CHUNK_VP8,
+    img_parts::webp::CHUNK_VP8L,
+    img_parts::webp::CHUNK_VP8X,
+    img_parts::webp::CHUNK_ALPH,
+    img_parts::webp::CHUNK_ANIM,
+    img_parts::webp::CHUNK_ANMF,
+    img_parts::webp::CHUNK_ICCP,
+];
 
 fn png(upload: Vec<u8>) -> Stripped {
     let mut png = Png::from_bytes(Bytes::from(upload.clone())).map_err(|e| format!("is not a readable PNG: {e}"))?;
     if png.exif().is_some() && needs_turning(&upload, image::ImageFormat::Png) {
         return turned(&upload, image::ImageFormat::Png);
     }
-    for kind in [*b"eXIf", *b"tEXt", *b"zTXt", *b"iTXt", *b"tIME"] {
-        png.remove_chunks_by_type(kind);
-    }
+    png.chunks_mut().retain(|chunk| PNG_KEPT.contains(&&chunk.kind()));
     let size = png.dimensions();
     Ok((png.encoder().bytes().to_vec(), size))
 }
 
 fn webp(upload: Vec<u8>) -> Stripped {
     let mut webp = WebP::from_bytes(Bytes::from(upload)).map_err(|e| format!("is not a readable WebP: {e}"))?;
-    webp.remove_chunks_by_id(img_parts::webp::CHUNK_XMP);
-    // Removing the EXIF chunk also clears the header's flags for both.
+    // Removing the EXIF chunk also clears the header's flags for it and XMP.
     webp.set_exif(None);
+    webp.chunks_mut().retain(|chunk| WEBP_KEPT.contains(&chunk.id()));
     let size = webp.dimensions();
     Ok((webp.encoder().bytes().to_vec(), size))
 }
@@ -186,6 +247,35 @@ mod tests {
     }
 
     #[test]
+    fn jpeg_trailers_and_foreign_app0_segments_go() {
+        let original = jpeg_with_exif(1);
+        let mut jpeg = Jpeg::from_bytes(Bytes::from(original.clone())).unwrap();
+        // A JFXX thumbnail extension beside JFIF's own APP0.
+        let jfxx = img_parts::jpeg::JpegSegment::new_with_contents(
+            markers::APP0,
+            Bytes::from_static(b"JFXX\0\x10thumbnail of the uncropped photo"),
+        );
+        jpeg.segments_mut().insert(1, jfxx);
+        let mut with_trailer = jpeg.encoder().bytes().to_vec();
+        with_trailer.extend_from_slice(b"\0\0\0\x18ftypmp42 motion photo with GPS 51.5N");
+        let prepared = prepare(with_trailer).unwrap();
+        let text = String::from_utf8_lossy(&prepared.bytes);
+        assert!(!text.contains("motion photo") && !text.contains("thumbnail"), "{text}");
+        assert!(prepared.bytes.ends_with(&[0xFF, 0xD9]));
+        assert!(image::load_from_memory(&prepared.bytes).is_ok());
+        assert!(text.contains("JFIF") || !String::from_utf8_lossy(&original).contains("JFIF"));
+    }
+
+    #[test]
+    fn the_end_of_a_jpeg_is_found_past_stuffed_bytes_and_restarts() {
+        let mut scan = vec![0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD3, 0x56];
+        scan.extend_from_slice(&[0xFF, 0xD9, b'x', b'y']);
+        assert_eq!(end_of_image(&scan), Some(scan.len() - 2));
+        assert_eq!(end_of_image(&scan[..8]), None, "cut short: nothing to cut");
+        assert_eq!(end_of_image(b"not a jpeg"), None);
+    }
+
+    #[test]
     fn a_turned_photograph_is_stored_upright() {
         // Orientation 6: the camera was turned a quarter; shown upright it is 20 wide, 40 high.
         let prepared = prepare(jpeg_with_exif(6)).unwrap();
@@ -203,9 +293,25 @@ mod tests {
         let mut png = Png::from_bytes(Bytes::from(out.into_inner())).unwrap();
         let chunk = img_parts::png::PngChunk::new(*b"tEXt", Bytes::from_static(b"Author\0Jane at 51.5N"));
         png.chunks_mut().insert(1, chunk);
+        let c2pa = img_parts::png::PngChunk::new(*b"caBX", Bytes::from_static(b"jumbf c2pa manifest by Jane"));
+        png.chunks_mut().insert(1, c2pa);
         let prepared = prepare(png.encoder().bytes().to_vec()).unwrap();
         assert_eq!(prepared.size, Some((3, 2)));
         assert!(!String::from_utf8_lossy(&prepared.bytes).contains("Jane"));
+        assert!(image::load_from_memory(&prepared.bytes).is_ok());
+    }
+
+    #[test]
+    fn webp_keeps_only_its_picture_chunks() {
+        let picture = image::RgbaImage::from_pixel(4, 3, image::Rgba([9, 8, 7, 255]));
+        let mut out = Cursor::new(Vec::new());
+        picture.write_to(&mut out, image::ImageFormat::WebP).unwrap();
+        let mut webp = WebP::from_bytes(Bytes::from(out.into_inner())).unwrap();
+        let manifest = img_parts::riff::RiffContent::Data(Bytes::from_static(b"c2pa manifest signed by Jane"));
+        webp.chunks_mut().push(img_parts::riff::RiffChunk::new(*b"C2PA", manifest));
+        let prepared = prepare(webp.encoder().bytes().to_vec()).unwrap();
+        assert!(!String::from_utf8_lossy(&prepared.bytes).contains("Jane"));
+        assert_eq!(prepared.size, Some((4, 3)));
         assert!(image::load_from_memory(&prepared.bytes).is_ok());
     }
 

@@ -104,9 +104,9 @@ impl Colophon {
         .map_err(ServiceError::Invalid)?;
         let storage = self.media().storage()?;
         let bytes = upload.bytes;
-        // Stripping may decode (a turned photograph) and the check does: one of the process's
-        // few decoding turns, held by the work itself.
-        let turn = self.media().decode_turn().await?;
+        // Stripping may decode (a turned photograph) and the check does: the upload lane's
+        // turn (never one variants wait for), held by the work itself.
+        let turn = self.media().upload_turn().await?;
         let prepared = self
             .compute(move || {
                 let _turn = turn;
@@ -162,6 +162,7 @@ impl Colophon {
                 None => storage_again.put(&name, &bytes, media_type.as_str()),
             })
             .await??;
+            self.make_variants_ahead(item.sha256.clone(), item.media_type);
         }
         Ok((self.media_view(item), created))
     }

@@ -23,10 +23,23 @@ use crate::{ServiceError, ServiceResult};
 /// The largest upload unless configured otherwise: 20 MB.
 pub const MEDIA_MAX_BYTES: usize = 20 * 1024 * 1024;
 
-/// How many pictures one process decodes at once, for variants and for checking uploads (each
-/// holds the whole picture: 36 MB for a 12-megapixel photograph, up to 400 MB at the pixel
-/// limit); other requests wait their turn.
-const DECODES_AT_ONCE: usize = 2;
+/// Pictures are decoded in two lanes of one turn each (each decoding holds the whole picture:
+/// 36 MB for a 12-megapixel photograph, up to 400 MB at the pixel limit): uploads have a lane of
+/// their own, so that no request for variants can make an upload wait; variants (made ahead
+/// after an upload, or on demand) share the other.
+const LANE_TURNS: usize = 1;
+
+/// Requests that may wait for (or hold) the variant lane to make a variant on demand; past
+/// this, a request is answered 503 with `Retry-After` instead of joining the queue.
+pub const VARIANT_QUEUE: usize = 8;
+
+/// Uploads whose listed variants may wait to be made ahead; past this, an upload's variants
+/// are left to be made on demand.
+const MADE_AHEAD_QUEUE: usize = 32;
+
+/// Variants one client address may have made on demand per minute (reading a variant that
+/// exists is not counted).
+pub const VARIANTS_PER_ADDRESS_PER_MINUTE: u32 = 30;
 
 /// Where media files are kept and served.
 #[derive(Clone)]
@@ -37,6 +50,10 @@ pub struct MediaSettings {
     pub base_url: String,
     /// The largest upload, in bytes (413 beyond).
     pub max_bytes: usize,
+    /// Make the listed variants of every upload in the background (on by default).
+    pub variants_ahead: bool,
+    /// Variants one client address may have made on demand per minute.
+    pub variants_per_minute: u32,
 }
 
 impl std::fmt::Debug for MediaSettings {
@@ -45,6 +62,8 @@ impl std::fmt::Debug for MediaSettings {
             .field("storage", &self.storage.as_ref().map(|s| s.describe()))
             .field("base_url", &self.base_url)
             .field("max_bytes", &self.max_bytes)
+            .field("variants_ahead", &self.variants_ahead)
+            .field("variants_per_minute", &self.variants_per_minute)
             .finish()
     }
 }
@@ -56,26 +75,71 @@ impl MediaSettings {
             storage: None,
             base_url: format!("{}/media", public_url.trim_end_matches('/')),
             max_bytes: MEDIA_MAX_BYTES,
+            variants_ahead: true,
+            variants_per_minute: VARIANTS_PER_ADDRESS_PER_MINUTE,
         }
     }
 }
 
-/// The library's state in a running service: its settings and its turns at making variants.
+/// The library's state in a running service: its settings and its decoding lanes.
 #[derive(Debug)]
 pub(crate) struct Media {
     pub settings: MediaSettings,
-    decode_turns: Arc<tokio::sync::Semaphore>,
+    upload_lane: Arc<tokio::sync::Semaphore>,
+    variant_lane: Arc<tokio::sync::Semaphore>,
+    /// On-demand variant requests waiting for, or holding, the variant lane.
+    on_demand: Arc<std::sync::atomic::AtomicUsize>,
+    /// Uploads whose variants wait to be made ahead, or are being made.
+    made_ahead: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// A place in a bounded queue, given back when dropped.
+pub(crate) struct QueuePlace(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for QueuePlace {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+fn take_place(queue: &Arc<std::sync::atomic::AtomicUsize>, bound: usize) -> Option<QueuePlace> {
+    let taken = queue.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    let place = QueuePlace(queue.clone());
+    (taken < bound).then_some(place)
 }
 
 impl Media {
     pub fn new(settings: MediaSettings) -> Self {
-        Self { settings, decode_turns: Arc::new(tokio::sync::Semaphore::new(DECODES_AT_ONCE)) }
+        Self {
+            settings,
+            upload_lane: Arc::new(tokio::sync::Semaphore::new(LANE_TURNS)),
+            variant_lane: Arc::new(tokio::sync::Semaphore::new(LANE_TURNS)),
+            on_demand: Arc::default(),
+            made_ahead: Arc::default(),
+        }
     }
 
-    /// A turn at decoding a picture, to be moved into the blocking work that decodes: it ends
-    /// when that work does, not when a request that stopped waiting for it goes away.
-    pub async fn decode_turn(&self) -> ServiceResult<tokio::sync::OwnedSemaphorePermit> {
-        self.decode_turns.clone().acquire_owned().await.map_err(|e| ServiceError::internal_while("decode turns", e))
+    /// The upload lane's turn, to be moved into the blocking work that decodes: it ends when
+    /// that work does, not when a request that stopped waiting for it goes away.
+    pub async fn upload_turn(&self) -> ServiceResult<tokio::sync::OwnedSemaphorePermit> {
+        self.upload_lane.clone().acquire_owned().await.map_err(|e| ServiceError::internal_while("decode turns", e))
+    }
+
+    /// The variant lane's turn (for a request that holds a place in its queue, or for the
+    /// variants made ahead), held like the upload lane's.
+    pub async fn variant_turn(&self) -> ServiceResult<tokio::sync::OwnedSemaphorePermit> {
+        self.variant_lane.clone().acquire_owned().await.map_err(|e| ServiceError::internal_while("decode turns", e))
+    }
+
+    /// A place in the on-demand queue, or 503 with `Retry-After` when it is full.
+    pub fn on_demand_place(&self) -> ServiceResult<QueuePlace> {
+        take_place(&self.on_demand, VARIANT_QUEUE)
+            .ok_or(ServiceError::Busy { what: "making picture variants", retry_after_secs: 5 })
+    }
+
+    /// A place among the uploads waiting for their variants to be made ahead, if there is one.
+    pub fn made_ahead_place(&self) -> Option<QueuePlace> {
+        take_place(&self.made_ahead, MADE_AHEAD_QUEUE)
     }
 
     /// The file store, or 503 when none is configured.

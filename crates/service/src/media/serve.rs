@@ -1,8 +1,11 @@
-//! Serving the library's files, whole or in ranges, and their variants (made on first request).
+//! Serving the library's files, whole or in ranges, and their variants (made ahead after an
+//! upload, or on first request within bounds: a queue of its own, and a limit per address).
 
 use colophon_domain::{MediaType, Variant};
 
-use super::variants::{make_variant, variant_name};
+use super::BlobStore;
+use super::variants::{make_listed_variants, make_variant, variant_name};
+use crate::rate_limit::Limit;
 use crate::{Colophon, ServiceError, ServiceResult};
 
 /// A byte range as a client asks for it (`Range: bytes=…`).
@@ -71,12 +74,14 @@ fn parse_name(name: &str) -> Option<(&str, MediaType)> {
 impl Colophon {
     /// The file `name` (as media URLs name it), or its `variant`, whole or the `range` asked
     /// for; not read at all when `held` says the client holds its entity tag. Files are public:
-    /// their names are the hashes of their bytes.
+    /// their names are the hashes of their bytes. A variant not made yet is made for `client`
+    /// (its address) within its limit: 429 past it, 503 when the queue is full.
     pub async fn media_file(
         &self,
         name: String,
         variant: Option<Variant>,
         range: Option<ByteRange>,
+        client: Option<String>,
         held: impl Fn(&str) -> bool + Send + 'static,
     ) -> ServiceResult<MediaRead> {
         let (hash, media_type) = parse_name(&name).ok_or(ServiceError::NotFound("media file"))?;
@@ -88,7 +93,7 @@ impl Colophon {
                     return Err(ServiceError::bad_request("w", format!("no variants are made of {media_type} files")));
                 }
                 let variant_file = variant_name(hash, media_type, variant);
-                self.ensure_variant(&name, &variant_file, media_type, variant).await?;
+                self.ensure_variant(&name, &variant_file, media_type, variant, client).await?;
                 let tag = variant_file.trim_start_matches("variants/").rsplit_once('.').map_or("", |(t, _)| t);
                 (variant_file.clone(), variant.media_type(media_type), format!("\"{tag}\""))
             }
@@ -120,26 +125,32 @@ impl Colophon {
         Ok(read)
     }
 
-    /// Makes a variant unless it is there: a couple at a time per process (the turn is held by
-    /// the decoding work itself), and once (a request that waited finds the file another made).
+    /// Makes a variant unless it is there: counted against the client's limit, in a bounded
+    /// queue, one at a time per process (the turn is held by the decoding work itself), and
+    /// once (a request that waited finds the file another made).
     async fn ensure_variant(
         &self,
         original: &str,
         variant_file: &str,
         media_type: MediaType,
         variant: Variant,
+        client: Option<String>,
     ) -> ServiceResult<()> {
         let storage = self.media().storage()?;
-        let exists = |storage: std::sync::Arc<dyn super::BlobStore>, name: String| async move {
+        let exists = |storage: std::sync::Arc<dyn BlobStore>, name: String| async move {
             self.compute(move || storage.size(&name)).await?.map_err(ServiceError::from)
         };
         if exists(storage.clone(), variant_file.to_string()).await?.is_some() {
             return Ok(());
         }
-        let turn = self.media().decode_turn().await?;
+        let place = self.media().on_demand_place()?;
+        let who = client.unwrap_or_else(|| "unknown".into());
+        let limit = Limit::per_minute(self.media().settings.variants_per_minute);
+        self.limit_check(format!("variants:{who}"), limit, self.now()).await?;
+        let turn = self.media().variant_turn().await?;
         let (original, variant_file) = (original.to_string(), variant_file.to_string());
         self.compute(move || -> ServiceResult<()> {
-            let _turn = turn;
+            let (_turn, _place) = (turn, place);
             if storage.size(&variant_file)?.is_some() {
                 return Ok(());
             }
@@ -153,7 +164,70 @@ impl Colophon {
             storage.put(&variant_file, &bytes, variant.media_type(media_type).as_str())?;
             Ok(())
         })
-        .await?
+        .await??;
+        self.metrics().media_variants.with_label_values(&["on_demand"]).inc();
+        Ok(())
+    }
+
+    /// Makes the listed variants of a new upload in the background, in the variant lane, so
+    /// that readers find them made; when too many uploads wait already, they are left to be
+    /// made on demand.
+    pub(crate) fn make_variants_ahead(&self, sha256: String, media_type: MediaType) {
+        if !media_type.has_variants() || !self.media().settings.variants_ahead {
+            return;
+        }
+        let Some(place) = self.media().made_ahead_place() else {
+            tracing::info!(sha256, "too many uploads wait for their variants: these are made on demand");
+            return;
+        };
+        let service = self.clone();
+        tokio::spawn(async move {
+            let made = async {
+                let storage = service.media().storage()?;
+                let turn = service.media().variant_turn().await?;
+                let pool = service.clone();
+                service
+                    .compute(move || -> ServiceResult<usize> {
+                        let (_turn, _place) = (turn, place);
+                        let original = format!("{sha256}.{}", media_type.extension());
+                        let Some(source) = storage.get(&original, None)? else { return Ok(0) };
+                        let started = std::time::Instant::now();
+                        let variants =
+                            make_listed_variants(&source.bytes, media_type).map_err(ServiceError::internal)?;
+                        // Deleted meanwhile: its files are not put back.
+                        let hash = sha256.clone();
+                        if pool
+                            .db_blocking_read(move |conn| Ok(colophon_store::find_media_by_hash(conn, &hash)?))?
+                            .is_none()
+                        {
+                            return Ok(0);
+                        }
+                        for (variant, bytes) in &variants {
+                            let name = variant_name(&sha256, media_type, *variant);
+                            storage.put(&name, bytes, variant.media_type(media_type).as_str())?;
+                        }
+                        tracing::info!(
+                            sha256,
+                            ms = started.elapsed().as_millis(),
+                            count = variants.len(),
+                            "made variants ahead"
+                        );
+                        Ok(variants.len())
+                    })
+                    .await?
+            };
+            match made.await {
+                Ok(count) => {
+                    service.metrics().media_variants.with_label_values(&["ahead"]).inc_by(count as u64);
+                }
+                Err(error) => {
+                    tracing::warn!(
+                        error = %crate::chain(&error),
+                        "variants could not be made ahead; they are made on demand"
+                    );
+                }
+            }
+        });
     }
 }
 

@@ -63,11 +63,10 @@ pub struct LocalBlobs {
 }
 
 impl LocalBlobs {
-    /// Files under `root`, created when missing.
+    /// Files under `root`: the directory is made by [`BlobStore::check`] at start-up, or by the
+    /// first file put there, never before (a start-up refused for another reason leaves none).
     pub fn new(root: impl Into<PathBuf>) -> Result<Self, StorageError> {
-        let root = root.into();
-        std::fs::create_dir_all(&root).map_err(|e| StorageError::new(format!("creating {}", root.display()), e))?;
-        Ok(Self { root })
+        Ok(Self { root: root.into() })
     }
 
     fn path(&self, name: &str) -> Result<PathBuf, StorageError> {
@@ -83,6 +82,11 @@ impl LocalBlobs {
 }
 
 impl BlobStore for LocalBlobs {
+    fn check(&self) -> Result<(), StorageError> {
+        std::fs::create_dir_all(&self.root)
+            .map_err(|e| StorageError::new(format!("creating {}", self.root.display()), e))
+    }
+
     fn put(&self, name: &str, bytes: &[u8], _content_type: &str) -> Result<(), StorageError> {
         let path = self.path(name)?;
         let parent = path.parent().unwrap_or(&self.root);

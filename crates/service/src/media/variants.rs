@@ -34,6 +34,32 @@ pub(crate) fn every_variant_name(sha256: &str, original: MediaType) -> Vec<Strin
 /// Makes the variant of `original` (stored bytes of type `media_type`): at most the variant's
 /// width (never enlarged), the height in proportion, in the variant's format.
 pub(crate) fn make_variant(original: &[u8], media_type: MediaType, variant: Variant) -> Result<Vec<u8>, String> {
+    let picture = decode(original, media_type)?;
+    render(&picture, media_type, variant)
+}
+
+/// Every variant listed, from one decoding: the widest first, each narrower one resized from
+/// the one before (a tenth of the work of resizing the original each time). A failure to
+/// encode one leaves it out.
+pub(crate) fn make_listed_variants(original: &[u8], media_type: MediaType) -> Result<Vec<(Variant, Vec<u8>)>, String> {
+    let mut picture = decode(original, media_type)?;
+    let mut made = Vec::new();
+    for listed in colophon_domain::VARIANT_WIDTHS.iter().rev() {
+        if *listed < picture.width() {
+            picture = resized(&picture, *listed);
+        }
+        for format in [VariantFormat::Original, VariantFormat::Webp] {
+            let Ok(variant) = Variant::parse(*listed, format) else { continue };
+            match render(&picture, media_type, variant) {
+                Ok(bytes) => made.push((variant, bytes)),
+                Err(why) => tracing::warn!(%why, "a variant made ahead could not be encoded"),
+            }
+        }
+    }
+    Ok(made)
+}
+
+fn decode(original: &[u8], media_type: MediaType) -> Result<image::DynamicImage, String> {
     let format = match media_type {
         MediaType::Jpeg => image::ImageFormat::Jpeg,
         MediaType::Png => image::ImageFormat::Png,
@@ -43,15 +69,25 @@ pub(crate) fn make_variant(original: &[u8], media_type: MediaType, variant: Vari
     };
     let mut reader = image::ImageReader::with_format(Cursor::new(original), format);
     reader.limits(limits());
-    let picture = reader.decode().map_err(|e| format!("cannot be decoded: {e}"))?;
-    let width = variant.width().min(picture.width());
+    reader.decode().map_err(|e| format!("cannot be decoded: {e}"))
+}
+
+fn resized(picture: &image::DynamicImage, width: u32) -> image::DynamicImage {
     let height = u32::try_from(u64::from(picture.height()) * u64::from(width) / u64::from(picture.width().max(1)))
         .unwrap_or(1)
         .max(1);
+    picture.resize_exact(width, height, image::imageops::FilterType::Lanczos3)
+}
+
+/// Encodes `picture` (already decoded) as `variant`: resized when wider than it.
+fn render(picture: &image::DynamicImage, media_type: MediaType, variant: Variant) -> Result<Vec<u8>, String> {
+    let width = variant.width().min(picture.width());
+    let owned;
     let resized = if width == picture.width() {
         picture
     } else {
-        picture.resize_exact(width, height, image::imageops::FilterType::Lanczos3)
+        owned = resized(picture, width);
+        &owned
     };
     let mut out = Cursor::new(Vec::new());
     let written = match variant.media_type(media_type) {
@@ -59,7 +95,7 @@ pub(crate) fn make_variant(original: &[u8], media_type: MediaType, variant: Vari
             let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
             resized.to_rgb8().write_with_encoder(encoder)
         }
-        MediaType::Webp => return webp(&resized),
+        MediaType::Webp => return webp(resized),
         _ => resized.write_to(&mut out, image::ImageFormat::Png),
     };
     written.map_err(|e| format!("cannot be encoded: {e}"))?;
@@ -120,6 +156,18 @@ mod tests {
         assert!(as_webp.len() < as_jpeg.len(), "webp {} bytes, jpeg {}", as_webp.len(), as_jpeg.len());
         let decoded = image::load_from_memory(&as_webp).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (640, 384));
+    }
+
+    #[test]
+    fn listed_variants_come_from_one_decoding_at_every_name() {
+        let made = make_listed_variants(&png(1000, 500), MediaType::Png).unwrap();
+        assert_eq!(made.len(), 12);
+        for (variant, bytes) in made {
+            let picture = image::load_from_memory(&bytes).unwrap();
+            let width = variant.width().min(1000);
+            assert_eq!((picture.width(), picture.height()), (width, width / 2), "{variant:?}");
+            assert_eq!(MediaType::sniff(&bytes), Some(variant.media_type(MediaType::Png)));
+        }
     }
 
     #[test]

@@ -94,7 +94,13 @@ fn readable(post: &Post, actor: Option<Actor>, now: Timestamp) -> bool {
     post.is_visible_at(now) || actor.is_some_and(|a| a.can_read_unpublished(post))
 }
 
+/// The readable post a path segment names: an id (as PATCH and DELETE take; a slug of digits
+/// alone is refused, so the two cannot collide), a slug, or an old slug it moved from.
 fn resolve(conn: &mut DbConnection, slug: &str, actor: Option<Actor>, now: Timestamp) -> ServiceResult<Lookup<Post>> {
+    if let crate::Key::Id(id) = crate::Key::parse(slug) {
+        let post = store::find_post(conn, PostId(id))?.filter(|post| readable(post, actor, now));
+        return post.map(Lookup::Found).ok_or(ServiceError::NotFound("post"));
+    }
     let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("post"))?;
     if let Some(post) = store::find_post_by_slug(conn, &slug)? {
         return if readable(&post, actor, now) { Ok(Lookup::Found(post)) } else { Err(ServiceError::NotFound("post")) };

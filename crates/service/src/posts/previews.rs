@@ -103,6 +103,7 @@ impl Colophon {
                 post_id: post.id,
                 created_by: actor.id,
                 token_version: author.token_version,
+                api_key: actor.key,
                 secret_hash: &hash,
                 expires_at: now + chrono::Duration::hours(hours),
             };
@@ -177,10 +178,17 @@ impl Colophon {
     }
 }
 
-/// Whether the link still works: not revoked, not expired, its creator's tokens unchanged.
+/// Whether the link still works: not revoked, not expired, its creator's tokens unchanged, and
+/// the API key it was made with (if it was) still active.
 fn is_live(conn: &mut store::DbConnection, link: &PreviewLink, now: Timestamp) -> ServiceResult<bool> {
     let creator = store::find_author(conn, link.created_by)?;
-    Ok(creator.is_some_and(|c| link.is_live(now, c.token_version)))
+    if !creator.is_some_and(|c| link.is_live(now, c.token_version)) {
+        return Ok(false);
+    }
+    match link.api_key {
+        None => Ok(true),
+        Some(key) => Ok(store::find_api_key(conn, key)?.is_some_and(|k| k.is_active_at(now))),
+    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

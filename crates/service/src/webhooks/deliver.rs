@@ -7,11 +7,14 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use colophon_domain::{Attempt, DeliveryState, Timestamp, is_public_address};
-use colophon_store::{self as store, ClaimedDelivery};
+use std::collections::HashMap;
+
+use colophon_domain::{Attempt, DeliveryState, Timestamp, WebhookId, is_public_address};
+use colophon_store::{self as store, ClaimQuota, ClaimedDelivery};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
+use super::breaker::Breaker;
 use super::sign;
 use crate::{Colophon, ServiceError, ServiceResult};
 
@@ -113,15 +116,104 @@ fn retry_after(schedule: &[i64], attempts: i32) -> Option<chrono::Duration> {
     Some(chrono::Duration::seconds(base + jitter))
 }
 
+/// A healthy subscription's share of the deliverer's slots: half, so that one receiver that
+/// stalls before its breaker opens leaves the other half to everyone else.
+fn per_subscription(concurrency: usize) -> usize {
+    (concurrency / 2).max(1)
+}
+
+type Outcome = (ClaimedDelivery, Attempt);
+
+/// The deliverer's state between claims: what is out, with whom, and each receiver's record.
+struct Deliverer {
+    service: Colophon,
+    agent: ureq::Agent,
+    concurrency: usize,
+    breaker: Breaker,
+    sending: tokio::task::JoinSet<Outcome>,
+    webhook_of: HashMap<tokio::task::Id, WebhookId>,
+}
+
+impl Deliverer {
+    fn new(service: Colophon) -> Self {
+        let settings = service.webhook_settings().clone();
+        Self {
+            agent: agent(settings.timeout, settings.allow_private),
+            concurrency: settings.concurrency.max(1),
+            breaker: Breaker::new(per_subscription(settings.concurrency)),
+            sending: tokio::task::JoinSet::new(),
+            webhook_of: HashMap::new(),
+            service,
+        }
+    }
+
+    /// Claims as many due deliveries as there are free slots (within each subscription's
+    /// quota) and sends them; true when every slot is taken.
+    async fn fill(&mut self) -> bool {
+        let free = self.concurrency.saturating_sub(self.sending.len());
+        if free == 0 {
+            return true;
+        }
+        let claimed = match self.service.claim_deliveries(free, self.breaker.quotas(Instant::now())).await {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::warn!(error = %crate::chain(&error), "claiming webhook deliveries failed");
+                return false;
+            }
+        };
+        let full = claimed.len() >= free;
+        for delivery in claimed {
+            self.breaker.sent(delivery.webhook);
+            let (agent, now, span, webhook) =
+                (self.agent.clone(), self.service.now(), tracing::Span::current(), delivery.webhook);
+            let task = self.sending.spawn_blocking(move || {
+                let _entered = span.enter();
+                let attempt = send(&agent, &delivery, now);
+                (delivery, attempt)
+            });
+            self.webhook_of.insert(task.id(), webhook);
+        }
+        full
+    }
+
+    /// Takes a finished send, and any others finished by then, off the set.
+    fn finished(&mut self, first: Result<(tokio::task::Id, Outcome), tokio::task::JoinError>) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        let mut next = Some(first);
+        while let Some(done) = next {
+            let now = Instant::now();
+            match done {
+                Ok((id, outcome)) => {
+                    self.webhook_of.remove(&id);
+                    self.breaker.returned(outcome.0.webhook, outcome.1.status.is_some(), now);
+                    outcomes.push(outcome);
+                }
+                // Its claim lapses and it is tried again; the others are recorded now.
+                Err(error) => {
+                    if let Some(webhook) = self.webhook_of.remove(&error.id()) {
+                        self.breaker.returned(webhook, false, now);
+                    }
+                    tracing::error!(error = %error, "a webhook delivery task failed");
+                }
+            }
+            next = self.sending.try_join_next_with_id();
+        }
+        outcomes
+    }
+}
+
 impl Colophon {
-    /// Runs this process's deliverer until the runtime stops: wakes when a write here queues a
-    /// delivery, and polls for the rest (other processes' writes, retries coming due). It also
-    /// does the site's hourly pruning when it claims it.
+    /// Runs this process's deliverer until the runtime stops: a pool of `concurrency` slots,
+    /// filled as they free up (a receiver that never answers holds at most its share of them,
+    /// and its breaker soon gives it none), woken when a write here queues a delivery and
+    /// polling for the rest (other processes' writes, retries coming due). It also does the
+    /// site's hourly pruning when it claims it.
     pub fn spawn_deliverer(&self) -> tokio::task::JoinHandle<()> {
         let service = self.clone();
         tokio::spawn(async move {
             let queued = service.deliveries_queued().clone();
             let poll = service.webhook_settings().poll_interval;
+            let mut deliverer = Deliverer::new(service.clone());
             // Once an hour for the whole site, by whichever process claims it first: the audit
             // log's retention and old rate-limit windows (each process asks once a minute).
             let mut asked: Option<Instant> = None;
@@ -130,14 +222,17 @@ impl Colophon {
                     asked = Some(Instant::now());
                     service.prune_once_per_site().await;
                 }
-                match service.deliver_due().await {
-                    Ok(sent) if sent > 0 => continue,
-                    Ok(_) => {}
-                    Err(error) => tracing::warn!(error = %crate::chain(&error), "webhook delivery round failed"),
-                }
+                let full = deliverer.fill().await;
+                let busy = !deliverer.sending.is_empty();
                 tokio::select! {
-                    () = queued.notified() => {}
-                    () = tokio::time::sleep(poll) => {}
+                    Some(done) = deliverer.sending.join_next_with_id(), if busy => {
+                        let outcomes = deliverer.finished(done);
+                        if let Err(error) = service.record_outcomes(outcomes).await {
+                            tracing::warn!(error = %crate::chain(&error), "recording webhook deliveries failed");
+                        }
+                    }
+                    () = queued.notified(), if !full => {}
+                    () = tokio::time::sleep(poll), if !full => {}
                 }
             }
         })
@@ -164,30 +259,18 @@ impl Colophon {
         }
     }
 
-    /// One round: claims the due deliveries (up to `concurrency`), sends them at once, records
-    /// what came of each. Returns how many were sent.
+    /// One round, for tools and tests that drive delivery themselves: claims the due
+    /// deliveries (up to `concurrency`), sends them at once, records what came of each.
+    /// Returns how many were sent.
     pub async fn deliver_due(&self) -> ServiceResult<usize> {
         let settings = self.webhook_settings().clone();
-        let lease = chrono::Duration::from_std(settings.timeout + Duration::from_secs(20))
-            .map_err(|e| ServiceError::internal_while("lease", e))?;
-        let limit = i64::try_from(settings.concurrency).unwrap_or(16);
-        let gate = self.write_gate().clone();
-        let claimed = self
-            .db(move |conn, now| {
-                store::write_transaction(&gate, conn, |conn| {
-                    Ok(store::claim_due_deliveries(conn, now, now + lease, limit)?)
-                })
-            })
-            .await?;
-        if claimed.is_empty() {
-            return Ok(0);
-        }
+        let quotas = ClaimQuota { default: settings.concurrency, ..ClaimQuota::default() };
+        let claimed = self.claim_deliveries(settings.concurrency, quotas).await?;
         let agent = agent(settings.timeout, settings.allow_private);
         let mut sending = tokio::task::JoinSet::new();
         for delivery in claimed {
-            let (agent, now, span) = (agent.clone(), self.now(), tracing::Span::current());
+            let (agent, now) = (agent.clone(), self.now());
             sending.spawn_blocking(move || {
-                let _entered = span.enter();
                 let attempt = send(&agent, &delivery, now);
                 (delivery, attempt)
             });
@@ -196,12 +279,35 @@ impl Colophon {
         while let Some(done) = sending.join_next().await {
             match done {
                 Ok(outcome) => outcomes.push(outcome),
-                // Its claim lapses and it is tried again; the others are recorded now.
                 Err(error) => tracing::error!(error = %error, "a webhook delivery task failed"),
             }
         }
         let sent = outcomes.len();
-        let schedule = settings.retry_schedule_secs;
+        self.record_outcomes(outcomes).await?;
+        Ok(sent)
+    }
+
+    /// Claims up to `limit` due deliveries, within each subscription's quota.
+    async fn claim_deliveries(&self, limit: usize, quotas: ClaimQuota) -> ServiceResult<Vec<ClaimedDelivery>> {
+        let settings = self.webhook_settings();
+        let lease = chrono::Duration::from_std(settings.timeout + Duration::from_secs(20))
+            .map_err(|e| ServiceError::internal_while("lease", e))?;
+        let limit = i64::try_from(limit).unwrap_or(16);
+        let gate = self.write_gate().clone();
+        self.db(move |conn, now| {
+            store::write_transaction(&gate, conn, |conn| {
+                Ok(store::claim_due_deliveries(conn, now, now + lease, limit, &quotas)?)
+            })
+        })
+        .await
+    }
+
+    /// Records what came of sent deliveries, all in one transaction when it can.
+    async fn record_outcomes(&self, outcomes: Vec<Outcome>) -> ServiceResult<()> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let schedule = self.webhook_settings().retry_schedule_secs.clone();
         for (delivery, attempt) in &outcomes {
             let outcome = match attempt.status {
                 Some(200..=299) => "delivered",
@@ -231,8 +337,7 @@ impl Colophon {
             }
             Ok(())
         })
-        .await?;
-        Ok(sent)
+        .await
     }
 }
 
@@ -257,14 +362,28 @@ fn record(
             None => store::finish_delivery(conn, delivery.id, DeliveryState::Failed, now)?,
         },
     }
-    tracing::info!(
-        delivery = delivery.id.0,
-        webhook = delivery.webhook.0,
-        status = attempt.status,
-        latency_ms = attempt.latency_ms,
-        attempts,
-        "webhook delivery attempted"
-    );
+    if matches!(attempt.status, Some(200..=299)) {
+        tracing::info!(
+            delivery = delivery.id.0,
+            webhook = delivery.webhook.0,
+            status = attempt.status,
+            latency_ms = attempt.latency_ms,
+            attempts,
+            "webhook delivered"
+        );
+    } else {
+        // The receiver's first bytes or the transport's error: what an operator needs to act.
+        let reason: String = attempt.response.chars().take(200).collect();
+        tracing::warn!(
+            delivery = delivery.id.0,
+            webhook = delivery.webhook.0,
+            status = attempt.status,
+            latency_ms = attempt.latency_ms,
+            attempts,
+            reason = %reason,
+            "webhook delivery failed"
+        );
+    }
     Ok(())
 }
 

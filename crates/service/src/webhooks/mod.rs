@@ -1,6 +1,7 @@
 //! Webhooks: subscriptions (admins), the outbox every write fills in its own transaction, and
 //! the deliverer every server process runs.
 
+mod breaker;
 pub(crate) mod data;
 mod deliver;
 mod outbox;
