@@ -16,10 +16,11 @@ pub enum Key {
 }
 
 impl Key {
-    /// Reads a path segment: a whole number (without a `+`) is an id, anything else a slug.
+    /// Reads a path segment: a whole number written as it prints (no `+`, no leading zeros, so
+    /// that one item has one address) is an id, anything else a slug.
     pub fn parse(segment: &str) -> Self {
         match segment.parse::<i64>() {
-            Ok(id) if !segment.starts_with('+') => Key::Id(id),
+            Ok(id) if id.to_string() == segment => Key::Id(id),
             _ => Key::Slug(segment.to_string()),
         }
     }
@@ -65,5 +66,6 @@ mod tests {
         assert_eq!(Key::parse("-1"), Key::Id(-1));
         assert_eq!(Key::parse("+1"), Key::Slug("+1".into()));
         assert_eq!(Key::parse("the-rug"), Key::Slug("the-rug".into()));
+        assert_eq!(Key::parse("007"), Key::Slug("007".into()), "one address per item");
     }
 }

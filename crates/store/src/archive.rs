@@ -2,7 +2,7 @@
 //! and written row by row, ids included, so that an archive restored into an empty database of
 //! either backend exports again byte for byte. Sessions, API keys, webhooks and their queue, the
 //! audit log, preview links and caches are operational state, not content, and are not archived;
-//! media items are, but their files are not (copy the media directory or bucket beside it).
+//! media items are (the service writes their files after the rows).
 
 use colophon_domain::{
     AuthorId, BlockRuleId, BlockRuleKind, CommentId, PageId, PostId, PostStatus, ProductId, SidebarId, Timestamp,
@@ -139,7 +139,7 @@ pub struct ArchivedImportRecord {
 #[serde(tag = "kind", content = "row", rename_all = "snake_case")]
 pub enum ArchiveRecord {
     Author(NewAuthorRow),
-    /// A media item's row (its file is not in the archive: copy the media directory or bucket).
+    /// A media item's row (its file follows the rows, written by the service).
     Media(MediaRow),
     Product(ProductRow),
     Sidebar(SidebarRow),

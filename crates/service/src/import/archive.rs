@@ -52,9 +52,10 @@ impl Default for ArchiveOptions {
 
 /// A media file's line: after every row, one per item, its bytes in base64.
 #[derive(Debug, Serialize, Deserialize)]
-struct FileLine {
+struct FileLine<'a> {
     kind: FileKind,
-    row: ArchivedFile,
+    #[serde(borrow)]
+    row: ArchivedFile<'a>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -64,12 +65,13 @@ enum FileKind {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct ArchivedFile {
+struct ArchivedFile<'a> {
     /// `<sha256>.<extension>`, as the library stores and serves it.
     name: String,
     content_type: String,
-    /// The file's bytes, base64 (standard alphabet, padded).
-    data: String,
+    /// The file's bytes, base64 (standard alphabet, padded): borrowed from the line.
+    #[serde(borrow)]
+    data: std::borrow::Cow<'a, str>,
 }
 
 impl Colophon {
@@ -128,7 +130,11 @@ impl Colophon {
                 };
                 let line = FileLine {
                     kind: FileKind::MediaFile,
-                    row: ArchivedFile { name, content_type: content_type.into(), data: STANDARD.encode(&blob.bytes) },
+                    row: ArchivedFile {
+                        name,
+                        content_type: content_type.into(),
+                        data: STANDARD.encode(&blob.bytes).into(),
+                    },
                 };
                 serde_json::to_writer(&mut *out, &line).map_err(json)?;
                 out.write_all(b"\n").map_err(io)?;
@@ -140,14 +146,18 @@ impl Colophon {
     }
 
     /// Restores an archive into an empty database, in one transaction: a line that cannot be read
-    /// or a row that does not fit stops it with nothing written. Sequences move past the restored
-    /// ids, so new rows follow them.
+    /// or a row that does not fit stops it with nothing written. The media files are read and
+    /// checked first, in a pass of their own, and put into the media storage (by their hash: a
+    /// restore that fails later leaves them unused, never a row without its file); the rows then
+    /// go in without holding the write lock for the files. Sequences move past the restored ids,
+    /// so new rows follow them.
     pub fn import_archive(&self, path: &Path) -> ServiceResult<ImportReport> {
-        let file =
-            std::fs::File::open(path).map_err(|e| ServiceError::invalid("file", format!("cannot be read: {e}")))?;
-        let mut lines = BufReader::new(file).lines();
-        let invalid = |line: usize, why: String| ServiceError::invalid("file", format!("line {line}: {why}"));
-        let first = lines.next().transpose().map_err(|e| invalid(1, e.to_string()))?.unwrap_or_default();
+        let open =
+            || std::fs::File::open(path).map_err(|e| ServiceError::invalid("file", format!("cannot be read: {e}")));
+        let longest = self.media().settings.max_bytes.saturating_mul(4) / 3 + (1 << 20);
+        let longest = longest.max(64 << 20);
+        let mut lines = Lines::new(open()?, longest);
+        let first = lines.next().transpose()?.map(|(_, line)| line).unwrap_or_default();
         let header: Header =
             serde_json::from_str(&first).map_err(|e| invalid(1, format!("not a Colophon archive: {e}")))?;
         if header.format != ARCHIVE_FORMAT || !(1..=ARCHIVE_VERSION).contains(&header.version) {
@@ -159,36 +169,37 @@ impl Colophon {
                 ),
             ));
         }
-        let storage = if header.media_files { Some(self.media().storage()?) } else { None };
+        if self.db_blocking(|conn, _| Ok(store::holds_archived_content(conn)?))? {
+            return Err(ServiceError::Conflict(
+                "an archive is restored into an empty database; this one holds authors or posts".into(),
+            ));
+        }
+        let mut files = 0;
+        if header.media_files {
+            let storage = self.media().storage()?;
+            for line in Lines::new(open()?, longest).skip(1) {
+                let (number, line) = line?;
+                if !line.starts_with(FILE_LINE_START) {
+                    continue;
+                }
+                let file: FileLine<'_> = serde_json::from_str(&line).map_err(|e| invalid(number, e.to_string()))?;
+                restore_file(storage.as_ref(), &file.row).map_err(|why| invalid(number, why))?;
+                files += 1;
+            }
+        }
         self.write_blocking(move |conn, _| {
             if store::holds_archived_content(conn)? {
                 return Err(ServiceError::Conflict(
                     "an archive is restored into an empty database; this one holds authors or posts".into(),
                 ));
             }
-            let mut report = ImportReport::default();
-            for (index, line) in lines.enumerate() {
-                let number = index + 2;
-                let line = line.map_err(|e| invalid(number, e.to_string()))?;
-                if line.trim().is_empty() {
+            let mut report = ImportReport { attachments: files, ..ImportReport::default() };
+            for line in lines {
+                let (number, line) = line?;
+                if line.trim().is_empty() || line.starts_with(FILE_LINE_START) {
                     continue;
                 }
-                let record: ArchiveRecord = match serde_json::from_str(&line) {
-                    Ok(record) => record,
-                    Err(error) => match serde_json::from_str::<FileLine>(&line) {
-                        Ok(file) => {
-                            // Files go to the storage as they come (named by their hash: one
-                            // left by a restore that fails later is only unused).
-                            let storage = storage.as_ref().ok_or_else(|| {
-                                invalid(number, "a media file in an archive whose header says it has none".into())
-                            })?;
-                            restore_file(storage.as_ref(), file.row).map_err(|why| invalid(number, why))?;
-                            report.attachments += 1;
-                            continue;
-                        }
-                        Err(_) => return Err(invalid(number, error.to_string())),
-                    },
-                };
+                let record: ArchiveRecord = serde_json::from_str(&line).map_err(|e| invalid(number, e.to_string()))?;
                 match &record {
                     ArchiveRecord::Author(_) => report.authors += 1,
                     ArchiveRecord::Post(_) => report.posts += 1,
@@ -205,8 +216,57 @@ impl Colophon {
     }
 }
 
+/// How every media file's line begins, as the export writes it.
+const FILE_LINE_START: &str = r#"{"kind":"media_file","#;
+
+fn invalid(line: usize, why: String) -> ServiceError {
+    ServiceError::invalid("file", format!("line {line}: {why}"))
+}
+
+/// An archive's lines, numbered from 1, each at most `longest` bytes (a longer one is refused,
+/// not read into memory whole).
+struct Lines {
+    reader: BufReader<std::fs::File>,
+    longest: usize,
+    number: usize,
+}
+
+impl Lines {
+    fn new(file: std::fs::File, longest: usize) -> Self {
+        Self { reader: BufReader::new(file), longest, number: 0 }
+    }
+}
+
+impl Iterator for Lines {
+    type Item = ServiceResult<(usize, String)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::Read;
+        self.number += 1;
+        let mut bytes = Vec::new();
+        let limit = u64::try_from(self.longest).unwrap_or(u64::MAX) + 1;
+        match (&mut self.reader).take(limit).read_until(b'\n', &mut bytes) {
+            Ok(0) => None,
+            Err(e) => Some(Err(invalid(self.number, e.to_string()))),
+            Ok(_) if bytes.len() > self.longest => {
+                Some(Err(invalid(self.number, format!("longer than {} bytes", self.longest))))
+            }
+            Ok(_) => {
+                if bytes.last() == Some(&b'\n') {
+                    bytes.pop();
+                }
+                Some(
+                    String::from_utf8(bytes)
+                        .map(|line| (self.number, line))
+                        .map_err(|e| invalid(self.number, e.to_string())),
+                )
+            }
+        }
+    }
+}
+
 /// Puts an archived file back into the storage, once its bytes are checked against its name.
-fn restore_file(storage: &dyn crate::BlobStore, file: ArchivedFile) -> Result<(), String> {
+fn restore_file(storage: &dyn crate::BlobStore, file: &ArchivedFile<'_>) -> Result<(), String> {
     let bytes = STANDARD.decode(file.data.as_bytes()).map_err(|e| format!("the file's bytes are not base64: {e}"))?;
     let (hash, extension) = file.name.split_once('.').ok_or("a media file's name has no extension")?;
     let media_type =

@@ -137,7 +137,8 @@ fn jpeg(upload: Vec<u8>) -> Stripped {
 }
 
 /// Where a JPEG's end-of-image marker ends, found by walking its segments and skipping each
-/// scan's entropy-coded data; `None` when the file ends first (nothing follows it then).
+/// scan's entropy-coded data (restart markers and fill bytes included); `None` when the file
+/// ends first or is not laid out as a JPEG (then nothing is cut).
 fn end_of_image(b: &[u8]) -> Option<usize> {
     if !b.starts_with(&[0xFF, 0xD8]) {
         return None;
@@ -147,6 +148,7 @@ fn end_of_image(b: &[u8]) -> Option<usize> {
         if *b.get(i)? != 0xFF {
             return None;
         }
+        // Fill bytes: any number of 0xFF before a marker.
         while *b.get(i)? == 0xFF {
             i += 1;
         }
@@ -154,7 +156,9 @@ fn end_of_image(b: &[u8]) -> Option<usize> {
         i += 1;
         match marker {
             0xD9 => return Some(i),
-            0x01 | 0xD0..=0xD7 => continue,
+            // A restart marker sits inside a scan: its data goes on after it.
+            0xD0..=0xD7 => i = after_entropy(b, i)?,
+            0x01 => {}
             _ => {
                 let length = usize::from(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?]));
                 if length < 2 {
@@ -162,14 +166,20 @@ fn end_of_image(b: &[u8]) -> Option<usize> {
                 }
                 i += length;
                 if marker == 0xDA {
-                    // Entropy-coded data: 0xFF 0x00 is a stuffed byte, 0xFF 0xD0–D7 a restart.
-                    while *b.get(i)? != 0xFF || matches!(b.get(i + 1)?, 0x00 | 0xD0..=0xD7) {
-                        i += 1;
-                    }
+                    i = after_entropy(b, i)?;
                 }
             }
         }
     }
+}
+
+/// The end of entropy-coded data from `i`: the next 0xFF that starts a marker (0xFF 0x00 is a
+/// stuffed byte and part of the data; a restart marker is for the caller to step over).
+fn after_entropy(b: &[u8], mut i: usize) -> Option<usize> {
+    while *b.get(i)? != 0xFF || *b.get(i + 1)? == 0x00 {
+        i += 1;
+    }
+    Some(i)
 }
 
 /// PNG chunks a picture may keep: the image's own and how to show it (colour, transparency,
@@ -202,9 +212,9 @@ fn png(upload: Vec<u8>) -> Stripped {
 
 fn webp(upload: Vec<u8>) -> Stripped {
     let mut webp = WebP::from_bytes(Bytes::from(upload)).map_err(|e| format!("is not a readable WebP: {e}"))?;
-    // Removing the EXIF chunk also clears the header's flags for it and XMP.
-    webp.set_exif(None);
     webp.chunks_mut().retain(|chunk| WEBP_KEPT.contains(&chunk.id()));
+    // Setting no EXIF also clears the header's flags for what is gone (EXIF and XMP).
+    webp.set_exif(None);
     let size = webp.dimensions();
     Ok((webp.encoder().bytes().to_vec(), size))
 }
@@ -269,6 +279,8 @@ mod tests {
     #[test]
     fn the_end_of_a_jpeg_is_found_past_stuffed_bytes_and_restarts() {
         let mut scan = vec![0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD3, 0x56];
+        // A restart marker after fill bytes, more data, a second scan (progressive), the end.
+        scan.extend_from_slice(&[0xFF, 0xFF, 0xD4, 0x78, 0xFF, 0xC4, 0x00, 0x03, 0x01, 0xFF, 0xDA, 0x00, 0x02, 0x9A]);
         scan.extend_from_slice(&[0xFF, 0xD9, b'x', b'y']);
         assert_eq!(end_of_image(&scan), Some(scan.len() - 2));
         assert_eq!(end_of_image(&scan[..8]), None, "cut short: nothing to cut");

@@ -131,6 +131,19 @@ impl Media {
         self.variant_lane.clone().acquire_owned().await.map_err(|e| ServiceError::internal_while("decode turns", e))
     }
 
+    /// The variant lane's turn for work nobody waits for (variants made ahead): taken only while
+    /// no request waits for a variant, so that requests go first.
+    pub async fn variant_turn_after_requests(&self) -> ServiceResult<tokio::sync::OwnedSemaphorePermit> {
+        loop {
+            if self.on_demand.load(std::sync::atomic::Ordering::Acquire) == 0 {
+                if let Ok(turn) = self.variant_lane.clone().try_acquire_owned() {
+                    return Ok(turn);
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// A place in the on-demand queue, or 503 with `Retry-After` when it is full.
     pub fn on_demand_place(&self) -> ServiceResult<QueuePlace> {
         take_place(&self.on_demand, VARIANT_QUEUE)

@@ -125,9 +125,9 @@ impl Colophon {
         Ok(read)
     }
 
-    /// Makes a variant unless it is there: counted against the client's limit, in a bounded
-    /// queue, one at a time per process (the turn is held by the decoding work itself), and
-    /// once (a request that waited finds the file another made).
+    /// Makes a variant unless it is there: for a file that exists, counted against the client's
+    /// limit, in a bounded queue, one at a time per process (the turn is held by the decoding
+    /// work itself), and once (a request that waited finds the file another made).
     async fn ensure_variant(
         &self,
         original: &str,
@@ -143,35 +143,42 @@ impl Colophon {
         if exists(storage.clone(), variant_file.to_string()).await?.is_some() {
             return Ok(());
         }
-        let place = self.media().on_demand_place()?;
-        let who = client.unwrap_or_else(|| "unknown".into());
+        // Only then the checks that cost: the original must be there, the client within its
+        // limit; a refused request never holds a place in the queue.
+        if exists(storage.clone(), original.to_string()).await?.is_none() {
+            return Err(ServiceError::NotFound("media file"));
+        }
         let limit = Limit::per_minute(self.media().settings.variants_per_minute);
-        self.limit_check(format!("variants:{who}"), limit, self.now()).await?;
+        self.limit_check(format!("variants:{}", client_key(client.as_deref())), limit, self.now()).await?;
+        let place = self.media().on_demand_place()?;
         let turn = self.media().variant_turn().await?;
         let (original, variant_file) = (original.to_string(), variant_file.to_string());
-        self.compute(move || -> ServiceResult<()> {
-            let (_turn, _place) = (turn, place);
-            if storage.size(&variant_file)?.is_some() {
-                return Ok(());
-            }
-            let source = storage.get(&original, None)?.ok_or(ServiceError::NotFound("media file"))?;
-            let started = std::time::Instant::now();
-            // Uploads are decoded once when they come in, so a failure here is a file stored
-            // before that check or damaged since: the client is told, not handed a 500.
-            let bytes = make_variant(&source.bytes, media_type, variant)
-                .map_err(|why| ServiceError::invalid("w", format!("no variant can be made: the file {why}")))?;
-            tracing::info!(file = %variant_file, ms = started.elapsed().as_millis(), bytes = bytes.len(), "made a variant");
-            storage.put(&variant_file, &bytes, variant.media_type(media_type).as_str())?;
-            Ok(())
-        })
-        .await??;
-        self.metrics().media_variants.with_label_values(&["on_demand"]).inc();
+        let made = self
+            .compute(move || -> ServiceResult<bool> {
+                let (_turn, _place) = (turn, place);
+                if storage.size(&variant_file)?.is_some() {
+                    return Ok(false);
+                }
+                let source = storage.get(&original, None)?.ok_or(ServiceError::NotFound("media file"))?;
+                let started = std::time::Instant::now();
+                // Uploads are decoded once when they come in, so a failure here is a file stored
+                // before that check or damaged since: the client is told, not handed a 500.
+                let bytes = make_variant(&source.bytes, media_type, variant)
+                    .map_err(|why| ServiceError::invalid("w", format!("no variant can be made: the file {why}")))?;
+                tracing::info!(file = %variant_file, ms = started.elapsed().as_millis(), bytes = bytes.len(), "made a variant");
+                storage.put(&variant_file, &bytes, variant.media_type(media_type).as_str())?;
+                Ok(true)
+            })
+            .await??;
+        if made {
+            self.metrics().media_variants.with_label_values(&["on_demand"]).inc();
+        }
         Ok(())
     }
 
     /// Makes the listed variants of a new upload in the background, in the variant lane, so
     /// that readers find them made; when too many uploads wait already, they are left to be
-    /// made on demand.
+    /// made on demand. Requests waiting for a variant go first: this waits while any do.
     pub(crate) fn make_variants_ahead(&self, sha256: String, media_type: MediaType) {
         if !media_type.has_variants() || !self.media().settings.variants_ahead {
             return;
@@ -184,37 +191,45 @@ impl Colophon {
         tokio::spawn(async move {
             let made = async {
                 let storage = service.media().storage()?;
-                let turn = service.media().variant_turn().await?;
-                let pool = service.clone();
-                service
-                    .compute(move || -> ServiceResult<usize> {
+                let turn = service.media().variant_turn_after_requests().await?;
+                let (hash, files) = (sha256.clone(), storage.clone());
+                let written = service
+                    .compute(move || -> ServiceResult<Vec<String>> {
                         let (_turn, _place) = (turn, place);
-                        let original = format!("{sha256}.{}", media_type.extension());
-                        let Some(source) = storage.get(&original, None)? else { return Ok(0) };
+                        let original = format!("{hash}.{}", media_type.extension());
+                        let Some(source) = files.get(&original, None)? else { return Ok(Vec::new()) };
                         let started = std::time::Instant::now();
                         let variants =
                             make_listed_variants(&source.bytes, media_type).map_err(ServiceError::internal)?;
-                        // Deleted meanwhile: its files are not put back.
-                        let hash = sha256.clone();
-                        if pool
-                            .db_blocking_read(move |conn| Ok(colophon_store::find_media_by_hash(conn, &hash)?))?
-                            .is_none()
-                        {
-                            return Ok(0);
-                        }
+                        let mut written = Vec::new();
                         for (variant, bytes) in &variants {
-                            let name = variant_name(&sha256, media_type, *variant);
-                            storage.put(&name, bytes, variant.media_type(media_type).as_str())?;
+                            let name = variant_name(&hash, media_type, *variant);
+                            // One made on demand meanwhile stays: its bytes are what was served.
+                            if files.size(&name)?.is_none() {
+                                files.put(&name, bytes, variant.media_type(media_type).as_str())?;
+                                written.push(name);
+                            }
                         }
-                        tracing::info!(
-                            sha256,
-                            ms = started.elapsed().as_millis(),
-                            count = variants.len(),
-                            "made variants ahead"
-                        );
-                        Ok(variants.len())
+                        tracing::info!(sha256 = %hash, ms = started.elapsed().as_millis(), count = written.len(), "made variants ahead");
+                        Ok(written)
                     })
-                    .await?
+                    .await??;
+                // Deleted while they were made: its deletion removed the files before these
+                // were put, so they go now (a deletion committing after this read removes them
+                // itself, after its commit).
+                let hash = sha256.clone();
+                let gone = service
+                    .db_primary(move |conn, _| Ok(colophon_store::find_media_by_hash(conn, &hash)?.is_none()))
+                    .await?;
+                if gone {
+                    let removed = written.clone();
+                    service
+                        .compute(move || removed.iter().try_for_each(|name| storage.delete(name)))
+                        .await?
+                        .map_err(ServiceError::from)?;
+                    return Ok(0);
+                }
+                Ok::<_, ServiceError>(written.len())
             };
             match made.await {
                 Ok(count) => {
@@ -228,6 +243,20 @@ impl Colophon {
                 }
             }
         });
+    }
+}
+
+/// Whom a variant limit counts: the client's address, an IPv6 one by its /64 (one host holds a
+/// whole /64, and could rotate through it).
+fn client_key(address: Option<&str>) -> String {
+    match address.map(str::parse::<std::net::IpAddr>) {
+        Some(Ok(std::net::IpAddr::V6(v6))) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(Ok(ip)) => ip.to_canonical().to_string(),
+        Some(Err(_)) => address.unwrap_or_default().to_string(),
+        None => "unknown".into(),
     }
 }
 
@@ -245,6 +274,15 @@ mod tests {
         assert_eq!(ByteRange::Last(30).within(10), Some((0, 9)));
         assert_eq!(ByteRange::Last(0).within(10), None);
         assert_eq!(ByteRange::From(0).within(0), None);
+    }
+
+    #[test]
+    fn limits_count_an_ipv6_client_by_its_64() {
+        assert_eq!(client_key(Some("2001:db8:1:2:aaaa::1")), client_key(Some("2001:db8:1:2:bbbb::9")));
+        assert_eq!(client_key(Some("2001:db8:1:2::1")), "2001:db8:1:2::/64");
+        assert_eq!(client_key(Some("::ffff:192.0.2.1")), "192.0.2.1");
+        assert_eq!(client_key(Some("192.0.2.1")), "192.0.2.1");
+        assert_eq!(client_key(None), "unknown");
     }
 
     #[test]

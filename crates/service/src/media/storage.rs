@@ -250,8 +250,13 @@ impl BlobStore for S3Blobs {
     fn put(&self, name: &str, bytes: &[u8], content_type: &str) -> Result<(), StorageError> {
         use rusty_s3::S3Action;
         let url = self.bucket.put_object(Some(&self.credentials), name).sign(SIGNED_FOR);
-        let answer =
-            self.send(self.agent.put(url.as_str()).header("content-type", content_type).send(bytes), "writing")?;
+        let mut request = self.agent.put(url.as_str()).header("content-type", content_type);
+        if content_type == "application/pdf" {
+            // Served straight from the bucket or a CDN in front of it, a PDF is downloaded, as
+            // Colophon serves it, never shown inline under another origin.
+            request = request.header("content-disposition", "attachment");
+        }
+        let answer = self.send(request.send(bytes), "writing")?;
         match answer.status().as_u16() {
             200..=299 => Ok(()),
             status => Err(Self::unexpected("writing", name, status)),

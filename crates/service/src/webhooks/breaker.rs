@@ -1,6 +1,7 @@
-//! A breaker per subscription: a receiver that keeps not answering (a time-out, a refused
-//! connection) is given one delivery at a time, then none for a while, so that it cannot hold
-//! the deliverer's slots that every other subscription needs.
+//! A breaker per subscription: a receiver that keeps not answering in good time (a time-out, a
+//! refused connection, an answer slower than half the time-out) is given one delivery at a time,
+//! then none for a while, so that it cannot hold the deliverer's slots that every other
+//! subscription needs.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -17,6 +18,9 @@ const LONGEST_PAUSE: Duration = Duration::from_secs(600);
 #[derive(Debug, Clone, Copy)]
 struct Trouble {
     failures: u32,
+    /// When the last failure came back: deliveries sent before it failed with it (they were out
+    /// together), and count as one.
+    last_failure: Instant,
     paused_until: Option<Instant>,
 }
 
@@ -58,20 +62,27 @@ impl Breaker {
         *self.in_flight.entry(webhook).or_default() += 1;
     }
 
-    /// A delivery to `webhook` came back: `answered` when the receiver gave any status.
-    pub fn returned(&mut self, webhook: WebhookId, answered: bool, now: Instant) {
+    /// A delivery to `webhook`, sent at `sent`, came back: `healthy` when the receiver answered
+    /// in good time.
+    pub fn returned(&mut self, webhook: WebhookId, healthy: bool, sent: Instant, now: Instant) {
         if let Some(out) = self.in_flight.get_mut(&webhook) {
             *out = out.saturating_sub(1);
             if *out == 0 {
                 self.in_flight.remove(&webhook);
             }
         }
-        if answered {
+        if healthy {
             self.troubled.remove(&webhook);
             return;
         }
-        let trouble = self.troubled.entry(webhook).or_insert(Trouble { failures: 0, paused_until: None });
+        let trouble =
+            self.troubled.entry(webhook).or_insert(Trouble { failures: 0, last_failure: sent, paused_until: None });
+        if trouble.failures > 0 && sent < trouble.last_failure {
+            // Out at the same time as a failure already counted.
+            return;
+        }
         trouble.failures = trouble.failures.saturating_add(1);
+        trouble.last_failure = now;
         if trouble.failures >= OPENS_AFTER {
             let doublings = (trouble.failures - OPENS_AFTER).min(8);
             let pause = FIRST_PAUSE.saturating_mul(1 << doublings).min(LONGEST_PAUSE);
@@ -100,22 +111,25 @@ mod tests {
     fn a_failing_receiver_gets_one_at_a_time_then_a_pause() {
         let (slow, healthy) = (WebhookId(1), WebhookId(2));
         let mut breaker = Breaker::new(8);
-        let now = Instant::now();
+        let start = Instant::now();
+        let at = |s: u64| start + Duration::from_secs(s);
         breaker.sent(slow);
         breaker.sent(slow);
-        assert_eq!(breaker.quotas(now).allowed(slow), 6);
-        breaker.returned(slow, false, now);
-        assert_eq!(breaker.quotas(now).allowed(slow), 0, "one out, one allowed");
-        breaker.returned(slow, false, now);
-        assert_eq!(breaker.quotas(now).allowed(slow), 1);
+        assert_eq!(breaker.quotas(at(0)).allowed(slow), 6);
+        breaker.returned(slow, false, at(0), at(10));
+        assert_eq!(breaker.quotas(at(10)).allowed(slow), 0, "one out, one allowed");
+        breaker.returned(slow, false, at(0), at(10));
+        assert_eq!(breaker.quotas(at(10)).allowed(slow), 1, "out together: one failure");
+        for n in 0..2 {
+            breaker.sent(slow);
+            breaker.returned(slow, false, at(11 + n * 20), at(21 + n * 20));
+        }
+        assert_eq!(breaker.quotas(at(41)).allowed(slow), 0, "paused after three");
+        assert_eq!(breaker.quotas(at(72)).allowed(slow), 1, "a probe after the pause");
+        assert_eq!(breaker.quotas(at(41)).allowed(healthy), 8);
         breaker.sent(slow);
-        breaker.returned(slow, false, now);
-        assert_eq!(breaker.quotas(now).allowed(slow), 0, "paused after three");
-        assert_eq!(breaker.quotas(now + Duration::from_secs(31)).allowed(slow), 1, "a probe after the pause");
-        assert_eq!(breaker.quotas(now).allowed(healthy), 8);
-        breaker.sent(slow);
-        breaker.returned(slow, true, now);
-        assert_eq!(breaker.quotas(now).allowed(slow), 8, "an answer closes it");
+        breaker.returned(slow, true, at(72), at(73));
+        assert_eq!(breaker.quotas(at(73)).allowed(slow), 8, "an answer closes it");
         assert_eq!(breaker.out(), 0);
     }
 
@@ -123,9 +137,12 @@ mod tests {
     fn pauses_double_up_to_ten_minutes() {
         let webhook = WebhookId(1);
         let mut breaker = Breaker::new(4);
-        let now = Instant::now();
+        let start = Instant::now();
+        let mut now = start;
         for _ in 0..20 {
-            breaker.returned(webhook, false, now);
+            let sent = now;
+            now += Duration::from_secs(1);
+            breaker.returned(webhook, false, sent, now);
         }
         assert_eq!(breaker.quotas(now + Duration::from_secs(599)).allowed(webhook), 0);
         assert_eq!(breaker.quotas(now + Duration::from_secs(601)).allowed(webhook), 1);

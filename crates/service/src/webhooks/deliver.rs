@@ -131,7 +131,10 @@ struct Deliverer {
     concurrency: usize,
     breaker: Breaker,
     sending: tokio::task::JoinSet<Outcome>,
-    webhook_of: HashMap<tokio::task::Id, WebhookId>,
+    /// Each send's subscription and when it went out.
+    webhook_of: HashMap<tokio::task::Id, (WebhookId, Instant)>,
+    /// An answer slower than this counts against the receiver's breaker (half the time-out).
+    slow: Duration,
 }
 
 impl Deliverer {
@@ -143,37 +146,43 @@ impl Deliverer {
             breaker: Breaker::new(per_subscription(settings.concurrency)),
             sending: tokio::task::JoinSet::new(),
             webhook_of: HashMap::new(),
+            slow: settings.timeout / 2,
             service,
         }
     }
 
     /// Claims as many due deliveries as there are free slots (within each subscription's
-    /// quota) and sends them; true when every slot is taken.
+    /// quota) and sends them; true when every slot is taken. A claim cut short by a
+    /// subscription's quota is followed by another at once: that subscription is left out of it.
     async fn fill(&mut self) -> bool {
-        let free = self.concurrency.saturating_sub(self.sending.len());
-        if free == 0 {
-            return true;
-        }
-        let claimed = match self.service.claim_deliveries(free, self.breaker.quotas(Instant::now())).await {
-            Ok(claimed) => claimed,
-            Err(error) => {
-                tracing::warn!(error = %crate::chain(&error), "claiming webhook deliveries failed");
+        for _ in 0..4 {
+            let free = self.concurrency.saturating_sub(self.sending.len());
+            if free == 0 {
+                return true;
+            }
+            let claimed = match self.service.claim_deliveries(free, self.breaker.quotas(Instant::now())).await {
+                Ok(claimed) => claimed,
+                Err(error) => {
+                    tracing::warn!(error = %crate::chain(&error), "claiming webhook deliveries failed");
+                    return false;
+                }
+            };
+            if claimed.is_empty() {
                 return false;
             }
-        };
-        let full = claimed.len() >= free;
-        for delivery in claimed {
-            self.breaker.sent(delivery.webhook);
-            let (agent, now, span, webhook) =
-                (self.agent.clone(), self.service.now(), tracing::Span::current(), delivery.webhook);
-            let task = self.sending.spawn_blocking(move || {
-                let _entered = span.enter();
-                let attempt = send(&agent, &delivery, now);
-                (delivery, attempt)
-            });
-            self.webhook_of.insert(task.id(), webhook);
+            for delivery in claimed {
+                self.breaker.sent(delivery.webhook);
+                let (agent, now, span, webhook) =
+                    (self.agent.clone(), self.service.now(), tracing::Span::current(), delivery.webhook);
+                let task = self.sending.spawn_blocking(move || {
+                    let _entered = span.enter();
+                    let attempt = send(&agent, &delivery, now);
+                    (delivery, attempt)
+                });
+                self.webhook_of.insert(task.id(), (webhook, Instant::now()));
+            }
         }
-        full
+        self.sending.len() >= self.concurrency
     }
 
     /// Takes a finished send, and any others finished by then, off the set.
@@ -184,14 +193,15 @@ impl Deliverer {
             let now = Instant::now();
             match done {
                 Ok((id, outcome)) => {
-                    self.webhook_of.remove(&id);
-                    self.breaker.returned(outcome.0.webhook, outcome.1.status.is_some(), now);
+                    let sent = self.webhook_of.remove(&id).map_or(now, |(_, sent)| sent);
+                    let in_time = u128::try_from(outcome.1.latency_ms).unwrap_or(0) < self.slow.as_millis();
+                    self.breaker.returned(outcome.0.webhook, outcome.1.status.is_some() && in_time, sent, now);
                     outcomes.push(outcome);
                 }
                 // Its claim lapses and it is tried again; the others are recorded now.
                 Err(error) => {
-                    if let Some(webhook) = self.webhook_of.remove(&error.id()) {
-                        self.breaker.returned(webhook, false, now);
+                    if let Some((webhook, sent)) = self.webhook_of.remove(&error.id()) {
+                        self.breaker.returned(webhook, false, sent, now);
                     }
                     tracing::error!(error = %error, "a webhook delivery task failed");
                 }
