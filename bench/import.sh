@@ -45,3 +45,16 @@ for backend in ${BACKENDS:-sqlite postgres}; do
     head -1 "$WORK/out-$backend-$run" >&2
   done
 done
+# The whole-file check every import makes before it writes anything: the same file cut short in
+# its last item (an interrupted download), refused after a full streaming pass.
+head -c -200 "$WORK/export.xml" >"$WORK/cut.xml"
+mkdir -p "$WORK/cut"
+started=$(date +%s.%N)
+if COLOPHON_DATA_DIR="$WORK/cut" RUST_LOG=warn /usr/bin/time -v "$BIN" import wxr "$WORK/cut.xml" >"$WORK/out-cut" 2>"$WORK/time-cut"; then
+  echo "import bench: a file cut short was not refused" >&2; exit 1
+fi
+seconds=$(python3 -c "import time; print(f'{time.time() - $started:.1f}')")
+peak=$(awk '/Maximum resident set size/ {printf "%.0f", $6 / 1024}' "$WORK/time-cut")
+echo
+echo "The check before writing (the whole $size MB file read, then refused at its cut): $seconds s, peak $peak MB."
+grep -q refused "$WORK/out-cut" || { echo "import bench: no refusal: $(cat "$WORK/out-cut")" >&2; exit 1; }

@@ -77,3 +77,53 @@ fn a_failed_request_is_logged_with_its_id_and_whole_cause() {
         "the request's own line carries the id too:\n{stderr}"
     );
 }
+
+/// A delivery that fails is logged at WARN with its reason (the receiver's first bytes), so an
+/// operator sees why without opening the delivery log.
+#[test]
+fn a_failed_webhook_delivery_is_a_warning_with_its_reason() {
+    let db = TestDb::create(Backend::Sqlite).unwrap();
+    let port = free_port();
+    let receiver = crate::support::receiver::Receiver::start();
+    receiver.answer(&[500]);
+    let mut child = colophon(&db.dir)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("COLOPHON_LOG_FORMAT", "json")
+        .env("RUST_LOG", "warn")
+        .env("COLOPHON_WEBHOOK_ALLOW_PRIVATE", "on")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_ready(port, &mut child);
+    let made = colophon(&db.dir)
+        .args(["key", "create", "--name", "hooks", "--owner", "admin@colophon.test"])
+        .output()
+        .unwrap();
+    let key = String::from_utf8(made.stdout).unwrap().trim().to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let post = |path: &str, body: serde_json::Value| {
+        agent
+            .post(&format!("http://127.0.0.1:{port}/api/v1{path}"))
+            .header("Authorization", &format!("Bearer {key}"))
+            .send_json(body)
+            .unwrap()
+            .status()
+    };
+    assert_eq!(post("/webhooks", serde_json::json!({ "url": receiver.url, "events": ["product.created"] })), 201);
+    assert_eq!(post("/products", serde_json::json!({ "title": "Rug" })), 201);
+    receiver.wait_for(1);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child.wait().unwrap();
+    let lines: Vec<Value> = stderr.lines().filter_map(|line| serde_json::from_str(line).ok()).collect();
+    let failed = lines
+        .iter()
+        .find(|line| line["fields"]["message"] == "webhook delivery failed")
+        .unwrap_or_else(|| panic!("no failed delivery logged:\n{stderr}"));
+    assert_eq!(failed["level"], "WARN");
+    assert_eq!(failed["fields"]["status"], 500);
+    assert_eq!(failed["fields"]["reason"], "answer 500", "the receiver's answer");
+}
