@@ -188,11 +188,12 @@ impl Default for DataArgs {
     }
 }
 
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct ServeArgs {
-    /// Address to listen on, HOST:PORT (0.0.0.0:8080 for every interface).
-    #[arg(long, env = "COLOPHON_BIND", default_value = "127.0.0.1:8080", value_parser = bind_address)]
-    pub bind: SocketAddr,
+    /// Address to listen on, HOST:PORT (0.0.0.0:8080 for every interface); COLOPHON_BIND, else
+    /// 127.0.0.1:8080.
+    #[arg(long, value_parser = bind_address)]
+    pub bind: Option<SocketAddr>,
     /// Load the demo content (and a demo admin) into an empty database, on PostgreSQL too. The
     /// embedded SQLite quickstart does this by default; a PostgreSQL deployment never unless asked.
     #[arg(long, conflicts_with = "no_demo")]
@@ -204,20 +205,24 @@ pub struct ServeArgs {
     pub data: DataArgs,
 }
 
-impl Default for ServeArgs {
-    fn default() -> Self {
-        let bind = std::env::var("COLOPHON_BIND").ok().and_then(|b| b.parse().ok());
-        Self {
-            bind: bind.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
-            demo: false,
-            no_demo: false,
-            data: DataArgs::default(),
+impl ServeArgs {
+    /// The address to listen on: `--bind`, else `COLOPHON_BIND` (read only when serving, so
+    /// that a value meant for the server never stops another command), else 127.0.0.1:8080.
+    pub fn address(&self) -> anyhow::Result<SocketAddr> {
+        if let Some(bind) = self.bind {
+            return Ok(bind);
+        }
+        match std::env::var("COLOPHON_BIND") {
+            Ok(value) => {
+                bind_address(&value).map_err(|why| anyhow::anyhow!("COLOPHON_BIND={value:?} is not valid: {why}"))
+            }
+            Err(_) => Ok(SocketAddr::from(([127, 0, 0, 1], 8080))),
         }
     }
 }
 
 /// `--bind`: HOST:PORT, with a hint for what people type instead (a port alone, a name).
-fn bind_address(value: &str) -> Result<SocketAddr, String> {
+pub fn bind_address(value: &str) -> Result<SocketAddr, String> {
     let value = value.trim();
     if let Ok(address) = value.parse() {
         return Ok(address);

@@ -19,6 +19,17 @@ pub fn env_or<T: FromStr>(name: &str, default: T) -> anyhow::Result<T> {
     }
 }
 
+/// Reads `NAME` as a whole number of at least `min`, or `default` when unset.
+fn env_at_least<T: FromStr + PartialOrd + std::fmt::Display + Copy>(
+    name: &str,
+    default: T,
+    min: T,
+) -> anyhow::Result<T> {
+    let value = env_or(name, default)?;
+    anyhow::ensure!(value >= min, "{name}={value} is not valid: expected a whole number of at least {min}");
+    Ok(value)
+}
+
 /// What a setting of type `T` looks like, for the error that refuses one.
 fn expected<T>() -> String {
     let name = std::any::type_name::<T>();
@@ -63,7 +74,10 @@ pub struct PublicUrl {
 /// The address a command that serves nothing names in links (an import's webhooks, say): the
 /// one `serve` would bind by default.
 pub fn default_public_url() -> anyhow::Result<String> {
-    let bind = env_or("COLOPHON_BIND", std::net::SocketAddr::from(([127, 0, 0, 1], 8080)))?;
+    // A command binds nothing: a COLOPHON_BIND meant for `serve` that does not parse is that
+    // command's business, not this one's.
+    let default = std::net::SocketAddr::from(([127, 0, 0, 1], 8080));
+    let bind = env_or("COLOPHON_BIND", default).unwrap_or(default);
     Ok(public_url(bind)?.url)
 }
 
@@ -89,10 +103,11 @@ fn parse_switch(value: &str) -> Option<bool> {
 pub fn pool_settings() -> anyhow::Result<PoolSettings> {
     let defaults = PoolSettings::default();
     Ok(PoolSettings {
-        max_size: env_or("COLOPHON_DB_POOL_SIZE", defaults.max_size)?,
-        connection_timeout: Duration::from_millis(env_or(
+        max_size: env_at_least("COLOPHON_DB_POOL_SIZE", defaults.max_size, 1)?,
+        connection_timeout: Duration::from_millis(env_at_least(
             "COLOPHON_DB_TIMEOUT_MS",
             defaults.connection_timeout.as_millis() as u64,
+            1,
         )?),
         statement_timeout: Duration::from_millis(env_or(
             "COLOPHON_STATEMENT_TIMEOUT_MS",
@@ -128,7 +143,7 @@ pub fn replica_settings() -> anyhow::Result<colophon_service::ReplicaSettings> {
             defaults.probe_every.as_millis() as u64,
         )?),
         pool: PoolSettings {
-            max_size: env_or("COLOPHON_REPLICA_POOL_SIZE", defaults.pool.max_size)?,
+            max_size: env_at_least("COLOPHON_REPLICA_POOL_SIZE", defaults.pool.max_size, 1)?,
             pgbouncer: env_switch("COLOPHON_DB_PGBOUNCER", false)?,
             ..defaults.pool
         },
@@ -159,9 +174,7 @@ pub fn server_config(public_url: &str) -> anyhow::Result<ServerConfig> {
         )?),
         trusted_proxies: trusted_proxies()?,
         public_url: public_url.to_string(),
-        cors_origins: std::env::var("COLOPHON_CORS_ORIGINS")
-            .map(|list| list.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_string).collect())
-            .unwrap_or_default(),
+        cors_origins: cors_origins()?,
         cors_allow_writes: env_switch("COLOPHON_CORS_ALLOW_WRITES", defaults.cors_allow_writes)?,
         graphql_introspection: env_switch("COLOPHON_GRAPHQL_INTROSPECTION", defaults.graphql_introspection)?,
         cache_capacity: env_or("COLOPHON_CACHE_MB", defaults.cache_capacity / (1024 * 1024))? * 1024 * 1024,
@@ -181,6 +194,26 @@ pub fn server_config(public_url: &str) -> anyhow::Result<ServerConfig> {
 }
 
 /// `COLOPHON_TRUSTED_PROXIES`: comma-separated addresses whose `X-Forwarded-For` is believed.
+/// `COLOPHON_CORS_ORIGINS`: origins as browsers send them, `scheme://host[:port]`.
+fn cors_origins() -> anyhow::Result<Vec<String>> {
+    let Ok(list) = std::env::var("COLOPHON_CORS_ORIGINS") else { return Ok(Vec::new()) };
+    list.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+            let valid = host.is_some_and(|h| {
+                !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+            });
+            anyhow::ensure!(
+                valid,
+                "COLOPHON_CORS_ORIGINS: {origin:?} is not an origin: expected scheme://host[:port], such as https://blog.example.com"
+            );
+            Ok(origin.to_string())
+        })
+        .collect()
+}
+
 fn trusted_proxies() -> anyhow::Result<Vec<std::net::IpAddr>> {
     let Ok(list) = std::env::var("COLOPHON_TRUSTED_PROXIES") else { return Ok(Vec::new()) };
     list.split(',')
@@ -287,19 +320,36 @@ pub fn auth_settings() -> anyhow::Result<AuthSettings> {
 }
 
 /// Structured logs: `RUST_LOG` filters (default `info`), `COLOPHON_LOG_FORMAT=json` for JSON lines.
-pub fn init_tracing() {
+pub fn init_tracing() -> anyhow::Result<()> {
     use tracing_subscriber::EnvFilter;
+    let json = match std::env::var("COLOPHON_LOG_FORMAT").as_deref() {
+        Err(_) | Ok("text") => false,
+        Ok("json") => true,
+        Ok(other) => anyhow::bail!("COLOPHON_LOG_FORMAT={other:?} is not valid: expected text or json"),
+    };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     // Colours for a person at a terminal only: a pipe or a log file gets plain text (and
     // NO_COLOR is honoured, as https://no-color.org asks).
     use std::io::IsTerminal;
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(colour);
-    if std::env::var("COLOPHON_LOG_FORMAT").is_ok_and(|f| f == "json") {
+    if json {
         builder.json().init();
     } else {
         builder.init();
     }
+    Ok(())
+}
+
+/// `COLOPHON_SEARCH_LANGUAGE`: one of PostgreSQL's own text search configurations.
+pub fn search_language() -> anyhow::Result<String> {
+    let language = env_or("COLOPHON_SEARCH_LANGUAGE", "english".to_string())?;
+    anyhow::ensure!(
+        colophon_domain::SEARCH_LANGUAGES.contains(&language.as_str()),
+        "COLOPHON_SEARCH_LANGUAGE={language:?} is not valid: expected one of {}",
+        colophon_domain::SEARCH_LANGUAGES.join(", ")
+    );
+    Ok(language)
 }
 
 /// Where the frontend shows posts and pages: `COLOPHON_POST_URL` and `COLOPHON_PAGE_URL`

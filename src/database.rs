@@ -36,7 +36,7 @@ pub(crate) fn settings(data: &DataArgs, public: &str) -> anyhow::Result<Colophon
         cache: config::cache_enabled()?,
         webhooks: config::webhook_settings()?,
         audit_retention_days: config::env_or("COLOPHON_AUDIT_RETENTION_DAYS", 365)?,
-        search_language: config::env_or("COLOPHON_SEARCH_LANGUAGE", "english".to_string())?,
+        search_language: config::search_language()?,
         urls: config::site_urls(public)?,
         sitemap_size: 50_000,
         media: config::media_settings(&data.data_dir, public)?,

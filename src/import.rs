@@ -11,6 +11,21 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cli::ImportCommand;
 use crate::database::open_for_cli;
 
+/// A directory removed when dropped.
+struct ScratchDir(std::path::PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempfile_dir() -> anyhow::Result<ScratchDir> {
+    let dir = std::env::temp_dir().join(format!("colophon-dry-run-{:016x}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(ScratchDir(dir))
+}
+
 /// Says so when the database holds the demo: an import sits beside it (a second author of the
 /// same name, `-2` slugs, the demo post's neighbours), which is rarely what anyone wants.
 fn warn_about_demo(colophon: &colophon_service::Colophon) -> anyhow::Result<()> {
@@ -27,10 +42,24 @@ fn warn_about_demo(colophon: &colophon_service::Colophon) -> anyhow::Result<()> 
 pub fn run(command: ImportCommand) -> anyhow::Result<()> {
     match command {
         ImportCommand::Wxr { file, dry_run, data } => {
+            // The whole file first: a file refused makes no database.
+            if let Err(why) = colophon_service::check_wxr_file(&file) {
+                println!("refused: {why}");
+                bail!("{} was refused whole: nothing of it was imported", file.display());
+            }
+            // A dry run reads no database: on an embedded site without one yet, it makes none.
+            let scratch;
+            let data = if dry_run && data.database_url.is_none() && !data.data_dir.join("colophon.db").exists() {
+                scratch = tempfile_dir()?;
+                crate::cli::DataArgs { data_dir: scratch.0.clone(), database_url: None }
+            } else {
+                data
+            };
             let colophon = open_for_cli(&data)?;
             warn_about_demo(&colophon)?;
             let mut progress = Progress::new();
-            let report = colophon.import_wxr(&file, WxrImportOptions { dry_run }, &mut |r| progress.show(r))?;
+            let options = WxrImportOptions { dry_run, checked: true };
+            let report = colophon.import_wxr(&file, options, &mut |r| progress.show(r))?;
             conclude(&file, &progress, &report, dry_run)
         }
         ImportCommand::Colophon { file, data } => {
@@ -117,6 +146,10 @@ fn counts(report: &ImportReport) -> String {
 }
 
 fn summarize(report: &ImportReport, dry_run: bool) {
+    if let Some(stopped) = &report.stopped {
+        println!("refused: the file cannot be imported whole, at {stopped}");
+        return;
+    }
     println!(
         "{}: {} ({} read, {} already imported and left as they were, {} ignored, {} skipped)",
         if dry_run { "would import" } else { "imported" },
@@ -126,11 +159,11 @@ fn summarize(report: &ImportReport, dry_run: bool) {
         report.ignored,
         report.problems.len(),
     );
+    for note in &report.notes {
+        println!("note: {}: {}", note.item, note.reason);
+    }
     for problem in &report.problems {
         println!("skipped {}: {}", problem.item, problem.reason);
-    }
-    if let Some(stopped) = &report.stopped {
-        println!("refused: the file cannot be imported whole, at {stopped}");
     }
 }
 

@@ -15,8 +15,7 @@ use crate::cli::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    config::init_tracing();
-    match run(cli) {
+    match config::init_tracing().and_then(|()| run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             // One clear line, the causes after colons (never a backtrace, whatever RUST_BACKTRACE says).

@@ -12,8 +12,9 @@ use crate::{config, secret};
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // The port first: a one-time password printed before a failed bind would be lost for good.
-    let listener = TcpListener::bind(args.bind).with_context(|| {
-        format!("cannot listen on {}; choose another address with --bind (or COLOPHON_BIND)", args.bind)
+    let address = args.address()?;
+    let listener = TcpListener::bind(address).with_context(|| {
+        format!("cannot listen on {address}; choose another address with --bind (or COLOPHON_BIND)")
     })?;
     let bound = listener.local_addr()?;
     let public = config::public_url(bound)?;
@@ -23,19 +24,22 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
             public.url
         );
     }
+    // Every setting before anything is made: a bad one leaves no file behind.
     let server_config = config::server_config(&public.url)?;
+    let settings = settings(&args.data, &public.url)?;
+    let pool = config::pool_settings()?;
     let target = target(&args.data)?;
     // Demo content belongs to the embedded quickstart; a PostgreSQL deployment gets it only when
     // it asks (`--demo`), so a production database never starts with a demo admin.
     let demo = args.demo || (!args.no_demo && !target.is_postgres());
-    let settings = settings(&args.data, &public.url)?;
     // The secret before the storage: a refused start-up leaves no media directory behind.
     let secret = secret::load(&target, &args.data.data_dir)?;
     if let Some(storage) = &settings.media.storage {
         storage.check().map_err(|e| anyhow::anyhow!("media storage: {}", colophon_service::chain(&e)))?;
         tracing::info!(storage = %storage.describe(), "media storage");
     }
-    let colophon = open_with(&target, ColophonConfig { secret, ..settings }, &config::pool_settings()?)?;
+    let colophon = open_with(&target, ColophonConfig { secret, ..settings }, &pool)?;
+    colophon.follow_media_base_url()?;
     if demo {
         let loaded = colophon.load_demo_if_empty()?;
         if loaded.is_none() && args.demo {

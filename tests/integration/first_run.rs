@@ -207,6 +207,31 @@ fn bad_settings_say_what_is_expected() {
     assert!(!bind.status.success());
     let stderr = text(&bind.stderr);
     assert!(stderr.contains("HOST:PORT") && stderr.contains("127.0.0.1:39211"), "{stderr}");
+    // Values that parse but cannot work are refused as clearly, never a panic, and nothing is
+    // made for a server that never ran.
+    let port = free_port();
+    for (name, value, expected) in [
+        ("COLOPHON_DB_POOL_SIZE", "0", "at least 1"),
+        ("COLOPHON_DB_TIMEOUT_MS", "0", "at least 1"),
+        ("COLOPHON_LOG_FORMAT", "xml", "text or json"),
+        ("COLOPHON_CORS_ORIGINS", "notanorigin", "scheme://host"),
+        ("COLOPHON_SEARCH_LANGUAGE", "klingon", "english"),
+    ] {
+        let refused = run(colophon(&db.dir)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env(name, value)
+            .env("RUST_BACKTRACE", "1"));
+        assert!(!refused.status.success(), "{name}={value} was accepted");
+        let stderr = text(&refused.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{name}: one line, no panic: {stderr}");
+        assert!(stderr.contains(name) && stderr.contains(expected), "{stderr}");
+        for made in ["colophon.db", "jwt-secret", "media"] {
+            assert!(!db.dir.join(made).exists(), "{name}={value} left {made} behind");
+        }
+    }
+    // A command binds nothing: a COLOPHON_BIND meant for the server does not stop it.
+    let migrated = run(colophon(&db.dir).args(["migrate"]).env("COLOPHON_BIND", "39211"));
+    assert!(migrated.status.success(), "{}", text(&migrated.stderr));
 }
 
 /// A command's logs say what they are about, not the server's module, and carry no colour codes.
@@ -254,4 +279,76 @@ fn a_refused_start_leaves_no_media_directory() {
     assert!(!refused.status.success());
     assert!(text(&refused.stderr).contains("COLOPHON_JWT_SECRET"), "{}", text(&refused.stderr));
     assert!(!db.dir.join("media").exists(), "a media directory was made for a server that never ran");
+}
+
+/// Pictures chosen from the media library follow the server to a new address: started again on
+/// another port, a post's featured image names the new one (its URL is stored, so the start
+/// moves what the old base named).
+#[test]
+fn pictures_follow_the_server_to_a_new_port() {
+    use std::io::BufRead;
+    let db = TestDb::create(Backend::Sqlite).unwrap();
+    let start = |port: u16| {
+        let mut child = colophon(&db.dir)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_ready(port, &mut child);
+        child
+    };
+    let first = free_port();
+    let mut child = start(first);
+    let mut password = String::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        if let Some(found) = line.unwrap().trim().strip_prefix("password:") {
+            password = found.trim().to_string();
+            break;
+        }
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let api = |port: u16| format!("http://127.0.0.1:{port}/api/v1");
+    let login = serde_json::json!({ "email": "admin@colophon.test", "password": password });
+    let token: serde_json::Value =
+        agent.post(&format!("{}/auth/login", api(first))).send_json(&login).unwrap().body_mut().read_json().unwrap();
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let png = {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(4, 3, image::Rgb([9, 9, 9])).write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    let mut body = b"--b0undary\r\ncontent-disposition: form-data; name=\"file\"; filename=\"rug.png\"\r\ncontent-type: image/png\r\n\r\n".to_vec();
+    body.extend_from_slice(&png);
+    body.extend_from_slice(b"\r\n--b0undary--\r\n");
+    let item: serde_json::Value = agent
+        .post(&format!("{}/media", api(first)))
+        .header("authorization", &bearer)
+        .header("content-type", "multipart/form-data; boundary=b0undary")
+        .send(&body[..])
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    let choose = serde_json::json!({ "featured_image": { "media_id": item["id"] } });
+    let post = format!("{}/posts/{}", api(first), crate::support::DEMO_POST);
+    let chosen = agent.patch(&post).header("authorization", &bearer).send_json(&choose).unwrap().status();
+    assert_eq!(chosen, 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let second = free_port();
+    let mut child = start(second);
+    let shown: serde_json::Value = agent
+        .get(&format!("{}/posts/{}", api(second), crate::support::DEMO_POST))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let url = shown["featured_image"]["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("http://127.0.0.1:{second}/media/")), "{url}");
+    assert!(url.ends_with(item["url"].as_str().unwrap().rsplit('/').next().unwrap()), "{url}");
 }

@@ -178,7 +178,8 @@ fn a_squarespace_export_rebuilds_the_seed_post(backend: Backend) {
     let Some(db) = TestDb::create(backend) else { return };
     let app = TestApp::start_with_pool(db, false, Default::default(), |_, _| {}).unwrap();
     let file = fixture("squarespace.xml");
-    let dry = app.colophon.import_wxr(&file, WxrImportOptions { dry_run: true }, &mut |_| {}).unwrap();
+    let dry =
+        app.colophon.import_wxr(&file, WxrImportOptions { dry_run: true, ..Default::default() }, &mut |_| {}).unwrap();
     assert_eq!((dry.posts, dry.comments, dry.attachments, dry.problems.len()), (1, 5, 1, 0), "{dry:#?}");
     assert_eq!(app.get("/api/v1/posts").json()["data"].as_array().unwrap().len(), 0, "a dry run writes nothing");
 
@@ -302,7 +303,16 @@ fn the_import_command_summarizes_and_fails_when_anything_is_left_out() {
     let (_short_dir, short) = written_copy("short.xml", &whole[..whole.find("<title>About the Dude").unwrap()]);
     let cut = run(&short, &[]);
     assert!(!cut.status.success(), "a file cut short is a failure");
-    assert!(String::from_utf8(cut.stdout).unwrap().contains("refused"));
+    let stdout = String::from_utf8(cut.stdout).unwrap();
+    assert!(stdout.starts_with("refused:") && !stdout.contains("imported:"), "{stdout}");
+    // A refused file, or a dry run, on a site without a database makes none.
+    let fresh = TestDb::create(Backend::Sqlite).unwrap();
+    for (file, extra) in [(short.as_path(), &[][..]), (fixture("wordpress.xml").as_path(), &["--dry-run"][..])] {
+        let mut command = colophon(&fresh.dir);
+        command.args(["import", "wxr"]).arg(file).args(extra);
+        command.output().unwrap();
+        assert!(!fresh.dir.join("colophon.db").exists(), "{} {extra:?} made a database", file.display());
+    }
     let skipping = whole.replacen("<wp:status>publish</wp:status>", "<wp:status>sideways</wp:status>", 1);
     let (_skip_dir, skip) = written_copy("skip.xml", &skipping);
     let skipped = run(&skip, &[]);
@@ -318,14 +328,16 @@ fn a_ghost_export_comes_in_with_its_html_lexical_and_mobiledoc(backend: Backend)
     let dry =
         app.colophon.import_ghost(&file, GhostImportOptions { dry_run: true, site_url: None }, &mut |_| {}).unwrap();
     assert_eq!((dry.authors, dry.posts, dry.pages), (2, 6, 1), "{dry:#?}");
-    assert!(dry.problems.iter().any(|p| p.reason.contains("--site-url")), "{dry:#?}");
+    assert!(dry.notes.iter().any(|p| p.reason.contains("--site-url")), "imported, with a note: {dry:#?}");
     assert_eq!(app.get("/api/v1/posts/in-html").status, 404, "a dry run writes nothing");
 
     let options = GhostImportOptions { dry_run: false, site_url: Some("https://old.example/".into()) };
     let report = app.colophon.import_ghost(&file, options.clone(), &mut |_| {}).unwrap();
     assert_eq!((report.authors, report.posts, report.pages), (2, 6, 1), "{report:#?}");
+    let notes: Vec<&str> = report.notes.iter().map(|p| p.reason.as_str()).collect();
+    assert_eq!(notes, ["visible to paid only in Ghost: imported as a draft"], "imported, with a change");
     let reasons: Vec<&str> = report.problems.iter().map(|p| p.reason.as_str()).collect();
-    assert_eq!(reasons, ["visible to paid only in Ghost: imported as a draft", "unknown status \"exploded\""]);
+    assert_eq!(reasons, ["unknown status \"exploded\""], "skipped");
 
     let html = app.get("/api/v1/posts/in-html").json();
     assert_eq!(html["author"]["name"], "Jeffrey Lebowski", "the primary author (sort order 0)");

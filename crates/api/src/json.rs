@@ -110,7 +110,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         };
         let message = match message.as_str() {
             m if m.contains("invalid digit") || m.contains("number") => "must be a whole number".to_string(),
-            _ => message,
+            m => plain(m),
         };
         ApiError::Request {
             status: StatusCode::BAD_REQUEST,
@@ -151,7 +151,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "." | "" => named_field(&message).unwrap_or_else(|| "body".into()),
             _ => path,
         };
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let message = plain(message.split(" at line ").next().unwrap_or(&message));
         ApiError::Request {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "invalid_input",
@@ -179,11 +179,52 @@ fn lone_high_surrogate(bytes: &[u8]) -> bool {
     })
 }
 
+/// serde's messages in a client's words: "unknown variant `live`, expected one of `draft`,
+/// `published`" becomes "must be one of draft, published; got live", and backticks go.
+fn plain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        if let Some((got, expected)) = rest.split_once(", expected one of ") {
+            return format!("must be one of {}; got {}", expected.replace('`', ""), got.replace('`', ""));
+        }
+        if let Some((got, expected)) = rest.split_once(", expected ") {
+            return format!("must be {}; got {}", expected.replace('`', ""), got.replace('`', ""));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        if let Some((got, expected)) = rest.split_once(", expected one of ") {
+            return format!(
+                "{} is not a field here; the fields are {}",
+                got.replace('`', ""),
+                expected.replace('`', "")
+            );
+        }
+    }
+    message.replace('`', "")
+}
+
 /// "missing field `title`" and "unknown field `titel`, expected …" name their field in backticks.
 fn named_field(message: &str) -> Option<String> {
     let start = message.find('`')? + 1;
     let end = start + message[start..].find('`')?;
     Some(message[start..end].to_string())
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::plain;
+
+    #[test]
+    fn serde_wording_becomes_a_clients() {
+        assert_eq!(
+            plain("unknown variant `live`, expected one of `draft`, `scheduled`, `published`"),
+            "must be one of draft, scheduled, published; got live"
+        );
+        assert_eq!(
+            plain("unknown field `titel`, expected one of `title`, `slug`"),
+            "titel is not a field here; the fields are title, slug"
+        );
+        assert_eq!(plain("missing field `title`"), "missing field title");
+    }
 }
 
 #[cfg(test)]

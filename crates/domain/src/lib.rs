@@ -60,8 +60,8 @@ pub use product::Product;
 pub use redirect::{REDIRECT_PATH_MAX, RedirectPath};
 pub use revision::{CONTENT_FIELDS, PostContent, REVISIONS_KEPT, Revision};
 pub use search::{
-    HIGHLIGHT_END, HIGHLIGHT_START, Highlighter, SEARCH_PREFIX_MIN, SEARCH_QUERY_MAX, SEARCH_TERMS_MAX,
-    SEARCH_TEXT_MAX, SNIPPET_WORDS, SearchQuery, SearchTerm, highlight_html, search_text,
+    HIGHLIGHT_END, HIGHLIGHT_START, Highlighter, SEARCH_LANGUAGES, SEARCH_PREFIX_MIN, SEARCH_QUERY_MAX,
+    SEARCH_TERMS_MAX, SEARCH_TEXT_MAX, SNIPPET_WORDS, SearchQuery, SearchTerm, highlight_html, search_text,
 };
 pub use seo::{EffectiveSeo, META_DESCRIPTION_DERIVED, Seo, UrlTemplate};
 pub use sidebar::{Sidebar, Widget, WidgetKind};

@@ -184,6 +184,39 @@ fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
+/// PostgreSQL's own text search configurations: the languages a site's search may be in.
+pub const SEARCH_LANGUAGES: [&str; 29] = [
+    "simple",
+    "arabic",
+    "armenian",
+    "basque",
+    "catalan",
+    "danish",
+    "dutch",
+    "english",
+    "finnish",
+    "french",
+    "german",
+    "greek",
+    "hindi",
+    "hungarian",
+    "indonesian",
+    "irish",
+    "italian",
+    "lithuanian",
+    "nepali",
+    "norwegian",
+    "portuguese",
+    "romanian",
+    "russian",
+    "serbian",
+    "spanish",
+    "swedish",
+    "tamil",
+    "turkish",
+    "yiddish",
+];
+
 /// Marks where a query's words occur in a text, as the engines match them: each word lowercased
 /// and stemmed by the Snowball stemmer of the index's language (PostgreSQL's stemmer; SQLite's
 /// Porter stems English nearly alike), a prefix matching the words it begins.

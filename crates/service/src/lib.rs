@@ -45,6 +45,7 @@ pub use error::{Cause, ServiceError, ServiceResult, chain};
 pub use freshness::Stamp;
 pub use import::{
     ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions, GhostImportOptions, ImportProblem, ImportReport, WxrImportOptions,
+    check_wxr_file,
 };
 pub use keys::Key;
 pub use media::{

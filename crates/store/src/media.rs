@@ -185,3 +185,33 @@ pub fn media_users(conn: &mut DbConnection, id: MediaId) -> StoreResult<(Vec<Pos
         products::table.filter(products::image_media_id.eq(Some(id))).select(products::id).load(conn)?;
     Ok((posts, products))
 }
+
+/// Moves the stored URLs of pictures that show media items from `old` (a base URL such as
+/// `http://127.0.0.1:8080/media`) to `new`: posts' featured images and products' images whose
+/// item is set and whose URL lies under `old`. Returns how many rows moved.
+pub fn rebase_media_urls(conn: &mut DbConnection, old: &str, new: &str) -> StoreResult<usize> {
+    use diesel::sql_types::{Integer, Text};
+    let prefix = format!("{}/", old.trim_end_matches('/'));
+    let new = format!("{}/", new.trim_end_matches('/'));
+    // Characters, as `substr` counts them on both backends.
+    let length = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX - 1);
+    let mut moved = 0;
+    for (table, url, item) in
+        [("posts", "featured_image_url", "featured_image_media_id"), ("products", "image_url", "image_media_id")]
+    {
+        let statement = format!(
+            "UPDATE {table} SET {url} = #1 || substr({url}, #2) WHERE {item} IS NOT NULL AND substr({url}, 1, #3) = #4"
+        );
+        let statement = match conn {
+            DbConnection::Pg(_) => statement.replace('#', "$"),
+            DbConnection::Sqlite(_) => statement.replace('#', "?"),
+        };
+        moved += diesel::sql_query(statement)
+            .bind::<Text, _>(&new)
+            .bind::<Integer, _>(length + 1)
+            .bind::<Integer, _>(length)
+            .bind::<Text, _>(&prefix)
+            .execute(conn)?;
+    }
+    Ok(moved)
+}

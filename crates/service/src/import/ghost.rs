@@ -239,6 +239,11 @@ impl GhostRun<'_> {
         self.report.problems.push(ImportProblem { item, reason: reason.into() });
     }
 
+    /// An item imported with a change.
+    fn note(&mut self, item: String, note: impl Into<String>) {
+        self.report.notes.push(ImportProblem { item, reason: note.into() });
+    }
+
     /// `__GHOST_URL__` made the old site's address again (or a site-relative path).
     fn absolute(&self, value: &str) -> String {
         value.replace("__GHOST_URL__", self.site.as_deref().unwrap_or(""))
@@ -366,11 +371,11 @@ impl GhostRun<'_> {
             return None;
         }
         if raw.contains("__GHOST_URL__") && self.site.is_none() {
-            self.problem(label.to_string(), "its featured image is on the old site: pass --site-url to keep it");
+            self.note(label.to_string(), "its featured image is on the old site: pass --site-url to keep it");
             return None;
         }
         let Ok(url) = HttpUrl::parse(self.absolute(raw)) else {
-            self.problem(label.to_string(), format!("its featured image {raw:?} is not an http(s) URL: left out"));
+            self.note(label.to_string(), format!("its featured image {raw:?} is not an http(s) URL: left out"));
             return None;
         };
         let field = |own: &Option<String>, of_meta: Option<&Option<String>>| {
@@ -402,7 +407,7 @@ impl GhostRun<'_> {
             }
         };
         for note in notes {
-            self.problem(label.clone(), note);
+            self.note(label.clone(), note);
         }
         let image = self.featured_image(post, meta, &label);
         if self.dry_run {

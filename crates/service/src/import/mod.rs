@@ -11,7 +11,7 @@ mod wxr_reader;
 
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions};
 pub use ghost::GhostImportOptions;
-pub use wxr::WxrImportOptions;
+pub use wxr::{WxrImportOptions, check_wxr_file};
 
 /// What an import did (or, on a dry run, would do), item by item.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -33,6 +33,10 @@ pub struct ImportReport {
     pub ignored: u64,
     /// Items or comments that could not be imported, and why; each was skipped.
     pub problems: Vec<ImportProblem>,
+    /// Items imported with a change, and what changed (a members-only post made a draft, a
+    /// featured image or a page's comments left out, a reply whose parent is missing made a
+    /// top-level comment): reported, not failures.
+    pub notes: Vec<ImportProblem>,
     /// Set when the file is not well-formed XML (or not WXR, or declares entities): where and
     /// why. The whole file is checked before anything is written, so nothing of it was.
     pub stopped: Option<String>,

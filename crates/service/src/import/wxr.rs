@@ -22,6 +22,23 @@ pub struct WxrImportOptions {
     /// Read and check every item as a real run would, and write nothing (the database is not
     /// consulted either: the counts are the file's).
     pub dry_run: bool,
+    /// The file passed [`check_wxr_file`] already: it is not read whole a second time.
+    pub checked: bool,
+}
+
+/// Whether a WXR file can be imported whole: a file (not a pipe), readable, well-formed XML
+/// to its end, WXR, without entities declared in a DTD. The refusal says where and why. Reads
+/// the file once, streaming, and writes nothing (no database is needed).
+pub fn check_wxr_file(path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{} is not a file (it is read twice: checked whole, then imported); save a pipe's output to a file first",
+            path.display()
+        ));
+    }
+    let file = File::open(path).map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
+    check_whole(path, file).map_or(Ok(()), Err)
 }
 
 impl Colophon {
@@ -46,8 +63,10 @@ impl Colophon {
                 "must be a file (it is read twice: checked whole, then imported); save a pipe's output to a file first",
             ));
         }
-        if let Some(stopped) = check_whole(path, open()?) {
-            return Ok(ImportReport { stopped: Some(stopped), ..ImportReport::default() });
+        if !options.checked {
+            if let Some(stopped) = check_whole(path, open()?) {
+                return Ok(ImportReport { stopped: Some(stopped), ..ImportReport::default() });
+            }
         }
         let mut run = Run {
             colophon: self,
@@ -124,6 +143,11 @@ impl Run<'_> {
         self.report.problems.push(ImportProblem { item, reason: reason.into() });
     }
 
+    /// An item imported with a change.
+    fn note(&mut self, item: String, note: impl Into<String>) {
+        self.report.notes.push(ImportProblem { item, reason: note.into() });
+    }
+
     fn author(&mut self, author: &WxrAuthor) -> ServiceResult<()> {
         let login = author.login.trim().to_string();
         if login.is_empty() {
@@ -197,7 +221,7 @@ impl Run<'_> {
     fn page(&mut self, item: &WxrItem, entry: PlannedEntry) -> ServiceResult<()> {
         let readers_comments = item.comments.iter().filter(|c| wxr_plan::is_readers_comment(c)).count();
         if readers_comments > 0 {
-            self.problem(label(item), format!("pages take no comments: its {readers_comments} were left out"));
+            self.note(label(item), format!("pages take no comments: its {readers_comments} were left out"));
         }
         if self.dry_run {
             self.report.pages += 1;
@@ -305,7 +329,7 @@ impl Run<'_> {
                 self.report.comments += outcome.imported;
                 self.report.unchanged += outcome.unchanged;
                 for orphan in outcome.orphans {
-                    self.problem(
+                    self.note(
                         format!("comment {orphan} on {}", label(item)),
                         "its parent is not in the file: imported as a top-level comment",
                     );
@@ -320,7 +344,7 @@ impl Run<'_> {
     fn attach_thumbnails(&mut self) -> ServiceResult<()> {
         for (post_id, attachment) in std::mem::take(&mut self.thumbnails) {
             let Some(image) = self.attachments.get(&attachment).cloned() else {
-                self.problem(
+                self.note(
                     format!("post {post_id}"),
                     format!("its featured image (attachment {attachment}) is not in the file"),
                 );

@@ -281,6 +281,31 @@ impl Colophon {
         self.media().settings.base_url.clone()
     }
 
+    /// Follows a move of the media base URL (a new port or public address, a restore on another
+    /// host): the pictures posts and products show from the library are stored with their URL,
+    /// so those under the base recorded at the last start move to the configured one. Call at
+    /// start-up; returns how many moved.
+    pub fn follow_media_base_url(&self) -> ServiceResult<usize> {
+        const RECORDED: &str = "media_base_url";
+        let base = self.media().settings.base_url.clone();
+        let moved = self.write_blocking(move |conn, now| {
+            let recorded = store::get_setting(conn, RECORDED)?;
+            let moved = match &recorded {
+                Some(old) if *old != base => store::rebase_media_urls(conn, old, &base)?,
+                _ => 0,
+            };
+            if recorded.as_deref() != Some(base.as_str()) {
+                store::set_setting(conn, RECORDED, &base, now)?;
+            }
+            Ok(moved)
+        })?;
+        if moved > 0 {
+            self.invalidate_cache();
+            tracing::info!(moved, "pictures follow the media base URL to its new address");
+        }
+        Ok(moved)
+    }
+
     /// The largest upload, in bytes (the HTTP faces stop reading past it).
     pub fn media_max_bytes(&self) -> usize {
         self.media().settings.max_bytes
