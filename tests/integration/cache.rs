@@ -3,7 +3,6 @@
 use std::time::{Duration, Instant};
 
 use chrono::Duration as Span;
-use colophon_domain::PostStatus;
 use serde_json::json;
 
 use crate::support::server::test_now;
@@ -98,26 +97,8 @@ fn writes_to_another_database_leave_the_cache_alone(backend: Backend) {
 
 fn insert_post_behind_the_service(app: &TestApp, slug: &str) {
     let mut raw = app.db.conn();
-    colophon_store::insert_post(
-        &mut raw,
-        &colophon_store::NewPost {
-            slug: colophon_domain::Slug::parse(slug).unwrap(),
-            title: "From outside".into(),
-            excerpt: String::new(),
-            body_html: String::new(),
-            body_markdown: None,
-            body_text: String::new(),
-            seo: colophon_domain::Seo::default(),
-            status: PostStatus::Published,
-            published_at: Some(test_now() - Span::hours(1)),
-            author_id: colophon_domain::AuthorId(1),
-            featured_image: None,
-            comments_enabled: true,
-            sidebar_id: None,
-            now: test_now(),
-        },
-    )
-    .unwrap();
+    let new = crate::support::fixtures::post(slug).title("From outside").published().build();
+    colophon_store::insert_post(&mut raw, &new).unwrap();
 }
 
 fn scheduled_posts_and_signed_in_readers_bypass_stale_entries(backend: Backend) {

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use colophon_domain::{AuthorId, CommentStatus, PostStatus, Role, Slug, Widget};
-use colophon_store::{NewAuthor, NewPost, NewProduct, NewSidebar};
+use colophon_store::{NewAuthor, NewProduct, NewSidebar};
 use serde_json::{Value, json};
 
 use crate::comments::comment;
@@ -330,21 +330,14 @@ static FIXTURES: AtomicU32 = AtomicU32::new(0);
 fn fixture(app: &TestApp, author: i64, contributor: i64) -> Fixture {
     let n = FIXTURES.fetch_add(1, Ordering::Relaxed);
     let mut conn = app.conn();
-    let post = |slug: String, author: i64, status: PostStatus| NewPost {
-        slug: Slug::parse(slug).unwrap(),
-        title: "Fixture".into(),
-        excerpt: String::new(),
-        body_html: "<p>Fixture</p>".into(),
-        body_markdown: None,
-        body_text: String::new(),
-        seo: colophon_domain::Seo::default(),
-        status,
-        published_at: (status == PostStatus::Published).then(|| test_now() - chrono::Duration::days(1)),
-        author_id: AuthorId(author),
-        featured_image: None,
-        comments_enabled: true,
-        sidebar_id: None,
-        now: test_now(),
+    let post = |slug: String, author: i64, status: PostStatus| {
+        let at = (status == PostStatus::Published).then(|| test_now() - chrono::Duration::days(1));
+        crate::support::fixtures::post(&slug)
+            .title("Fixture")
+            .body("<p>Fixture</p>")
+            .by(AuthorId(author))
+            .status(status, at)
+            .build()
     };
     let published =
         colophon_store::insert_post(&mut conn, &post(format!("fixture-post-{n}"), author, PostStatus::Published))

@@ -8,6 +8,7 @@ mod author;
 mod comment;
 mod comment_html;
 mod content;
+mod content_fields;
 mod email;
 mod error;
 pub mod html;
@@ -18,10 +19,12 @@ mod media;
 mod moderation;
 mod page;
 mod password;
+mod patch;
 mod policy;
 mod post;
 mod preview;
 mod product;
+mod publication;
 mod redirect;
 mod revision;
 mod search;
@@ -41,6 +44,7 @@ pub use comment_html::{
     COMMENT_LINK_REL, COMMENT_TAGS, COMMENT_URL_SCHEMES, CommentBody, comment_attributes, count_links,
 };
 pub use content::{BODY_MAX, EXCERPT_MAX, Excerpt, PostHtml, RENDERED_MAX, plain_text, truncate_words};
+pub use content_fields::Content;
 pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
 pub use http_url::HttpUrl;
@@ -53,10 +57,12 @@ pub use media::{MAX_PIXELS, MediaItem, MediaType, VARIANT_WIDTHS, Variant, Varia
 pub use moderation::{BlockRule, BlockRuleKind, ModerationMode};
 pub use page::{Page, PageLimit};
 pub use password::Password;
+pub use patch::Patch;
 pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
 pub use preview::{PREVIEW_DEFAULT_HOURS, PREVIEW_MAX_HOURS, PreviewLink, preview_hours};
 pub use product::Product;
+pub use publication::Publication;
 pub use redirect::{REDIRECT_PATH_MAX, RedirectPath};
 pub use revision::{CONTENT_FIELDS, PostContent, REVISIONS_KEPT, Revision};
 pub use search::{

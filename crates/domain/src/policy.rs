@@ -1,6 +1,6 @@
 //! Who may do what: the permission rules, as pure functions the service calls once.
 
-use crate::{ApiKeyId, AuthorId, Post, PostStatus, Role};
+use crate::{ApiKeyId, AuthorId, Content, PostStatus, Role};
 
 /// A signed-in author acting on the API, in person or through one of their API keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,27 +27,23 @@ impl Actor {
         self.role >= role
     }
 
-    /// Drafts and scheduled posts are visible to their author and to editors.
-    pub fn can_read_unpublished(&self, post: &Post) -> bool {
-        self.can_read_unpublished_of(post.author_id)
+    /// Drafts and scheduled content (posts, pages) is visible to its author and to editors.
+    pub fn can_read_unpublished(&self, content: &Content) -> bool {
+        content.author_id == self.id || self.is_at_least(Role::Editor)
     }
 
-    /// Unpublished content (a post's or a page's) of `author`: theirs, and editors'.
-    pub fn can_read_unpublished_of(&self, author: AuthorId) -> bool {
-        author == self.id || self.is_at_least(Role::Editor)
+    /// Whether the actor may read `content` at `now`: anyone what is public, and what
+    /// [`Actor::can_read_unpublished`] allows.
+    pub fn can_read(actor: Option<Self>, content: &Content, now: crate::Timestamp) -> bool {
+        content.is_visible_at(now) || actor.is_some_and(|a| a.can_read_unpublished(content))
     }
 
-    /// Editors edit every post; authors their own; contributors only their own drafts.
-    pub fn can_edit(&self, post: &Post) -> bool {
-        self.can_edit_content(post.author_id, post.status)
-    }
-
-    /// The same rule for any content (posts, pages) of `author` stored as `status`.
-    pub fn can_edit_content(&self, author: AuthorId, status: PostStatus) -> bool {
+    /// Editors edit every post and page; authors their own; contributors only their own drafts.
+    pub fn can_edit(&self, content: &Content) -> bool {
         match self.role {
             Role::Admin | Role::Editor => true,
-            Role::Author => author == self.id,
-            Role::Contributor => author == self.id && status == PostStatus::Draft,
+            Role::Author => content.author_id == self.id,
+            Role::Contributor => content.author_id == self.id && content.status == PostStatus::Draft,
         }
     }
 
@@ -65,9 +61,9 @@ impl Actor {
         author == self.id || self.is_at_least(Role::Editor)
     }
 
-    /// Deleting a post: whoever may edit it.
-    pub fn can_delete(&self, post: &Post) -> bool {
-        self.can_edit(post)
+    /// Deleting a post or a page: whoever may edit it.
+    pub fn can_delete(&self, content: &Content) -> bool {
+        self.can_edit(content)
     }
 
     /// Products, sidebars and comment moderation.

@@ -9,6 +9,7 @@ use crate::comments::CommentSettings;
 use crate::freshness::Freshness;
 use crate::freshness::Stamp;
 use crate::rate_limit::RateLimiter;
+use crate::write::Target;
 use crate::{Clock, CursorCodec, ServiceError, ServiceResult};
 
 /// What the service needs besides the database.
@@ -128,14 +129,17 @@ impl Reads {
 pub(crate) struct Changed {
     keys: Vec<CacheKey>,
     events: crate::webhooks::Events,
-    audit: Vec<(String, String, Vec<String>)>,
+    audits: Vec<crate::write::Audit>,
 }
 
 impl Changed {
-    /// Records the write in the audit log: `action` (`post.update`) on `target` (`post:42`),
-    /// and the names of the fields it changed (never their values).
-    pub fn audit(&mut self, action: &str, target: String, fields: &[&str]) {
-        self.audit.push((action.to_string(), target, fields.iter().map(ToString::to_string).collect()));
+    /// Takes what a write did: its audit rows, and the keys its targets make stale.
+    pub(crate) fn done<T>(&mut self, written: crate::write::Written<T>) -> T {
+        for audit in &written.audits {
+            self.keys.extend(audit.target.stale_keys(audit.action));
+        }
+        self.audits.extend(written.audits);
+        written.value
     }
 
     /// Names who made the change, for the events' `actor`.
@@ -143,26 +147,27 @@ impl Changed {
         self.events.actor = Some(actor);
     }
 
-    /// Sends `kind` about `object_key` with `data` (what an anonymous reader would see) once the
+    /// Sends `kind` about `target` with `data` (what an anonymous reader would see) once the
     /// transaction commits.
-    pub fn emit(&mut self, kind: colophon_domain::EventKind, object_key: String, data: serde_json::Value) {
-        self.events.outgoing.push(crate::webhooks::Outgoing { kind, object_key, data, due: None });
+    pub fn emit(&mut self, kind: colophon_domain::EventKind, target: &Target, data: serde_json::Value) {
+        self.events.outgoing.push(crate::webhooks::Outgoing { kind, object_key: target.to_string(), data, due: None });
     }
 
     /// Like [`Changed::emit`], delivered no sooner than `due`.
     pub fn emit_at(
         &mut self,
         kind: colophon_domain::EventKind,
-        object_key: String,
+        target: &Target,
         data: serde_json::Value,
         due: Timestamp,
     ) {
+        let object_key = target.to_string();
         self.events.outgoing.push(crate::webhooks::Outgoing { kind, object_key, data, due: Some(due) });
     }
 
-    /// Withdraws the deliveries of `kind` about `object_key` not yet due.
-    pub fn withdraw(&mut self, kind: colophon_domain::EventKind, object_key: String) {
-        self.events.withdrawn.push((kind, object_key));
+    /// Withdraws the deliveries of `kind` about `target` not yet due.
+    pub fn withdraw(&mut self, kind: colophon_domain::EventKind, target: &Target) {
+        self.events.withdrawn.push((kind, target.to_string()));
     }
 
     pub fn add(&mut self, key: CacheKey) {
@@ -499,15 +504,15 @@ impl Colophon {
                     let queued = crate::webhooks::write_outbox(conn, &changed.events, &changed.keys, now)?;
                     let actor = changed.events.actor;
                     let entries: Vec<store::NewAuditEntry> = changed
-                        .audit
+                        .audits
                         .drain(..)
-                        .map(|(action, target, fields)| store::NewAuditEntry {
+                        .map(|audit| store::NewAuditEntry {
                             author: actor.map(|a| a.id),
                             api_key: actor.and_then(|a| a.key),
-                            action,
-                            target,
+                            action: audit.action.as_str().to_string(),
+                            target: audit.target.to_string(),
                             request_id: request_id.clone(),
-                            fields,
+                            fields: audit.fields,
                         })
                         .collect();
                     store::insert_audit_entries(conn, &entries, now)?;

@@ -22,19 +22,21 @@ pub(crate) fn current_request_id() -> Option<String> {
 /// Records a write by the operator's command line (no author, no request).
 pub(crate) fn by_operator(
     conn: &mut colophon_store::DbConnection,
-    action: &str,
-    target: String,
+    audits: &[crate::write::Audit],
     now: colophon_domain::Timestamp,
 ) -> ServiceResult<()> {
-    let entry = store::NewAuditEntry {
-        author: None,
-        api_key: None,
-        action: action.to_string(),
-        target,
-        request_id: None,
-        fields: Vec::new(),
-    };
-    Ok(store::insert_audit_entries(conn, &[entry], now)?)
+    let entries: Vec<store::NewAuditEntry> = audits
+        .iter()
+        .map(|audit| store::NewAuditEntry {
+            author: None,
+            api_key: None,
+            action: audit.action.as_str().to_string(),
+            target: audit.target.to_string(),
+            request_id: None,
+            fields: audit.fields.clone(),
+        })
+        .collect();
+    Ok(store::insert_audit_entries(conn, &entries, now)?)
 }
 
 /// Which entries to list (all when empty).

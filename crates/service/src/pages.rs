@@ -4,65 +4,20 @@
 
 use std::collections::HashMap;
 
-use colophon_domain::{
-    Actor, Author, EventKind, Excerpt, PageId, PageLimit, PostHtml, PostStatus, Role, SitePage, Slug, Timestamp,
-};
-use colophon_store::{self as store, DbConnection, NewPage, PageChanges, PageFilter};
+use colophon_domain::{Actor, Author, EventKind, PageId, PageLimit, PostStatus, Role, SitePage, Slug, Timestamp};
+use colophon_store::{self as store, DbConnection, PageFilter};
 
 use crate::cache_keys::CacheKey;
 use crate::catalog::{assemble, widget_authors};
+use crate::content::{ContentInput, PageSlugs, ParsedContent, content_changes, new_content, parse_content};
 use crate::keys::{Key, page_id};
-use crate::posts::{FeaturedImageInput, PostInput, SeoInput, find_sidebar_id, parse_post, publication};
+use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult, SidebarView};
 
 const PAGES: &str = "pages";
-/// How many numbered suffixes a derived slug may try.
-const MAX_SLUG_SUFFIX: u32 = 1000;
 
-/// A page's fields as sent: absent = default (create) or unchanged (update); `Some(None)` clears.
-#[derive(Debug, Clone, Default)]
-pub struct PageInput {
-    /// The heading, at most 300 characters; required on create.
-    pub title: Option<String>,
-    /// The path segment; derived from the title on create; a taken one gets a numbered variant.
-    pub slug: Option<String>,
-    /// The body as Markdown (rendered, sanitized, kept for editing). Not with `body_html`.
-    pub body_markdown: Option<String>,
-    /// The body as HTML, sanitized. Not with `body_markdown`.
-    pub body_html: Option<String>,
-    /// `Some(None)` derives the excerpt from the body again.
-    pub excerpt: Option<Option<String>>,
-    /// `draft` (default), `published`, or `scheduled` with a future `published_at`.
-    pub status: Option<PostStatus>,
-    /// When the page goes public.
-    pub published_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    /// A sidebar's slug.
-    pub sidebar: Option<Option<String>>,
-    /// Search-engine and link-preview fields.
-    pub seo: Option<SeoInput>,
-}
-
-impl From<PageInput> for PostInput {
-    /// A page's fields are a post's without tags, featured image, comments or author: they are
-    /// parsed by the same rules.
-    fn from(p: PageInput) -> Self {
-        Self {
-            title: p.title,
-            slug: p.slug,
-            body_markdown: p.body_markdown,
-            body_html: p.body_html,
-            excerpt: p.excerpt,
-            status: p.status,
-            published_at: p.published_at,
-            featured_image: None::<Option<FeaturedImageInput>>,
-            tags: None,
-            comments_enabled: None,
-            sidebar: p.sidebar,
-            author: None,
-            seo: p.seo,
-        }
-    }
-}
+/// A page's fields as sent: what posts and pages share, nothing else.
+pub type PageInput = ContentInput;
 
 /// A page as it shows: with its author, its sidebar and its public address.
 #[derive(Debug, Clone)]
@@ -108,7 +63,7 @@ impl Colophon {
         let page = self
             .db(move |conn, now| {
                 let after = match after {
-                    Some(id) => store::find_page(conn, id)?.map(|p| p.slug),
+                    Some(id) => store::find_page(conn, id)?.map(|p| p.content.slug),
                     None => None,
                 };
                 let mut pages =
@@ -155,57 +110,17 @@ impl Colophon {
 
     /// Creates a page as the caller (contributors: drafts only).
     pub async fn create_page(&self, caller: Caller, input: PageInput) -> ServiceResult<PageView> {
-        let actor = caller.writing()?.actor()?;
-        let parsed = self.compute(move || parse_post(input.into())).await?.map_err(ServiceError::Invalid)?;
+        let writer = caller.writer()?;
+        let actor = *writer;
+        let parsed = self.compute(move || parse_page(input)).await?.map_err(ServiceError::Invalid)?;
         let urls = self.site_urls().clone();
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
-            let title = parsed.title.clone().ok_or_else(|| ServiceError::invalid("title", "is required"))?;
-            let (status, published_at) = publication(
-                parsed.status.unwrap_or(PostStatus::Draft),
-                parsed.published_at.flatten().map(|t| t.naive_utc()),
-                now,
-            )?;
-            if status == PostStatus::Published && !actor.can_publish(actor.id) {
-                return Err(ServiceError::Forbidden(
-                    "contributors cannot publish; authors publish only their own pages",
-                ));
-            }
-            let wanted = match &parsed.slug {
-                Some(slug) => slug.clone(),
-                None => Slug::derive(title.as_str())
-                    .ok_or_else(|| ServiceError::invalid("slug", "cannot be derived from this title; send one"))?
-                    .addressable("page"),
-            };
-            let slug = free_slug(conn, &wanted, None)?;
-            let (body, markdown) = match parsed.body {
-                Some(body) => (body.html, body.markdown),
-                None => (PostHtml::empty(), None),
-            };
-            let excerpt = parsed.excerpt.clone().flatten().unwrap_or_else(|| Excerpt::derive(&body));
-            let sidebar_id = match &parsed.sidebar {
-                Some(Some(slug)) => Some(find_sidebar_id(conn, slug)?),
-                _ => None,
-            };
-            let page = store::insert_page(
-                conn,
-                &NewPage {
-                    slug,
-                    title: title.into_string(),
-                    excerpt: excerpt.into_string(),
-                    body_markdown: markdown,
-                    body_html: body.into_string(),
-                    status,
-                    published_at,
-                    author_id: actor.id,
-                    sidebar_id,
-                    seo: parsed.seo.new_seo(),
-                    now,
-                },
-            )?;
+        self.write(writer, move |conn, now, changed| {
+            let slugs = PageSlugs { this: None };
+            let (new, _) = new_content(conn, actor, parsed, actor.id, &slugs, now)?;
+            let page = store::insert_page(conn, &new, now)?;
             page_changed(None, Some(&page), now, changed);
-            changed.audit("page.create", format!("page:{}", page.id), &[]);
-            Ok(views(conn, vec![page], Some(actor), now, &urls)?.remove(0))
+            let target = Target::Page(page.id);
+            Ok(Written::new(views(conn, vec![page], Some(actor), now, &urls)?.remove(0), Action::PageCreate, target))
         })
         .await
     }
@@ -219,77 +134,33 @@ impl Colophon {
         input: PageInput,
         expected_version: Option<i64>,
     ) -> ServiceResult<PageView> {
-        let actor = caller.writing()?.actor()?;
-        let parsed = self.compute(move || parse_post(input.into())).await?.map_err(ServiceError::Invalid)?;
+        let writer = caller.writer()?;
+        let actor = *writer;
+        let parsed = self.compute(move || parse_page(input)).await?.map_err(ServiceError::Invalid)?;
         let urls = self.site_urls().clone();
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        self.write(writer, move |conn, now, changed| {
             let id = page_id(conn, &key)?;
             let page = editable_page(conn, actor, id, now)?;
             if expected_version.is_some_and(|v| v != page.version) {
                 return Err(ServiceError::PreconditionFailed);
             }
-            let mut changes = PageChanges::default();
-            if parsed.status.is_some() || parsed.published_at.is_some() {
-                let requested = parsed.status.unwrap_or(page.status_at(now));
-                let at = match parsed.published_at {
-                    Some(at) => at.map(|t| t.naive_utc()),
-                    None => page.published_at,
-                };
-                let (status, published_at) = publication(requested, at, now)?;
-                let moves = (status == PostStatus::Published
-                    && (page.status != status || page.published_at != published_at))
-                    || (status == PostStatus::Draft && page.status == PostStatus::Published);
-                if moves && !actor.can_publish(page.author_id) {
-                    return Err(ServiceError::Forbidden(
-                        "contributors cannot publish; authors publish only their own pages",
-                    ));
-                }
-                changes.status = Some(status);
-                changes.published_at = Some(published_at);
-            }
-            changes.title = parsed.title.map(colophon_domain::BoundedText::into_string);
-            if let Some(wanted) = parsed.slug.filter(|s| *s != page.slug) {
-                changes.slug = Some(free_slug(conn, &wanted, Some(page.id))?);
-            }
-            let old_body = PostHtml::stored(page.body_html.clone());
-            let excerpt_was_derived = page.excerpt == old_body.derive_excerpt();
-            changes.excerpt = match (parsed.excerpt, parsed.body.as_ref()) {
-                (Some(Some(excerpt)), _) => Some(excerpt.into_string()),
-                (Some(None), body) => Some(Excerpt::derive(body.map_or(&old_body, |b| &b.html)).into_string()),
-                (None, Some(body)) if excerpt_was_derived => Some(Excerpt::derive(&body.html).into_string()),
-                (None, _) => None,
-            };
-            if let Some(body) = parsed.body {
-                changes.body_html = Some(body.html.into_string());
-                changes.body_markdown = Some(body.markdown);
-            }
-            if let Some(sidebar) = parsed.sidebar {
-                changes.sidebar_id = Some(match sidebar {
-                    Some(slug) => Some(find_sidebar_id(conn, &slug)?),
-                    None => None,
-                });
-            }
-            changes.meta_title = parsed.seo.meta_title;
-            changes.meta_description = parsed.seo.meta_description;
-            changes.canonical_url = parsed.seo.canonical_url;
-            changes.og_image = parsed.seo.og_image;
-            changes.noindex = parsed.seo.noindex;
+            let slugs = PageSlugs { this: Some(page.id) };
+            let (changes, _) = content_changes(conn, actor, &page, parsed, page.author_id, &slugs, now)?;
             let fields = changes.field_names();
             let updated = store::update_page(conn, page.id, page.version, &changes, now)?
                 .ok_or(ServiceError::PreconditionFailed)?;
             page_changed(Some(&page), Some(&updated), now, changed);
-            changed.audit("page.update", format!("page:{}", page.id), &fields);
-            Ok(views(conn, vec![updated], Some(actor), now, &urls)?.remove(0))
+            let view = views(conn, vec![updated], Some(actor), now, &urls)?.remove(0);
+            Ok(Written::new(view, Action::PageUpdate, Target::Page(page.id)).fields(&fields))
         })
         .await
     }
 
     /// Deletes a page the caller may edit (412 with a stale `expected_version`).
     pub async fn delete_page(&self, caller: Caller, key: Key, expected_version: Option<i64>) -> ServiceResult<()> {
-        let actor = caller.writing()?.actor()?;
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        let writer = caller.writer()?;
+        let actor = *writer;
+        self.write(writer, move |conn, now, changed| {
             let id = page_id(conn, &key)?;
             let page = editable_page(conn, actor, id, now)?;
             if expected_version.is_some_and(|v| v != page.version) {
@@ -297,15 +168,20 @@ impl Colophon {
             }
             store::delete_page(conn, page.id)?;
             page_changed(Some(&page), None, now, changed);
-            changed.audit("page.delete", format!("page:{}", page.id), &[]);
-            Ok(())
+            Ok(Written::new((), Action::PageDelete, Target::Page(page.id)))
         })
         .await
     }
 }
 
 fn readable(page: &SitePage, actor: Option<Actor>, now: Timestamp) -> bool {
-    page.is_visible_at(now) || actor.is_some_and(|a| a.can_read_unpublished_of(page.author_id))
+    Actor::can_read(actor, page, now)
+}
+
+fn parse_page(input: PageInput) -> Result<ParsedContent, colophon_domain::ValidationErrors> {
+    let mut errors = colophon_domain::ValidationErrors::default();
+    let parsed = parse_content(input, &mut errors);
+    errors.into_result().map(|()| parsed)
 }
 
 /// A page the actor may edit: 404 when they may not even see it, 403 when they may not change it.
@@ -314,30 +190,10 @@ fn editable_page(conn: &mut DbConnection, actor: Actor, id: PageId, now: Timesta
     if !readable(&page, Some(actor), now) {
         return Err(ServiceError::NotFound("page"));
     }
-    if !actor.can_edit_content(page.author_id, page.status) {
+    if !actor.can_edit(&page) {
         return Err(ServiceError::Forbidden("you may not edit this page"));
     }
     Ok(page)
-}
-
-/// `wanted` when free, else its first free numbered variant (`about-2`).
-fn free_slug(conn: &mut DbConnection, wanted: &Slug, for_page: Option<PageId>) -> ServiceResult<Slug> {
-    let held_by_another = |conn: &mut DbConnection, slug: &Slug| -> ServiceResult<bool> {
-        Ok(match store::find_page_by_slug(conn, slug)? {
-            Some(page) => Some(page.id) != for_page,
-            None => false,
-        })
-    };
-    if !held_by_another(conn, wanted)? {
-        return Ok(wanted.clone());
-    }
-    for n in 2..=MAX_SLUG_SUFFIX {
-        let candidate = wanted.with_suffix(n);
-        if !store::page_slug_taken(conn, &candidate)? {
-            return Ok(candidate);
-        }
-    }
-    Err(ServiceError::Conflict(format!("every numbered variant of {wanted} is taken")))
 }
 
 /// The keys and events of a page change: visible pages show in the page list, the sitemap and
@@ -362,17 +218,17 @@ fn page_changed(
         return;
     }
     changed.extend([CacheKey::Page(page.id), CacheKey::Pages]);
-    let key = format!("page:{}", page.id);
+    let key = Target::Page(page.id);
     let gone = |p: &SitePage| serde_json::json!({ "id": p.id.0, "slug": p.slug.as_str() });
     match (visible(before, now), after) {
         (None, Some(a)) if a.is_visible_at(now) => {
-            changed.emit(EventKind::PagePublished, key, crate::webhooks::data::page(a));
+            changed.emit(EventKind::PagePublished, &key, crate::webhooks::data::page(a));
         }
         (Some(_), Some(a)) if a.is_visible_at(now) => {
-            changed.emit(EventKind::PageUpdated, key, crate::webhooks::data::page(a));
+            changed.emit(EventKind::PageUpdated, &key, crate::webhooks::data::page(a));
         }
-        (Some(_), Some(a)) => changed.emit(EventKind::PageUnpublished, key, gone(a)),
-        (Some(b), None) => changed.emit(EventKind::PageDeleted, key, gone(b)),
+        (Some(_), Some(a)) => changed.emit(EventKind::PageUnpublished, &key, gone(a)),
+        (Some(b), None) => changed.emit(EventKind::PageDeleted, &key, gone(b)),
         _ => {}
     }
 }
@@ -412,7 +268,7 @@ fn views(
             Ok(PageView {
                 status: page.status_at(now),
                 url: urls.pages.render(page.slug.as_str(), page.id.0, page.published_at),
-                editable: actor.is_some_and(|a| a.can_edit_content(page.author_id, page.status)),
+                editable: actor.is_some_and(|a| a.can_edit(&page)),
                 author,
                 sidebar,
                 page,

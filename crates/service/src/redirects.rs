@@ -32,12 +32,12 @@ impl Colophon {
                 let (location, kind, slug, key) = match store::find_redirect(conn, &path)? {
                     Some(RedirectTarget::Post(id)) => {
                         let post = store::find_post(conn, id)?.filter(|p| p.is_visible_at(now)).ok_or(missing)?;
-                        (urls.post(&post), "post", post.slug, CacheKey::Post(id))
+                        (urls.post(&post), "post", post.content.slug, CacheKey::Post(id))
                     }
                     Some(RedirectTarget::Page(id)) => {
                         let page = store::find_page(conn, id)?.filter(|p| p.is_visible_at(now)).ok_or(missing)?;
                         let url = urls.pages.render(page.slug.as_str(), page.id.0, page.published_at);
-                        (url, "page", page.slug, CacheKey::Page(id))
+                        (url, "page", page.content.slug, CacheKey::Page(id))
                     }
                     None => return Err(missing),
                 };

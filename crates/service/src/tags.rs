@@ -5,7 +5,8 @@ use colophon_domain::{BoundedText, PageLimit, Slug, Tag, ValidationErrors};
 use colophon_store as store;
 
 use crate::cache_keys::CacheKey;
-use crate::catalog::curator;
+use crate::catalog::curating_writer;
+use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult};
 
 const TAGS: &str = "tags";
@@ -94,7 +95,7 @@ impl Colophon {
 
     /// Renames a tag or rewrites its description (editors and admins).
     pub async fn update_tag(&self, caller: Caller, slug: String, input: TagInput) -> ServiceResult<TagView> {
-        let actor = curator(caller.writing()?)?;
+        let writer = curating_writer(caller)?;
         let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("tag"))?;
         let mut errors = ValidationErrors::default();
         let name = input.name.and_then(|n| errors.check("name", TagName::parse(n))).map(TagName::into_string);
@@ -109,19 +110,17 @@ impl Colophon {
         if name.is_none() && description.is_none() {
             return Err(ServiceError::invalid("name", "send a name or a description to change"));
         }
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        self.write(writer, move |conn, now, _| {
             let tag = store::find_tag(conn, &slug)?.ok_or(ServiceError::NotFound("tag"))?;
             let fields: Vec<&str> = [("name", name.is_some()), ("description", description.is_some())]
                 .iter()
                 .filter(|f| f.1)
                 .map(|f| f.0)
                 .collect();
-            changed.audit("tag.update", format!("tag:{}", tag.slug), &fields);
-            changed.extend([CacheKey::Tag(tag.slug.as_str().to_string()), CacheKey::Tags]);
+            let target = Target::Tag(tag.slug.clone());
             let tag = store::update_tag(conn, tag.id, name.as_deref(), description.as_deref())?
                 .ok_or(ServiceError::NotFound("tag"))?;
-            Ok(with_counts(conn, vec![tag], now)?.remove(0))
+            Ok(Written::new(with_counts(conn, vec![tag], now)?.remove(0), Action::TagUpdate, target).fields(&fields))
         })
         .await
     }

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Author, AuthorId, PostStatus, Role, Slug, Timestamp};
+use colophon_domain::{Author, AuthorId, Patch, PostStatus, Role, Slug, Timestamp};
 use diesel::prelude::*;
 
 use crate::columns::written;
@@ -102,16 +102,16 @@ pub fn count_authors(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(authors::table.count().get_result(conn)?)
 }
 
-/// Changes to an author's record; `None` leaves a field as it is, `Some(None)` clears it.
+/// Changes to an author's record; the default changes nothing.
 #[derive(Debug, Clone, Default)]
 pub struct AuthorChanges {
     pub slug: Option<Slug>,
     pub name: Option<String>,
-    pub email: Option<Option<String>>,
+    pub email: Patch<String>,
     pub role: Option<Role>,
     pub bio_html: Option<String>,
-    pub avatar_url: Option<Option<String>>,
-    pub website_url: Option<Option<String>>,
+    pub avatar_url: Patch<String>,
+    pub website_url: Patch<String>,
 }
 
 impl AuthorChanges {
@@ -120,11 +120,11 @@ impl AuthorChanges {
         crate::names_set(&[
             ("slug", self.slug.is_some()),
             ("name", self.name.is_some()),
-            ("email", self.email.is_some()),
+            ("email", self.email.changes()),
             ("role", self.role.is_some()),
             ("bio", self.bio_html.is_some()),
-            ("avatar_url", self.avatar_url.is_some()),
-            ("website_url", self.website_url.is_some()),
+            ("avatar_url", self.avatar_url.changes()),
+            ("website_url", self.website_url.changes()),
         ])
     }
 }
@@ -152,11 +152,11 @@ pub fn update_author(
     let changeset = AuthorChangeset {
         slug: changes.slug.as_ref().map(Slug::as_str),
         name: changes.name.as_deref(),
-        email: changes.email.as_ref().map(Option::as_deref),
+        email: changes.email.as_deref().into_option(),
         role: changes.role.map(Stored::stored),
         bio_html: changes.bio_html.as_deref(),
-        avatar_url: changes.avatar_url.as_ref().map(Option::as_deref),
-        website_url: changes.website_url.as_ref().map(Option::as_deref),
+        avatar_url: changes.avatar_url.as_deref().into_option(),
+        website_url: changes.website_url.as_deref().into_option(),
         updated_at: now,
     };
     let bump = i64::from(changes.role.is_some());

@@ -13,6 +13,7 @@ mod changes;
 pub mod columns;
 mod comments;
 mod connection;
+mod content;
 mod counter;
 mod error;
 pub mod id_columns;
@@ -54,6 +55,7 @@ pub use comments::*;
 pub use connection::{
     DatabaseTarget, DbConnection, Pool, PoolSettings, PooledConnection, build_pool, connect, lazy_pool, ping,
 };
+pub use content::{ContentChanges, NewContent, SeoChanges, StoredBody};
 pub use counter::QueryCounter;
 pub use error::StoreError;
 pub use imports::*;

@@ -1,6 +1,6 @@
 //! The media library's rows (the files themselves are in a `blobs` store).
 
-use colophon_domain::{AuthorId, MediaId, MediaItem, MediaType, PostId, ProductId, Timestamp};
+use colophon_domain::{AuthorId, MediaId, MediaItem, MediaType, Patch, PostId, ProductId, Timestamp};
 use diesel::prelude::*;
 
 use crate::columns::Stored;
@@ -121,12 +121,12 @@ pub fn list_media(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-/// New texts for an item; `None` leaves one as it is, `Some(None)` clears it.
+/// New texts for an item; the default changes nothing.
 #[derive(Debug, Clone, Default)]
 pub struct MediaChanges {
-    pub alt: Option<Option<String>>,
-    pub caption: Option<Option<String>>,
-    pub credit: Option<Option<String>>,
+    pub alt: Patch<String>,
+    pub caption: Patch<String>,
+    pub credit: Patch<String>,
     pub filename: Option<String>,
 }
 
@@ -134,9 +134,9 @@ impl MediaChanges {
     /// The names of the fields these changes set, for the audit log.
     pub fn field_names(&self) -> Vec<&'static str> {
         crate::names_set(&[
-            ("alt", self.alt.is_some()),
-            ("caption", self.caption.is_some()),
-            ("credit", self.credit.is_some()),
+            ("alt", self.alt.changes()),
+            ("caption", self.caption.changes()),
+            ("credit", self.credit.changes()),
             ("filename", self.filename.is_some()),
         ])
     }
@@ -159,9 +159,9 @@ pub fn update_media(
     now: Timestamp,
 ) -> StoreResult<Option<MediaItem>> {
     let changeset = MediaChangeset {
-        alt: changes.alt.as_ref().map(Option::as_deref),
-        caption: changes.caption.as_ref().map(Option::as_deref),
-        credit: changes.credit.as_ref().map(Option::as_deref),
+        alt: changes.alt.as_deref().into_option(),
+        caption: changes.caption.as_deref().into_option(),
+        credit: changes.credit.as_deref().into_option(),
         filename: changes.filename.as_deref(),
         updated_at: now,
     };

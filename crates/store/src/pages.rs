@@ -1,11 +1,11 @@
 //! Standalone pages.
 
-use colophon_domain::{AuthorId, PageId, PostStatus, Seo, SidebarId, SitePage, Slug, Timestamp};
-use diesel::internal::derives::as_expression::Bound;
+use colophon_domain::{AuthorId, PageId, PostStatus, SidebarId, SitePage, Slug, Timestamp};
 use diesel::prelude::*;
 
-use crate::columns::{PostStatusColumn, Stored};
-use crate::rows::{convert, slug};
+use crate::columns::Stored;
+use crate::content::{ContentChanges, NewContent, content_changeset, content_values};
+use crate::rows::convert;
 use crate::schema::pages;
 use crate::{DbConnection, StoreResult};
 
@@ -35,28 +35,7 @@ pub struct PageRow {
 
 impl PageRow {
     pub fn into_domain(self) -> StoreResult<SitePage> {
-        Ok(SitePage {
-            id: self.id,
-            slug: slug(self.slug)?,
-            title: self.title,
-            excerpt: self.excerpt,
-            body_html: self.body_html,
-            body_markdown: self.body_markdown,
-            status: self.status,
-            published_at: self.published_at,
-            author_id: self.author_id,
-            sidebar_id: self.sidebar_id,
-            seo: Seo {
-                meta_title: self.meta_title,
-                meta_description: self.meta_description,
-                canonical_url: self.canonical_url,
-                og_image: self.og_image,
-                noindex: self.noindex,
-            },
-            version: self.version,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        })
+        Ok(SitePage { id: self.id, content: crate::content::content_of_row!(self) })
     }
 }
 
@@ -64,43 +43,9 @@ fn columns() -> <PageRow as Selectable<crate::connection::MultiBackend>>::Select
     <PageRow as Selectable<crate::connection::MultiBackend>>::construct_selection()
 }
 
-/// A page to insert: `status` is `Draft` or `Published`.
-#[derive(Debug, Clone)]
-pub struct NewPage {
-    pub slug: Slug,
-    pub title: String,
-    pub excerpt: String,
-    pub body_html: String,
-    pub body_markdown: Option<String>,
-    pub status: PostStatus,
-    pub published_at: Option<Timestamp>,
-    pub author_id: AuthorId,
-    pub sidebar_id: Option<SidebarId>,
-    pub seo: Seo,
-    pub now: Timestamp,
-}
-
-pub fn insert_page(conn: &mut DbConnection, new: &NewPage) -> StoreResult<SitePage> {
+pub fn insert_page(conn: &mut DbConnection, new: &NewContent, now: Timestamp) -> StoreResult<SitePage> {
     let row: PageRow = diesel::insert_into(pages::table)
-        .values((
-            pages::slug.eq(new.slug.as_str()),
-            pages::title.eq(&new.title),
-            pages::excerpt.eq(&new.excerpt),
-            pages::body_html.eq(&new.body_html),
-            pages::body_markdown.eq(&new.body_markdown),
-            pages::status.eq(new.status.stored()),
-            pages::published_at.eq(new.published_at),
-            pages::author_id.eq(new.author_id.stored()),
-            pages::sidebar_id.eq(new.sidebar_id),
-            pages::meta_title.eq(&new.seo.meta_title),
-            pages::meta_description.eq(&new.seo.meta_description),
-            pages::canonical_url.eq(&new.seo.canonical_url),
-            pages::og_image.eq(&new.seo.og_image),
-            pages::noindex.eq(new.seo.noindex),
-            pages::version.eq(1_i64),
-            pages::created_at.eq(new.now),
-            pages::updated_at.eq(new.now),
-        ))
+        .values(content_values!(pages, new, now))
         .returning(columns())
         .get_result(conn)?;
     row.into_domain()
@@ -157,92 +102,19 @@ pub fn list_pages(
     convert(rows, PageRow::into_domain)
 }
 
-/// Changes to a page; `None` leaves a field, `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct PageChanges {
-    pub slug: Option<Slug>,
-    pub title: Option<String>,
-    pub excerpt: Option<String>,
-    pub body_html: Option<String>,
-    pub body_markdown: Option<Option<String>>,
-    pub status: Option<PostStatus>,
-    pub published_at: Option<Option<Timestamp>>,
-    pub sidebar_id: Option<Option<SidebarId>>,
-    pub meta_title: Option<Option<String>>,
-    pub meta_description: Option<Option<String>>,
-    pub canonical_url: Option<Option<String>>,
-    pub og_image: Option<Option<String>>,
-    pub noindex: Option<bool>,
-}
-
-impl PageChanges {
-    /// The names of the fields these changes set, for the audit log.
-    pub fn field_names(&self) -> Vec<&'static str> {
-        crate::names_set(&[
-            ("slug", self.slug.is_some()),
-            ("title", self.title.is_some()),
-            ("excerpt", self.excerpt.is_some()),
-            ("body", self.body_html.is_some() || self.body_markdown.is_some()),
-            ("status", self.status.is_some()),
-            ("published_at", self.published_at.is_some()),
-            ("sidebar", self.sidebar_id.is_some()),
-            ("seo.meta_title", self.meta_title.is_some()),
-            ("seo.meta_description", self.meta_description.is_some()),
-            ("seo.canonical_url", self.canonical_url.is_some()),
-            ("seo.og_image", self.og_image.is_some()),
-            ("seo.noindex", self.noindex.is_some()),
-        ])
-    }
-}
-
-#[derive(AsChangeset)]
-#[diesel(table_name = pages)]
-struct PageChangeset<'a> {
-    slug: Option<&'a str>,
-    title: Option<&'a str>,
-    excerpt: Option<&'a str>,
-    body_html: Option<&'a str>,
-    body_markdown: Option<Option<&'a str>>,
-    status: Option<Bound<PostStatusColumn, PostStatus>>,
-    published_at: Option<Option<Timestamp>>,
-    sidebar_id: Option<Option<SidebarId>>,
-    meta_title: Option<Option<&'a str>>,
-    meta_description: Option<Option<&'a str>>,
-    canonical_url: Option<Option<&'a str>>,
-    og_image: Option<Option<&'a str>>,
-    noindex: Option<bool>,
-    updated_at: Timestamp,
-}
-
 /// Applies the changes and bumps the version, guarded by `expected_version`: `Ok(None)` when the
 /// page changed since (or is gone), and nothing was written.
 pub fn update_page(
     conn: &mut DbConnection,
     id: PageId,
     expected_version: i64,
-    changes: &PageChanges,
+    changes: &ContentChanges,
     now: Timestamp,
 ) -> StoreResult<Option<SitePage>> {
-    let changeset = PageChangeset {
-        slug: changes.slug.as_ref().map(Slug::as_str),
-        title: changes.title.as_deref(),
-        excerpt: changes.excerpt.as_deref(),
-        body_html: changes.body_html.as_deref(),
-        body_markdown: changes.body_markdown.as_ref().map(Option::as_deref),
-        status: changes.status.map(Stored::stored),
-        published_at: changes.published_at,
-        sidebar_id: changes.sidebar_id,
-        meta_title: changes.meta_title.as_ref().map(Option::as_deref),
-        meta_description: changes.meta_description.as_ref().map(Option::as_deref),
-        canonical_url: changes.canonical_url.as_ref().map(Option::as_deref),
-        og_image: changes.og_image.as_ref().map(Option::as_deref),
-        noindex: changes.noindex,
-        updated_at: now,
-    };
     let row: Option<PageRow> = diesel::update(pages::table)
         .filter(pages::id.eq(id.stored()))
         .filter(pages::version.eq(expected_version))
-        .set((changeset, pages::version.eq(pages::version + 1)))
+        .set(content_changeset!(pages, changes, now))
         .returning(columns())
         .get_result(conn)
         .optional()?;

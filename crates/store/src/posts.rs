@@ -1,30 +1,21 @@
-use colophon_domain::{AuthorId, FeaturedImage, MediaId, Post, PostId, PostStatus, Seo, SidebarId, Slug, Timestamp};
+use colophon_domain::{AuthorId, FeaturedImage, Patch, Post, PostId, PostStatus, Slug, Timestamp};
 use diesel::prelude::*;
 
-use crate::columns::{PostStatusColumn, Stored};
-use crate::id_columns::AuthorIdColumn;
+use crate::columns::Stored;
+use crate::content::{ContentChanges, NewContent, content_changeset, content_values};
 use crate::rows::{PostRow, convert, post_columns};
 use crate::schema::{authors, post_tags, posts, slug_redirects, tags};
 use crate::{DbConnection, StoreResult};
-use diesel::internal::derives::as_expression::Bound;
 
-/// A post to insert. `status` must be `Draft` or `Published` (scheduled is derived).
+/// A post to insert.
 #[derive(Debug, Clone)]
 pub struct NewPost {
-    pub slug: Slug,
-    pub title: String,
-    pub excerpt: String,
-    pub body_html: String,
-    pub body_markdown: Option<String>,
+    /// What posts and pages share.
+    pub content: NewContent,
     /// The body's words, for search (`colophon_domain::search_text`).
     pub body_text: String,
-    pub status: PostStatus,
-    pub published_at: Option<Timestamp>,
-    pub author_id: AuthorId,
     pub featured_image: Option<FeaturedImage>,
     pub comments_enabled: bool,
-    pub sidebar_id: Option<SidebarId>,
-    pub seo: Seo,
     pub now: Timestamp,
 }
 
@@ -32,32 +23,18 @@ pub fn insert_post(conn: &mut DbConnection, new: &NewPost) -> StoreResult<Post> 
     let image = new.featured_image.clone().unwrap_or_default();
     let row: PostRow = diesel::insert_into(posts::table)
         .values((
-            posts::slug.eq(new.slug.as_str()),
-            posts::title.eq(&new.title),
-            posts::excerpt.eq(&new.excerpt),
-            posts::body_html.eq(&new.body_html),
-            posts::body_markdown.eq(&new.body_markdown),
-            posts::body_text.eq(&new.body_text),
-            posts::status.eq(new.status.stored()),
-            posts::published_at.eq(new.published_at),
-            posts::author_id.eq(new.author_id.stored()),
-            posts::featured_image_url.eq(image.url),
-            posts::featured_image_alt.eq(image.alt),
-            posts::featured_image_credit.eq(image.credit),
-            posts::featured_image_media_id.eq(image.media_id),
-            posts::featured_image_width.eq(image.width),
-            posts::featured_image_height.eq(image.height),
-            posts::comments_enabled.eq(new.comments_enabled),
-            posts::comment_count.eq(0_i64),
-            posts::sidebar_id.eq(new.sidebar_id),
-            posts::meta_title.eq(&new.seo.meta_title),
-            posts::meta_description.eq(&new.seo.meta_description),
-            posts::canonical_url.eq(&new.seo.canonical_url),
-            posts::og_image.eq(&new.seo.og_image),
-            posts::noindex.eq(new.seo.noindex),
-            posts::version.eq(1_i64),
-            posts::created_at.eq(new.now),
-            posts::updated_at.eq(new.now),
+            content_values!(posts, &new.content, new.now),
+            (
+                posts::body_text.eq(&new.body_text),
+                posts::featured_image_url.eq(image.url),
+                posts::featured_image_alt.eq(image.alt),
+                posts::featured_image_credit.eq(image.credit),
+                posts::featured_image_media_id.eq(image.media_id),
+                posts::featured_image_width.eq(image.width),
+                posts::featured_image_height.eq(image.height),
+                posts::comments_enabled.eq(new.comments_enabled),
+                posts::comment_count.eq(0_i64),
+            ),
         ))
         .returning(post_columns())
         .get_result(conn)?;
@@ -172,78 +149,29 @@ pub fn count_posts(conn: &mut DbConnection) -> StoreResult<i64> {
     Ok(posts::table.count().get_result(conn)?)
 }
 
-/// Changes to a post; `None` leaves a field as it is, `Some(None)` clears it.
+/// Changes to a post: its content's, and what only posts have; the default changes nothing.
 #[derive(Debug, Clone, Default)]
 pub struct PostChanges {
-    pub slug: Option<Slug>,
-    pub title: Option<String>,
-    pub excerpt: Option<String>,
-    pub body_html: Option<String>,
-    pub body_markdown: Option<Option<String>>,
-    /// With `body_html`: its words, for search.
+    /// What posts and pages share.
+    pub content: ContentChanges,
+    /// With a new body: its words, for search.
     pub body_text: Option<String>,
-    pub status: Option<PostStatus>,
-    pub published_at: Option<Option<Timestamp>>,
     pub author_id: Option<AuthorId>,
-    pub featured_image: Option<Option<FeaturedImage>>,
+    pub featured_image: Patch<FeaturedImage>,
     pub comments_enabled: Option<bool>,
-    pub sidebar_id: Option<Option<SidebarId>>,
-    pub meta_title: Option<Option<String>>,
-    pub meta_description: Option<Option<String>>,
-    pub canonical_url: Option<Option<String>>,
-    pub og_image: Option<Option<String>>,
-    pub noindex: Option<bool>,
 }
 
 impl PostChanges {
     /// The names of the fields these changes set, for the audit log.
     pub fn field_names(&self) -> Vec<&'static str> {
-        crate::names_set(&[
-            ("slug", self.slug.is_some()),
-            ("title", self.title.is_some()),
-            ("excerpt", self.excerpt.is_some()),
-            ("body", self.body_html.is_some() || self.body_markdown.is_some()),
-            ("status", self.status.is_some()),
-            ("published_at", self.published_at.is_some()),
+        let mut names = self.content.field_names();
+        names.extend(crate::names_set(&[
             ("author", self.author_id.is_some()),
-            ("featured_image", self.featured_image.is_some()),
+            ("featured_image", self.featured_image.changes()),
             ("comments_enabled", self.comments_enabled.is_some()),
-            ("sidebar", self.sidebar_id.is_some()),
-            ("seo.meta_title", self.meta_title.is_some()),
-            ("seo.meta_description", self.meta_description.is_some()),
-            ("seo.canonical_url", self.canonical_url.is_some()),
-            ("seo.og_image", self.og_image.is_some()),
-            ("seo.noindex", self.noindex.is_some()),
-        ])
+        ]));
+        names
     }
-}
-
-#[derive(AsChangeset)]
-#[diesel(table_name = posts)]
-struct PostChangeset<'a> {
-    slug: Option<&'a str>,
-    title: Option<&'a str>,
-    excerpt: Option<&'a str>,
-    body_html: Option<&'a str>,
-    body_markdown: Option<Option<&'a str>>,
-    body_text: Option<&'a str>,
-    status: Option<Bound<PostStatusColumn, PostStatus>>,
-    published_at: Option<Option<Timestamp>>,
-    author_id: Option<Bound<AuthorIdColumn, AuthorId>>,
-    featured_image_url: Option<Option<&'a str>>,
-    featured_image_alt: Option<Option<&'a str>>,
-    featured_image_credit: Option<Option<&'a str>>,
-    featured_image_media_id: Option<Option<MediaId>>,
-    featured_image_width: Option<Option<i32>>,
-    featured_image_height: Option<Option<i32>>,
-    comments_enabled: Option<bool>,
-    sidebar_id: Option<Option<SidebarId>>,
-    meta_title: Option<Option<&'a str>>,
-    meta_description: Option<Option<&'a str>>,
-    canonical_url: Option<Option<&'a str>>,
-    og_image: Option<Option<&'a str>>,
-    noindex: Option<bool>,
-    updated_at: Timestamp,
 }
 
 /// Applies the changes and bumps the version, in one statement guarded by `expected_version`:
@@ -255,36 +183,23 @@ pub fn update_post(
     changes: &PostChanges,
     now: Timestamp,
 ) -> StoreResult<Option<Post>> {
-    let image = changes.featured_image.as_ref().map(|i| i.clone().unwrap_or_default());
-    let changeset = PostChangeset {
-        slug: changes.slug.as_ref().map(Slug::as_str),
-        title: changes.title.as_deref(),
-        excerpt: changes.excerpt.as_deref(),
-        body_html: changes.body_html.as_deref(),
-        body_markdown: changes.body_markdown.as_ref().map(Option::as_deref),
-        body_text: changes.body_text.as_deref(),
-        status: changes.status.map(Stored::stored),
-        published_at: changes.published_at,
-        author_id: changes.author_id.map(Stored::stored),
-        featured_image_url: image.as_ref().map(|i| i.url.as_deref()),
-        featured_image_alt: image.as_ref().map(|i| i.alt.as_deref()),
-        featured_image_credit: image.as_ref().map(|i| i.credit.as_deref()),
-        featured_image_media_id: image.as_ref().map(|i| i.media_id),
-        featured_image_width: image.as_ref().map(|i| i.width),
-        featured_image_height: image.as_ref().map(|i| i.height),
-        comments_enabled: changes.comments_enabled,
-        sidebar_id: changes.sidebar_id,
-        meta_title: changes.meta_title.as_ref().map(Option::as_deref),
-        meta_description: changes.meta_description.as_ref().map(Option::as_deref),
-        canonical_url: changes.canonical_url.as_ref().map(Option::as_deref),
-        og_image: changes.og_image.as_ref().map(Option::as_deref),
-        noindex: changes.noindex,
-        updated_at: now,
-    };
+    // A cleared image clears each of its columns.
+    let image = changes.featured_image.clone().into_option().map(Option::unwrap_or_default);
+    let own = (
+        changes.body_text.as_deref().map(|text| posts::body_text.eq(text)),
+        changes.author_id.map(|author| posts::author_id.eq(author.stored())),
+        image.as_ref().map(|i| posts::featured_image_url.eq(i.url.as_deref())),
+        image.as_ref().map(|i| posts::featured_image_alt.eq(i.alt.as_deref())),
+        image.as_ref().map(|i| posts::featured_image_credit.eq(i.credit.as_deref())),
+        image.as_ref().map(|i| posts::featured_image_media_id.eq(i.media_id)),
+        image.as_ref().map(|i| posts::featured_image_width.eq(i.width)),
+        image.as_ref().map(|i| posts::featured_image_height.eq(i.height)),
+        changes.comments_enabled.map(|enabled| posts::comments_enabled.eq(enabled)),
+    );
     let row: Option<PostRow> = diesel::update(posts::table)
         .filter(posts::id.eq(id.stored()))
         .filter(posts::version.eq(expected_version))
-        .set((changeset, posts::version.eq(posts::version + 1)))
+        .set((content_changeset!(posts, &changes.content, now), own))
         .returning(post_columns())
         .get_result(conn)
         .optional()?;

@@ -1,4 +1,4 @@
-use colophon_domain::{FeaturedImage, MediaId, Product, ProductId, Timestamp};
+use colophon_domain::{FeaturedImage, MediaId, Patch, Product, ProductId, Timestamp};
 use diesel::prelude::*;
 
 use crate::columns::Stored;
@@ -73,15 +73,15 @@ pub fn list_products(conn: &mut DbConnection, after: Option<ProductId>, limit: i
     convert(rows, ProductRow::into_domain)
 }
 
-/// Changes to a product; `None` leaves a field as it is, `Some(None)` clears it.
+/// Changes to a product; the default changes nothing.
 #[derive(Debug, Clone, Default)]
 pub struct ProductChanges {
     pub title: Option<String>,
-    pub url: Option<Option<String>>,
-    pub image: Option<Option<FeaturedImage>>,
-    pub contributor_label: Option<Option<String>>,
+    pub url: Patch<String>,
+    pub image: Patch<FeaturedImage>,
+    pub contributor_label: Patch<String>,
     pub contributors: Option<Vec<String>>,
-    pub edition: Option<Option<String>>,
+    pub edition: Patch<String>,
 }
 
 impl ProductChanges {
@@ -89,11 +89,11 @@ impl ProductChanges {
     pub fn field_names(&self) -> Vec<&'static str> {
         crate::names_set(&[
             ("title", self.title.is_some()),
-            ("url", self.url.is_some()),
-            ("image", self.image.is_some()),
-            ("contributor_label", self.contributor_label.is_some()),
+            ("url", self.url.changes()),
+            ("image", self.image.changes()),
+            ("contributor_label", self.contributor_label.changes()),
             ("contributors", self.contributors.is_some()),
-            ("edition", self.edition.is_some()),
+            ("edition", self.edition.changes()),
         ])
     }
 }
@@ -121,19 +121,20 @@ pub fn update_product(
     changes: &ProductChanges,
     now: Timestamp,
 ) -> StoreResult<Option<Product>> {
-    let image = changes.image.as_ref().map(|i| i.clone().unwrap_or_default());
+    // A cleared image clears each of its columns.
+    let image = changes.image.clone().into_option().map(Option::unwrap_or_default);
     let changeset = ProductChangeset {
         title: changes.title.as_deref(),
-        url: changes.url.as_ref().map(Option::as_deref),
+        url: changes.url.as_deref().into_option(),
         image_url: image.as_ref().map(|i| i.url.as_deref()),
         image_alt: image.as_ref().map(|i| i.alt.as_deref()),
         image_credit: image.as_ref().map(|i| i.credit.as_deref()),
         image_media_id: image.as_ref().map(|i| i.media_id),
         image_width: image.as_ref().map(|i| i.width),
         image_height: image.as_ref().map(|i| i.height),
-        contributor_label: changes.contributor_label.as_ref().map(Option::as_deref),
+        contributor_label: changes.contributor_label.as_deref().into_option(),
         contributors: changes.contributors.as_deref().map(contributors_json),
-        edition: changes.edition.as_ref().map(Option::as_deref),
+        edition: changes.edition.as_deref().into_option(),
         updated_at: now,
     };
     let row: Option<ProductRow> = diesel::update(products::table.find(id.stored()))

@@ -111,28 +111,10 @@ impl PostRow {
         };
         Ok(Post {
             id: self.id,
-            slug: slug(self.slug)?,
-            title: self.title,
-            excerpt: self.excerpt,
-            body_html: self.body_html,
-            body_markdown: self.body_markdown,
-            status: self.status,
-            published_at: self.published_at,
-            author_id: self.author_id,
             featured_image: (!image.is_empty()).then_some(image),
             comments_enabled: self.comments_enabled,
             comment_count: self.comment_count,
-            sidebar_id: self.sidebar_id,
-            seo: Seo {
-                meta_title: self.meta_title,
-                meta_description: self.meta_description,
-                canonical_url: self.canonical_url,
-                og_image: self.og_image,
-                noindex: self.noindex,
-            },
-            version: self.version,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
+            content: crate::content::content_of_row!(self),
         })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod cluster;
 mod db;
+pub mod fixtures;
 pub mod http;
 pub mod receiver;
 pub mod server;

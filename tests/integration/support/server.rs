@@ -3,9 +3,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use colophon_api::{Application, ServerConfig};
-use colophon_domain::{AuthorId, PostStatus, Slug, Timestamp};
+use colophon_domain::{PostStatus, Timestamp};
 use colophon_service::{Colophon, ColophonConfig, DemoAdmin, ManualClock};
-use colophon_store::{NewPost, PoolSettings, QueryCounter};
+use colophon_store::{PoolSettings, QueryCounter};
 use serde_json::{Value, json};
 
 use super::http::{Response, agent, read};
@@ -287,26 +287,8 @@ impl TestApp {
         published_at: Option<Timestamp>,
     ) -> colophon_domain::Post {
         let mut conn = self.conn();
-        colophon_store::insert_post(
-            &mut conn,
-            &NewPost {
-                slug: Slug::parse(slug).unwrap(),
-                title: format!("Title of {slug}"),
-                excerpt: format!("Excerpt of {slug}"),
-                body_html: format!("<p>Body of {slug}</p>"),
-                body_markdown: None,
-                body_text: String::new(),
-                seo: colophon_domain::Seo::default(),
-                status,
-                published_at,
-                author_id: AuthorId(1),
-                featured_image: None,
-                comments_enabled: true,
-                sidebar_id: None,
-                now: test_now(),
-            },
-        )
-        .expect("insert post")
+        colophon_store::insert_post(&mut conn, &super::fixtures::post(slug).status(status, published_at).build())
+            .expect("insert post")
     }
 }
 

@@ -69,12 +69,12 @@ fn channel(view: FeedView, base: &str, path: &str, format: Format, now: DateTime
             Item {
                 url: s.url.clone().unwrap_or_else(|| id.clone()),
                 id,
-                title: s.post.title,
-                summary: s.post.excerpt,
+                title: s.post.content.title,
+                summary: s.post.content.excerpt,
                 author: s.author.name,
                 tags: s.tags.into_iter().map(|t| t.name).collect(),
-                published: s.post.published_at.map(|t| t.and_utc()),
-                updated: s.post.updated_at.and_utc(),
+                published: s.post.content.published_at.map(|t| t.and_utc()),
+                updated: s.post.content.updated_at.and_utc(),
             }
         })
         .collect();

@@ -134,12 +134,8 @@ pub struct UpdateMediaInput {
 
 impl From<UpdateMediaInput> for MediaInput {
     fn from(i: UpdateMediaInput) -> Self {
-        let patch = |v: MaybeUndefined<String>| match v {
-            MaybeUndefined::Undefined => None,
-            MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(v) => Some(Some(v)),
-        };
-        Self { alt: patch(i.alt), caption: patch(i.caption), credit: patch(i.credit), filename: i.filename }
+        let text = |v| super::content_input::patch(v, |text: String| text);
+        Self { alt: text(i.alt), caption: text(i.caption), credit: text(i.credit), filename: i.filename }
     }
 }
 

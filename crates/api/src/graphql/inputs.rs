@@ -4,16 +4,8 @@ use async_graphql::{ID, InputObject, MaybeUndefined};
 use colophon_domain::{AuthorId, MediaId, ProductId};
 use colophon_service::{AuthorInput, FeaturedImageInput, PostInput, ProductInput, SeoInput, SidebarInput, WidgetInput};
 
-use super::types::{DateTime, PostStatusEnum, RoleEnum, WidgetKindEnum};
-
-/// `undefined` stays unchanged, `null` clears, a value sets.
-fn patch<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<Option<U>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(f(v))),
-    }
-}
+use super::content_input::{create_input, patch, update_input};
+use super::types::{RoleEnum, WidgetKindEnum};
 
 #[derive(InputObject)]
 #[graphql(name = "FeaturedImageInput")]
@@ -59,81 +51,50 @@ impl From<SeoInputObject> for SeoInput {
     }
 }
 
-/// A new post: send `bodyMarkdown` or `bodyHtml`, not both.
-#[derive(InputObject)]
-pub struct CreatePostInput {
-    title: String,
-    slug: Option<String>,
-    body_markdown: Option<String>,
-    body_html: Option<String>,
-    excerpt: Option<String>,
-    status: Option<PostStatusEnum>,
-    published_at: Option<DateTime>,
-    featured_image: Option<FeaturedImageInputObject>,
-    tags: Option<Vec<String>>,
-    comments_enabled: Option<bool>,
-    /// A sidebar's slug.
-    sidebar: Option<String>,
-    /// An author's slug (editors only).
-    author: Option<String>,
-    seo: Option<SeoInputObject>,
+create_input! {
+    /// A new post: send `bodyMarkdown` or `bodyHtml`, not both.
+    CreatePostInput {
+        featured_image: Option<FeaturedImageInputObject>,
+        tags: Option<Vec<String>>,
+        comments_enabled: Option<bool>,
+    } {
+        /// An author's slug (editors only).
+        author: Option<String>,
+    }
 }
 
 impl From<CreatePostInput> for PostInput {
-    fn from(i: CreatePostInput) -> Self {
+    fn from(mut i: CreatePostInput) -> Self {
         Self {
-            title: Some(i.title),
-            slug: i.slug,
-            body_markdown: i.body_markdown,
-            body_html: i.body_html,
-            excerpt: i.excerpt.map(Some),
-            status: i.status.map(Into::into),
-            published_at: i.published_at.map(|t| Some(t.0)),
-            featured_image: i.featured_image.map(|f| Some(f.into())),
+            content: i.content(),
+            featured_image: i.featured_image.map(Into::into).into(),
             tags: i.tags,
             comments_enabled: i.comments_enabled,
-            sidebar: i.sidebar.map(Some),
             author: i.author,
-            seo: i.seo.map(Into::into),
         }
     }
 }
 
-/// A partial update: absent fields stay; `null` clears excerpt (derive again), publishedAt,
-/// featuredImage and sidebar.
-#[derive(InputObject)]
-pub struct UpdatePostInput {
-    title: Option<String>,
-    slug: Option<String>,
-    body_markdown: Option<String>,
-    body_html: Option<String>,
-    excerpt: MaybeUndefined<String>,
-    status: Option<PostStatusEnum>,
-    published_at: MaybeUndefined<DateTime>,
-    featured_image: MaybeUndefined<FeaturedImageInputObject>,
-    tags: Option<Vec<String>>,
-    comments_enabled: Option<bool>,
-    sidebar: MaybeUndefined<String>,
-    author: Option<String>,
-    seo: Option<SeoInputObject>,
+update_input! {
+    /// A partial update: absent fields stay; `null` clears excerpt (derive again), publishedAt,
+    /// featuredImage and sidebar.
+    UpdatePostInput {
+        featured_image: MaybeUndefined<FeaturedImageInputObject>,
+        tags: Option<Vec<String>>,
+        comments_enabled: Option<bool>,
+    } {
+        author: Option<String>,
+    }
 }
 
 impl From<UpdatePostInput> for PostInput {
-    fn from(i: UpdatePostInput) -> Self {
+    fn from(mut i: UpdatePostInput) -> Self {
         Self {
-            title: i.title,
-            slug: i.slug,
-            body_markdown: i.body_markdown,
-            body_html: i.body_html,
-            excerpt: patch(i.excerpt, |e| e),
-            status: i.status.map(Into::into),
-            published_at: patch(i.published_at, |t| t.0),
-            featured_image: patch(i.featured_image, Into::into),
+            content: i.content(),
+            featured_image: patch(std::mem::take(&mut i.featured_image), Into::into),
             tags: i.tags,
             comments_enabled: i.comments_enabled,
-            sidebar: patch(i.sidebar, |s| s),
             author: i.author,
-            seo: i.seo.map(Into::into),
         }
     }
 }
@@ -159,8 +120,8 @@ impl From<CreateAuthorInput> for AuthorInput {
             role: i.role.map(Into::into),
             password: i.password,
             bio: i.bio,
-            avatar_url: i.avatar_url.map(Some),
-            website_url: i.website_url.map(Some),
+            avatar_url: i.avatar_url.into(),
+            website_url: i.website_url.into(),
             current_password: None,
         }
     }
@@ -212,12 +173,12 @@ impl From<CreateProductInput> for ProductInput {
     fn from(i: CreateProductInput) -> Self {
         Self {
             title: Some(i.title),
-            url: i.url.map(Some),
-            image_url: i.image_url.map(Some),
-            image_media_id: i.image_media_id.map(|id| Some(MediaId(id_number(&id)))),
-            contributor_label: i.contributor_label.map(Some),
+            url: i.url.into(),
+            image_url: i.image_url.into(),
+            image_media_id: i.image_media_id.map(|id| MediaId(id_number(&id))).into(),
+            contributor_label: i.contributor_label.into(),
             contributors: i.contributors,
-            edition: i.edition.map(Some),
+            edition: i.edition.into(),
         }
     }
 }
@@ -335,63 +296,24 @@ impl From<UpdateTagInput> for colophon_service::TagInput {
     }
 }
 
-/// A new page: send `bodyMarkdown` or `bodyHtml`, not both.
-#[derive(InputObject)]
-pub struct CreatePageInput {
-    title: String,
-    slug: Option<String>,
-    body_markdown: Option<String>,
-    body_html: Option<String>,
-    excerpt: Option<String>,
-    status: Option<PostStatusEnum>,
-    published_at: Option<DateTime>,
-    /// A sidebar's slug.
-    sidebar: Option<String>,
-    seo: Option<SeoInputObject>,
+create_input! {
+    /// A new page: send `bodyMarkdown` or `bodyHtml`, not both.
+    CreatePageInput {} {}
 }
 
 impl From<CreatePageInput> for colophon_service::PageInput {
-    fn from(i: CreatePageInput) -> Self {
-        Self {
-            title: Some(i.title),
-            slug: i.slug,
-            body_markdown: i.body_markdown,
-            body_html: i.body_html,
-            excerpt: i.excerpt.map(Some),
-            status: i.status.map(Into::into),
-            published_at: i.published_at.map(|t| Some(t.0)),
-            sidebar: i.sidebar.map(Some),
-            seo: i.seo.map(Into::into),
-        }
+    fn from(mut i: CreatePageInput) -> Self {
+        i.content()
     }
 }
 
-/// A partial update of a page: absent fields stay; `null` clears excerpt, publishedAt, sidebar.
-#[derive(InputObject)]
-pub struct UpdatePageInput {
-    title: Option<String>,
-    slug: Option<String>,
-    body_markdown: Option<String>,
-    body_html: Option<String>,
-    excerpt: MaybeUndefined<String>,
-    status: Option<PostStatusEnum>,
-    published_at: MaybeUndefined<DateTime>,
-    sidebar: MaybeUndefined<String>,
-    seo: Option<SeoInputObject>,
+update_input! {
+    /// A partial update of a page: absent fields stay; `null` clears excerpt, publishedAt, sidebar.
+    UpdatePageInput {} {}
 }
 
 impl From<UpdatePageInput> for colophon_service::PageInput {
-    fn from(i: UpdatePageInput) -> Self {
-        Self {
-            title: i.title,
-            slug: i.slug,
-            body_markdown: i.body_markdown,
-            body_html: i.body_html,
-            excerpt: patch(i.excerpt, |e| e),
-            status: i.status.map(Into::into),
-            published_at: patch(i.published_at, |t| t.0),
-            sidebar: patch(i.sidebar, |s| s),
-            seo: i.seo.map(Into::into),
-        }
+    fn from(mut i: UpdatePageInput) -> Self {
+        i.content()
     }
 }

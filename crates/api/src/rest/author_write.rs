@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use super::session::MeBody;
 use crate::caller::Caller;
 use crate::problem::ApiError;
-use crate::rest::deserialize::double_option;
 use crate::rest::responses;
 use crate::rest::schemas;
 
@@ -53,12 +52,12 @@ pub struct UpdateAuthorBody {
     #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
     pub bio: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_http_url)]
-    pub avatar_url: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    pub avatar_url: colophon_domain::Patch<String>,
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_http_url)]
-    pub website_url: Option<Option<String>>,
+    pub website_url: colophon_domain::Patch<String>,
     /// Your current password: required to change your own `password` or `email` (an admin
     /// changing someone else's does not give theirs; the change is written to the audit log).
     #[schema(min_length = 1, max_length = 1024)]
@@ -74,8 +73,8 @@ impl From<CreateAuthorBody> for AuthorInput {
             role: b.role,
             password: b.password,
             bio: b.bio,
-            avatar_url: b.avatar_url.map(Some),
-            website_url: b.website_url.map(Some),
+            avatar_url: b.avatar_url.into(),
+            website_url: b.website_url.into(),
             current_password: None,
         }
     }

@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use super::catalog::{ProductBody, SidebarBody};
 use crate::caller::Caller;
 use crate::problem::ApiError;
-use crate::rest::deserialize::double_option;
 use crate::rest::responses;
 use crate::rest::schemas;
 
@@ -40,36 +39,36 @@ pub struct CreateProductBody {
 pub struct UpdateProductBody {
     #[schema(schema_with = schemas::optional_text::<300>)]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_http_url)]
-    pub url: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    pub url: colophon_domain::Patch<String>,
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_http_url)]
-    pub image_url: Option<Option<String>>,
+    pub image_url: colophon_domain::Patch<String>,
     /// A media library item as the picture (not with `image_url`); `null` clears the picture.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default)]
     #[schema(value_type = Option<i64>, minimum = 1)]
-    pub image_media_id: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "double_option")]
+    pub image_media_id: colophon_domain::Patch<i64>,
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_text::<50>)]
-    pub contributor_label: Option<Option<String>>,
+    pub contributor_label: colophon_domain::Patch<String>,
     #[schema(max_items = 50)]
     pub contributors: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_text::<300>)]
-    pub edition: Option<Option<String>>,
+    pub edition: colophon_domain::Patch<String>,
 }
 
 impl From<CreateProductBody> for ProductInput {
     fn from(b: CreateProductBody) -> Self {
         Self {
             title: Some(b.title),
-            url: b.url.map(Some),
-            image_url: b.image_url.map(Some),
-            image_media_id: b.image_media_id.map(|id| Some(MediaId(id))),
-            contributor_label: b.contributor_label.map(Some),
+            url: b.url.into(),
+            image_url: b.image_url.into(),
+            image_media_id: b.image_media_id.map(MediaId).into(),
+            contributor_label: b.contributor_label.into(),
             contributors: b.contributors,
-            edition: b.edition.map(Some),
+            edition: b.edition.into(),
         }
     }
 }
@@ -80,7 +79,7 @@ impl From<UpdateProductBody> for ProductInput {
             title: b.title,
             url: b.url,
             image_url: b.image_url,
-            image_media_id: b.image_media_id.map(|id| id.map(MediaId)),
+            image_media_id: b.image_media_id.map(MediaId),
             contributor_label: b.contributor_label,
             contributors: b.contributors,
             edition: b.edition,

@@ -2,16 +2,6 @@
 
 use serde::{Deserialize, Deserializer};
 
-/// For PATCH bodies: a field that is absent stays `None`, an explicit `null` becomes
-/// `Some(None)` (clear the field), a value `Some(Some(v))`.
-pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// JSON Schema counts `3.0` as an integer; serde does not. For integer fields of request
 /// bodies: a whole number in either notation, and nothing else.
 pub fn optional_integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {

@@ -14,7 +14,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::paged;
 use crate::caller::Caller;
 use crate::problem::ApiError;
-use crate::rest::deserialize::double_option;
 use crate::rest::{responses, schemas};
 
 /// An item of the library.
@@ -101,15 +100,15 @@ pub struct MediaUploadForm {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMediaBody {
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_text::<300>)]
-    pub alt: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    pub alt: colophon_domain::Patch<String>,
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_text::<1000>)]
-    pub caption: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    pub caption: colophon_domain::Patch<String>,
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_text::<300>)]
-    pub credit: Option<Option<String>>,
+    pub credit: colophon_domain::Patch<String>,
     #[schema(schema_with = schemas::optional_text::<255>)]
     pub filename: Option<String>,
 }

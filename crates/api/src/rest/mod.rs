@@ -7,6 +7,7 @@ pub mod authors;
 pub mod catalog;
 pub mod catalog_write;
 pub mod comments;
+mod content_body;
 mod deserialize;
 mod fields;
 mod health;

@@ -10,13 +10,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::authors::AuthorRef;
 use super::catalog::SidebarBody;
-use super::post_write::{IfMatchHeader, SeoInputBody};
+use super::content_body::{create_body, update_body};
+use super::post_write::IfMatchHeader;
 use super::posts::SeoBody;
-use super::{paged, responses, schemas};
+use super::{paged, responses};
 use crate::caller::Caller;
 use crate::etag::{if_match_version, post_with_etag};
 use crate::problem::ApiError;
-use crate::rest::deserialize::double_option;
 
 /// A page as lists show it: everything but its body and sidebar.
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,7 +76,7 @@ impl From<PageView> for PageBody {
             summary: PageSummaryBody::from(&v),
             version: v.page.version,
             body_markdown: if v.editable { v.page.body_markdown.clone() } else { None },
-            body_html: v.page.body_html,
+            body_html: v.page.content.body_html,
             sidebar: v.sidebar.map(Into::into),
             seo,
         }
@@ -98,82 +98,27 @@ pub struct PageListParams {
     pub cursor: Option<String>,
 }
 
-/// A new page. Send `body_markdown` or `body_html`, not both; the slug is derived from the
-/// title when absent.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreatePageBody {
-    #[schema(schema_with = schemas::text::<300>)]
-    pub title: String,
-    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub slug: Option<String>,
-    pub body_markdown: Option<String>,
-    pub body_html: Option<String>,
-    #[schema(max_length = 300)]
-    pub excerpt: Option<String>,
-    /// `draft` when absent; `scheduled` takes a future `published_at`.
-    pub status: Option<PostStatus>,
-    pub published_at: Option<DateTime<Utc>>,
-    /// A sidebar's slug.
-    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub sidebar: Option<String>,
-    pub seo: Option<SeoInputBody>,
+create_body! {
+    /// A new page. Send `body_markdown` or `body_html`, not both; the slug is derived from the
+    /// title when absent.
+    CreatePageBody {} {}
+}
+
+update_body! {
+    /// A partial update: absent fields stay; `null` clears `excerpt` (derive it again),
+    /// `published_at` and `sidebar`.
+    UpdatePageBody {} {}
 }
 
 impl From<CreatePageBody> for PageInput {
-    fn from(b: CreatePageBody) -> Self {
-        Self {
-            title: Some(b.title),
-            slug: b.slug,
-            body_markdown: b.body_markdown,
-            body_html: b.body_html,
-            excerpt: b.excerpt.map(Some),
-            status: b.status,
-            published_at: b.published_at.map(Some),
-            sidebar: b.sidebar.map(Some),
-            seo: b.seo.map(Into::into),
-        }
+    fn from(mut b: CreatePageBody) -> Self {
+        b.content()
     }
 }
 
-/// A partial update: absent fields stay; `null` clears `excerpt` (derive it again),
-/// `published_at` and `sidebar`.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdatePageBody {
-    #[schema(schema_with = schemas::optional_text::<300>)]
-    pub title: Option<String>,
-    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub slug: Option<String>,
-    pub body_markdown: Option<String>,
-    pub body_html: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
-    pub excerpt: Option<Option<String>>,
-    pub status: Option<PostStatus>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<DateTime<Utc>>)]
-    pub published_at: Option<Option<DateTime<Utc>>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub sidebar: Option<Option<String>>,
-    /// Only the fields given change.
-    pub seo: Option<SeoInputBody>,
-}
-
 impl From<UpdatePageBody> for PageInput {
-    fn from(b: UpdatePageBody) -> Self {
-        Self {
-            title: b.title,
-            slug: b.slug,
-            body_markdown: b.body_markdown,
-            body_html: b.body_html,
-            excerpt: b.excerpt,
-            status: b.status,
-            published_at: b.published_at,
-            sidebar: b.sidebar,
-            seo: b.seo.map(Into::into),
-        }
+    fn from(mut b: UpdatePageBody) -> Self {
+        b.content()
     }
 }
 

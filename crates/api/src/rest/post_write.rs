@@ -2,17 +2,16 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
-use colophon_domain::PostStatus;
+use colophon_domain::Patch;
 use colophon_service::{FeaturedImageInput, Key, PostInput, SeoInput, ServiceError};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::content_body::{create_body, update_body};
 use super::posts::PostBody;
 use crate::caller::Caller;
 use crate::etag::{if_match_version, post_with_etag};
 use crate::problem::ApiError;
-use crate::rest::deserialize::double_option;
 use crate::rest::responses;
 use crate::rest::schemas;
 
@@ -42,18 +41,18 @@ impl From<FeaturedImageInputBody> for FeaturedImageInput {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeoInputBody {
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_text::<300>)]
-    pub meta_title: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    pub meta_title: Patch<String>,
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_text::<500>)]
-    pub meta_description: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    pub meta_description: Patch<String>,
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_http_url)]
-    pub canonical_url: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    pub canonical_url: Patch<String>,
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_http_url)]
-    pub og_image: Option<Option<String>>,
+    pub og_image: Patch<String>,
     /// Keep search engines out (and out of the sitemap).
     pub noindex: Option<bool>,
 }
@@ -70,104 +69,57 @@ impl From<SeoInputBody> for SeoInput {
     }
 }
 
-/// A new post. Send `body_markdown` or `body_html`, not both; the slug is derived from the
-/// title when absent, the excerpt from the body's first paragraph.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreatePostBody {
-    #[schema(schema_with = schemas::text::<300>)]
-    pub title: String,
-    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub slug: Option<String>,
-    pub body_markdown: Option<String>,
-    pub body_html: Option<String>,
-    #[schema(max_length = 300)]
-    pub excerpt: Option<String>,
-    /// `draft` when absent; `scheduled` takes a future `published_at`.
-    pub status: Option<PostStatus>,
-    pub published_at: Option<DateTime<Utc>>,
-    pub featured_image: Option<FeaturedImageInputBody>,
-    #[schema(example = json!(["Social Networking"]), max_items = 20)]
-    pub tags: Option<Vec<String>>,
-    pub comments_enabled: Option<bool>,
-    /// A sidebar's slug.
-    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub sidebar: Option<String>,
-    /// An author's slug (editors only; default: the caller).
-    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub author: Option<String>,
-    pub seo: Option<SeoInputBody>,
+create_body! {
+    /// A new post. Send `body_markdown` or `body_html`, not both; the slug is derived from the
+    /// title when absent, the excerpt from the body's first paragraph.
+    CreatePostBody {
+        pub featured_image: Option<FeaturedImageInputBody>,
+        #[schema(example = json!(["Social Networking"]), max_items = 20)]
+        pub tags: Option<Vec<String>>,
+        pub comments_enabled: Option<bool>,
+    } {
+        /// An author's slug (editors only; default: the caller).
+        #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+        pub author: Option<String>,
+    }
 }
 
-/// A partial update: absent fields stay as they are; `null` clears `excerpt` (derive it
-/// again), `published_at`, `featured_image` and `sidebar`.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdatePostBody {
-    #[schema(schema_with = schemas::optional_text::<300>)]
-    pub title: Option<String>,
-    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub slug: Option<String>,
-    pub body_markdown: Option<String>,
-    pub body_html: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
-    pub excerpt: Option<Option<String>>,
-    pub status: Option<PostStatus>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<DateTime<Utc>>)]
-    pub published_at: Option<Option<DateTime<Utc>>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<FeaturedImageInputBody>)]
-    pub featured_image: Option<Option<FeaturedImageInputBody>>,
-    #[schema(max_items = 20)]
-    pub tags: Option<Vec<String>>,
-    pub comments_enabled: Option<bool>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub sidebar: Option<Option<String>>,
-    #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
-    pub author: Option<String>,
-    /// Only the fields given change.
-    pub seo: Option<SeoInputBody>,
+update_body! {
+    /// A partial update: absent fields stay as they are; `null` clears `excerpt` (derive it
+    /// again), `published_at`, `featured_image` and `sidebar`.
+    UpdatePostBody {
+        #[serde(default)]
+        #[schema(value_type = Option<FeaturedImageInputBody>)]
+        pub featured_image: Patch<FeaturedImageInputBody>,
+        #[schema(max_items = 20)]
+        pub tags: Option<Vec<String>>,
+        pub comments_enabled: Option<bool>,
+    } {
+        #[schema(max_length = 100, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+        pub author: Option<String>,
+    }
 }
 
 impl From<CreatePostBody> for PostInput {
-    fn from(b: CreatePostBody) -> Self {
+    fn from(mut b: CreatePostBody) -> Self {
         Self {
-            title: Some(b.title),
-            slug: b.slug,
-            body_markdown: b.body_markdown,
-            body_html: b.body_html,
-            excerpt: b.excerpt.map(Some),
-            status: b.status,
-            published_at: b.published_at.map(Some),
-            featured_image: b.featured_image.map(|i| Some(i.into())),
+            content: b.content(),
+            featured_image: b.featured_image.map(Into::into).into(),
             tags: b.tags,
             comments_enabled: b.comments_enabled,
-            sidebar: b.sidebar.map(Some),
             author: b.author,
-            seo: b.seo.map(Into::into),
         }
     }
 }
 
 impl From<UpdatePostBody> for PostInput {
-    fn from(b: UpdatePostBody) -> Self {
+    fn from(mut b: UpdatePostBody) -> Self {
         Self {
-            title: b.title,
-            slug: b.slug,
-            body_markdown: b.body_markdown,
-            body_html: b.body_html,
-            excerpt: b.excerpt,
-            status: b.status,
-            published_at: b.published_at,
-            featured_image: b.featured_image.map(|i| i.map(Into::into)),
+            content: b.content(),
+            featured_image: std::mem::take(&mut b.featured_image).map(Into::into),
             tags: b.tags,
             comments_enabled: b.comments_enabled,
-            sidebar: b.sidebar,
             author: b.author,
-            seo: b.seo.map(Into::into),
         }
     }
 }

@@ -208,12 +208,12 @@ impl From<PostSummary> for PostSummaryBody {
         let p = s.post;
         Self {
             id: p.id.0,
-            slug: p.slug.into_string(),
-            title: p.title,
-            excerpt: p.excerpt,
+            slug: p.content.slug.into_string(),
+            title: p.content.title,
+            excerpt: p.content.excerpt,
             status: s.status,
-            published_at: p.published_at.map(|t| t.and_utc()),
-            updated_at: p.updated_at.and_utc(),
+            published_at: p.content.published_at.map(|t| t.and_utc()),
+            updated_at: p.content.updated_at.and_utc(),
             author: AuthorRef::from(&s.author),
             featured_image: p.featured_image.map(Into::into),
             tags: s.tags.into_iter().map(Into::into).collect(),
@@ -320,10 +320,10 @@ impl PostBody {
                 .map(|p| RelatedPostBody {
                     id: p.id.0,
                     url: urls.post(&p),
-                    slug: p.slug.into_string(),
-                    title: p.title,
-                    excerpt: p.excerpt,
-                    published_at: p.published_at.map(|t| t.and_utc()),
+                    slug: p.content.slug.into_string(),
+                    title: p.content.title,
+                    excerpt: p.content.excerpt,
+                    published_at: p.content.published_at.map(|t| t.and_utc()),
                     featured_image: p.featured_image.map(Into::into),
                 })
                 .collect()

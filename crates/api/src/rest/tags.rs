@@ -45,14 +45,14 @@ pub struct UpdateTagBody {
     #[schema(schema_with = schemas::optional_text::<50>)]
     pub name: Option<String>,
     /// Plain text of at most 2,000 characters; `null` clears it.
-    #[serde(default, deserialize_with = "crate::rest::deserialize::double_option")]
+    #[serde(default)]
     #[schema(schema_with = schemas::optional_text::<2000>)]
-    pub description: Option<Option<String>>,
+    pub description: colophon_domain::Patch<String>,
 }
 
 impl From<UpdateTagBody> for TagInput {
     fn from(b: UpdateTagBody) -> Self {
-        Self { name: b.name, description: b.description.map(Option::unwrap_or_default) }
+        Self { name: b.name, description: b.description.into_option().map(Option::unwrap_or_default) }
     }
 }
 

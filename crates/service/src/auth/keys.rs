@@ -11,6 +11,7 @@ use colophon_store::{self as store, DbConnection, NewApiKey};
 use sha2::{Digest, Sha256};
 
 use super::Caller;
+use crate::write::{Action, Target, Writer, Written};
 use crate::{Colophon, CursorPage, ServiceError, ServiceResult};
 
 const LIST: &str = "api-keys";
@@ -61,12 +62,12 @@ fn whole(prefix: &str, secret: &str) -> String {
 }
 
 /// Only admins manage keys, and only in person: a key cannot mint or revoke keys.
-fn key_manager(caller: Caller) -> ServiceResult<Actor> {
-    let actor = caller.writing()?.admin()?;
-    if actor.key.is_some() {
+fn key_manager(caller: Caller) -> ServiceResult<Writer> {
+    let writer = caller.admin_writer()?;
+    if writer.key.is_some() {
         return Err(ServiceError::Forbidden("API keys cannot manage API keys: sign in"));
     }
-    Ok(actor)
+    Ok(writer)
 }
 
 /// The checked settings of a new key, before its owner is known.
@@ -120,16 +121,15 @@ fn insert(
 impl Colophon {
     /// Creates a key (admins, in person). The whole key is in the answer and nowhere else.
     pub async fn create_api_key(&self, caller: Caller, input: ApiKeyInput) -> ServiceResult<IssuedApiKey> {
-        let actor = key_manager(caller)?;
+        let writer = key_manager(caller)?;
         let checked = check(&input)?;
-        let owner = input.owner.unwrap_or(actor.id);
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        let owner = input.owner.unwrap_or(writer.id);
+        self.write(writer, move |conn, now, _| {
             let (owner_role, _) =
                 store::find_access(conn, owner)?.ok_or_else(|| ServiceError::invalid("owner_id", "no such author"))?;
             let issued = insert(conn, &checked, owner, owner_role, input.role, input.read_only, now)?;
-            changed.audit("api_key.create", format!("api_key:{}", issued.key.id), &[]);
-            Ok(issued)
+            let target = Target::ApiKey(issued.key.id);
+            Ok(Written::new(issued, Action::ApiKeyCreate, target))
         })
         .await
     }
@@ -138,12 +138,12 @@ impl Colophon {
     pub fn create_api_key_by_operator(&self, owner_email: &str, input: ApiKeyInput) -> ServiceResult<IssuedApiKey> {
         let email = Email::parse(owner_email).map_err(|m| ServiceError::invalid("owner", m))?;
         let checked = check(&input)?;
-        self.write_blocking(|conn, now| {
+        self.write_as_operator(|conn, now| {
             let owner = store::find_credentials(conn, email.as_str())?
                 .ok_or_else(|| ServiceError::invalid("owner", "no author has this e-mail"))?;
             let issued = insert(conn, &checked, owner.id, owner.role, input.role, input.read_only, now)?;
-            crate::audit::by_operator(conn, "api_key.create", format!("api_key:{}", issued.key.id), now)?;
-            Ok(issued)
+            let target = Target::ApiKey(issued.key.id);
+            Ok(Written::new(issued, Action::ApiKeyCreate, target))
         })
     }
 
@@ -167,16 +167,14 @@ impl Colophon {
 
     /// Revokes a key at once (admins); revoking a revoked key is 404.
     pub async fn revoke_api_key(&self, caller: Caller, id: ApiKeyId) -> ServiceResult<()> {
-        let actor = key_manager(caller)?;
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
-            changed.audit("api_key.revoke", format!("api_key:{id}"), &[]);
+        let writer = key_manager(caller)?;
+        self.write(writer, move |conn, now, _| {
             if !store::revoke_api_key(conn, id, now)? {
                 return Err(ServiceError::NotFound("API key"));
             }
             // The preview links it made end with it.
             store::revoke_preview_links_of_key(conn, id, now)?;
-            Ok(())
+            Ok(Written::new((), Action::ApiKeyRevoke, Target::ApiKey(id)))
         })
         .await
     }
@@ -184,16 +182,15 @@ impl Colophon {
     /// Gives a key a new secret (and prefix), keeping its name, owner, role and expiry; the old
     /// secret stops working at once (admins).
     pub async fn rotate_api_key(&self, caller: Caller, id: ApiKeyId) -> ServiceResult<IssuedApiKey> {
-        let actor = key_manager(caller)?;
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
-            changed.audit("api_key.rotate", format!("api_key:{id}"), &["secret"]);
+        let writer = key_manager(caller)?;
+        self.write(writer, move |conn, now, _| {
             let (prefix, secret) = generate();
             let key = store::rotate_api_key(conn, id, &prefix, &secret_hash(&secret))?
                 .ok_or(ServiceError::NotFound("API key"))?;
             // Whoever held the old secret may have made preview links with it: they end too.
             store::revoke_preview_links_of_key(conn, id, now)?;
-            Ok(IssuedApiKey { key, secret: whole(&prefix, &secret) })
+            let issued = IssuedApiKey { key, secret: whole(&prefix, &secret) };
+            Ok(Written::new(issued, Action::ApiKeyRotate, Target::ApiKey(id)).fields(&["secret"]))
         })
         .await
     }

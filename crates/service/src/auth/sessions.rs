@@ -113,7 +113,7 @@ impl Colophon {
 
     /// Ends the session (refresh-token family) the token belongs to, if it is the caller's.
     pub async fn logout(&self, caller: Caller, refresh_token: String) -> ServiceResult<()> {
-        let actor = caller.writing()?.actor()?;
+        let actor = *caller.writer()?;
         self.db_write(move |conn, now, _| {
             if let Some(token) = store::find_refresh_token(conn, &token_hash(&refresh_token))? {
                 if token.author_id == actor.id {

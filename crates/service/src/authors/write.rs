@@ -1,18 +1,20 @@
 use colophon_domain::{
-    Actor, Author, AuthorId, BoundedText, Email, EventKind, HttpUrl, Password, PostHtml, Role, Slug, ValidationErrors,
+    Actor, Author, AuthorId, BoundedText, Email, EventKind, HttpUrl, Password, Patch, PostHtml, Role, Slug,
+    ValidationErrors,
 };
 use colophon_store::{self as store, AuthorChanges, NewAuthor};
 
 use crate::auth::hash_password;
 use crate::cache_keys::CacheKey;
+use crate::content::patched;
 use crate::keys::{Key, author_id};
 use crate::webhooks::data;
+use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
 type Name = BoundedText<120>;
 
-/// An author's fields as sent: for create (absent = default) and update (absent = unchanged;
-/// `Some(None)` clears a nullable field).
+/// An author's fields as sent: for create (absent = default) and update (absent = unchanged).
 #[derive(Debug, Clone, Default)]
 pub struct AuthorInput {
     /// The sign-in address; required on create. Changing one's own needs `current_password`.
@@ -28,9 +30,9 @@ pub struct AuthorInput {
     /// The profile text as HTML, sanitized before it is stored.
     pub bio: Option<String>,
     /// The picture shown beside the name, an absolute http(s) URL.
-    pub avatar_url: Option<Option<String>>,
+    pub avatar_url: Patch<String>,
     /// The author's own site, an absolute http(s) URL.
-    pub website_url: Option<Option<String>>,
+    pub website_url: Patch<String>,
     /// Required to change one's own password or e-mail: an access token alone (stolen from a
     /// browser, say) must not be enough to take the account over.
     pub current_password: Option<String>,
@@ -49,19 +51,15 @@ fn parse(input: AuthorInput) -> Result<ParsedAuthor, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let mut changes = AuthorChanges::default();
     let email = input.email.and_then(|e| errors.check("email", Email::parse(e)));
-    changes.email = email.as_ref().map(|e| Some(e.as_str().to_string()));
+    changes.email = email.as_ref().map(|e| e.as_str().to_string()).into();
     changes.name = input.name.and_then(|n| errors.check("name", Name::parse(n))).map(Name::into_string);
-    changes.slug = input.slug.and_then(|s| errors.check("slug", crate::posts::addressable_slug(s)));
+    changes.slug = input.slug.and_then(|s| errors.check("slug", crate::content::addressable_slug(s)));
     changes.role = input.role;
     let password = input.password.and_then(|p| errors.check("password", Password::parse(p)));
     changes.bio_html = input.bio.and_then(|b| errors.check("bio", PostHtml::from_html(&b))).map(PostHtml::into_string);
-    let url = |errors: &mut ValidationErrors, field: &str, value: Option<Option<String>>| match value {
-        None => None,
-        Some(None) => Some(None),
-        Some(Some(u)) => errors.check(field, HttpUrl::parse(u)).map(|u| Some(u.into_string())),
-    };
-    changes.avatar_url = url(&mut errors, "avatar_url", input.avatar_url);
-    changes.website_url = url(&mut errors, "website_url", input.website_url);
+    let url = |value: String| HttpUrl::parse(value).map(HttpUrl::into_string);
+    changes.avatar_url = patched(input.avatar_url, "avatar_url", url, &mut errors);
+    changes.website_url = patched(input.website_url, "website_url", url, &mut errors);
     errors.into_result().map(|()| ParsedAuthor { changes, email, password })
 }
 
@@ -78,8 +76,9 @@ fn in_person(actor: Actor) -> ServiceResult<Actor> {
 impl Colophon {
     /// Admins create accounts. Without a password the account exists but cannot sign in.
     pub async fn create_author(&self, caller: Caller, input: AuthorInput) -> ServiceResult<Author> {
-        let actor = in_person(caller.writing()?.actor()?)?;
-        if !actor.can_manage_authors() {
+        let writer = caller.writer()?;
+        in_person(*writer)?;
+        if !writer.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins create authors"));
         }
         let parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
@@ -89,9 +88,8 @@ impl Colophon {
             Some(password) => Some(self.hash_blocking(password.clone()).await?),
             None => None,
         };
-        self.db_write(move |conn, now, changed| {
+        self.write(writer, move |conn, now, changed| {
             changed.add(CacheKey::Authors);
-            changed.by(actor);
             let slug = match parsed.changes.slug.clone() {
                 Some(slug) => slug,
                 None => Slug::derive(&name)
@@ -108,14 +106,14 @@ impl Colophon {
                 role: parsed.changes.role.unwrap_or(Role::Contributor),
                 password_hash,
                 bio_html: parsed.changes.bio_html.clone().unwrap_or_default(),
-                avatar_url: parsed.changes.avatar_url.clone().flatten(),
-                website_url: parsed.changes.website_url.clone().flatten(),
+                avatar_url: parsed.changes.avatar_url.clone().set(),
+                website_url: parsed.changes.website_url.clone().set(),
                 now,
             };
             let author = store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))?;
-            changed.emit(EventKind::AuthorCreated, format!("author:{}", author.id), data::author(&author));
-            changed.audit("author.create", format!("author:{}", author.id), &[]);
-            Ok(author)
+            let target = Target::Author(author.id);
+            changed.emit(EventKind::AuthorCreated, &target, data::author(&author));
+            Ok(Written::new(author, Action::AuthorCreate, target))
         })
         .await
     }
@@ -123,7 +121,8 @@ impl Colophon {
     /// Admins edit anyone; authors edit their own profile and password, not their role. A new
     /// role or password ends the author's sessions at once.
     pub async fn update_author(&self, caller: Caller, key: Key, input: AuthorInput) -> ServiceResult<Author> {
-        let actor = caller.writing()?.actor()?;
+        let writer = caller.writer()?;
+        let actor = *writer;
         let id = match key {
             Key::Id(id) => AuthorId(id),
             key => self.db(move |conn, _| author_id(conn, &key)).await?,
@@ -160,49 +159,49 @@ impl Colophon {
             Some(password) => Some(self.hash_blocking(password.clone()).await?),
             None => None,
         };
-        self.db_write(move |conn, now, changed| {
+        self.write(writer, move |conn, now, changed| {
             if store::find_author(conn, id)?.is_none() {
                 return Err(ServiceError::NotFound("author"));
             }
-            changed.by(actor);
             let c = &parsed.changes;
             let public = c.name.is_some()
                 || c.slug.is_some()
                 || c.bio_html.is_some()
-                || c.avatar_url.is_some()
-                || c.website_url.is_some();
+                || c.avatar_url.changes()
+                || c.website_url.changes();
             if public {
                 // E-mail, role and password are never shown to readers.
                 changed.extend([CacheKey::Author(id), CacheKey::Authors]);
             }
             let author =
                 store::update_author(conn, id, &parsed.changes, now).map_err(|e| conflict_on_email(e.into()))?;
+            let target = Target::Author(id);
             if public || c.role.is_some() {
-                changed.emit(EventKind::AuthorUpdated, format!("author:{id}"), data::author(&author));
+                changed.emit(EventKind::AuthorUpdated, &target, data::author(&author));
             }
             let mut fields = c.field_names();
             if password_hash.is_some() {
                 fields.push("password");
             }
-            changed.audit("author.update", format!("author:{id}"), &fields);
             if let Some(hash) = &password_hash {
                 store::set_password_hash(conn, id, hash, now)?;
             }
             if parsed.changes.role.is_some() {
                 store::revoke_author_sessions(conn, id, now)?;
             }
-            Ok(author)
+            Ok(Written::new(author, Action::AuthorUpdate, target).fields(&fields))
         })
         .await
     }
 
     /// Admins delete accounts that have no posts (reassign or delete those first).
     pub async fn delete_author(&self, caller: Caller, key: Key) -> ServiceResult<()> {
-        let actor = in_person(caller.writing()?.actor()?)?;
+        let writer = caller.writer()?;
+        let actor = in_person(*writer)?;
         if !actor.can_manage_authors() {
             return Err(ServiceError::Forbidden("only admins delete authors"));
         }
-        self.db_write(move |conn, _, changed| {
+        self.write(writer, move |conn, _, changed| {
             let id = author_id(conn, &key)?;
             changed.extend([CacheKey::Author(id), CacheKey::Authors]);
             if id == actor.id {
@@ -217,10 +216,9 @@ impl Colophon {
                 ));
             }
             store::delete_author(conn, id)?;
-            changed.by(actor);
-            changed.emit(EventKind::AuthorDeleted, format!("author:{id}"), serde_json::json!({ "id": id.0 }));
-            changed.audit("author.delete", format!("author:{id}"), &[]);
-            Ok(())
+            let target = Target::Author(id);
+            changed.emit(EventKind::AuthorDeleted, &target, serde_json::json!({ "id": id.0 }));
+            Ok(Written::new((), Action::AuthorDelete, target))
         })
         .await
     }
@@ -230,10 +228,10 @@ impl Colophon {
         let email = Email::parse(email).map_err(|m| ServiceError::invalid("email", m))?;
         let password = Password::parse(password).map_err(|m| ServiceError::invalid("password", m))?;
         let hash = hash_password(&password)?;
-        self.write_blocking(|conn, now| {
+        self.write_as_operator(|conn, now| {
             let credentials = store::find_credentials(conn, email.as_str())?.ok_or(ServiceError::NotFound("author"))?;
             store::set_password_hash(conn, credentials.id, &hash, now)?;
-            crate::audit::by_operator(conn, "author.set_password", format!("author:{}", credentials.id), now)
+            Ok(Written::new((), Action::AuthorSetPassword, Target::Author(credentials.id)))
         })
     }
 
@@ -256,7 +254,7 @@ impl Colophon {
         let password = parsed.password.clone().ok_or_else(|| ServiceError::invalid("password", "is required"))?;
         let hash = hash_password(&password)?;
         let name = parsed.changes.name.clone().unwrap_or_default();
-        self.write_blocking(|conn, now| {
+        self.write_as_operator(|conn, now| {
             let base = Slug::derive(&name)
                 .ok_or_else(|| ServiceError::invalid("name", "needs a letter or digit"))?
                 .addressable("author");
@@ -278,8 +276,8 @@ impl Colophon {
                 now,
             };
             let author = store::insert_author(conn, &new).map_err(|e| conflict_on_email(e.into()))?;
-            crate::audit::by_operator(conn, "author.create", format!("author:{}", author.id), now)?;
-            Ok(author)
+            let target = Target::Author(author.id);
+            Ok(Written::new(author, Action::AuthorCreate, target))
         })
     }
 
@@ -311,11 +309,11 @@ impl Colophon {
 
     /// Ends every session of the caller, everywhere: refresh tokens revoked, access tokens dead.
     pub async fn logout_everywhere(&self, caller: Caller) -> ServiceResult<()> {
-        let actor = caller.writing()?.actor()?;
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
-            changed.audit("author.logout_everywhere", format!("author:{}", actor.id), &[]);
-            Ok(store::end_all_sessions(conn, actor.id, now)?)
+        let writer = caller.writer()?;
+        let actor = *writer;
+        self.write(writer, move |conn, now, _| {
+            store::end_all_sessions(conn, actor.id, now)?;
+            Ok(Written::new((), Action::AuthorLogoutEverywhere, Target::Author(actor.id)))
         })
         .await
     }

@@ -3,10 +3,10 @@ use colophon_domain::{
 };
 use colophon_store::{self as store, DbConnection, NewSidebar};
 
-use super::product_write::curator;
+use super::product_write::curating_writer;
 use super::sidebars::resolve_sidebars;
-use crate::cache_keys::CacheKey;
 use crate::webhooks::data;
+use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, ServiceError, ServiceResult, SidebarView};
 
 type Title = BoundedText<200>;
@@ -106,20 +106,19 @@ fn check_targets(conn: &mut DbConnection, widgets: &[Widget]) -> ServiceResult<(
 impl Colophon {
     /// Creates a sidebar (editors and admins); its slug must be free.
     pub async fn create_sidebar(&self, caller: Caller, input: SidebarInput) -> ServiceResult<SidebarView> {
-        let actor = curator(caller.writing()?)?;
+        let writer = curating_writer(caller)?;
         let (slug, title, widgets) = self.compute(move || parse(input, None)).await?.map_err(ServiceError::Invalid)?;
-        self.db_write(move |conn, now, changed| {
-            changed.add(CacheKey::Sidebars);
-            changed.by(actor);
+        self.write(writer, move |conn, now, changed| {
             if store::find_sidebar_by_slug(conn, &slug)?.is_some() {
                 return Err(ServiceError::Conflict(format!("the sidebar slug {slug} is taken")));
             }
             check_targets(conn, &widgets)?;
             let sidebar = store::insert_sidebar(conn, &NewSidebar { slug, title, widgets, now })?;
             let shown = data::sidebar(sidebar.id, &sidebar.slug, &sidebar.title);
-            changed.emit(EventKind::SidebarCreated, format!("sidebar:{}", sidebar.id), shown);
-            changed.audit("sidebar.create", format!("sidebar:{}", sidebar.id), &[]);
-            resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))
+            let target = Target::Sidebar(sidebar.id);
+            changed.emit(EventKind::SidebarCreated, &target, shown);
+            let view = resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))?;
+            Ok(Written::new(view, Action::SidebarCreate, target))
         })
         .await
     }
@@ -131,12 +130,12 @@ impl Colophon {
         slug: String,
         input: SidebarInput,
     ) -> ServiceResult<(SidebarView, bool)> {
-        let actor = curator(caller.writing()?)?;
+        let writer = curating_writer(caller)?;
         let from_path = slug.clone();
         let (new_slug, title, widgets) =
             self.compute(move || parse(input, Some(&from_path))).await?.map_err(ServiceError::Invalid)?;
         let path_slug = Slug::parse(slug).map_err(|m| ServiceError::invalid("slug", m))?;
-        self.db_write(move |conn, now, changed| {
+        self.write(writer, move |conn, now, changed| {
             check_targets(conn, &widgets)?;
             let existing = store::find_sidebar_by_slug(conn, &path_slug)?;
             if new_slug != path_slug && store::find_sidebar_by_slug(conn, &new_slug)?.is_some() {
@@ -147,33 +146,29 @@ impl Colophon {
                 Some(existing) => (store::replace_sidebar(conn, existing.id, &new)?, false),
                 None => (store::insert_sidebar(conn, &new)?, true),
             };
-            changed.extend([CacheKey::Sidebar(sidebar.id), CacheKey::Sidebars]);
-            changed.by(actor);
             let kind = if created { EventKind::SidebarCreated } else { EventKind::SidebarUpdated };
             let shown = data::sidebar(sidebar.id, &sidebar.slug, &sidebar.title);
-            changed.emit(kind, format!("sidebar:{}", sidebar.id), shown);
-            let action = if created { "sidebar.create" } else { "sidebar.replace" };
-            changed.audit(action, format!("sidebar:{}", sidebar.id), &["slug", "title", "widgets"]);
+            let target = Target::Sidebar(sidebar.id);
+            changed.emit(kind, &target, shown);
+            let action = if created { Action::SidebarCreate } else { Action::SidebarReplace };
             let view = resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))?;
-            Ok((view, created))
+            Ok(Written::new((view, created), action, target).fields(&["slug", "title", "widgets"]))
         })
         .await
     }
 
     /// Deletes a sidebar; posts that showed it show none.
     pub async fn delete_sidebar(&self, caller: Caller, slug: String) -> ServiceResult<()> {
-        let actor = curator(caller.writing()?)?;
-        self.db_write(move |conn, _, changed| {
-            changed.by(actor);
+        let writer = curating_writer(caller)?;
+        self.write(writer, move |conn, _, changed| {
             let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
             let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;
-            // Posts that showed it name its key on their pages.
-            changed.extend([CacheKey::Sidebar(sidebar.id), CacheKey::Sidebars]);
+            // Posts that showed it name its key on their pages (derived from the target).
             store::delete_sidebar(conn, sidebar.id)?;
             let shown = data::sidebar(sidebar.id, &sidebar.slug, &sidebar.title);
-            changed.emit(EventKind::SidebarDeleted, format!("sidebar:{}", sidebar.id), shown);
-            changed.audit("sidebar.delete", format!("sidebar:{}", sidebar.id), &[]);
-            Ok(())
+            let target = Target::Sidebar(sidebar.id);
+            changed.emit(EventKind::SidebarDeleted, &target, shown);
+            Ok(Written::new((), Action::SidebarDelete, target))
         })
         .await
     }

@@ -3,9 +3,10 @@ use colophon_store::{self as store, QueueKey};
 
 use crate::app::Changed;
 use crate::cache_keys::CacheKey;
-use crate::catalog::curator;
+use crate::catalog::{curating_writer, curator};
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
 use crate::webhooks::data;
+use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult};
 
 const QUEUE: &str = "moderation";
@@ -55,33 +56,31 @@ impl Colophon {
         id: CommentId,
         status: CommentStatus,
     ) -> ServiceResult<Comment> {
-        let actor = curator(caller.writing()?)?;
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        let writer = curating_writer(caller)?;
+        self.write(writer, move |conn, now, changed| {
             let (before, after) =
                 store::change_comment_status(conn, id, status, now)?.ok_or(ServiceError::NotFound("comment"))?;
             comment_changed(&before, &after, changed);
-            changed.audit("comment.moderate", format!("comment:{id}"), &["status"]);
-            Ok(after)
+            Ok(Written::new(after, Action::CommentModerate, Target::Comment(id)).fields(&["status"]))
         })
         .await
     }
 
     /// Deletes a comment; its replies move up to its parent.
     pub async fn delete_comment(&self, caller: Caller, id: CommentId) -> ServiceResult<()> {
-        let actor = curator(caller.writing()?)?;
-        self.db_write(move |conn, _, changed| {
-            changed.by(actor);
+        let writer = curating_writer(caller)?;
+        self.write(writer, move |conn, _, changed| {
             let comment = store::find_comment(conn, id)?.ok_or(ServiceError::NotFound("comment"))?;
             let gone = serde_json::json!({ "id": id.0, "post_id": comment.post_id.0 });
-            changed.emit(EventKind::CommentDeleted, format!("comment:{id}"), gone);
-            changed.audit("comment.delete", format!("comment:{id}"), &[]);
+            let target = Target::Comment(id);
+            changed.emit(EventKind::CommentDeleted, &target, gone);
             // Its replies move up a level, whatever its own status.
             changed.add(CacheKey::Comments(comment.post_id));
             if comment.status == CommentStatus::Approved {
                 changed.add(CacheKey::Post(comment.post_id));
             }
-            Ok(store::delete_comment(conn, &comment)?)
+            store::delete_comment(conn, &comment)?;
+            Ok(Written::new((), Action::CommentDelete, target))
         })
         .await
     }
@@ -94,7 +93,7 @@ fn comment_changed(before: &Comment, after: &Comment, changed: &mut Changed) {
     if was != is {
         changed.extend([CacheKey::Comments(after.post_id), CacheKey::Post(after.post_id)]);
         let kind = if is { EventKind::CommentApproved } else { EventKind::CommentUnapproved };
-        changed.emit(kind, format!("comment:{}", after.id), data::comment(after));
+        changed.emit(kind, &Target::Comment(after.id), data::comment(after));
     }
 }
 
@@ -109,21 +108,20 @@ impl Colophon {
         ids: Vec<CommentId>,
         status: CommentStatus,
     ) -> ServiceResult<Vec<Comment>> {
-        let actor = curator(caller.writing()?)?;
+        let writer = curating_writer(caller)?;
         if ids.is_empty() || ids.len() > MAX_BULK {
             return Err(ServiceError::invalid("ids", format!("give 1 to {MAX_BULK} comment ids")));
         }
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        self.write(writer, move |conn, now, changed| {
             let mut comments = Vec::with_capacity(ids.len());
-            for id in ids {
+            for id in &ids {
                 let (before, after) =
-                    store::change_comment_status(conn, id, status, now)?.ok_or(ServiceError::NotFound("comment"))?;
+                    store::change_comment_status(conn, *id, status, now)?.ok_or(ServiceError::NotFound("comment"))?;
                 comment_changed(&before, &after, changed);
-                changed.audit("comment.moderate", format!("comment:{id}"), &["status"]);
                 comments.push(after);
             }
-            Ok(comments)
+            let targets = ids.into_iter().map(Target::Comment).collect();
+            Ok(Written::each(comments, Action::CommentModerate, targets, &["status"]))
         })
         .await
     }

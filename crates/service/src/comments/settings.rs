@@ -5,6 +5,7 @@ use colophon_domain::{BlockRule, BlockRuleId, BlockRuleKind, Email, ModerationMo
 use colophon_store::{self as store, DbConnection};
 
 use crate::rate_limit::Limit;
+use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
 const MODERATION_KEY: &str = "comment_moderation";
@@ -66,14 +67,14 @@ impl Colophon {
         caller: Caller,
         comment_moderation: Option<ModerationMode>,
     ) -> ServiceResult<SiteSettings> {
-        let actor = caller.writing()?.admin()?;
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
-            if let Some(mode) = comment_moderation {
-                store::set_setting(conn, MODERATION_KEY, mode.as_str(), now)?;
-                changed.audit("settings.update", "settings".into(), &["comment_moderation"]);
-            }
-            Ok(SiteSettings { comment_moderation: moderation_mode(conn)? })
+        let writer = caller.admin_writer()?;
+        let Some(mode) = comment_moderation else {
+            return self.db(|conn, _| Ok(SiteSettings { comment_moderation: moderation_mode(conn)? })).await;
+        };
+        self.write(writer, move |conn, now, _| {
+            store::set_setting(conn, MODERATION_KEY, mode.as_str(), now)?;
+            let settings = SiteSettings { comment_moderation: moderation_mode(conn)? };
+            Ok(Written::new(settings, Action::SettingsUpdate, Target::Settings).fields(&["comment_moderation"]))
         })
         .await
     }
@@ -86,7 +87,7 @@ impl Colophon {
 
     /// Adds a rule: `word` (matched in the name, URL and text), `address` or `email`.
     pub async fn add_block_rule(&self, caller: Caller, kind: BlockRuleKind, value: String) -> ServiceResult<BlockRule> {
-        let actor = caller.writing()?.admin()?;
+        let writer = caller.admin_writer()?;
         let value = match kind {
             BlockRuleKind::Word => {
                 colophon_domain::BoundedText::<100>::parse(&value).map(|v| v.as_str().to_lowercase())
@@ -99,27 +100,22 @@ impl Colophon {
             BlockRuleKind::Email => Email::parse(&value).map(Email::into_string),
         }
         .map_err(|message| ServiceError::invalid("value", message))?;
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        self.write(writer, move |conn, now, _| {
             let rule = store::insert_block_rule(conn, kind, &value, now).map_err(|e| match e {
                 store::StoreError::Conflict(_) => ServiceError::Conflict("this rule exists".into()),
                 other => other.into(),
             })?;
-            changed.audit("blocklist.add", format!("blocklist:{}", rule.id), &["kind", "value"]);
-            Ok(rule)
+            let target = Target::BlockRule(rule.id);
+            Ok(Written::new(rule, Action::BlocklistAdd, target).fields(&["kind", "value"]))
         })
         .await
     }
 
     /// Removes a rule from the spam blocklist (admins only).
     pub async fn remove_block_rule(&self, caller: Caller, id: BlockRuleId) -> ServiceResult<()> {
-        let actor = caller.writing()?.admin()?;
-        self.db_write(move |conn, _, changed| match store::delete_block_rule(conn, id)? {
-            true => {
-                changed.by(actor);
-                changed.audit("blocklist.remove", format!("blocklist:{id}"), &[]);
-                Ok(())
-            }
+        let writer = caller.admin_writer()?;
+        self.write(writer, move |conn, _, _| match store::delete_block_rule(conn, id)? {
+            true => Ok(Written::new((), Action::BlocklistRemove, Target::BlockRule(id))),
             false => Err(ServiceError::NotFound("blocklist rule")),
         })
         .await

@@ -10,6 +10,7 @@ use colophon_store::{self as store, DbConnection, NewComment};
 use super::settings::moderation_mode;
 use crate::cache_keys::CacheKey;
 use crate::webhooks::data;
+use crate::write::Target;
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
 
 type AuthorName = BoundedText<80>;
@@ -191,7 +192,7 @@ impl Colophon {
                 if let Some(actor) = actor {
                     changed.by(actor);
                 }
-                changed.emit(EventKind::CommentCreated, format!("comment:{}", comment.id), data::comment(&comment));
+                changed.emit(EventKind::CommentCreated, &Target::Comment(comment.id), data::comment(&comment));
             }
             // Spam is reported as pending, so bots learn nothing; so is an approval earned by an
             // earlier approved comment, so the answer does not tell anyone whether that name and

@@ -1,8 +1,8 @@
 //! The demo content: the seed page (`seed.json`), loaded on first start of an empty database.
 
 use chrono::{DateTime, Utc};
-use colophon_domain::{CommentStatus, FeaturedImage, PostStatus, Role, Slug, Widget};
-use colophon_store::{self as store, NewAuthor, NewComment, NewPost, NewProduct, NewSidebar};
+use colophon_domain::{CommentStatus, FeaturedImage, PostStatus, Publication, Role, Slug, Widget};
+use colophon_store::{self as store, NewAuthor, NewComment, NewContent, NewPost, NewProduct, NewSidebar};
 use serde::Deserialize;
 
 use crate::{Colophon, ServiceError, ServiceResult};
@@ -184,16 +184,21 @@ impl Colophon {
                 let post = store::insert_post(
                     conn,
                     &NewPost {
-                        slug: slug(&p.slug)?,
-                        title: p.title.clone(),
-                        excerpt: p.excerpt.clone(),
-                        body_html: p.body_html.clone(),
+                        content: NewContent {
+                            slug: slug(&p.slug)?,
+                            title: p.title.clone(),
+                            excerpt: p.excerpt.clone(),
+                            body_html: p.body_html.clone(),
+                            body_markdown: None,
+                            publication: Publication {
+                                status: PostStatus::Published,
+                                published_at: Some(published_at),
+                            },
+                            author_id: author_id(&p.author)?,
+                            sidebar_id: p.sidebar.then_some(sidebar.id),
+                            seo: colophon_domain::Seo::default(),
+                        },
                         body_text: colophon_domain::search_text(&p.body_html),
-                        seo: colophon_domain::Seo::default(),
-                        body_markdown: None,
-                        status: PostStatus::Published,
-                        published_at: Some(published_at),
-                        author_id: author_id(&p.author)?,
                         featured_image: p.featured_image.as_ref().map(|i| FeaturedImage {
                             url: i.url.clone(),
                             alt: i.alt.clone(),
@@ -201,7 +206,6 @@ impl Colophon {
                             ..FeaturedImage::default()
                         }),
                         comments_enabled: true,
-                        sidebar_id: p.sidebar.then_some(sidebar.id),
                         now: published_at,
                     },
                 )?;

@@ -2,7 +2,9 @@
 //! slug, and the import records that make a second run change nothing.
 
 use colophon_domain::{AuthorId, Email, FeaturedImage, HttpUrl, PageId, PostHtml, PostId, Role, Slug, search_text};
-use colophon_store::{self as store, DbConnection, NewAuthor, NewPage, NewPost, PostChanges};
+use colophon_store::{self as store, DbConnection, NewAuthor, NewPost, PostChanges};
+
+use crate::content::first_free;
 
 use super::wxr_plan::PlannedEntry;
 use crate::{Colophon, ServiceError, ServiceResult};
@@ -69,7 +71,7 @@ pub(super) fn ensure_author(
             .or_else(|| Slug::derive(&name))
             .or_else(|| Slug::derive("author"))
             .ok_or_else(|| ServiceError::internal("no slug for an imported author"))?;
-        let slug = free_slug(conn, &wanted, |conn, slug| Ok(store::author_slug_taken(conn, slug)?))?;
+        let slug = first_free(conn, &wanted, |conn, slug| Ok(store::author_slug_taken(conn, slug)?))?;
         let made = store::insert_author(
             conn,
             &NewAuthor {
@@ -94,34 +96,19 @@ pub(super) fn insert_post(
     conn: &mut DbConnection,
     source: &str,
     external: &str,
-    entry: PlannedEntry,
+    mut entry: PlannedEntry,
     author_id: AuthorId,
     image: Option<FeaturedImage>,
     now: colophon_domain::Timestamp,
 ) -> ServiceResult<PostId> {
-    let slug = free_slug(conn, &entry.slug, |conn, slug| Ok(store::slug_holder(conn, slug)?.is_some()))?;
+    let slug = first_free(conn, &entry.slug, |conn, slug| Ok(store::slug_holder(conn, slug)?.is_some()))?;
     let body_text = search_text(entry.body.as_str());
-    let old_path = entry.old_path.clone();
-    let post = store::insert_post(
-        conn,
-        &NewPost {
-            slug,
-            title: entry.title,
-            excerpt: entry.excerpt,
-            body_html: entry.body.into_string(),
-            body_markdown: None,
-            body_text,
-            status: entry.status,
-            published_at: entry.published_at,
-            author_id,
-            featured_image: image,
-            comments_enabled: entry.comments_enabled,
-            sidebar_id: None,
-            seo: entry.seo,
-            now: entry.published_at.unwrap_or(now),
-        },
-    )?;
-    let tags = store::ensure_tags(conn, &entry.tags)?;
+    let (old_path, comments_enabled, made) = (entry.old_path.clone(), entry.comments_enabled, entry.made(now));
+    let tags = std::mem::take(&mut entry.tags);
+    let content = entry.into_content(slug, author_id);
+    let new = NewPost { content, body_text, featured_image: image, comments_enabled, now: made };
+    let post = store::insert_post(conn, &new)?;
+    let tags = store::ensure_tags(conn, &tags)?;
     store::set_post_tags(conn, post.id, &tags)?;
     if let Some(path) = &old_path {
         store::insert_redirect(conn, path, store::RedirectTarget::Post(post.id))?;
@@ -143,24 +130,9 @@ pub(super) fn insert_page_once(
         if store::imported_id(conn, &source, "page", &external)?.is_some() {
             return Ok(None);
         }
-        let slug = free_slug(conn, &entry.slug, |conn, slug| Ok(store::page_slug_taken(conn, slug)?))?;
-        let old_path = entry.old_path.clone();
-        let page = store::insert_page(
-            conn,
-            &NewPage {
-                slug,
-                title: entry.title,
-                excerpt: entry.excerpt,
-                body_html: entry.body.into_string(),
-                body_markdown: None,
-                status: entry.status,
-                published_at: entry.published_at,
-                author_id,
-                sidebar_id: None,
-                seo: entry.seo,
-                now: entry.published_at.unwrap_or(now),
-            },
-        )?;
+        let slug = first_free(conn, &entry.slug, |conn, slug| Ok(store::page_slug_taken(conn, slug)?))?;
+        let (old_path, made) = (entry.old_path.clone(), entry.made(now));
+        let page = store::insert_page(conn, &entry.into_content(slug, author_id), made)?;
         store::record_import(conn, &source, "page", &external, page.id.0)?;
         if let Some(path) = &old_path {
             store::insert_redirect(conn, path, store::RedirectTarget::Page(page.id))?;
@@ -176,7 +148,7 @@ pub(super) fn set_featured_image(colophon: &Colophon, post_id: PostId, image: Fe
     colophon.write_blocking(move |conn, now| {
         if let Some(post) = store::find_post(conn, post_id)? {
             let before = crate::posts::content_of(conn, &post, now)?;
-            let changes = PostChanges { featured_image: Some(Some(image)), ..PostChanges::default() };
+            let changes = PostChanges { featured_image: colophon_domain::Patch::Set(image), ..PostChanges::default() };
             if let Some(updated) = store::update_post(conn, post_id, post.version, &changes, now)? {
                 let after = crate::posts::content_of(conn, &updated, now)?;
                 crate::posts::record_revision(conn, post_id, &before, &after, None, keep, now)?;
@@ -184,22 +156,4 @@ pub(super) fn set_featured_image(colophon: &Colophon, post_id: PostId, image: Fe
         }
         Ok(())
     })
-}
-
-/// `wanted`, or its first free numbered variant (`the-rug-2`), as WordPress does.
-pub(super) fn free_slug(
-    conn: &mut DbConnection,
-    wanted: &Slug,
-    taken: impl Fn(&mut DbConnection, &Slug) -> ServiceResult<bool>,
-) -> ServiceResult<Slug> {
-    if !taken(conn, wanted)? {
-        return Ok(wanted.clone());
-    }
-    for n in 2..=1000 {
-        let candidate = wanted.with_suffix(n);
-        if !taken(conn, &candidate)? {
-            return Ok(candidate);
-        }
-    }
-    Err(ServiceError::Conflict(format!("every numbered variant of {wanted} is taken")))
 }

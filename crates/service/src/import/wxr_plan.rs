@@ -48,6 +48,28 @@ pub struct PlannedEntry {
     pub old_path: Option<RedirectPath>,
 }
 
+impl PlannedEntry {
+    /// When the item was made: its publication, else `now`.
+    pub fn made(&self, now: Timestamp) -> Timestamp {
+        self.published_at.unwrap_or(now)
+    }
+
+    /// The fields posts and pages share, under `slug` (a free one) and `author`.
+    pub fn into_content(self, slug: Slug, author: colophon_domain::AuthorId) -> colophon_store::NewContent {
+        colophon_store::NewContent {
+            slug,
+            title: self.title,
+            excerpt: self.excerpt,
+            body_html: self.body.into_string(),
+            body_markdown: None,
+            publication: colophon_domain::Publication { status: self.status, published_at: self.published_at },
+            author_id: author,
+            sidebar_id: None,
+            seo: self.seo,
+        }
+    }
+}
+
 /// A post's or page's fields, checked. `Err` says why it cannot be imported.
 pub fn plan_entry(item: &WxrItem) -> Result<PlannedEntry, String> {
     if item.oversized {

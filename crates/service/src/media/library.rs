@@ -1,13 +1,15 @@
 //! The library's use cases: upload, list, read, describe, delete.
 
 use colophon_domain::{
-    Actor, BoundedText, FeaturedImage, MediaId, MediaItem, MediaType, Page, Product, ValidationErrors,
+    Actor, BoundedText, FeaturedImage, MediaId, MediaItem, MediaType, Page, Patch, Product, ValidationErrors,
 };
 use colophon_store::{self as store, DbConnection, MediaChanges, NewMedia};
 use sha2::{Digest, Sha256};
 
 use super::inspect::{check_decodes, prepare};
 use super::variants::every_variant_name;
+use crate::content::patched;
+use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, MediaView, ServiceError, ServiceResult};
 
 const LIST: &str = "media";
@@ -30,15 +32,15 @@ pub struct MediaUpload {
     pub credit: Option<String>,
 }
 
-/// New texts for an item: absent fields stay, `Some(None)` clears one.
+/// New texts for an item: absent fields stay, cleared ones are emptied.
 #[derive(Debug, Clone, Default)]
 pub struct MediaInput {
     /// Alt text, at most 300 characters.
-    pub alt: Option<Option<String>>,
+    pub alt: Patch<String>,
     /// A caption, at most 1,000 characters.
-    pub caption: Option<Option<String>>,
+    pub caption: Patch<String>,
     /// A credit line, at most 300 characters.
-    pub credit: Option<Option<String>>,
+    pub credit: Patch<String>,
     /// The file's name for people, at most 255 characters.
     pub filename: Option<String>,
 }
@@ -56,14 +58,9 @@ pub struct MediaQuery {
 
 fn parse_texts(input: MediaInput) -> Result<MediaChanges, ValidationErrors> {
     let mut errors = ValidationErrors::default();
-    let mut text = |field: &str, value: Option<Option<String>>, max: fn(String) -> Result<String, String>| match value {
-        None => None,
-        Some(None) => Some(None),
-        Some(Some(v)) => errors.check(field, max(v)).map(Some),
-    };
-    let alt = text("alt", input.alt, |v| AltText::parse(v).map(AltText::into_string));
-    let caption = text("caption", input.caption, |v| Caption::parse(v).map(Caption::into_string));
-    let credit = text("credit", input.credit, |v| AltText::parse(v).map(AltText::into_string));
+    let alt = patched(input.alt, "alt", |v| AltText::parse(v).map(AltText::into_string), &mut errors);
+    let caption = patched(input.caption, "caption", |v| Caption::parse(v).map(Caption::into_string), &mut errors);
+    let credit = patched(input.credit, "credit", |v| AltText::parse(v).map(AltText::into_string), &mut errors);
     let filename = input.filename.and_then(|f| errors.check("filename", file_name(&f)));
     errors.into_result().map(|()| MediaChanges { alt, caption, credit, filename })
 }
@@ -90,15 +87,16 @@ impl Colophon {
     /// (after stripping) are stored once: uploading them again returns the item they already
     /// are, and `false`.
     pub async fn upload_media(&self, caller: Caller, upload: MediaUpload) -> ServiceResult<(MediaView, bool)> {
-        let actor = caller.writing()?.actor()?;
+        let writer = caller.writer()?;
+        let actor = *writer;
         let max = self.media().settings.max_bytes;
         if upload.bytes.len() > max {
             return Err(ServiceError::TooLarge(format!("files may have at most {max} bytes")));
         }
         let texts = parse_texts(MediaInput {
-            alt: Some(upload.alt),
-            caption: Some(upload.caption),
-            credit: Some(upload.credit),
+            alt: Patch::replacing(upload.alt),
+            caption: Patch::replacing(upload.caption),
+            credit: Patch::replacing(upload.credit),
             filename: upload.filename,
         })
         .map_err(ServiceError::Invalid)?;
@@ -137,21 +135,20 @@ impl Colophon {
             width: size.and_then(|(w, _)| dimension(w)),
             height: size.and_then(|(_, h)| dimension(h)),
             filename: texts.filename.unwrap_or_else(|| format!("upload.{}", media_type.extension())),
-            alt: texts.alt.flatten(),
-            caption: texts.caption.flatten(),
-            credit: texts.credit.flatten(),
+            alt: texts.alt.set(),
+            caption: texts.caption.set(),
+            credit: texts.credit.set(),
             uploaded_by: Some(actor.id),
         };
         let (item, created) = self
-            .db_write(move |conn, now, changed| {
-                changed.by(actor);
+            .write(writer, move |conn, now, _| {
                 // Two uploads of the same bytes at once: the second finds the first.
                 if let Some(item) = store::find_media_by_hash(conn, &new.sha256)? {
-                    return Ok((item, false));
+                    return Ok(Written::unchanged((item, false)));
                 }
                 let item = store::insert_media(conn, &new, now)?;
-                changed.audit("media.upload", format!("media:{}", item.id), &[]);
-                Ok((item, true))
+                let target = Target::Media(item.id);
+                Ok(Written::new((item, true), Action::MediaUpload, target))
             })
             .await?;
         if created {
@@ -201,19 +198,18 @@ impl Colophon {
     /// posts and products that show the item with its old one and that the caller may change; a
     /// text written for one of them stays.
     pub async fn update_media(&self, caller: Caller, id: MediaId, input: MediaInput) -> ServiceResult<MediaView> {
-        let actor = caller.writing()?.actor()?;
+        let writer = caller.writer()?;
+        let actor = *writer;
         let changes = parse_texts(input).map_err(ServiceError::Invalid)?;
         let keep = self.revisions_kept();
         let item = self
-            .db_write(move |conn, now, changed| {
-                changed.by(actor);
+            .write(writer, move |conn, now, changed| {
                 let before = store::find_media(conn, id)?.ok_or(ServiceError::NotFound("media item"))?;
                 may_manage(actor, &before)?;
                 let after =
                     store::update_media(conn, id, &changes, now)?.ok_or(ServiceError::NotFound("media item"))?;
-                changed.audit("media.update", format!("media:{id}"), &changes.field_names());
                 carry_texts(conn, actor, keep, &before, &after, now, changed)?;
-                Ok(after)
+                Ok(Written::new(after, Action::MediaUpdate, Target::Media(id)).fields(&changes.field_names()))
             })
             .await?;
         Ok(self.media_view(item))
@@ -222,11 +218,11 @@ impl Colophon {
     /// Deletes an item and its files (its uploader and editors); 409 while a post or a product
     /// shows it.
     pub async fn delete_media(&self, caller: Caller, id: MediaId) -> ServiceResult<()> {
-        let actor = caller.writing()?.actor()?;
+        let writer = caller.writer()?;
+        let actor = *writer;
         let storage = self.media().storage()?;
         let item = self
-            .db_write(move |conn, _, changed| {
-                changed.by(actor);
+            .write(writer, move |conn, _, _| {
                 let item = store::find_media(conn, id)?.ok_or(ServiceError::NotFound("media item"))?;
                 may_manage(actor, &item)?;
                 let (posts, products) = store::media_users(conn, id)?;
@@ -239,8 +235,7 @@ impl Colophon {
                     return Err(ServiceError::Conflict(format!("the item is in use by {}", named.join(", "))));
                 }
                 store::delete_media(conn, id)?;
-                changed.audit("media.delete", format!("media:{id}"), &[]);
-                Ok(item)
+                Ok(Written::new(item, Action::MediaDelete, Target::Media(id)))
             })
             .await?;
         // After the commit: a file whose row is gone is only wasted space, never a broken link.
@@ -351,11 +346,11 @@ fn set_product_image(
     now: colophon_domain::Timestamp,
     changed: &mut crate::app::Changed,
 ) -> ServiceResult<()> {
-    let changes = store::ProductChanges { image: Some(Some(image)), ..Default::default() };
+    let changes = store::ProductChanges { image: Patch::Set(image), ..Default::default() };
     if let Some(updated) = store::update_product(conn, product.id, &changes, now)? {
-        changed.add(crate::cache_keys::CacheKey::Product(product.id));
-        let key = format!("product:{}", product.id);
-        changed.emit(colophon_domain::EventKind::ProductUpdated, key, crate::webhooks::data::product(&updated));
+        let target = Target::Product(product.id);
+        changed.extend(target.stale_keys(Action::ProductUpdate));
+        changed.emit(colophon_domain::EventKind::ProductUpdated, &target, crate::webhooks::data::product(&updated));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use crate::ServiceResult;
 use crate::app::Changed;
 use crate::cache_keys::CacheKey;
 use crate::webhooks::data;
+use crate::write::Target;
 
 /// A post as readers could see it before or after a write: enough to tell what changed.
 pub(crate) struct Seen {
@@ -96,21 +97,21 @@ fn post_events(
     changed: &mut Changed,
 ) {
     let Some(post) = after.or(before).map(|s| &s.post) else { return };
-    let key = format!("post:{}", post.id);
+    let key = Target::Post(post.id);
     if was_scheduled {
-        changed.withdraw(EventKind::PostPublished, key.clone());
+        changed.withdraw(EventKind::PostPublished, &key);
     }
     let shown = |s: &Seen| data::post(&s.post, &s.tags);
     match (before.filter(|b| b.visible), after) {
-        (None, Some(a)) if a.visible => changed.emit(EventKind::PostPublished, key.clone(), shown(a)),
-        (Some(_), Some(a)) if a.visible => changed.emit(EventKind::PostUpdated, key.clone(), shown(a)),
-        (Some(_), Some(a)) => changed.emit(EventKind::PostUnpublished, key.clone(), data::post_gone(&a.post)),
-        (Some(b), None) => changed.emit(EventKind::PostDeleted, key.clone(), data::post_gone(&b.post)),
+        (None, Some(a)) if a.visible => changed.emit(EventKind::PostPublished, &key, shown(a)),
+        (Some(_), Some(a)) if a.visible => changed.emit(EventKind::PostUpdated, &key, shown(a)),
+        (Some(_), Some(a)) => changed.emit(EventKind::PostUnpublished, &key, data::post_gone(&a.post)),
+        (Some(b), None) => changed.emit(EventKind::PostDeleted, &key, data::post_gone(&b.post)),
         _ => {}
     }
     if let (true, Some(a)) = (is_scheduled, after) {
         if let Some(at) = a.post.published_at {
-            changed.emit_at(EventKind::PostPublished, key, shown(a), at);
+            changed.emit_at(EventKind::PostPublished, &key, shown(a), at);
         }
     }
 }

@@ -91,7 +91,7 @@ impl Colophon {
 }
 
 fn readable(post: &Post, actor: Option<Actor>, now: Timestamp) -> bool {
-    post.is_visible_at(now) || actor.is_some_and(|a| a.can_read_unpublished(post))
+    Actor::can_read(actor, post, now)
 }
 
 /// The readable post a path segment names: an id (as PATCH and DELETE take; a slug of digits
@@ -106,7 +106,7 @@ fn resolve(conn: &mut DbConnection, slug: &str, actor: Option<Actor>, now: Times
         return if readable(&post, actor, now) { Ok(Lookup::Found(post)) } else { Err(ServiceError::NotFound("post")) };
     }
     match store::find_slug_redirect(conn, &slug)? {
-        Some(post) if readable(&post, actor, now) => Ok(Lookup::Moved(post.slug)),
+        Some(post) if readable(&post, actor, now) => Ok(Lookup::Moved(post.content.slug)),
         _ => Err(ServiceError::NotFound("post")),
     }
 }

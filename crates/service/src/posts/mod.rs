@@ -11,8 +11,7 @@ mod write;
 
 pub use feed::{FeedOf, FeedView, Sitemap, SitemapUrl};
 pub use get::Lookup;
-pub use input::{FeaturedImageInput, PostInput, SeoInput};
-pub(crate) use input::{addressable_slug, parse as parse_post};
+pub use input::{FeaturedImageInput, PostInput};
 pub use list::PostListQuery;
 pub(crate) use previews::PreviewKeys;
 pub use related::{RELATED_DEFAULT, RELATED_MAX};
@@ -21,4 +20,4 @@ pub use revisions::RevisionRef;
 pub(crate) use revisions::{content_of, record_revision};
 pub(crate) use search::prepare_search;
 pub use search::{PostSearch, SearchResult};
-pub(crate) use write::{find_sidebar_id, publication, set_featured_image};
+pub(crate) use write::set_featured_image;

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use super::get::detail;
 use super::write::editable_post_by_key;
 use crate::keys::Key;
+use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, PostDetail, PreviewLinkView, ServiceError, ServiceResult};
 
 const LIST: &str = "previews";
@@ -87,11 +88,11 @@ impl Colophon {
         key: Key,
         hours: Option<i64>,
     ) -> ServiceResult<PreviewLinkView> {
-        let actor = caller.writing()?.actor()?;
+        let writer = caller.writer()?;
+        let actor = *writer;
         let hours = preview_hours(hours).map_err(|m| ServiceError::invalid("expires_in_hours", m))?;
         let keys = self.preview_keys().clone();
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        self.write(writer, move |conn, now, _| {
             let post = editable_post_by_key(conn, actor, &key, now)?;
             if post.status_at(now) == PostStatus::Published {
                 return Err(ServiceError::Conflict("the post is published: its own page shows it".into()));
@@ -108,9 +109,8 @@ impl Colophon {
                 expires_at: now + chrono::Duration::hours(hours),
             };
             let link = store::insert_preview_link(conn, &new, now)?;
-            changed.audit("preview.create", format!("post:{}/preview:{}", post.id, link.id), &[]);
-            let token = keys.token(link.id, &secret);
-            Ok(PreviewLinkView { link, token: Some(token) })
+            let (target, token) = (Target::Preview(post.id, link.id), keys.token(link.id, &secret));
+            Ok(Written::new(PreviewLinkView { link, token: Some(token) }, Action::PreviewCreate, target))
         })
         .await
     }
@@ -146,16 +146,15 @@ impl Colophon {
     /// Ends a preview link at once (whoever may edit its post); 404 when it is not the post's,
     /// or already revoked.
     pub async fn revoke_preview_link(&self, caller: Caller, key: Key, id: PreviewLinkId) -> ServiceResult<()> {
-        let actor = caller.writing()?.actor()?;
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        let writer = caller.writer()?;
+        let actor = *writer;
+        self.write(writer, move |conn, now, _| {
             let post = editable_post_by_key(conn, actor, &key, now)?;
             let link = store::find_preview_link(conn, id)?.filter(|(l, _)| l.post_id == post.id);
             if link.is_none() || !store::revoke_preview_link(conn, id, now)? {
                 return Err(ServiceError::NotFound("preview link"));
             }
-            changed.audit("preview.revoke", format!("post:{}/preview:{id}", post.id), &[]);
-            Ok(())
+            Ok(Written::new((), Action::PreviewRevoke, Target::Preview(post.id, id)))
         })
         .await
     }

@@ -1,12 +1,13 @@
 //! Revisions of posts: every change of a post's content keeps the content before it, which
 //! editors may list, read, compare and restore.
 
-use colophon_domain::{Actor, Page, Post, PostContent, PostId, Revision, Timestamp};
+use colophon_domain::{Actor, Page, Patch, Post, PostContent, PostId, Revision, Timestamp};
 use colophon_store::{self as store, DbConnection};
 
 use super::write::{EditKind, editable_post_by_key};
+use crate::content::{ContentInput, SeoInput};
 use crate::keys::Key;
-use crate::{Caller, Colophon, CursorPage, FeaturedImageInput, PostDetail, PostInput, SeoInput, ServiceError};
+use crate::{Caller, Colophon, CursorPage, FeaturedImageInput, PostDetail, PostInput, ServiceError};
 use crate::{ServiceResult, views::RevisionDiff};
 
 const LIST: &str = "revisions";
@@ -96,7 +97,8 @@ impl Colophon {
         number: i64,
         expected_version: Option<i64>,
     ) -> ServiceResult<PostDetail> {
-        let actor = caller.writing()?.actor()?;
+        let writer = caller.writer()?;
+        let actor = *writer;
         let (id, content) = self
             .db(move |conn, now| {
                 let post = editable_post_by_key(conn, actor, &key, now)?;
@@ -112,7 +114,7 @@ impl Colophon {
                 Ok((post.id, content))
             })
             .await?;
-        self.edit_post(actor, Key::Id(id.0), restoring(content), expected_version, EditKind::Restore(number)).await
+        self.edit_post(writer, Key::Id(id.0), restoring(content), expected_version, EditKind::Restore(number)).await
     }
 }
 
@@ -170,26 +172,29 @@ fn restoring(content: PostContent) -> PostInput {
         None => (None, Some(content.body_html)),
     };
     PostInput {
-        title: Some(content.title),
-        slug: Some(content.slug),
-        body_markdown,
-        body_html,
-        excerpt: Some(Some(content.excerpt).filter(|e| !e.is_empty())),
-        featured_image: Some(content.featured_image.map(|i| FeaturedImageInput {
+        content: ContentInput {
+            title: Some(content.title),
+            slug: Some(content.slug),
+            body_markdown,
+            body_html,
+            excerpt: Patch::replacing(Some(content.excerpt).filter(|e| !e.is_empty())),
+            sidebar: Patch::replacing(content.sidebar),
+            seo: SeoInput {
+                meta_title: Patch::replacing(content.seo.meta_title),
+                meta_description: Patch::replacing(content.seo.meta_description),
+                canonical_url: Patch::replacing(content.seo.canonical_url),
+                og_image: Patch::replacing(content.seo.og_image),
+                noindex: Some(content.seo.noindex),
+            },
+            ..ContentInput::default()
+        },
+        featured_image: Patch::replacing(content.featured_image.map(|i| FeaturedImageInput {
             url: if i.media_id.is_some() { None } else { i.url },
             alt: i.alt,
             credit: i.credit,
             media_id: i.media_id,
         })),
         tags: Some(content.tags),
-        sidebar: Some(content.sidebar),
-        seo: Some(SeoInput {
-            meta_title: Some(content.seo.meta_title),
-            meta_description: Some(content.seo.meta_description),
-            canonical_url: Some(content.seo.canonical_url),
-            og_image: Some(content.seo.og_image),
-            noindex: Some(content.seo.noindex),
-        }),
         ..PostInput::default()
     }
 }

@@ -15,6 +15,7 @@ use colophon_store::{self as store, WebhookChanges};
 pub(crate) use outbox::{Events, Outgoing, write as write_outbox};
 pub use signature::sign;
 
+use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult};
 
 const DELIVERIES: &str = "deliveries";
@@ -110,21 +111,20 @@ fn new_secret() -> String {
 impl Colophon {
     /// Subscribes `url` to `events` (all of them when empty); the secret is in the answer only.
     pub async fn create_webhook(&self, caller: Caller, input: WebhookInput) -> ServiceResult<CreatedWebhook> {
-        let actor = caller.writing()?.admin()?;
+        let writer = caller.admin_writer()?;
         let url = input.url.ok_or_else(|| ServiceError::invalid("url", "is required"))?;
         let url = checked_url(&url, self.webhook_settings().allow_private)?;
         let events = distinct(input.events.unwrap_or_default());
         let active = input.active.unwrap_or(true);
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
+        self.write(writer, move |conn, now, _| {
             let secret = new_secret();
             let mut webhook = store::insert_webhook(conn, &url, &events, &secret, now)?;
-            changed.audit("webhook.create", format!("webhook:{}", webhook.id), &[]);
             if !active {
                 let changes = WebhookChanges { active: Some(false), ..WebhookChanges::default() };
                 webhook = store::update_webhook(conn, webhook.id, changes)?.ok_or(ServiceError::NotFound("webhook"))?;
             }
-            Ok(CreatedWebhook { webhook, secret })
+            let target = Target::Webhook(webhook.id);
+            Ok(Written::new(CreatedWebhook { webhook, secret }, Action::WebhookCreate, target))
         })
         .await
     }
@@ -137,7 +137,7 @@ impl Colophon {
 
     /// Changes a subscription's URL, events or active flag.
     pub async fn update_webhook(&self, caller: Caller, id: WebhookId, input: WebhookInput) -> ServiceResult<Webhook> {
-        let actor = caller.writing()?.admin()?;
+        let writer = caller.admin_writer()?;
         let url = input.url.map(|url| checked_url(&url, self.webhook_settings().allow_private)).transpose()?;
         let changes = WebhookChanges { url, events: input.events.map(distinct), active: input.active };
         let fields: Vec<&'static str> = [
@@ -148,21 +148,21 @@ impl Colophon {
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
         .collect();
-        self.db_write(move |conn, _, changed| {
-            changed.by(actor);
-            changed.audit("webhook.update", format!("webhook:{id}"), &fields);
-            store::update_webhook(conn, id, changes)?.ok_or(ServiceError::NotFound("webhook"))
+        self.write(writer, move |conn, _, _| {
+            let webhook = store::update_webhook(conn, id, changes)?.ok_or(ServiceError::NotFound("webhook"))?;
+            Ok(Written::new(webhook, Action::WebhookUpdate, Target::Webhook(id)).fields(&fields))
         })
         .await
     }
 
     /// Ends a subscription and drops its deliveries.
     pub async fn delete_webhook(&self, caller: Caller, id: WebhookId) -> ServiceResult<()> {
-        let actor = caller.writing()?.admin()?;
-        self.db_write(move |conn, _, changed| {
-            changed.by(actor);
-            changed.audit("webhook.delete", format!("webhook:{id}"), &[]);
-            if store::delete_webhook(conn, id)? { Ok(()) } else { Err(ServiceError::NotFound("webhook")) }
+        let writer = caller.admin_writer()?;
+        self.write(writer, move |conn, _, _| {
+            if !store::delete_webhook(conn, id)? {
+                return Err(ServiceError::NotFound("webhook"));
+            }
+            Ok(Written::new((), Action::WebhookDelete, Target::Webhook(id)))
         })
         .await
     }
@@ -198,15 +198,12 @@ impl Colophon {
 
     /// Sends a delivery again now, whatever became of it (the same `webhook-id`).
     pub async fn redeliver(&self, caller: Caller, webhook: WebhookId, delivery: DeliveryId) -> ServiceResult<()> {
-        let actor = caller.writing()?.admin()?;
-        self.db_write(move |conn, now, changed| {
-            changed.by(actor);
-            changed.audit("webhook.redeliver", format!("delivery:{delivery}"), &[]);
-            if store::redeliver(conn, webhook, delivery, now)? {
-                Ok(())
-            } else {
-                Err(ServiceError::NotFound("delivery"))
+        let writer = caller.admin_writer()?;
+        self.write(writer, move |conn, now, _| {
+            if !store::redeliver(conn, webhook, delivery, now)? {
+                return Err(ServiceError::NotFound("delivery"));
             }
+            Ok(Written::new((), Action::WebhookRedeliver, Target::Delivery(delivery)))
         })
         .await?;
         self.deliveries_queued().notify_one();
