@@ -179,7 +179,6 @@ pub fn server_config(public_url: &str) -> anyhow::Result<ServerConfig> {
         graphql_introspection: env_switch("COLOPHON_GRAPHQL_INTROSPECTION", defaults.graphql_introspection)?,
         cache_capacity: env_or("COLOPHON_CACHE_MB", defaults.cache_capacity / (1024 * 1024))? * 1024 * 1024,
         request_timeout: Duration::from_secs(env_or("COLOPHON_REQUEST_TIMEOUT_S", defaults.request_timeout.as_secs())?),
-        deliver_webhooks: env_switch("COLOPHON_WEBHOOK_DELIVERY", defaults.deliver_webhooks)?,
         metrics_token: colophon_api::MetricsToken(
             std::env::var("COLOPHON_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty()),
         ),
@@ -260,7 +259,8 @@ pub fn webhook_settings() -> anyhow::Result<colophon_service::WebhookSettings> {
 /// (signed with `COLOPHON_S3_ACCESS_KEY_ID`/`COLOPHON_S3_SECRET_ACCESS_KEY`, or the AWS_ names);
 /// served under `COLOPHON_MEDIA_URL` (`<public URL>/media`); uploads up to `COLOPHON_MEDIA_MAX_MB`.
 pub fn media_settings(data_dir: &std::path::Path, public: &str) -> anyhow::Result<colophon_service::MediaSettings> {
-    use colophon_service::{BlobStore, LocalBlobs, S3Blobs, S3Settings};
+    use colophon_media::{LocalBlobs, S3Blobs, S3Settings};
+    use colophon_service::BlobStore;
     let base_url = env_or("COLOPHON_MEDIA_URL", format!("{}/media", public.trim_end_matches('/')))?;
     let max_mb: usize = env_or("COLOPHON_MEDIA_MAX_MB", colophon_service::MEDIA_MAX_BYTES / (1024 * 1024))?;
     let storage: std::sync::Arc<dyn BlobStore> = match env_or("COLOPHON_MEDIA_STORAGE", "local".to_string())?.as_str() {
@@ -291,6 +291,7 @@ pub fn media_settings(data_dir: &std::path::Path, public: &str) -> anyhow::Resul
     };
     Ok(colophon_service::MediaSettings {
         storage: Some(storage),
+        pictures: Some(std::sync::Arc::new(colophon_media::Codecs)),
         base_url: base_url.trim_end_matches('/').to_string(),
         max_bytes: max_mb.saturating_mul(1024 * 1024),
         variants_ahead: env_switch("COLOPHON_MEDIA_VARIANTS_AHEAD", true)?,

@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use colophon_service::{GhostImportOptions, ImportReport, WxrImportOptions};
+use colophon_import::{GhostImportOptions, WxrImportOptions};
+use colophon_service::ImportReport;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::ImportCommand;
@@ -43,7 +44,7 @@ pub fn run(command: ImportCommand) -> anyhow::Result<()> {
     match command {
         ImportCommand::Wxr { file, dry_run, data } => {
             // The whole file first: a file refused makes no database.
-            if let Err(why) = colophon_service::check_wxr_file(&file) {
+            if let Err(why) = colophon_import::check_wxr_file(&file) {
                 println!("refused: {why}");
                 bail!("{} was refused whole: nothing of it was imported", file.display());
             }
@@ -59,7 +60,7 @@ pub fn run(command: ImportCommand) -> anyhow::Result<()> {
             warn_about_demo(&colophon)?;
             let mut progress = Progress::new();
             let options = WxrImportOptions { dry_run, checked: true };
-            let report = colophon.import_wxr(&file, options, &mut |r| progress.show(r))?;
+            let report = colophon_import::import_wxr(&colophon, &file, options, &mut |r| progress.show(r))?;
             conclude(&file, &progress, &report, dry_run)
         }
         ImportCommand::Colophon { file, data } => {
@@ -73,7 +74,7 @@ pub fn run(command: ImportCommand) -> anyhow::Result<()> {
             warn_about_demo(&colophon)?;
             let mut progress = Progress::new();
             let options = GhostImportOptions { dry_run, site_url };
-            let report = colophon.import_ghost(&file, options, &mut |r| progress.show(r))?;
+            let report = colophon_import::import_ghost(&colophon, &file, options, &mut |r| progress.show(r))?;
             conclude(&file, &progress, &report, dry_run)
         }
     }

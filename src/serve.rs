@@ -26,6 +26,8 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     // Every setting before anything is made: a bad one leaves no file behind.
     let server_config = config::server_config(&public.url)?;
+    // Every process delivers webhooks by default; any number may.
+    let deliver_webhooks = config::env_switch("COLOPHON_WEBHOOK_DELIVERY", true)?;
     let settings = settings(&args.data, &public.url)?;
     let pool = config::pool_settings()?;
     let target = target(&args.data)?;
@@ -58,8 +60,13 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     tracing::info!("serving on http://{bound} (REST /api/v1, GraphQL /graphql, docs /docs); links name {}", public.url);
-    actix_web::rt::System::new()
-        .block_on(async move { Application::build(colophon, listener, server_config)?.run_until_stopped().await })?;
+    actix_web::rt::System::new().block_on(async move {
+        // The workers beside the server: the webhook deliverer (the HTTP layer starts none).
+        if deliver_webhooks {
+            colophon_delivery::spawn(&colophon);
+        }
+        Application::build(colophon, listener, server_config)?.run_until_stopped().await
+    })?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -44,7 +44,7 @@ fn an_archive_from_sqlite_restores_and_exports_again_identically(backend: Backen
     let setting = json!({"comment_moderation": "previously_approved"});
     assert_eq!(source.send("PATCH", "/api/v1/settings", Some(&admin), Some(&setting), &[]).status, 200);
     let wxr = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/data/wxr/squarespace.xml");
-    source.colophon.import_wxr(&wxr, Default::default(), &mut |_| {}).unwrap();
+    colophon_import::import_wxr(&source.colophon, &wxr, Default::default(), &mut |_| {}).unwrap();
 
     let archive = export(&source, false);
     let header: Value = serde_json::from_str(archive.lines().next().unwrap()).unwrap();
@@ -68,7 +68,8 @@ fn an_archive_from_sqlite_restores_and_exports_again_identically(backend: Backen
     }
     assert_eq!(target.get(&format!("/api/v1/posts/{DEMO_POST}")).status, 301, "the old slug still redirects");
     // New rows follow the restored ids; a second restore is refused.
-    let made = target.colophon.import_wxr(
+    let made = colophon_import::import_wxr(
+        &target.colophon,
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/data/wxr/wordpress.xml"),
         Default::default(),
         &mut |_| {},
@@ -77,7 +78,7 @@ fn an_archive_from_sqlite_restores_and_exports_again_identically(backend: Backen
     let again = target.colophon.import_archive(&file);
     assert!(again.unwrap_err().to_string().contains("empty database"));
     // The squarespace export was recorded before the archive: importing it again changes nothing.
-    let repeat = target.colophon.import_wxr(&wxr, Default::default(), &mut |_| {}).unwrap();
+    let repeat = colophon_import::import_wxr(&target.colophon, &wxr, Default::default(), &mut |_| {}).unwrap();
     assert_eq!((repeat.posts, repeat.comments), (0, 0), "{repeat:#?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

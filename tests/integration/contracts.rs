@@ -61,7 +61,7 @@ fn every_route_in_the_document_is_served() {
     assert_eq!(app.send("POST", "/api/v1/pages", Some(&admin), Some(&page), &[]).status, 201);
     // An imported post, whose old address the redirect lookup finds.
     let wxr = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/data/wxr/squarespace.xml");
-    app.colophon.import_wxr(&wxr, Default::default(), &mut |_| {}).unwrap();
+    colophon_import::import_wxr(&app.colophon, &wxr, Default::default(), &mut |_| {}).unwrap();
     // A revision of the demo post, a media item (id 1) and a preview link of a draft.
     let edit = serde_json::json!({ "excerpt": "Crossing the streams." });
     let path = format!("/api/v1/posts/{}", crate::support::DEMO_POST);

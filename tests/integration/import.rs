@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use colophon_service::{GhostImportOptions, ImportReport, WxrImportOptions};
+use colophon_import::{GhostImportOptions, WxrImportOptions};
+use colophon_service::ImportReport;
 use serde_json::Value;
 
 use crate::first_run::colophon;
@@ -27,7 +28,7 @@ fn fixture_of(kind: &str, name: &str) -> PathBuf {
 }
 
 fn import(app: &TestApp, path: &Path) -> ImportReport {
-    app.colophon.import_wxr(path, WxrImportOptions::default(), &mut |_| {}).expect("the import runs")
+    colophon_import::import_wxr(&app.colophon, path, WxrImportOptions::default(), &mut |_| {}).expect("the import runs")
 }
 
 fn written_copy(name: &str, xml: &str) -> (tempfile_dir::Dir, PathBuf) {
@@ -178,13 +179,19 @@ fn a_squarespace_export_rebuilds_the_seed_post(backend: Backend) {
     let Some(db) = TestDb::create(backend) else { return };
     let app = TestApp::start_with_pool(db, false, Default::default(), |_, _| {}).unwrap();
     let file = fixture("squarespace.xml");
-    let dry =
-        app.colophon.import_wxr(&file, WxrImportOptions { dry_run: true, ..Default::default() }, &mut |_| {}).unwrap();
+    let dry = colophon_import::import_wxr(
+        &app.colophon,
+        &file,
+        WxrImportOptions { dry_run: true, ..Default::default() },
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!((dry.posts, dry.comments, dry.attachments, dry.problems.len()), (1, 5, 1, 0), "{dry:#?}");
     assert_eq!(app.get("/api/v1/posts").json()["data"].as_array().unwrap().len(), 0, "a dry run writes nothing");
 
     let mut calls = 0;
-    let report = app.colophon.import_wxr(&file, WxrImportOptions::default(), &mut |_| calls += 1).unwrap();
+    let report =
+        colophon_import::import_wxr(&app.colophon, &file, WxrImportOptions::default(), &mut |_| calls += 1).unwrap();
     assert_eq!((report.authors, report.posts, report.comments), (1, 1, 5), "{report:#?}");
     assert!(calls >= 2, "progress is reported item by item");
     let slug = "the-case-for-converging-your-personal-professional-networks";
@@ -258,7 +265,12 @@ fn broken_files_are_refused_whole_with_their_position(backend: Backend) {
     assert!(report.problems[0].item.contains("Deep") && report.problems[0].reason.starts_with("body:"));
     assert!(report.problems[1].item.starts_with("comment 1 on post 2"));
     assert_eq!(app.get("/api/v1/posts/shallow").status, 200);
-    let missing = app.colophon.import_wxr(Path::new("/nonexistent.xml"), WxrImportOptions::default(), &mut |_| {});
+    let missing = colophon_import::import_wxr(
+        &app.colophon,
+        Path::new("/nonexistent.xml"),
+        WxrImportOptions::default(),
+        &mut |_| {},
+    );
     assert!(missing.is_err());
 }
 
@@ -325,14 +337,19 @@ fn a_ghost_export_comes_in_with_its_html_lexical_and_mobiledoc(backend: Backend)
     let Some(app) = TestApp::spawn(backend) else { return };
     let admin = app.admin_token();
     let file = fixture_of("ghost", "ghost.json");
-    let dry =
-        app.colophon.import_ghost(&file, GhostImportOptions { dry_run: true, site_url: None }, &mut |_| {}).unwrap();
+    let dry = colophon_import::import_ghost(
+        &app.colophon,
+        &file,
+        GhostImportOptions { dry_run: true, site_url: None },
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!((dry.authors, dry.posts, dry.pages), (2, 6, 1), "{dry:#?}");
     assert!(dry.notes.iter().any(|p| p.reason.contains("--site-url")), "imported, with a note: {dry:#?}");
     assert_eq!(app.get("/api/v1/posts/in-html").status, 404, "a dry run writes nothing");
 
     let options = GhostImportOptions { dry_run: false, site_url: Some("https://old.example/".into()) };
-    let report = app.colophon.import_ghost(&file, options.clone(), &mut |_| {}).unwrap();
+    let report = colophon_import::import_ghost(&app.colophon, &file, options.clone(), &mut |_| {}).unwrap();
     assert_eq!((report.authors, report.posts, report.pages), (2, 6, 1), "{report:#?}");
     let notes: Vec<&str> = report.notes.iter().map(|p| p.reason.as_str()).collect();
     assert_eq!(notes, ["visible to paid only in Ghost: imported as a draft"], "imported, with a change");
@@ -374,10 +391,10 @@ fn a_ghost_export_comes_in_with_its_html_lexical_and_mobiledoc(backend: Backend)
     assert_eq!(dude["bio"], "<p>Just takes it easy, man. &lt;b&gt;Not HTML&lt;/b&gt;</p>", "{dude}");
     assert_eq!(dude["website_url"], "https://dude.example");
 
-    let again = app.colophon.import_ghost(&file, options, &mut |_| {}).unwrap();
+    let again = colophon_import::import_ghost(&app.colophon, &file, options, &mut |_| {}).unwrap();
     assert_eq!((again.authors, again.posts, again.pages, again.unchanged), (0, 0, 0, 9), "{again:#?}");
     let (_dir, broken) = written_copy("broken.json", "{\"db\": [");
-    let refused = app.colophon.import_ghost(&broken, GhostImportOptions::default(), &mut |_| {});
+    let refused = colophon_import::import_ghost(&app.colophon, &broken, GhostImportOptions::default(), &mut |_| {});
     assert!(refused.unwrap_err().to_string().contains("not a Ghost export"));
 }
 

@@ -63,7 +63,7 @@ pub(crate) fn s3_storage() -> Arc<dyn colophon_service::BlobStore> {
     };
     let bytes: [u8; 6] = rand::random();
     let bucket = format!("colophon-test-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
-    let settings = colophon_service::S3Settings {
+    let settings = colophon_media::S3Settings {
         endpoint,
         bucket,
         region: "us-east-1".into(),
@@ -71,7 +71,7 @@ pub(crate) fn s3_storage() -> Arc<dyn colophon_service::BlobStore> {
         secret_key: "test".into(),
         path_style: true,
     };
-    let store = colophon_service::S3Blobs::new(&settings).expect("an S3 client");
+    let store = colophon_media::S3Blobs::new(&settings).expect("an S3 client");
     store.ensure_bucket().expect("the S3 test server answers and makes a bucket");
     Arc::new(store)
 }

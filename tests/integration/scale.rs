@@ -23,7 +23,7 @@ backend_tests!(
 fn node(
     db: &TestDb,
     demo: bool,
-    configure: impl FnOnce(&mut colophon_service::ColophonConfig, &mut colophon_api::ServerConfig),
+    configure: impl FnOnce(&mut colophon_service::ColophonConfig, &mut crate::support::ServerConfig),
 ) -> TestApp {
     let pool = PoolSettings { max_size: 4, ..PoolSettings::default() };
     TestApp::start_with_pool(db.sharing(), demo, pool, configure).expect("a node")
@@ -38,7 +38,7 @@ fn comment(app: &TestApp, n: usize) -> u16 {
 /// process per site) each node counts its own.
 fn limits_count_across_nodes_on_postgres(backend: Backend) {
     let Some(db) = TestDb::create(backend) else { return };
-    let two = |config: &mut colophon_service::ColophonConfig, _: &mut colophon_api::ServerConfig| {
+    let two = |config: &mut colophon_service::ColophonConfig, _: &mut crate::support::ServerConfig| {
         config.comments.per_address = colophon_service::Limit::per_minute(2);
     };
     let a = node(&db, true, two);

@@ -371,7 +371,7 @@ fn three_processes_deliver_each_event_once(backend: Backend) {
             actix_web::rt::System::new().block_on(async move {
                 let mut idle = 0;
                 while idle < 5 {
-                    match service.deliver_due().await {
+                    match colophon_delivery::deliver_due(&service).await {
                         Ok(0) => {
                             idle += 1;
                             actix_web::rt::time::sleep(Duration::from_millis(50)).await;

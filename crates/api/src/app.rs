@@ -35,8 +35,6 @@ pub struct ServerConfig {
     pub cache_capacity: u64,
     /// How long shared caches may keep cacheable answers (off by default).
     pub shared_caching: crate::cache::SharedCaching,
-    /// Whether this process delivers webhooks (every process does by default; any number may).
-    pub deliver_webhooks: bool,
     /// The bearer token `/metrics` asks for; without one, `/metrics` is not served.
     pub metrics_token: crate::metrics::MetricsToken,
 }
@@ -56,7 +54,6 @@ impl Default for ServerConfig {
             cache_capacity: crate::cache::DEFAULT_CAPACITY,
             shared_caching: crate::cache::SharedCaching::default(),
             metrics_token: crate::metrics::MetricsToken(None),
-            deliver_webhooks: true,
         }
     }
 }
@@ -72,9 +69,6 @@ impl Application {
     /// Builds the server on `listener`. Must be called inside a tokio runtime.
     pub fn build(colophon: Colophon, listener: TcpListener, config: ServerConfig) -> std::io::Result<Self> {
         let port = listener.local_addr()?.port();
-        if config.deliver_webhooks {
-            colophon.spawn_deliverer();
-        }
         let colophon = web::Data::new(colophon);
         let schema = web::Data::new(graphql::schema_with(config.graphql_introspection));
         let (cors_origins, cors_writes) = (config.cors_origins.clone(), config.cors_allow_writes);

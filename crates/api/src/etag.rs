@@ -59,6 +59,27 @@ pub fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     Ok(Some(version.and_then(|v| v.parse::<i64>().ok()).filter(|v| *v > 0).unwrap_or(NO_VERSION)))
 }
 
+/// A created item's answer: 201 with its `Location` and versioned `ETag`.
+pub fn created_with_etag<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    version: i64,
+    location: &str,
+) -> Result<HttpResponse, ApiError> {
+    let mut response = respond(req, value, Some(version))?;
+    *response.status_mut() = actix_web::http::StatusCode::CREATED;
+    let location = location.parse().map_err(|e| ServiceError::internal_while("the Location header", e))?;
+    response.headers_mut().insert(header::LOCATION, location);
+    Ok(response)
+}
+
+/// The version an edit is based on, once the caller is known: a request without credentials
+/// is 401 whatever else is wrong with it, so they are checked before `If-Match` is read.
+pub fn edit_base(caller: &colophon_service::Caller, req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    caller.actor()?;
+    if_match_version(req)
+}
+
 fn respond<T: Serialize>(req: &HttpRequest, value: &T, version: Option<i64>) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(|e| ServiceError::internal_while("serialize", e))?;
     let hash = entity_tag(&body);

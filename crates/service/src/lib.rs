@@ -47,13 +47,13 @@ pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{Cause, ServiceError, ServiceResult, chain};
 pub use freshness::Stamp;
 pub use import::{
-    ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions, GhostImportOptions, ImportProblem, ImportReport, WxrImportOptions,
-    check_wxr_file,
+    ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions, ImportProblem, ImportReport, ImportedAuthor, ImportedComment,
+    ImportedFrom, ImportedPost, PlannedComment, PlannedEntry, per_item,
 };
 pub use keys::Key;
 pub use media::{
-    Blob, BlobStore, ByteRange, LocalBlobs, MEDIA_MAX_BYTES, MediaFile, MediaInput, MediaQuery, MediaRead,
-    MediaSettings, MediaUpload, S3Blobs, S3Settings, StorageError, VARIANT_QUEUE, VARIANTS_PER_ADDRESS_PER_MINUTE,
+    Blob, BlobStore, ByteRange, MEDIA_MAX_BYTES, MediaFile, MediaInput, MediaQuery, MediaRead, MediaSettings,
+    MediaUpload, Pictures, StorageError, Stripped, VARIANT_QUEUE, VARIANTS_PER_ADDRESS_PER_MINUTE,
 };
 pub use metrics::Metrics;
 pub use pages::{PageInput, PageView};
@@ -64,4 +64,4 @@ pub use redirects::RedirectView;
 pub use replicas::ReplicaSettings;
 pub use tags::{TagInput, TagView};
 pub use views::*;
-pub use webhooks::{CreatedWebhook, WebhookInput, WebhookSettings, sign as sign_webhook};
+pub use webhooks::{CreatedWebhook, WebhookClient, WebhookInput, WebhookSettings, sign as sign_webhook};

@@ -9,7 +9,9 @@ use colophon_store::{self as store, DbConnection, PageFilter};
 
 use crate::cache_keys::CacheKey;
 use crate::catalog::{assemble, widget_authors};
-use crate::content::{ContentInput, PageSlugs, ParsedContent, content_changes, new_content, parse_content};
+use crate::content::{
+    ContentInput, PageSlugs, ParsedContent, content_changes, new_content, parse_content, unchanged_since,
+};
 use crate::keys::{Key, page_id};
 use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult, SidebarView};
@@ -141,9 +143,7 @@ impl Colophon {
         self.write(writer, move |conn, now, changed| {
             let id = page_id(conn, &key)?;
             let page = editable_page(conn, actor, id, now)?;
-            if expected_version.is_some_and(|v| v != page.version) {
-                return Err(ServiceError::PreconditionFailed);
-            }
+            unchanged_since(&page, expected_version)?;
             let slugs = PageSlugs { this: Some(page.id) };
             let (changes, _) = content_changes(conn, actor, &page, parsed, page.author_id, &slugs, now)?;
             let fields = changes.field_names();
@@ -163,9 +163,7 @@ impl Colophon {
         self.write(writer, move |conn, now, changed| {
             let id = page_id(conn, &key)?;
             let page = editable_page(conn, actor, id, now)?;
-            if expected_version.is_some_and(|v| v != page.version) {
-                return Err(ServiceError::PreconditionFailed);
-            }
+            unchanged_since(&page, expected_version)?;
             store::delete_page(conn, page.id)?;
             page_changed(Some(&page), None, now, changed);
             Ok(Written::new((), Action::PageDelete, Target::Page(page.id)))
@@ -202,7 +200,7 @@ fn page_changed(
     before: Option<&SitePage>,
     after: Option<&SitePage>,
     now: Timestamp,
-    changed: &mut crate::app::Changed,
+    changed: &mut crate::write::Changed,
 ) {
     fn visible(p: Option<&SitePage>, now: Timestamp) -> Option<&SitePage> {
         p.filter(|p| p.is_visible_at(now))

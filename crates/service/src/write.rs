@@ -11,7 +11,6 @@ use colophon_domain::{
 };
 use colophon_store::DbConnection;
 
-use crate::app::Changed;
 use crate::cache_keys::CacheKey;
 use crate::{Caller, Colophon, ServiceResult};
 
@@ -259,5 +258,61 @@ mod tests {
         let count = names.len();
         names.dedup();
         assert_eq!(names.len(), count);
+    }
+}
+
+/// What a write transaction changed that readers can see: the keys it invalidates once it
+/// commits, and the events it sends to webhooks (written in the same transaction).
+#[derive(Debug, Default)]
+pub(crate) struct Changed {
+    pub(crate) keys: Vec<CacheKey>,
+    pub(crate) events: crate::webhooks::Events,
+    pub(crate) audits: Vec<Audit>,
+}
+
+impl Changed {
+    /// Takes what a write did: its audit rows, and the keys its targets make stale.
+    pub(crate) fn done<T>(&mut self, written: crate::write::Written<T>) -> T {
+        for audit in &written.audits {
+            self.keys.extend(audit.target.stale_keys(audit.action));
+        }
+        self.audits.extend(written.audits);
+        written.value
+    }
+
+    /// Names who made the change, for the events' `actor`.
+    pub fn by(&mut self, actor: colophon_domain::Actor) {
+        self.events.actor = Some(actor);
+    }
+
+    /// Sends `kind` about `target` with `data` (what an anonymous reader would see) once the
+    /// transaction commits.
+    pub fn emit(&mut self, kind: colophon_domain::EventKind, target: &Target, data: serde_json::Value) {
+        self.events.outgoing.push(crate::webhooks::Outgoing { kind, object_key: target.to_string(), data, due: None });
+    }
+
+    /// Like [`Changed::emit`], delivered no sooner than `due`.
+    pub fn emit_at(
+        &mut self,
+        kind: colophon_domain::EventKind,
+        target: &Target,
+        data: serde_json::Value,
+        due: Timestamp,
+    ) {
+        let object_key = target.to_string();
+        self.events.outgoing.push(crate::webhooks::Outgoing { kind, object_key, data, due: Some(due) });
+    }
+
+    /// Withdraws the deliveries of `kind` about `target` not yet due.
+    pub fn withdraw(&mut self, kind: colophon_domain::EventKind, target: &Target) {
+        self.events.withdrawn.push((kind, target.to_string()));
+    }
+
+    pub fn add(&mut self, key: CacheKey) {
+        self.keys.push(key);
+    }
+
+    pub fn extend(&mut self, keys: impl IntoIterator<Item = CacheKey>) {
+        self.keys.extend(keys);
     }
 }

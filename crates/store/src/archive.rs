@@ -5,8 +5,8 @@
 //! media items are (the service writes their files after the rows).
 
 use colophon_domain::{
-    AuthorId, BlockRuleId, BlockRuleKind, CommentId, PageId, PostId, PostStatus, ProductId, SidebarId, Timestamp,
-    WidgetKind, search_text,
+    AuthorId, BlockRuleId, BlockRuleKind, CommentId, PageId, PostId, ProductId, SidebarId, Timestamp, WidgetKind,
+    search_text,
 };
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -38,32 +38,8 @@ pub struct ArchivedWidget {
     pub html: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = pages)]
-pub struct ArchivedPage {
-    #[diesel(serialize_as = Write<PageId>)]
-    pub id: PageId,
-    pub slug: String,
-    pub title: String,
-    pub excerpt: String,
-    pub body_html: String,
-    pub body_markdown: Option<String>,
-    #[diesel(serialize_as = Write<PostStatus>)]
-    pub status: PostStatus,
-    pub published_at: Option<Timestamp>,
-    #[diesel(serialize_as = Write<AuthorId>)]
-    pub author_id: AuthorId,
-    #[diesel(serialize_as = WriteNullable<SidebarId>)]
-    pub sidebar_id: Option<SidebarId>,
-    pub meta_title: Option<String>,
-    pub meta_description: Option<String>,
-    pub canonical_url: Option<String>,
-    pub og_image: Option<String>,
-    pub noindex: bool,
-    pub version: i64,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
+/// A page is archived as it is read.
+pub type ArchivedPage = crate::pages::PageRow;
 
 /// An imported item's old address.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]

@@ -3,25 +3,30 @@
 use colophon_domain::{AuthorId, PageId, PostStatus, SidebarId, SitePage, Slug, Timestamp};
 use diesel::prelude::*;
 
-use crate::columns::Stored;
+use crate::columns::{Stored, Write, WriteNullable};
 use crate::content::{ContentChanges, NewContent, content_changeset, content_values};
 use crate::rows::convert;
 use crate::schema::pages;
 use crate::{DbConnection, StoreResult};
+use serde::{Deserialize, Serialize};
 
-/// A page as read, in column order.
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A page as read (and archived), in column order.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = pages)]
 pub struct PageRow {
+    #[diesel(serialize_as = Write<PageId>)]
     pub id: PageId,
     pub slug: String,
     pub title: String,
     pub excerpt: String,
     pub body_html: String,
     pub body_markdown: Option<String>,
+    #[diesel(serialize_as = Write<PostStatus>)]
     pub status: PostStatus,
     pub published_at: Option<Timestamp>,
+    #[diesel(serialize_as = Write<AuthorId>)]
     pub author_id: AuthorId,
+    #[diesel(serialize_as = WriteNullable<SidebarId>)]
     pub sidebar_id: Option<SidebarId>,
     pub meta_title: Option<String>,
     pub meta_description: Option<String>,

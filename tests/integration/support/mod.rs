@@ -8,7 +8,7 @@ pub mod receiver;
 pub mod server;
 
 pub use db::{Backend, TestDb};
-pub use server::TestApp;
+pub use server::{ServerConfig, TestApp};
 
 /// Generates one `#[test]` per backend for each listed `fn name(backend: Backend)`. The PostgreSQL
 /// half is `#[ignore]`d: a plain `cargo test` reports it as ignored, never as passed without

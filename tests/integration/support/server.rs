@@ -2,7 +2,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use colophon_api::{Application, ServerConfig};
+use colophon_api::Application;
 use colophon_domain::{PostStatus, Timestamp};
 use colophon_service::{Colophon, ColophonConfig, DemoAdmin, ManualClock};
 use colophon_store::{PoolSettings, QueryCounter};
@@ -29,6 +29,28 @@ pub struct TestApp {
 /// "Now" for every test app: after all the demo content.
 pub fn test_now() -> Timestamp {
     NaiveDate::from_ymd_opt(2026, 6, 1).unwrap().and_hms_opt(12, 0, 0).unwrap()
+}
+
+/// How a test's server runs: the HTTP server's settings, and what the binary would start
+/// beside it (the webhook deliverer, off unless a test asks: its polling would show in the
+/// statement counts).
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    pub http: colophon_api::ServerConfig,
+    pub deliver_webhooks: bool,
+}
+
+impl std::ops::Deref for ServerConfig {
+    type Target = colophon_api::ServerConfig;
+    fn deref(&self) -> &Self::Target {
+        &self.http
+    }
+}
+
+impl std::ops::DerefMut for ServerConfig {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.http
+    }
 }
 
 impl TestApp {
@@ -71,21 +93,19 @@ impl TestApp {
         config.webhooks.allow_private = true;
         config.webhooks.poll_interval = std::time::Duration::from_millis(50);
         config.media = colophon_service::MediaSettings {
-            storage: Some(Arc::new(
-                colophon_service::LocalBlobs::new(db.dir.join("media")).expect("a media directory"),
-            )),
+            storage: Some(Arc::new(colophon_media::LocalBlobs::new(db.dir.join("media")).expect("a media directory"))),
+            pictures: Some(Arc::new(colophon_media::Codecs)),
             base_url: format!("http://127.0.0.1:{port}/media"),
             max_bytes: colophon_service::MEDIA_MAX_BYTES,
             variants_ahead: true,
             variants_per_minute: colophon_service::VARIANTS_PER_ADDRESS_PER_MINUTE,
         };
         config.listen = db.direct.clone();
-        // No deliverer unless a test asks: its polling would show in the statement counts.
         // Links name the server's own address, as the binary's do by default.
         let base = format!("http://127.0.0.1:{port}");
         config.urls = colophon_service::SiteUrls::api(&base).expect("the test server's URLs");
-        let mut server_config =
-            ServerConfig { workers: 2, deliver_webhooks: false, public_url: base, ..ServerConfig::default() };
+        let http = colophon_api::ServerConfig { workers: 2, public_url: base, ..Default::default() };
+        let mut server_config = ServerConfig { http, deliver_webhooks: false };
         configure(&mut config, &mut server_config);
         let cache_on = config.cache;
         let pool = PoolSettings { pgbouncer: db.direct.is_some(), ..pool };
@@ -100,7 +120,10 @@ impl TestApp {
         let server_colophon = colophon.clone();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let app = Application::build(server_colophon, listener, server_config).expect("build the server");
+                if server_config.deliver_webhooks {
+                    colophon_delivery::spawn(&server_colophon);
+                }
+                let app = Application::build(server_colophon, listener, server_config.http).expect("build the server");
                 sender.send(app.handle()).expect("hand over the server handle");
                 app.run_until_stopped().await
             })

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod catalog_write;
 pub mod comments;
 mod content_body;
+pub mod content_writes;
 mod deserialize;
 mod fields;
 mod health;

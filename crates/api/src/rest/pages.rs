@@ -1,21 +1,20 @@
 //! Standalone pages: read by slug, written by id, guarded by `If-Match` like posts.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::PostStatus;
-use colophon_service::{Key, PageInput, PageView};
+use colophon_service::{PageInput, PageView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::authors::AuthorRef;
 use super::catalog::SidebarBody;
 use super::content_body::{create_body, update_body};
-use super::post_write::IfMatchHeader;
+use super::content_writes::content_writes;
 use super::posts::SeoBody;
 use super::{paged, responses};
 use crate::caller::Caller;
-use crate::etag::{if_match_version, post_with_etag};
+use crate::etag::post_with_etag;
 use crate::problem::ApiError;
 
 /// A page as lists show it: everything but its body and sidebar.
@@ -166,72 +165,14 @@ pub async fn get(
     post_with_etag(&req, &PageBody::from(page), version)
 }
 
-/// Creates a page (contributors: drafts only; authors publish their own).
-#[utoipa::path(
-    post, operation_id = "create_page", path = "/api/v1/pages", tag = "pages", request_body = CreatePageBody,
-    security(("bearer" = [])),
-    responses(
-        (status = 201, description = "Created", body = PageBody, headers(("Location" = String), ("ETag" = String))),
-        responses::Create,
-    )
-)]
-pub async fn create(
-    Caller(caller): Caller,
-    req: HttpRequest,
-    colophon: crate::cache::Service,
-    body: crate::json::Json<CreatePageBody>,
-) -> Result<HttpResponse, ApiError> {
-    let page = colophon.create_page(caller, body.into_inner().into()).await?;
-    let location = format!("/api/v1/pages/{}", page.page.slug);
-    let version = page.page.version;
-    let mut response = post_with_etag(&req, &PageBody::from(page), version)?;
-    *response.status_mut() = actix_web::http::StatusCode::CREATED;
-    let location =
-        location.parse().map_err(|e| colophon_service::ServiceError::internal_while("the Location header", e))?;
-    response.headers_mut().insert(header::LOCATION, location);
-    Ok(response)
-}
-
-/// Updates a page: absent fields stay; `If-Match` refuses a stale edit (412).
-#[utoipa::path(
-    patch, operation_id = "update_page", path = "/api/v1/pages/{page}", tag = "pages", request_body = UpdatePageBody,
-    security(("bearer" = [])),
-    params(("page" = String, Path, description = "The page's id, or its slug"), IfMatchHeader),
-    responses(
-        (status = 200, description = "Updated", body = PageBody, headers(("ETag" = String))),
-        responses::Update,
-    )
-)]
-pub async fn update(
-    Caller(caller): Caller,
-    req: HttpRequest,
-    colophon: crate::cache::Service,
-    key: web::Path<String>,
-    body: crate::json::Json<UpdatePageBody>,
-) -> Result<HttpResponse, ApiError> {
-    caller.actor()?;
-    let expected = if_match_version(&req)?;
-    let page = colophon.update_page(caller, Key::parse(&key), body.into_inner().into(), expected).await?;
-    let version = page.page.version;
-    post_with_etag(&req, &PageBody::from(page), version)
-}
-
-/// Deletes a page.
-#[utoipa::path(
-    delete, operation_id = "delete_page", path = "/api/v1/pages/{page}", tag = "pages", security(("bearer" = [])),
-    params(("page" = String, Path, description = "The page's id, or its slug"), IfMatchHeader),
-    responses(
-        (status = 204, description = "Deleted"),
-        responses::Delete,
-    )
-)]
-pub async fn delete(
-    Caller(caller): Caller,
-    req: HttpRequest,
-    colophon: crate::cache::Service,
-    key: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    caller.actor()?;
-    colophon.delete_page(caller, Key::parse(&key), if_match_version(&req)?).await?;
-    Ok(HttpResponse::NoContent().finish())
+content_writes! {
+    tag: "pages", collection: "/api/v1/pages", item: "/api/v1/pages/{page}", param: "page",
+    param_doc: "The page's id, or its slug",
+    answer: PageBody, version: |v: &PageView| v.page.version, slug: |v: &PageView| v.page.slug.clone(),
+    /// Creates a page (contributors: drafts only; authors publish their own).
+    create: "create_page", CreatePageBody => create_page;
+    /// Updates a page: absent fields stay; `If-Match` refuses a stale edit (412).
+    update: "update_page", UpdatePageBody => update_page;
+    /// Deletes a page.
+    delete: "delete_page" => delete_page;
 }

@@ -1,18 +1,13 @@
 //! Writing posts: create, partial update (guarded by `If-Match`), delete.
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
 use colophon_domain::Patch;
-use colophon_service::{FeaturedImageInput, Key, PostInput, SeoInput, ServiceError};
+use colophon_service::{FeaturedImageInput, PostDetail, PostInput, SeoInput};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::content_body::{create_body, update_body};
+use super::content_writes::content_writes;
 use super::posts::PostBody;
-use crate::caller::Caller;
-use crate::etag::{if_match_version, post_with_etag};
-use crate::problem::ApiError;
-use crate::rest::responses;
 use crate::rest::schemas;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -124,80 +119,15 @@ impl From<UpdatePostBody> for PostInput {
     }
 }
 
-/// The `If-Match` header of a post change.
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Header)]
-pub struct IfMatchHeader {
-    /// The post's `ETag` the change is based on (412 when the post changed since), or `*`.
-    #[param(rename = "If-Match", value_type = String, required = false, pattern = "^(\\*|(W/)?\"v[0-9]+(-[A-Za-z0-9_-]*)?\")$")]
-    pub if_match: Option<String>,
-}
-
-/// Creates a post (contributors: drafts only; authors publish their own).
-#[utoipa::path(
-    post, operation_id = "create_post", path = "/api/v1/posts", tag = "posts", request_body = CreatePostBody, security(("bearer" = [])),
-    responses(
-        (status = 201, description = "Created", body = PostBody, headers(("Location" = String), ("ETag" = String))),
-        responses::Create,
-    )
-)]
-pub async fn create(
-    Caller(caller): Caller,
-    req: HttpRequest,
-    colophon: crate::cache::Service,
-    body: crate::json::Json<CreatePostBody>,
-) -> Result<HttpResponse, ApiError> {
-    let post = colophon.create_post(caller, body.into_inner().into()).await?;
-    let version = post.summary.post.version;
-    let location = format!("/api/v1/posts/{}", post.summary.post.slug);
-    let mut response = post_with_etag(&req, &PostBody::from(post), version)?;
-    *response.status_mut() = actix_web::http::StatusCode::CREATED;
-    let location = location.parse().map_err(|e| ServiceError::internal_while("the Location header", e))?;
-    response.headers_mut().insert(header::LOCATION, location);
-    Ok(response)
-}
-
-/// Partially updates a post. With `If-Match` (the post's `ETag`), an edit based on an older
-/// version is refused with 412 and nothing is written.
-#[utoipa::path(
-    patch, operation_id = "update_post", path = "/api/v1/posts/{post}", tag = "posts", request_body = UpdatePostBody, security(("bearer" = [])),
-    params(("post" = String, Path, description = "The post's id, or its slug"), IfMatchHeader),
-    responses(
-        (status = 200, description = "Updated", body = PostBody, headers(("ETag" = String))),
-        responses::Update,
-    )
-)]
-pub async fn update(
-    Caller(caller): Caller,
-    req: HttpRequest,
-    colophon: crate::cache::Service,
-    key: web::Path<String>,
-    body: crate::json::Json<UpdatePostBody>,
-) -> Result<HttpResponse, ApiError> {
-    // Credentials first: a request without them is 401 whatever else is wrong with it.
-    caller.actor()?;
-    let expected = if_match_version(&req)?;
-    let post = colophon.update_post(caller, Key::parse(&key), body.into_inner().into(), expected).await?;
-    let version = post.summary.post.version;
-    post_with_etag(&req, &PostBody::from(post), version)
-}
-
-/// Deletes a post and its comments.
-#[utoipa::path(
-    delete, operation_id = "delete_post", path = "/api/v1/posts/{post}", tag = "posts", security(("bearer" = [])),
-    params(("post" = String, Path, description = "The post's id, or its slug"), IfMatchHeader),
-    responses(
-        (status = 204, description = "Deleted"),
-        responses::Delete,
-    )
-)]
-pub async fn delete(
-    Caller(caller): Caller,
-    req: HttpRequest,
-    colophon: crate::cache::Service,
-    key: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    caller.actor()?;
-    colophon.delete_post(caller, Key::parse(&key), if_match_version(&req)?).await?;
-    Ok(HttpResponse::NoContent().finish())
+content_writes! {
+    tag: "posts", collection: "/api/v1/posts", item: "/api/v1/posts/{post}", param: "post",
+    param_doc: "The post's id, or its slug",
+    answer: PostBody, version: |v: &PostDetail| v.summary.post.version, slug: |v: &PostDetail| v.summary.post.slug.clone(),
+    /// Creates a post (contributors: drafts only; authors publish their own).
+    create: "create_post", CreatePostBody => create_post;
+    /// Partially updates a post. With `If-Match` (the post's `ETag`), an edit based on an older
+    /// version is refused with 412 and nothing is written.
+    update: "update_post", UpdatePostBody => update_post;
+    /// Deletes a post and its comments.
+    delete: "delete_post" => delete_post;
 }

@@ -7,7 +7,7 @@ use colophon_service::{Key, RevisionDiff, RevisionRef, ServiceError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::post_write::IfMatchHeader;
+use super::content_writes::IfMatchHeader;
 use super::posts::{FeaturedImageBody, PostBody};
 use super::{PageParams, paged};
 use crate::caller::Caller;

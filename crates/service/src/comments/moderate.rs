@@ -1,11 +1,11 @@
 use colophon_domain::{Comment, CommentId, CommentStatus, EventKind, Page, PageLimit, PostId};
 use colophon_store::{self as store, QueueKey};
 
-use crate::app::Changed;
 use crate::cache_keys::CacheKey;
 use crate::catalog::{curating_writer, curator};
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
 use crate::webhooks::data;
+use crate::write::Changed;
 use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult};
 

@@ -135,6 +135,14 @@ pub(crate) fn content_changes(
 }
 
 /// The sidebar a slug names, or 422 under `sidebar`.
+/// Refuses an edit based on another version than the stored one (`If-Match`; `None`: any).
+pub(crate) fn unchanged_since(content: &Content, expected_version: Option<i64>) -> ServiceResult<()> {
+    match expected_version {
+        Some(expected) if expected != content.version => Err(ServiceError::PreconditionFailed),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn find_sidebar_id(conn: &mut DbConnection, slug: &Slug) -> ServiceResult<colophon_domain::SidebarId> {
     Ok(store::find_sidebar_by_slug(conn, slug)?
         .ok_or_else(|| ServiceError::invalid("sidebar", "no sidebar has this slug"))?

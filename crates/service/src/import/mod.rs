@@ -1,17 +1,14 @@
-//! Bringing content in from other systems (WXR from WordPress and Squarespace, Ghost's JSON), and
-//! the Colophon archive that takes it all out again.
+//! Bringing content in from other systems (`colophon-import` reads WXR from WordPress and
+//! Squarespace and Ghost's JSON, and writes through the calls here), and the Colophon archive
+//! that takes it all out again.
 
 mod archive;
-mod ghost;
-mod ghost_render;
+mod entries;
 mod write;
-mod wxr;
-mod wxr_plan;
-mod wxr_reader;
 
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions};
-pub use ghost::GhostImportOptions;
-pub use wxr::{WxrImportOptions, check_wxr_file};
+pub use entries::{ImportedAuthor, ImportedComment, ImportedFrom, ImportedPost, PlannedComment, PlannedEntry};
+pub use write::per_item;
 
 /// What an import did (or, on a dry run, would do), item by item.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]

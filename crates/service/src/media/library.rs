@@ -6,7 +6,7 @@ use colophon_domain::{
 use colophon_store::{self as store, DbConnection, MediaChanges, NewMedia};
 use sha2::{Digest, Sha256};
 
-use super::inspect::{check_decodes, prepare};
+use super::pictures::prepare;
 use super::variants::every_variant_name;
 use crate::content::patched;
 use crate::write::{Action, Target, Written};
@@ -100,7 +100,7 @@ impl Colophon {
             filename: upload.filename,
         })
         .map_err(ServiceError::Invalid)?;
-        let storage = self.media().storage()?;
+        let (storage, pictures) = (self.media().storage()?, self.media().pictures()?);
         let bytes = upload.bytes;
         // Stripping may decode (a turned photograph) and the check does: the upload lane's
         // turn (never one variants wait for), held by the work itself.
@@ -108,9 +108,7 @@ impl Colophon {
         let prepared = self
             .compute(move || {
                 let _turn = turn;
-                let prepared = prepare(bytes)?;
-                check_decodes(&prepared)?;
-                Ok::<_, ServiceError>(prepared)
+                prepare(&*pictures, bytes)
             })
             .await??;
         let sha256 = format!("{:x}", Sha256::digest(&prepared.bytes));
@@ -316,7 +314,7 @@ fn carry_texts(
     before: &MediaItem,
     after: &MediaItem,
     now: colophon_domain::Timestamp,
-    changed: &mut crate::app::Changed,
+    changed: &mut crate::write::Changed,
 ) -> ServiceResult<()> {
     if before.alt == after.alt && before.credit == after.credit {
         return Ok(());
@@ -344,7 +342,7 @@ fn set_product_image(
     product: &Product,
     image: FeaturedImage,
     now: colophon_domain::Timestamp,
-    changed: &mut crate::app::Changed,
+    changed: &mut crate::write::Changed,
 ) -> ServiceResult<()> {
     let changes = store::ProductChanges { image: Patch::Set(image), ..Default::default() };
     if let Some(updated) = store::update_product(conn, product.id, &changes, now)? {

@@ -1,10 +1,9 @@
-//! The media library: uploads sniffed, measured and stripped of metadata, stored once by the
-//! hash of their bytes in a [`BlobStore`], described by a row each, shown by posts and products,
+//! The media library: uploads sniffed, measured and stripped of metadata (by [`Pictures`]),
+//! stored once by the hash of their bytes in a [`BlobStore`], described by a row each, shown by posts and products,
 //! and served with resized variants made on demand.
 
-mod containers;
-mod inspect;
 mod library;
+mod pictures;
 mod serve;
 mod storage;
 mod variants;
@@ -15,8 +14,9 @@ use colophon_domain::FeaturedImage;
 use colophon_store::{self as store, DbConnection};
 
 pub use library::{MediaInput, MediaQuery, MediaUpload};
+pub use pictures::{Pictures, Stripped};
 pub use serve::{ByteRange, MediaFile, MediaRead};
-pub use storage::{Blob, BlobStore, LocalBlobs, S3Blobs, S3Settings, StorageError};
+pub use storage::{Blob, BlobStore, StorageError};
 
 use crate::{ServiceError, ServiceResult};
 
@@ -46,6 +46,8 @@ pub const VARIANTS_PER_ADDRESS_PER_MINUTE: u32 = 30;
 pub struct MediaSettings {
     /// The file store; `None` turns the library off (uploads and files answer 503).
     pub storage: Option<Arc<dyn BlobStore>>,
+    /// The picture codecs; `None` turns the library off like a missing store.
+    pub pictures: Option<Arc<dyn Pictures>>,
     /// The absolute URL files are served under (`https://cms.example/media`), without a final `/`.
     pub base_url: String,
     /// The largest upload, in bytes (413 beyond).
@@ -60,6 +62,7 @@ impl std::fmt::Debug for MediaSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MediaSettings")
             .field("storage", &self.storage.as_ref().map(|s| s.describe()))
+            .field("pictures", &self.pictures)
             .field("base_url", &self.base_url)
             .field("max_bytes", &self.max_bytes)
             .field("variants_ahead", &self.variants_ahead)
@@ -73,6 +76,7 @@ impl MediaSettings {
     pub fn without_storage(public_url: &str) -> Self {
         Self {
             storage: None,
+            pictures: None,
             base_url: format!("{}/media", public_url.trim_end_matches('/')),
             max_bytes: MEDIA_MAX_BYTES,
             variants_ahead: true,
@@ -160,6 +164,13 @@ impl Media {
         self.settings.storage.clone().ok_or_else(|| {
             ServiceError::unavailable("no media storage is configured (COLOPHON_MEDIA_DIR or COLOPHON_S3_*)")
         })
+    }
+}
+
+impl Media {
+    /// The picture codecs, or 503 when none are configured.
+    pub fn pictures(&self) -> ServiceResult<Arc<dyn Pictures>> {
+        self.settings.pictures.clone().ok_or_else(|| ServiceError::unavailable("no picture codecs are configured"))
     }
 }
 

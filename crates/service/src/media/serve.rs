@@ -4,7 +4,7 @@
 use colophon_domain::{MediaType, Variant};
 
 use super::BlobStore;
-use super::variants::{make_listed_variants, make_variant, variant_name};
+use super::variants::variant_name;
 use crate::rate_limit::Limit;
 use crate::{Colophon, ServiceError, ServiceResult};
 
@@ -153,6 +153,7 @@ impl Colophon {
         let place = self.media().on_demand_place()?;
         let turn = self.media().variant_turn().await?;
         let (original, variant_file) = (original.to_string(), variant_file.to_string());
+        let pictures = self.media().pictures()?;
         let made = self
             .compute(move || -> ServiceResult<bool> {
                 let (_turn, _place) = (turn, place);
@@ -163,7 +164,8 @@ impl Colophon {
                 let started = std::time::Instant::now();
                 // Uploads are decoded once when they come in, so a failure here is a file stored
                 // before that check or damaged since: the client is told, not handed a 500.
-                let bytes = make_variant(&source.bytes, media_type, variant)
+                let bytes = pictures
+                    .variant(&source.bytes, media_type, variant)
                     .map_err(|why| ServiceError::invalid("w", format!("no variant can be made: the file {why}")))?;
                 tracing::info!(file = %variant_file, ms = started.elapsed().as_millis(), bytes = bytes.len(), "made a variant");
                 storage.put(&variant_file, &bytes, variant.media_type(media_type).as_str())?;
@@ -190,7 +192,7 @@ impl Colophon {
         let service = self.clone();
         tokio::spawn(async move {
             let made = async {
-                let storage = service.media().storage()?;
+                let (storage, pictures) = (service.media().storage()?, service.media().pictures()?);
                 let turn = service.media().variant_turn_after_requests().await?;
                 let (hash, files) = (sha256.clone(), storage.clone());
                 let written = service
@@ -200,7 +202,7 @@ impl Colophon {
                         let Some(source) = files.get(&original, None)? else { return Ok(Vec::new()) };
                         let started = std::time::Instant::now();
                         let variants =
-                            make_listed_variants(&source.bytes, media_type).map_err(ServiceError::internal)?;
+                            pictures.listed_variants(&source.bytes, media_type).map_err(ServiceError::internal)?;
                         let mut written = Vec::new();
                         for (variant, bytes) in &variants {
                             let name = variant_name(&hash, media_type, *variant);

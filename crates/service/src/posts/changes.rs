@@ -4,9 +4,9 @@ use colophon_domain::{EventKind, Post, PostStatus, Timestamp};
 use colophon_store::{self as store, DbConnection};
 
 use crate::ServiceResult;
-use crate::app::Changed;
 use crate::cache_keys::CacheKey;
 use crate::webhooks::data;
+use crate::write::Changed;
 use crate::write::Target;
 
 /// A post as readers could see it before or after a write: enough to tell what changed.

@@ -5,7 +5,7 @@ use super::changes::{post_changed, seen};
 use super::get::detail;
 use super::input::{ParsedPost, PostInput, parse};
 use super::revisions::{content_of, record_revision};
-use crate::content::{PostSlugs, content_changes, new_content};
+use crate::content::{PostSlugs, content_changes, new_content, unchanged_since};
 use crate::keys::{Key, post_id};
 use crate::media::with_media;
 use crate::write::{Action, Target, Writer, Written};
@@ -82,11 +82,7 @@ impl Colophon {
         self.write(writer, move |conn, now, changed| {
             let id = post_id(conn, &key)?;
             let post = editable_post(conn, actor, id, now)?;
-            if let Some(expected) = expected_version {
-                if expected != post.version {
-                    return Err(ServiceError::PreconditionFailed);
-                }
-            }
+            unchanged_since(&post, expected_version)?;
             let before = seen(conn, &post, now)?;
             let content_before = content_of(conn, &post, now)?;
             let changes = changes(conn, actor, &post, parsed, &media, now)?;
@@ -123,9 +119,7 @@ impl Colophon {
         self.write(writer, move |conn, now, changed| {
             let id = post_id(conn, &key)?;
             let post = editable_post(conn, actor, id, now)?;
-            if expected_version.is_some_and(|v| v != post.version) {
-                return Err(ServiceError::PreconditionFailed);
-            }
+            unchanged_since(&post, expected_version)?;
             let before = seen(conn, &post, now)?;
             store::delete_post(conn, post.id)?;
             post_changed(Some(&before), None, changed);
@@ -144,7 +138,7 @@ pub(crate) fn set_featured_image(
     image: colophon_domain::FeaturedImage,
     (actor, keep): (Actor, u32),
     now: Timestamp,
-    changed: &mut crate::app::Changed,
+    changed: &mut crate::write::Changed,
 ) -> ServiceResult<()> {
     let before = seen(conn, post, now)?;
     let content_before = content_of(conn, post, now)?;

@@ -1,18 +1,15 @@
 //! The deliverer: every server process runs one. It claims due deliveries in the database (so
-//! each is sent by one process at a time, at least once in all), POSTs them signed, and records
+//! each is sent by one process at a time, at least once in all), POSTs them signed (through a
+//! [`WebhookClient`]), and records
 //! each attempt: 2xx is done, 410 switches the subscription off, anything else is retried on the
 //! schedule until it runs out.
 
-use std::io::Read;
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use std::collections::HashMap;
-
-use colophon_domain::{Attempt, DeliveryState, Timestamp, WebhookId, is_public_address};
+use colophon_domain::{Attempt, DeliveryState, Timestamp, WebhookId};
 use colophon_store::{self as store, ClaimQuota, ClaimedDelivery};
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use super::breaker::Breaker;
 use super::sign;
@@ -21,87 +18,32 @@ use crate::{Colophon, ServiceError, ServiceResult};
 /// Bytes of a receiver's answer kept in the delivery log.
 const RESPONSE_KEPT: u64 = 512;
 
-/// Resolves names as usual, then keeps only the addresses a delivery may reach: the address
-/// checked is the address connected to, so a name cannot resolve to a public address when
-/// checked and a private one when used.
-#[derive(Debug)]
-struct PublicOnly {
-    inner: DefaultResolver,
-    allow_private: bool,
-}
-
-impl Resolver for PublicOnly {
-    fn resolve(
-        &self,
-        uri: &ureq::http::Uri,
-        config: &ureq::config::Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let resolved = self.inner.resolve(uri, config, timeout)?;
-        if self.allow_private {
-            return Ok(resolved);
-        }
-        let mut public = self.empty();
-        for address in resolved.iter().filter(|a: &&SocketAddr| is_public_address(a.ip())) {
-            public.push(*address);
-        }
-        if public.is_empty() {
-            return Err(ureq::Error::Io(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                "refused: the host resolves only to private, loopback or link-local addresses",
-            )));
-        }
-        Ok(public)
-    }
-}
-
-/// The HTTP client of deliveries: no redirects followed, every status an answer, a time limit,
-/// TLS through the system's OpenSSL and roots, addresses filtered as above.
-pub(crate) fn agent(timeout: Duration, allow_private: bool) -> ureq::Agent {
-    let tls = ureq::tls::TlsConfig::builder()
-        .provider(ureq::tls::TlsProvider::NativeTls)
-        .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-        .build();
-    let config = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .max_redirects(0)
-        // A proxy from the environment would resolve the receiver's name itself, past the
-        // address filter below.
-        .proxy(None)
-        .http_status_as_error(false)
-        .user_agent("Colophon-Webhooks/1")
-        .tls_config(tls)
-        .build();
-    ureq::Agent::with_parts(
-        config,
-        DefaultConnector::default(),
-        PublicOnly { inner: DefaultResolver::default(), allow_private },
-    )
+/// Sends webhook POSTs: the outbound HTTP client (`colophon-delivery` has one that follows no
+/// redirects, keeps to a time limit and reaches public addresses only, checked after the name
+/// is resolved). Calls block: the deliverer runs them on the blocking pool.
+pub trait WebhookClient: Send + Sync + std::fmt::Debug {
+    /// POSTs `body` (JSON) to `url` with `headers`: the answer's status and the first `kept`
+    /// bytes of its body, or why there was no answer (refused, timed out, unreachable).
+    fn post(&self, url: &str, headers: &[(&str, String)], body: &str, kept: u64) -> Result<(u16, String), String>;
 }
 
 /// One POST; the attempt as the log keeps it.
-fn send(agent: &ureq::Agent, delivery: &ClaimedDelivery, now: Timestamp) -> Attempt {
+fn send(client: &dyn WebhookClient, delivery: &ClaimedDelivery, now: Timestamp) -> Attempt {
     let started = Instant::now();
     let message_id = format!("msg_{}", delivery.event.0);
     let timestamp = now.and_utc().timestamp();
     let Some(signature) = sign(&delivery.secret, &message_id, timestamp, &delivery.payload) else {
         return Attempt { attempted_at: now, status: None, latency_ms: 0, response: "unusable secret".into() };
     };
-    let result = agent
-        .post(&delivery.url)
-        .header("content-type", "application/json")
-        .header("webhook-id", &message_id)
-        .header("webhook-timestamp", timestamp.to_string())
-        .header("webhook-signature", signature)
-        .send(delivery.payload.as_str());
-    let (status, response) = match result {
-        Ok(answer) => {
-            let status = i32::from(answer.status().as_u16());
-            let mut head = Vec::new();
-            let _ = answer.into_body().into_reader().take(RESPONSE_KEPT).read_to_end(&mut head);
-            (Some(status), String::from_utf8_lossy(&head).into_owned())
-        }
-        Err(error) => (None, error.to_string()),
+    let headers = [
+        ("content-type", "application/json".to_string()),
+        ("webhook-id", message_id),
+        ("webhook-timestamp", timestamp.to_string()),
+        ("webhook-signature", signature),
+    ];
+    let (status, response) = match client.post(&delivery.url, &headers, &delivery.payload, RESPONSE_KEPT) {
+        Ok((status, head)) => (Some(i32::from(status)), head),
+        Err(error) => (None, error),
     };
     let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     Attempt { attempted_at: now, status, latency_ms, response }
@@ -127,7 +69,7 @@ type Outcome = (ClaimedDelivery, Attempt);
 /// The deliverer's state between claims: what is out, with whom, and each receiver's record.
 struct Deliverer {
     service: Colophon,
-    agent: ureq::Agent,
+    client: Arc<dyn WebhookClient>,
     concurrency: usize,
     breaker: Breaker,
     sending: tokio::task::JoinSet<Outcome>,
@@ -138,10 +80,10 @@ struct Deliverer {
 }
 
 impl Deliverer {
-    fn new(service: Colophon) -> Self {
+    fn new(service: Colophon, client: Arc<dyn WebhookClient>) -> Self {
         let settings = service.webhook_settings().clone();
         Self {
-            agent: agent(settings.timeout, settings.allow_private),
+            client,
             concurrency: settings.concurrency.max(1),
             breaker: Breaker::new(per_subscription(settings.concurrency)),
             sending: tokio::task::JoinSet::new(),
@@ -172,11 +114,11 @@ impl Deliverer {
             }
             for delivery in claimed {
                 self.breaker.sent(delivery.webhook);
-                let (agent, now, span, webhook) =
-                    (self.agent.clone(), self.service.now(), tracing::Span::current(), delivery.webhook);
+                let (client, now, span, webhook) =
+                    (self.client.clone(), self.service.now(), tracing::Span::current(), delivery.webhook);
                 let task = self.sending.spawn_blocking(move || {
                     let _entered = span.enter();
-                    let attempt = send(&agent, &delivery, now);
+                    let attempt = send(&*client, &delivery, now);
                     (delivery, attempt)
                 });
                 self.webhook_of.insert(task.id(), (webhook, Instant::now()));
@@ -217,13 +159,13 @@ impl Colophon {
     /// filled as they free up (a receiver that never answers holds at most its share of them,
     /// and its breaker soon gives it none), woken when a write here queues a delivery and
     /// polling for the rest (other processes' writes, retries coming due). It also does the
-    /// site's hourly pruning when it claims it.
-    pub fn spawn_deliverer(&self) -> tokio::task::JoinHandle<()> {
+    /// site's hourly pruning when it claims it. Deliveries are sent by `client`.
+    pub fn spawn_deliverer(&self, client: Arc<dyn WebhookClient>) -> tokio::task::JoinHandle<()> {
         let service = self.clone();
         tokio::spawn(async move {
             let queued = service.deliveries_queued().clone();
             let poll = service.webhook_settings().poll_interval;
-            let mut deliverer = Deliverer::new(service.clone());
+            let mut deliverer = Deliverer::new(service.clone(), client);
             // Once an hour for the whole site, by whichever process claims it first: the audit
             // log's retention and old rate-limit windows (each process asks once a minute).
             let mut asked: Option<Instant> = None;
@@ -272,16 +214,15 @@ impl Colophon {
     /// One round, for tools and tests that drive delivery themselves: claims the due
     /// deliveries (up to `concurrency`), sends them at once, records what came of each.
     /// Returns how many were sent.
-    pub async fn deliver_due(&self) -> ServiceResult<usize> {
+    pub async fn deliver_due(&self, client: Arc<dyn WebhookClient>) -> ServiceResult<usize> {
         let settings = self.webhook_settings().clone();
         let quotas = ClaimQuota { default: settings.concurrency, ..ClaimQuota::default() };
         let claimed = self.claim_deliveries(settings.concurrency, quotas).await?;
-        let agent = agent(settings.timeout, settings.allow_private);
         let mut sending = tokio::task::JoinSet::new();
         for delivery in claimed {
-            let (agent, now) = (agent.clone(), self.now());
+            let (client, now) = (client.clone(), self.now());
             sending.spawn_blocking(move || {
-                let attempt = send(&agent, &delivery, now);
+                let attempt = send(&*client, &delivery, now);
                 (delivery, attempt)
             });
         }

@@ -12,6 +12,7 @@ use base64::engine::general_purpose::STANDARD;
 use colophon_domain::{Delivery, DeliveryId, EventKind, Page, Webhook, WebhookId, is_public_address};
 use colophon_store::{self as store, WebhookChanges};
 
+pub use deliver::WebhookClient;
 pub(crate) use outbox::{Events, Outgoing, write as write_outbox};
 pub use signature::sign;
 
@@ -77,7 +78,8 @@ fn checked_url(url: &str, allow_private: bool) -> ServiceResult<String> {
     if url.len() > 2048 {
         return Err(invalid("at most 2048 characters"));
     }
-    let uri: ureq::http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
+    // The URL type of the client that sends (ureq's is `http`'s), so that both read one host.
+    let uri: http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
     if !matches!(uri.scheme_str(), Some("http" | "https")) {
         return Err(invalid("must be http or https"));
     }

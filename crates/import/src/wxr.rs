@@ -7,14 +7,14 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use colophon_domain::{AuthorId, CommentId, FeaturedImage, PostId};
-use colophon_store::{self as store, DbConnection, NewComment};
+use colophon_domain::{AuthorId, FeaturedImage, PostId};
+use colophon_service::{
+    Colophon, ImportProblem, ImportReport, ImportedAuthor, ImportedComment, ImportedFrom, PlannedEntry, ServiceError,
+    ServiceResult, per_item,
+};
 
-use super::write::{self, ImportedAuthor, per_item};
-use super::wxr_plan::{self, ItemKind, PlannedEntry};
-use super::wxr_reader::{WxrAuthor, WxrComment, WxrEntry, WxrItem, WxrReader, line_and_column};
-use super::{ImportProblem, ImportReport};
-use crate::{Colophon, ServiceError, ServiceResult};
+use crate::wxr_plan::{self, ItemKind};
+use crate::wxr_reader::{WxrAuthor, WxrComment, WxrEntry, WxrItem, WxrReader, line_and_column};
 
 /// How to run an import.
 #[derive(Debug, Clone, Copy, Default)]
@@ -41,65 +41,60 @@ pub fn check_wxr_file(path: &Path) -> Result<(), String> {
     check_whole(path, file).map_or(Ok(()), Err)
 }
 
-impl Colophon {
-    /// Imports a WXR file. The whole file is read once first: a file that is not well-formed
-    /// XML (cut short, say), not WXR, or that declares entities is refused there, with the
-    /// position, and nothing of it is written. Items that cannot be imported are reported in
-    /// the answer and skipped. `progress` is called after every author and item. Imports send
-    /// no webhooks (a migration is not a publish) and announce one "everything changed" to
-    /// caches per item.
-    pub fn import_wxr(
-        &self,
-        path: &Path,
-        options: WxrImportOptions,
-        progress: &mut dyn FnMut(&ImportReport),
-    ) -> ServiceResult<ImportReport> {
-        let open = || File::open(path).map_err(|e| ServiceError::invalid("file", format!("cannot be read: {e}")));
-        let regular =
-            std::fs::metadata(path).map_err(|e| ServiceError::invalid("file", format!("cannot be read: {e}")))?;
-        if !regular.is_file() {
-            return Err(ServiceError::invalid(
-                "file",
-                "must be a file (it is read twice: checked whole, then imported); save a pipe's output to a file first",
-            ));
-        }
-        if !options.checked {
-            if let Some(stopped) = check_whole(path, open()?) {
-                return Ok(ImportReport { stopped: Some(stopped), ..ImportReport::default() });
-            }
-        }
-        let mut run = Run {
-            colophon: self,
-            dry_run: options.dry_run,
-            source: String::new(),
-            authors: HashMap::new(),
-            wp_author_ids: HashMap::new(),
-            attachments: HashMap::new(),
-            thumbnails: Vec::new(),
-            max_depth: self.comment_settings().max_depth,
-            report: ImportReport::default(),
-        };
-        let fallback_source = format!("wxr:file:{}", path.file_name().unwrap_or_default().to_string_lossy());
-        for entry in WxrReader::new(BufReader::new(open()?)) {
-            match entry {
-                // Checked whole before: the file changed since.
-                Err(error) => {
-                    run.report.stopped =
-                        Some(format!("byte {}: {} (the file changed during the import)", error.offset, error.message));
-                    break;
-                }
-                Ok(WxrEntry::Site(site)) => {
-                    let base = site.base_url.trim().trim_end_matches('/');
-                    run.source = if base.is_empty() { fallback_source.clone() } else { format!("wxr:{base}") };
-                }
-                Ok(WxrEntry::Author(author)) => run.author(&author)?,
-                Ok(WxrEntry::Item(item)) => run.item(&item)?,
-            }
-            progress(&run.report);
-        }
-        run.attach_thumbnails()?;
-        Ok(run.report)
+/// Imports a WXR file. The whole file is read once first: a file that is not well-formed XML
+/// (cut short, say), not WXR, or that declares entities is refused there, with the position,
+/// and nothing of it is written. Items that cannot be imported are reported in the answer and
+/// skipped. `progress` is called after every author and item. Imports send no webhooks (a
+/// migration is not a publish) and announce one "everything changed" to caches per item.
+pub fn import_wxr(
+    colophon: &Colophon,
+    path: &Path,
+    options: WxrImportOptions,
+    progress: &mut dyn FnMut(&ImportReport),
+) -> ServiceResult<ImportReport> {
+    let open = || File::open(path).map_err(|e| ServiceError::invalid("file", format!("cannot be read: {e}")));
+    let regular = std::fs::metadata(path).map_err(|e| ServiceError::invalid("file", format!("cannot be read: {e}")))?;
+    if !regular.is_file() {
+        return Err(ServiceError::invalid(
+            "file",
+            "must be a file (it is read twice: checked whole, then imported); save a pipe's output to a file first",
+        ));
     }
+    if !options.checked {
+        if let Some(stopped) = check_whole(path, open()?) {
+            return Ok(ImportReport { stopped: Some(stopped), ..ImportReport::default() });
+        }
+    }
+    let mut run = Run {
+        colophon,
+        dry_run: options.dry_run,
+        source: String::new(),
+        authors: HashMap::new(),
+        wp_author_ids: HashMap::new(),
+        attachments: HashMap::new(),
+        thumbnails: Vec::new(),
+        report: ImportReport::default(),
+    };
+    let fallback_source = format!("wxr:file:{}", path.file_name().unwrap_or_default().to_string_lossy());
+    for entry in WxrReader::new(BufReader::new(open()?)) {
+        match entry {
+            // Checked whole before: the file changed since.
+            Err(error) => {
+                run.report.stopped =
+                    Some(format!("byte {}: {} (the file changed during the import)", error.offset, error.message));
+                break;
+            }
+            Ok(WxrEntry::Site(site)) => {
+                let base = site.base_url.trim().trim_end_matches('/');
+                run.source = if base.is_empty() { fallback_source.clone() } else { format!("wxr:{base}") };
+            }
+            Ok(WxrEntry::Author(author)) => run.author(&author)?,
+            Ok(WxrEntry::Item(item)) => run.item(&item)?,
+        }
+        progress(&run.report);
+    }
+    run.attach_thumbnails()?;
+    Ok(run.report)
 }
 
 /// Reads the whole file as the import will, writing nothing: where and why it is not a WXR
@@ -129,7 +124,6 @@ struct Run<'a> {
     attachments: HashMap<String, FeaturedImage>,
     /// Posts whose featured image is an attachment not read yet (they may come later).
     thumbnails: Vec<(PostId, String)>,
-    max_depth: i32,
     report: ImportReport,
 }
 
@@ -178,7 +172,7 @@ impl Run<'_> {
 
     fn ensure_author(&self, login: &str, name: &str, email: &str) -> ServiceResult<(AuthorId, bool)> {
         let author = ImportedAuthor { key: login.into(), name: name.into(), email: email.into(), ..Default::default() };
-        write::ensure_author(self.colophon, &self.source, author)
+        self.colophon.import_author(&self.source, author)
     }
 
     fn item(&mut self, item: &WxrItem) -> ServiceResult<()> {
@@ -228,7 +222,8 @@ impl Run<'_> {
             return Ok(());
         }
         let Some(author_id) = self.author_of(item)? else { return Ok(()) };
-        let written = write::insert_page_once(self.colophon, &self.source, item.post_id.trim(), entry, author_id);
+        let from = ImportedFrom::new(&self.source, item.post_id.trim());
+        let written = self.colophon.import_page(from, entry, author_id);
         match per_item(written)? {
             Ok(Some(_)) => self.report.pages += 1,
             Ok(None) => self.report.unchanged += 1,
@@ -262,73 +257,30 @@ impl Run<'_> {
         }
         let Some(author_id) = self.author_of(item)? else { return Ok(()) };
         let image = self.attachments.get(item.thumbnail_id.trim()).cloned();
-        let (source, external) = (self.source.clone(), item.post_id.trim().to_string());
-        let registered: Vec<Option<AuthorId>> =
-            planned.iter().map(|(c, _)| self.wp_author_ids.get(c.user_id.trim()).copied()).collect();
-        let max_depth = self.max_depth;
-        let outcome = self.colophon.write_blocking(move |conn, now| {
-            let (post_id, created) = match store::imported_id(conn, &source, "post", &external)? {
-                // Deleted here since: it stays deleted, its comments with it.
-                Some(id) if store::find_post(conn, PostId(id))?.is_none() => {
-                    return Ok((PostId(id), false, CommentOutcome::default()));
-                }
-                Some(id) => (PostId(id), false),
-                None => (write::insert_post(conn, &source, &external, entry, author_id, image, now)?, true),
-            };
-            let mut outcome = CommentOutcome::default();
-            let mut placed: HashMap<String, (CommentId, i32, Option<CommentId>)> = HashMap::new();
-            for ((comment, plan), author) in planned.into_iter().zip(registered) {
-                let external_comment = comment.id.trim().to_string();
-                if let Some(id) = store::imported_id(conn, &source, "comment", &external_comment)? {
-                    if let Some(existing) = store::find_comment(conn, CommentId(id))? {
-                        placed.insert(external_comment, (existing.id, existing.depth, existing.parent_id));
-                    }
-                    outcome.unchanged += 1;
-                    continue;
-                }
-                let parent = parent_within_depth(conn, &source, comment.parent.trim(), &placed, max_depth)?;
-                if parent.is_none() && !matches!(comment.parent.trim(), "" | "0") {
-                    outcome.orphans.push(external_comment.clone());
-                }
-                let depth = parent.map_or(0, |(_, depth)| depth + 1);
-                let inserted = store::insert_comment(
-                    conn,
-                    &NewComment {
-                        post_id,
-                        parent_id: parent.map(|(id, _)| id),
-                        author_id: author,
-                        author_name: plan.author_name,
-                        author_email: plan.author_email,
-                        author_url: plan.author_url,
-                        body_source: plan.body_source,
-                        body_html: plan.body_html,
-                        status: plan.status,
-                        depth,
-                        ip: plan.ip,
-                        user_agent: None,
-                        created_at: plan.created_at,
-                    },
-                )?;
-                store::record_import(conn, &source, "comment", &external_comment, inserted.id.0)?;
-                placed.insert(external_comment, (inserted.id, depth, inserted.parent_id));
-                outcome.imported += 1;
-            }
-            Ok((post_id, created, outcome))
-        });
-        match per_item(outcome)? {
-            Ok((post_id, created, outcome)) => {
-                if created {
+        let comments = planned
+            .into_iter()
+            .map(|(comment, planned)| ImportedComment {
+                id: comment.id.trim().to_string(),
+                parent: comment.parent.trim().to_string(),
+                author: self.wp_author_ids.get(comment.user_id.trim()).copied(),
+                planned,
+            })
+            .collect();
+        let from = ImportedFrom::new(&self.source, item.post_id.trim());
+        match per_item(self.colophon.import_post(from, entry, author_id, image, comments))? {
+            Ok(post) => {
+                if post.created {
                     self.report.posts += 1;
                     if !item.thumbnail_id.trim().is_empty() && !self.attachments.contains_key(item.thumbnail_id.trim())
                     {
-                        self.thumbnails.push((post_id, item.thumbnail_id.trim().to_string()));
+                        self.thumbnails.push((post.id, item.thumbnail_id.trim().to_string()));
                     }
                 } else {
                     self.report.unchanged += 1;
                 }
-                self.report.comments += outcome.imported;
-                self.report.unchanged += outcome.unchanged;
-                for orphan in outcome.orphans {
+                self.report.comments += post.comments;
+                self.report.unchanged += post.unchanged;
+                for orphan in post.orphans {
                     self.note(
                         format!("comment {orphan} on {}", label(item)),
                         "its parent is not in the file: imported as a top-level comment",
@@ -350,43 +302,8 @@ impl Run<'_> {
                 );
                 continue;
             };
-            write::set_featured_image(self.colophon, post_id, image)?;
+            self.colophon.set_imported_featured_image(post_id, image)?;
         }
         Ok(())
     }
-}
-
-#[derive(Default)]
-struct CommentOutcome {
-    imported: u64,
-    unchanged: u64,
-    /// Comments whose parent is in neither this file nor an earlier import.
-    orphans: Vec<String>,
-}
-
-/// The comment a reply hangs under: its parent, or the nearest ancestor shallow enough for the
-/// configured depth (a thread deeper than Colophon allows is folded up, as WordPress shows it).
-fn parent_within_depth(
-    conn: &mut DbConnection,
-    source: &str,
-    parent: &str,
-    placed: &HashMap<String, (CommentId, i32, Option<CommentId>)>,
-    max_depth: i32,
-) -> ServiceResult<Option<(CommentId, i32)>> {
-    if matches!(parent, "" | "0") {
-        return Ok(None);
-    }
-    let found = match placed.get(parent) {
-        Some(found) => Some(*found),
-        None => match store::imported_id(conn, source, "comment", parent)? {
-            Some(id) => store::find_comment(conn, CommentId(id))?.map(|c| (c.id, c.depth, c.parent_id)),
-            None => None,
-        },
-    };
-    let Some((mut id, mut depth, mut up)) = found else { return Ok(None) };
-    while depth + 1 > max_depth {
-        let Some(next) = up.map(|p| store::find_comment(conn, p)).transpose()?.flatten() else { break };
-        (id, depth, up) = (next.id, next.depth, next.parent_id);
-    }
-    Ok(Some((id, depth)))
 }

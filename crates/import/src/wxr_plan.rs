@@ -8,7 +8,9 @@ use colophon_domain::{
     RedirectPath, Seo, Slug, Timestamp, plain_text, truncate_words,
 };
 
-use super::wxr_reader::{WxrComment, WxrItem};
+use colophon_service::{PlannedComment, PlannedEntry};
+
+use crate::wxr_reader::{WxrComment, WxrItem};
 
 /// What an item is, by `wp:post_type` and `wp:status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,49 +33,10 @@ pub fn kind_of(item: &WxrItem) -> ItemKind {
     }
 }
 
-/// A post or page ready to insert (its slug may still be taken: the writer picks a free variant).
-#[derive(Debug, Clone)]
-pub struct PlannedEntry {
-    pub slug: Slug,
-    pub title: String,
-    pub excerpt: String,
-    pub body: PostHtml,
-    pub status: PostStatus,
-    pub published_at: Option<Timestamp>,
-    pub comments_enabled: bool,
-    /// (slug, name) of its categories and tags, in order, without repeats.
-    pub tags: Vec<(Slug, String)>,
-    pub seo: Seo,
-    /// Its address on the old site (the item's `link`), which then redirects to it.
-    pub old_path: Option<RedirectPath>,
-}
-
-impl PlannedEntry {
-    /// When the item was made: its publication, else `now`.
-    pub fn made(&self, now: Timestamp) -> Timestamp {
-        self.published_at.unwrap_or(now)
-    }
-
-    /// The fields posts and pages share, under `slug` (a free one) and `author`.
-    pub fn into_content(self, slug: Slug, author: colophon_domain::AuthorId) -> colophon_store::NewContent {
-        colophon_store::NewContent {
-            slug,
-            title: self.title,
-            excerpt: self.excerpt,
-            body_html: self.body.into_string(),
-            body_markdown: None,
-            publication: colophon_domain::Publication { status: self.status, published_at: self.published_at },
-            author_id: author,
-            sidebar_id: None,
-            seo: self.seo,
-        }
-    }
-}
-
 /// A post's or page's fields, checked. `Err` says why it cannot be imported.
 pub fn plan_entry(item: &WxrItem) -> Result<PlannedEntry, String> {
     if item.oversized {
-        return Err(format!("a field is longer than {} MiB", super::wxr_reader::MAX_TEXT_BYTES >> 20));
+        return Err(format!("a field is longer than {} MiB", crate::wxr_reader::MAX_TEXT_BYTES >> 20));
     }
     let status = match item.status.trim() {
         "publish" | "future" | "" => PostStatus::Published,
@@ -180,19 +143,6 @@ pub fn featured_image_of(attachment: &WxrItem) -> Option<FeaturedImage> {
         credit: text(&colophon_domain::plain_text(&attachment.excerpt)),
         ..FeaturedImage::default()
     })
-}
-
-/// A comment ready to insert, but for its parent (resolved by the writer).
-#[derive(Debug, Clone)]
-pub struct PlannedComment {
-    pub author_name: String,
-    pub author_email: Option<String>,
-    pub author_url: Option<String>,
-    pub ip: Option<String>,
-    pub body_source: String,
-    pub body_html: String,
-    pub status: CommentStatus,
-    pub created_at: Timestamp,
 }
 
 /// Whether a comment is a reader's (pingbacks and trackbacks are not imported).

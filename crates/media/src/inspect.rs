@@ -1,4 +1,4 @@
-//! An upload made ready to store: its type sniffed from its bytes, its size read, and its
+//! An upload made ready to store: its size read, and its
 //! metadata (EXIF with GPS, XMP, IPTC, comments) stripped. JPEG, PNG and WebP lose their
 //! metadata chunks without being re-encoded (`img-parts`); a photograph turned by its EXIF
 //! orientation is decoded, turned and encoded again, so that it still shows upright.
@@ -6,70 +6,43 @@
 use std::io::Cursor;
 
 use bytes::Bytes;
-use colophon_domain::{MAX_PIXELS, MediaType, ValidationErrors};
+use colophon_domain::{MAX_PIXELS, MediaType};
 use img_parts::jpeg::{Jpeg, markers};
 use img_parts::png::Png;
 use img_parts::webp::WebP;
 use img_parts::{ImageEXIF, ImageICC};
 
-use super::containers::{Stripped, strip_avif, strip_gif};
-use crate::ServiceError;
-
-/// An upload as it will be stored.
-#[derive(Debug)]
-pub(crate) struct Prepared {
-    pub bytes: Vec<u8>,
-    pub media_type: MediaType,
-    pub size: Option<(u32, u32)>,
-}
+use crate::containers::{Stripped, strip_avif, strip_gif};
 
 /// The quality a turned JPEG is encoded at again.
 const REENCODE_QUALITY: u8 = 90;
 
-/// Sniffs, measures and strips an upload: 415 for a type the library does not take, 422 for
-/// a file that is not what its first bytes say or is too large a picture.
-pub(crate) fn prepare(upload: Vec<u8>) -> Result<Prepared, ServiceError> {
-    let media_type = MediaType::sniff(&upload).ok_or_else(|| {
-        ServiceError::UnsupportedMediaType(
-            "the file is not a JPEG, PNG, WebP, GIF, AVIF or PDF (SVG is refused: it can carry scripts)".into(),
-        )
-    })?;
-    let unreadable = |why: String| ServiceError::Invalid(ValidationErrors::single("file", why));
-    let (bytes, size) = match media_type {
-        MediaType::Jpeg => jpeg(upload).map_err(unreadable)?,
-        MediaType::Png => png(upload).map_err(unreadable)?,
-        MediaType::Webp => webp(upload).map_err(unreadable)?,
-        MediaType::Gif => strip_gif(&upload).map(|(b, w, h)| (b, Some((w, h)))).map_err(unreadable)?,
-        MediaType::Avif => strip_avif(upload).map_err(unreadable)?,
-        MediaType::Pdf => (upload, None),
-    };
-    match size {
-        Some((w, h)) if u64::from(w) * u64::from(h) > MAX_PIXELS || w == 0 || h == 0 => {
-            return Err(unreadable(format!("is {w}×{h} pixels; pictures may have at most {MAX_PIXELS} pixels")));
-        }
-        None if media_type.is_image() => return Err(unreadable("has no readable size".into())),
-        _ => {}
+/// `upload`, of the type its first bytes say, without its metadata; with its size in pixels
+/// when it has one; or why it cannot be read.
+pub(crate) fn strip(media_type: MediaType, upload: Vec<u8>) -> Stripped {
+    match media_type {
+        MediaType::Jpeg => jpeg(upload),
+        MediaType::Png => png(upload),
+        MediaType::Webp => webp(upload),
+        MediaType::Gif => strip_gif(&upload).map(|(b, w, h)| (b, Some((w, h)))),
+        MediaType::Avif => strip_avif(upload),
+        MediaType::Pdf => Ok((upload, None)),
     }
-    Ok(Prepared { bytes, media_type, size })
 }
 
-/// Decodes a picture the library makes variants of, once, at upload: a file whose first bytes
-/// look right but whose pixels do not decode is refused then (422), not on every variant
-/// request. AVIF (not decoded here) and PDF pass as they are.
-pub(crate) fn check_decodes(prepared: &Prepared) -> Result<(), ServiceError> {
-    let format = match prepared.media_type {
+/// Whether a picture the library makes variants of decodes, within the limits. AVIF (not
+/// decoded here) and PDF pass as they are.
+pub(crate) fn check_decodes(media_type: MediaType, bytes: &[u8]) -> Result<(), String> {
+    let format = match media_type {
         MediaType::Jpeg => image::ImageFormat::Jpeg,
         MediaType::Png => image::ImageFormat::Png,
         MediaType::Webp => image::ImageFormat::WebP,
         MediaType::Gif => image::ImageFormat::Gif,
         MediaType::Avif | MediaType::Pdf => return Ok(()),
     };
-    let mut reader = image::ImageReader::with_format(Cursor::new(&prepared.bytes), format);
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits());
-    reader
-        .decode()
-        .map(drop)
-        .map_err(|e| ServiceError::Invalid(ValidationErrors::single("file", format!("cannot be decoded: {e}"))))
+    reader.decode().map(drop).map_err(|e| format!("cannot be decoded: {e}"))
 }
 
 /// Decoding limits for every picture the library decodes: no dimension past what
@@ -223,6 +196,18 @@ fn webp(upload: Vec<u8>) -> Stripped {
 mod tests {
     use super::*;
 
+    /// An upload stripped as the library strips it: its bytes and size.
+    #[derive(Debug)]
+    struct Prepared {
+        bytes: Vec<u8>,
+        size: Option<(u32, u32)>,
+    }
+
+    fn prepare(upload: Vec<u8>) -> Result<Prepared, String> {
+        let media_type = MediaType::sniff(&upload).ok_or("not a type the library takes")?;
+        strip(media_type, upload).map(|(bytes, size)| Prepared { bytes, size })
+    }
+
     /// A small JPEG made here, with an EXIF block holding a GPS tag's bytes and a comment.
     pub(crate) fn jpeg_with_exif(orientation: u16) -> Vec<u8> {
         let picture = image::RgbImage::from_fn(40, 20, |x, _| image::Rgb([x as u8 * 6, 0, 0]));
@@ -244,8 +229,8 @@ mod tests {
     #[test]
     fn jpeg_metadata_goes_without_re_encoding() {
         let original = jpeg_with_exif(1);
+        assert_eq!(MediaType::sniff(&original), Some(MediaType::Jpeg));
         let prepared = prepare(original.clone()).unwrap();
-        assert_eq!(prepared.media_type, MediaType::Jpeg);
         assert_eq!(prepared.size, Some((40, 20)));
         let text = String::from_utf8_lossy(&prepared.bytes);
         assert!(!text.contains("GPSLatitude") && !text.contains("shot at home"));
@@ -328,21 +313,20 @@ mod tests {
     }
 
     #[test]
-    fn other_types_are_refused_and_lying_ones_are_unreadable() {
-        let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
-        assert!(matches!(prepare(svg), Err(ServiceError::UnsupportedMediaType(_))));
+    fn lying_files_are_unreadable_and_pdfs_pass_as_they_are() {
         let fake_png = b"\x89PNG\r\n\x1a\n<html>".to_vec();
-        assert!(matches!(prepare(fake_png), Err(ServiceError::Invalid(_))));
+        assert!(prepare(fake_png).unwrap_err().contains("PNG"));
         let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
-        assert_eq!(prepare(pdf).unwrap().size, None);
+        assert_eq!(prepare(pdf.clone()).unwrap().bytes, pdf);
+        assert!(check_decodes(MediaType::Png, b"\x89PNG\r\n\x1a\n<html>").is_err());
     }
 
     #[test]
-    fn enormous_pictures_are_refused_from_their_header() {
-        // A GIF header claiming 65535 × 65535 pixels (4.3 gigapixels), and nothing else.
+    fn an_enormous_picture_is_measured_from_its_header_alone() {
+        // A GIF header claiming 65535 × 65535 pixels (4.3 gigapixels), and nothing else: its
+        // size is read without decoding (the service refuses it by that size).
         let mut gif = b"GIF89a\xFF\xFF\xFF\xFF\x00\x00\x00".to_vec();
         gif.extend_from_slice(b"\x2C\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3B");
-        let Err(ServiceError::Invalid(errors)) = prepare(gif) else { panic!("accepted") };
-        assert!(format!("{errors:?}").contains("pixels"));
+        assert_eq!(prepare(gif).unwrap().size, Some((65535, 65535)));
     }
 }

@@ -9,17 +9,16 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDateTime};
 use colophon_domain::{
-    AuthorId, BoundedText, Excerpt, FeaturedImage, HttpUrl, PostHtml, PostId, PostStatus, Seo, Slug, Timestamp,
+    AuthorId, BoundedText, Excerpt, FeaturedImage, HttpUrl, PostHtml, PostStatus, Seo, Slug, Timestamp,
 };
-use colophon_store as store;
+use colophon_service::{
+    Colophon, ImportProblem, ImportReport, ImportedAuthor, ImportedFrom, PlannedEntry, ServiceError, ServiceResult,
+    per_item,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::ghost_render::{lexical_to_html, mobiledoc_to_html};
-use super::write::{self, ImportedAuthor, per_item};
-use super::wxr_plan::PlannedEntry;
-use super::{ImportProblem, ImportReport};
-use crate::{Colophon, ServiceError, ServiceResult};
+use crate::ghost_render::{lexical_to_html, mobiledoc_to_html};
 
 /// Exports are read whole (they are one JSON document); larger files are refused.
 const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -153,73 +152,71 @@ fn date(value: &Value) -> Option<Timestamp> {
     }
 }
 
-impl Colophon {
-    /// Imports a Ghost export. See [`Colophon::import_wxr`] for what every import shares.
-    pub fn import_ghost(
-        &self,
-        path: &Path,
-        options: GhostImportOptions,
-        progress: &mut dyn FnMut(&ImportReport),
-    ) -> ServiceResult<ImportReport> {
-        let unreadable = |e: std::io::Error| ServiceError::invalid("file", format!("cannot be read: {e}"));
-        if std::fs::metadata(path).map_err(unreadable)?.len() > MAX_FILE_BYTES {
-            return Err(ServiceError::invalid("file", format!("is larger than {} MiB", MAX_FILE_BYTES >> 20)));
-        }
-        let bytes = std::fs::read(path).map_err(unreadable)?;
-        let export: Export = serde_json::from_slice(&bytes)
-            .map_err(|e| ServiceError::invalid("file", format!("is not a Ghost export: {e}")))?;
-        drop(bytes);
-        let data = export.db.into_iter().next().map(|db| db.data).unwrap_or_default();
-        let site = options.site_url.as_deref().map(|u| u.trim_end_matches('/').to_string());
-        let mut run = GhostRun {
-            colophon: self,
-            dry_run: options.dry_run,
-            // Ghost ids (ObjectIds since Ghost 1) name items whatever --site-url says, so runs
-            // with and without it find each other's records.
-            source: "ghost".to_string(),
-            site,
-            authors: HashMap::new(),
-            first_author: None,
-            report: ImportReport::default(),
-        };
-        for user in &data.users {
-            run.user(user)?;
-            progress(&run.report);
-        }
-        let tags: HashMap<String, (Slug, String)> = data
-            .tags
-            .iter()
-            .filter(|t| text(&t.visibility) != "internal" && !text(&t.name).starts_with('#'))
-            .filter_map(|t| {
-                let name = text(&t.name);
-                let slug = Slug::parse(text(&t.slug)).ok().or_else(|| Slug::derive(name))?;
-                Some((id(&t.id), (slug, name.chars().take(100).collect())))
-            })
-            .collect();
-        let mut post_tags: HashMap<String, Vec<(i64, TagName)>> = HashMap::new();
-        for link in &data.posts_tags {
-            if let Some(tag) = tags.get(&id(&link.tag_id)) {
-                post_tags.entry(id(&link.post_id)).or_default().push((link.sort_order.unwrap_or(0), tag.clone()));
-            }
-        }
-        let mut primary: HashMap<String, (i64, String)> = HashMap::new();
-        for link in &data.posts_authors {
-            let entry = primary.entry(id(&link.post_id)).or_insert((i64::MAX, String::new()));
-            if link.sort_order.unwrap_or(0) < entry.0 {
-                *entry = (link.sort_order.unwrap_or(0), id(&link.author_id));
-            }
-        }
-        let meta: HashMap<String, &PostMeta> = data.posts_meta.iter().map(|m| (id(&m.post_id), m)).collect();
-        for post in &data.posts {
-            let key = id(&post.id);
-            let mut wanted_tags = post_tags.remove(&key).unwrap_or_default();
-            wanted_tags.sort_by_key(|(order, _)| *order);
-            let author = primary.get(&key).map(|(_, a)| a.clone()).unwrap_or_else(|| id(&post.author_id));
-            run.post(post, meta.get(&key).copied(), wanted_tags.into_iter().map(|(_, t)| t).collect(), &author)?;
-            progress(&run.report);
-        }
-        Ok(run.report)
+/// Imports a Ghost export. See [`crate::import_wxr`] for what every import shares.
+pub fn import_ghost(
+    colophon: &Colophon,
+    path: &Path,
+    options: GhostImportOptions,
+    progress: &mut dyn FnMut(&ImportReport),
+) -> ServiceResult<ImportReport> {
+    let unreadable = |e: std::io::Error| ServiceError::invalid("file", format!("cannot be read: {e}"));
+    if std::fs::metadata(path).map_err(unreadable)?.len() > MAX_FILE_BYTES {
+        return Err(ServiceError::invalid("file", format!("is larger than {} MiB", MAX_FILE_BYTES >> 20)));
     }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let export: Export = serde_json::from_slice(&bytes)
+        .map_err(|e| ServiceError::invalid("file", format!("is not a Ghost export: {e}")))?;
+    drop(bytes);
+    let data = export.db.into_iter().next().map(|db| db.data).unwrap_or_default();
+    let site = options.site_url.as_deref().map(|u| u.trim_end_matches('/').to_string());
+    let mut run = GhostRun {
+        colophon,
+        dry_run: options.dry_run,
+        // Ghost ids (ObjectIds since Ghost 1) name items whatever --site-url says, so runs
+        // with and without it find each other's records.
+        source: "ghost".to_string(),
+        site,
+        authors: HashMap::new(),
+        first_author: None,
+        report: ImportReport::default(),
+    };
+    for user in &data.users {
+        run.user(user)?;
+        progress(&run.report);
+    }
+    let tags: HashMap<String, (Slug, String)> = data
+        .tags
+        .iter()
+        .filter(|t| text(&t.visibility) != "internal" && !text(&t.name).starts_with('#'))
+        .filter_map(|t| {
+            let name = text(&t.name);
+            let slug = Slug::parse(text(&t.slug)).ok().or_else(|| Slug::derive(name))?;
+            Some((id(&t.id), (slug, name.chars().take(100).collect())))
+        })
+        .collect();
+    let mut post_tags: HashMap<String, Vec<(i64, TagName)>> = HashMap::new();
+    for link in &data.posts_tags {
+        if let Some(tag) = tags.get(&id(&link.tag_id)) {
+            post_tags.entry(id(&link.post_id)).or_default().push((link.sort_order.unwrap_or(0), tag.clone()));
+        }
+    }
+    let mut primary: HashMap<String, (i64, String)> = HashMap::new();
+    for link in &data.posts_authors {
+        let entry = primary.entry(id(&link.post_id)).or_insert((i64::MAX, String::new()));
+        if link.sort_order.unwrap_or(0) < entry.0 {
+            *entry = (link.sort_order.unwrap_or(0), id(&link.author_id));
+        }
+    }
+    let meta: HashMap<String, &PostMeta> = data.posts_meta.iter().map(|m| (id(&m.post_id), m)).collect();
+    for post in &data.posts {
+        let key = id(&post.id);
+        let mut wanted_tags = post_tags.remove(&key).unwrap_or_default();
+        wanted_tags.sort_by_key(|(order, _)| *order);
+        let author = primary.get(&key).map(|(_, a)| a.clone()).unwrap_or_else(|| id(&post.author_id));
+        run.post(post, meta.get(&key).copied(), wanted_tags.into_iter().map(|(_, t)| t).collect(), &author)?;
+        progress(&run.report);
+    }
+    Ok(run.report)
 }
 
 struct GhostRun<'a> {
@@ -270,7 +267,7 @@ impl GhostRun<'_> {
             avatar_url: self.absolute(text(&user.profile_image)),
         };
         let label = format!("user {} “{}”", author.key, author.name);
-        match per_item(write::ensure_author(self.colophon, &self.source, author))? {
+        match per_item(self.colophon.import_author(&self.source, author))? {
             Ok((author_id, created)) => {
                 if created {
                     self.report.authors += 1;
@@ -424,23 +421,17 @@ impl GhostRun<'_> {
         };
         let external = id(&post.id);
         if is_page {
-            match per_item(write::insert_page_once(self.colophon, &self.source, &external, entry, author_id))? {
+            match per_item(self.colophon.import_page(ImportedFrom::new(&self.source, &external), entry, author_id))? {
                 Ok(Some(_)) => self.report.pages += 1,
                 Ok(None) => self.report.unchanged += 1,
                 Err(reason) => self.problem(label, reason),
             }
             return Ok(());
         }
-        let source = self.source.clone();
-        let written = self.colophon.write_blocking(move |conn, now| {
-            if store::imported_id(conn, &source, "post", &external)?.is_some() {
-                return Ok(None::<PostId>);
-            }
-            write::insert_post(conn, &source, &external, entry, author_id, image, now).map(Some)
-        });
-        match per_item(written)? {
-            Ok(Some(_)) => self.report.posts += 1,
-            Ok(None) => self.report.unchanged += 1,
+        let from = ImportedFrom::new(&self.source, &external);
+        match per_item(self.colophon.import_post(from, entry, author_id, image, Vec::new()))? {
+            Ok(post) if post.created => self.report.posts += 1,
+            Ok(_) => self.report.unchanged += 1,
             Err(reason) => self.problem(label, reason),
         }
         Ok(())
