@@ -1,29 +1,9 @@
-use colophon_domain::{CommentId, CommentStatus, PostId};
-use colophon_store::NewComment;
+use colophon_domain::{CommentStatus, PostId};
 use serde_json::json;
 
-use crate::support::server::test_now;
-use crate::support::{Backend, DEMO_POST, TestApp};
+use crate::support::{Backend, DEMO_POST, TestApp, fixtures};
 
 backend_tests!(only_approved_comments_are_shown_oldest_first_with_threading, comments_page_by_cursor);
-
-pub fn comment(post: i64, name: &str, status: CommentStatus, parent: Option<i64>) -> NewComment {
-    NewComment {
-        post_id: PostId(post),
-        parent_id: parent.map(CommentId),
-        author_id: None,
-        author_name: name.into(),
-        author_email: Some(format!("{}@private.example", name.to_lowercase())),
-        author_url: None,
-        body_source: format!("{name} says hi"),
-        body_html: format!("<p>{name} says hi</p>"),
-        status,
-        depth: i32::from(parent.is_some()),
-        ip: Some("203.0.113.77".into()),
-        user_agent: Some("SecretAgent/1.0".into()),
-        created_at: test_now(),
-    }
-}
 
 fn only_approved_comments_are_shown_oldest_first_with_threading(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
@@ -32,7 +12,7 @@ fn only_approved_comments_are_shown_oldest_first_with_threading(backend: Backend
     for (name, status) in
         [("Pending", CommentStatus::Pending), ("Spammer", CommentStatus::Spam), ("Trashed", CommentStatus::Trash)]
     {
-        colophon_store::insert_comment(&mut conn, &comment(post_id, name, status, None)).unwrap();
+        fixtures::comment(PostId(post_id), name).status(status).insert(&mut conn);
     }
     let page = app.get(&format!("/api/v1/posts/{DEMO_POST}/comments?limit=100")).json();
     let comments = page["data"].as_array().unwrap();

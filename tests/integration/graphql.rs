@@ -2,7 +2,11 @@ use serde_json::json;
 
 use crate::support::{Backend, DEMO_POST, TestApp};
 
-backend_tests!(seed_page_renders_from_one_query, limits_and_errors_carry_codes);
+backend_tests!(
+    seed_page_renders_from_one_query,
+    limits_and_errors_carry_codes,
+    ids_that_are_no_numbers_are_refused_by_name
+);
 
 /// What a frontend sends to render the seed page.
 pub const SEED_PAGE_QUERY: &str = r#"
@@ -74,4 +78,35 @@ fn limits_and_errors_carry_codes(backend: Backend) {
     });
     assert!(expensive["errors"][0]["message"].as_str().unwrap().contains("too complex"), "{expensive}");
     assert_eq!(queries, 0, "refused before any SQL ran");
+}
+
+/// Every id argument and input field is read one way: an id that is no number is a
+/// `BAD_USER_INPUT` naming its field, never an id no item has, and nothing is written.
+fn ids_that_are_no_numbers_are_refused_by_name(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    let cases = [
+        (
+            "featuredImage.mediaId",
+            r#"mutation { createPost(input: { title: "T", featuredImage: { mediaId: "x1" } }) { id } }"#,
+        ),
+        ("imageMediaId", r#"mutation { createProduct(input: { title: "P", imageMediaId: "seven" }) { id } }"#),
+        (
+            "widgets.productId",
+            r#"mutation { putSidebar(slug: "s", input: { title: "S", widgets: [{ kind: PRODUCT, productId: "1.5" }] }) { id } }"#,
+        ),
+        (
+            "widgets.authorId",
+            r#"mutation { putSidebar(slug: "s", input: { title: "S", widgets: [{ kind: AUTHOR_BIO, authorId: "me" }] }) { id } }"#,
+        ),
+        ("id", r#"mutation { deleteProduct(id: "one") }"#),
+    ];
+    for (field, query) in cases {
+        let answer = app.graphql_as(&admin, query, json!({}));
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{field}: {answer}");
+        assert_eq!(answer["errors"][0]["extensions"]["field"], field, "{answer}");
+    }
+    let drafts = app.get_with("/api/v1/posts?status=draft", &[("authorization", &format!("Bearer {admin}"))]).json();
+    assert!(drafts["data"].as_array().unwrap().iter().all(|p| p["title"] != "T"), "no post was made: {drafts}");
+    assert_eq!(app.get("/api/v1/sidebars/s").status, 404, "no sidebar was made");
 }

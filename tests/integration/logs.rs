@@ -127,3 +127,58 @@ fn a_failed_webhook_delivery_is_a_warning_with_its_reason() {
     assert_eq!(failed["fields"]["status"], 500);
     assert_eq!(failed["fields"]["reason"], "answer 500", "the receiver's answer");
 }
+
+/// With the service's debug level on, every line of a request names the use case that ran (a
+/// span per use case, inside the request's), its statements say how long they took, and a write
+/// says what it did (its audit action and target).
+#[test]
+fn a_request_log_names_its_use_case_and_the_time_of_its_statements() {
+    let db = TestDb::create(Backend::Sqlite).unwrap();
+    let port = free_port();
+    let mut child = colophon(&db.dir)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("COLOPHON_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info,colophon_service=debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_ready(port, &mut child);
+    let made = colophon(&db.dir)
+        .args(["key", "create", "--name", "spans", "--owner", "admin@colophon.test"])
+        .output()
+        .unwrap();
+    let key = String::from_utf8(made.stdout).unwrap().trim().to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let url = format!("http://127.0.0.1:{port}/api/v1/posts/{DEMO_POST}");
+    assert_eq!(agent.get(&url).header("X-Request-Id", "probe-read.1").call().unwrap().status(), 200);
+    let edit = agent
+        .patch(&url)
+        .header("X-Request-Id", "probe-write.1")
+        .header("Authorization", &format!("Bearer {key}"))
+        .send_json(serde_json::json!({ "title": "The Dude abides" }))
+        .unwrap();
+    assert_eq!(edit.status(), 200);
+    child.kill().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child.wait().unwrap();
+    let lines: Vec<Value> = stderr.lines().filter_map(|line| serde_json::from_str(line).ok()).collect();
+    let of = |request: &str, message: &str| -> Vec<&Value> {
+        lines
+            .iter()
+            .filter(|line| line["fields"]["message"] == message)
+            .filter(|line| line["spans"].as_array().is_some_and(|s| s.iter().any(|s| s["request_id"] == request)))
+            .collect()
+    };
+    let read = of("probe-read.1", "statements");
+    let read = read.first().unwrap_or_else(|| panic!("no statements line for the read:\n{stderr}"));
+    assert_eq!(read["span"]["name"], "get_post", "the use case is the innermost span: {read}");
+    assert!(read["fields"]["ms"].as_f64().is_some_and(|ms| ms >= 0.0), "{read}");
+    let wrote = of("probe-write.1", "wrote");
+    let wrote = wrote.first().unwrap_or_else(|| panic!("no line says what the write did:\n{stderr}"));
+    assert_eq!(wrote["span"]["name"], "update_post");
+    assert_eq!(wrote["fields"]["action"], "post.update");
+    assert!(wrote["fields"]["target"].as_str().is_some_and(|t| t.starts_with("post:")), "{wrote}");
+    assert!(!of("probe-write.1", "statements").is_empty(), "the write's statements are timed too");
+}

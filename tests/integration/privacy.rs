@@ -1,8 +1,7 @@
-use colophon_domain::{CommentStatus, Role, Slug};
+use colophon_domain::{Role, Slug};
 use colophon_store::NewAuthor;
 use serde_json::json;
 
-use crate::comments::comment;
 use crate::support::server::test_now;
 use crate::support::{Backend, DEMO_POST, TestApp};
 
@@ -15,7 +14,7 @@ fn private_fields_never_appear_in_rest_or_graphql(backend: Backend) {
     let Some(app) = TestApp::spawn(backend) else { return };
     let mut conn = app.conn();
     let post_id = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["id"].as_i64().unwrap();
-    colophon_store::insert_comment(&mut conn, &comment(post_id, "Visible", CommentStatus::Approved, None)).unwrap();
+    crate::support::fixtures::comment(colophon_domain::PostId(post_id), "Visible").insert(&mut conn);
     colophon_store::insert_author(
         &mut conn,
         &NewAuthor {

@@ -88,7 +88,7 @@ fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     // A comment on a post that does not exist is refused by the foreign key.
     let orphan = colophon_store::insert_comment(
         &mut conn,
-        &crate::comments::comment(424242, "Orphan", colophon_domain::CommentStatus::Pending, None),
+        &crate::support::fixtures::comment(colophon_domain::PostId(424242), "Orphan").build(),
     );
     assert!(orphan.is_err());
 }

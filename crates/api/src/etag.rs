@@ -9,6 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::problem::ApiError;
+use colophon_domain::Version;
 use colophon_service::ServiceError;
 
 /// The strong entity tag of a body: 128 bits of its SHA-256, quoted.
@@ -41,7 +42,7 @@ pub const NO_VERSION: i64 = -1;
 /// The post version an `If-Match` header names: `None` without the header or with `*`. An
 /// entity tag that names no version of ours can match no version, so it becomes [`NO_VERSION`]
 /// (412 once the caller is known to be allowed at all); a value that is no entity tag is 400.
-pub fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+pub fn if_match_version(req: &HttpRequest) -> Result<Option<Version>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
     let value = value.to_str().unwrap_or_default().trim();
     if value == "*" {
@@ -56,7 +57,7 @@ pub fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
         ));
     };
     let version = tag.strip_prefix('v').map(|rest| rest.split('-').next().unwrap_or_default());
-    Ok(Some(version.and_then(|v| v.parse::<i64>().ok()).filter(|v| *v > 0).unwrap_or(NO_VERSION)))
+    Ok(Some(Version(version.and_then(|v| v.parse::<i64>().ok()).filter(|v| *v > 0).unwrap_or(NO_VERSION))))
 }
 
 /// A created item's answer: 201 with its `Location` and versioned `ETag`.
@@ -75,7 +76,7 @@ pub fn created_with_etag<T: Serialize>(
 
 /// The version an edit is based on, once the caller is known: a request without credentials
 /// is 401 whatever else is wrong with it, so they are checked before `If-Match` is read.
-pub fn edit_base(caller: &colophon_service::Caller, req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+pub fn edit_base(caller: &colophon_service::Caller, req: &HttpRequest) -> Result<Option<Version>, ApiError> {
     caller.actor()?;
     if_match_version(req)
 }
@@ -120,10 +121,10 @@ mod tests {
     fn if_match_reads_the_version() {
         let req =
             |v: &str| actix_web::test::TestRequest::default().insert_header((header::IF_MATCH, v)).to_http_request();
-        assert_eq!(if_match_version(&req("\"v7-abc\"")).unwrap(), Some(7));
-        assert_eq!(if_match_version(&req("W/\"v12\"")).unwrap(), Some(12));
+        assert_eq!(if_match_version(&req("\"v7-abc\"")).unwrap(), Some(Version(7)));
+        assert_eq!(if_match_version(&req("W/\"v12\"")).unwrap(), Some(Version(12)));
         assert_eq!(if_match_version(&req("*")).unwrap(), None);
-        assert_eq!(if_match_version(&req("\"abc\"")).unwrap(), Some(NO_VERSION));
+        assert_eq!(if_match_version(&req("\"abc\"")).unwrap(), Some(Version(NO_VERSION)));
         assert!(if_match_version(&req("")).is_err());
         assert!(if_match_version(&req("!Lo")).is_err());
         assert_eq!(if_match_version(&actix_web::test::TestRequest::default().to_http_request()).unwrap(), None);

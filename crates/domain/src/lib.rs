@@ -33,6 +33,7 @@ mod sidebar;
 mod site_page;
 mod slug;
 mod text;
+mod version;
 mod webhook;
 mod words;
 
@@ -74,6 +75,7 @@ pub use sidebar::{Sidebar, Widget, WidgetKind};
 pub use site_page::SitePage;
 pub use slug::Slug;
 pub use text::BoundedText;
+pub use version::{Hours, RevisionNumber, Version};
 pub use webhook::{Attempt, Delivery, DeliveryState, EventKind, RETRY_SCHEDULE_SECS, Webhook, is_public_address};
 
 /// Timestamps are UTC, stored without a zone, truncated to microseconds so that

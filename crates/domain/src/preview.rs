@@ -39,8 +39,8 @@ impl PreviewLink {
 }
 
 /// A lifetime asked for, in hours: 1 to [`PREVIEW_MAX_HOURS`].
-pub fn preview_hours(requested: Option<i64>) -> Result<i64, String> {
-    match requested.unwrap_or(PREVIEW_DEFAULT_HOURS) {
+pub fn preview_hours(requested: Option<crate::Hours>) -> Result<i64, String> {
+    match requested.map_or(PREVIEW_DEFAULT_HOURS, |h| h.0) {
         hours @ 1..=PREVIEW_MAX_HOURS => Ok(hours),
         _ => Err(format!("must be between 1 and {PREVIEW_MAX_HOURS} hours (30 days)")),
     }
@@ -54,10 +54,10 @@ mod tests {
     #[test]
     fn lifetimes_are_bounded() {
         assert_eq!(preview_hours(None), Ok(24));
-        assert_eq!(preview_hours(Some(720)), Ok(720));
-        assert!(preview_hours(Some(721)).is_err());
-        assert!(preview_hours(Some(0)).is_err());
-        assert!(preview_hours(Some(-5)).is_err());
+        assert_eq!(preview_hours(Some(crate::Hours(720))), Ok(720));
+        assert!(preview_hours(Some(crate::Hours(721))).is_err());
+        assert!(preview_hours(Some(crate::Hours(0))).is_err());
+        assert!(preview_hours(Some(crate::Hours(-5))).is_err());
     }
 
     #[test]

@@ -252,8 +252,8 @@ impl GhostRun<'_> {
             return Ok(());
         }
         let bio = text(&user.bio);
+        let key = id(&user.id);
         let author = ImportedAuthor {
-            key: id(&user.id),
             name: text(&user.name).to_string(),
             email: text(&user.email).to_string(),
             slug: text(&user.slug).to_string(),
@@ -266,8 +266,8 @@ impl GhostRun<'_> {
             website_url: text(&user.website).to_string(),
             avatar_url: self.absolute(text(&user.profile_image)),
         };
-        let label = format!("user {} “{}”", author.key, author.name);
-        match per_item(self.colophon.import_author(&self.source, author))? {
+        let label = format!("user {key} “{}”", author.name);
+        match per_item(self.colophon.import_author(ImportedFrom::new(&self.source, &key), author))? {
             Ok((author_id, created)) => {
                 if created {
                     self.report.authors += 1;

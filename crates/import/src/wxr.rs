@@ -171,8 +171,8 @@ impl Run<'_> {
     }
 
     fn ensure_author(&self, login: &str, name: &str, email: &str) -> ServiceResult<(AuthorId, bool)> {
-        let author = ImportedAuthor { key: login.into(), name: name.into(), email: email.into(), ..Default::default() };
-        self.colophon.import_author(&self.source, author)
+        let author = ImportedAuthor { name: name.into(), email: email.into(), ..Default::default() };
+        self.colophon.import_author(ImportedFrom::new(&self.source, login), author)
     }
 
     fn item(&mut self, item: &WxrItem) -> ServiceResult<()> {

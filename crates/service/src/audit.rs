@@ -72,6 +72,7 @@ fn checked_action(action: &str) -> ServiceResult<String> {
 
 impl Colophon {
     /// The audit log, newest first (admins).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn audit_log(&self, caller: Caller, query: AuditQuery) -> ServiceResult<CursorPage<AuditEntry>> {
         caller.admin()?;
         let action = query.action.as_deref().map(checked_action).transpose()?;
@@ -90,6 +91,7 @@ impl Colophon {
     }
 
     /// Drops audit entries past the retention period; returns how many.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn prune_audit_log(&self) -> ServiceResult<usize> {
         let days = i64::from(self.audit_retention_days());
         self.db(move |conn, now| Ok(store::prune_audit(conn, now - chrono::Duration::days(days))?)).await

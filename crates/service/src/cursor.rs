@@ -112,3 +112,26 @@ mod tests {
         assert!(other.decode::<2>("posts", &cursor).is_err(), "a cursor of another server secret");
     }
 }
+
+/// The page of a list a client asks for: how many (1 to 100; 20 when absent) and where to go on
+/// from (the `next_cursor` of the page before; none or empty for the first page). The list's use
+/// case checks both: a limit out of range or a cursor not made for that list is 400.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paging {
+    /// How many items, as asked.
+    pub limit: Option<i64>,
+    /// The opaque cursor, as given.
+    pub cursor: Option<String>,
+}
+
+impl Paging {
+    /// The page after `cursor`, of `limit` items.
+    pub fn new(limit: Option<i64>, cursor: Option<String>) -> Self {
+        Self { limit, cursor }
+    }
+
+    /// The first `limit` items.
+    pub fn first(limit: i64) -> Self {
+        Self { limit: Some(limit), cursor: None }
+    }
+}

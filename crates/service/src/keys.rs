@@ -26,6 +26,34 @@ impl Key {
     }
 }
 
+/// A slug as a client named it (a path segment, an argument), not yet checked: a value no slug
+/// can be finds nothing (404), as a slug nothing has does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlugKey(String);
+
+impl SlugKey {
+    /// The slug named by `value`, as given.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The slug, or 404 `what` when no slug can be spelt this way.
+    pub(crate) fn found(&self, what: &'static str) -> ServiceResult<Slug> {
+        Slug::parse(self.0.as_str()).map_err(|_| ServiceError::NotFound(what))
+    }
+
+    /// The value as given.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for SlugKey {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
 pub(crate) fn post_id(conn: &mut DbConnection, key: &Key) -> ServiceResult<PostId> {
     match key {
         Key::Id(id) => Ok(PostId(*id)),

@@ -34,15 +34,15 @@ mod write;
 
 pub use app::{Colophon, ColophonConfig, Reads};
 pub use audit::{AuditQuery, REQUEST_ID};
-pub use auth::{ApiKeyInput, AuthSettings, Caller, IssuedApiKey, Session, hash_password};
+pub use auth::{ApiKeyInput, AuthSettings, Caller, IssuedApiKey, RefreshToken, Session, SignIn, hash_password};
 pub use authors::AuthorInput;
 pub use cache_keys::CacheKey;
 pub use catalog::{ProductInput, SidebarInput, WidgetInput};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use colophon_store::{Neighbours, PostKey};
-pub use comments::{ClientInfo, CommentInput, CommentSettings, QueueQuery, SiteSettings};
+pub use comments::{ClientInfo, CommentInput, CommentSettings, NewBlockRule, QueueQuery, SiteSettings};
 pub use content::{ContentInput, SeoInput};
-pub use cursor::CursorCodec;
+pub use cursor::{CursorCodec, Paging};
 pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{Cause, ServiceError, ServiceResult, chain};
 pub use freshness::Stamp;
@@ -50,17 +50,17 @@ pub use import::{
     ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions, ImportProblem, ImportReport, ImportedAuthor, ImportedComment,
     ImportedFrom, ImportedPost, PlannedComment, PlannedEntry, per_item,
 };
-pub use keys::Key;
+pub use keys::{Key, SlugKey};
 pub use media::{
-    Blob, BlobStore, ByteRange, MEDIA_MAX_BYTES, MediaFile, MediaInput, MediaQuery, MediaRead, MediaSettings,
-    MediaUpload, Pictures, StorageError, Stripped, VARIANT_QUEUE, VARIANTS_PER_ADDRESS_PER_MINUTE,
+    Blob, BlobStore, ByteRange, FileRequest, MEDIA_MAX_BYTES, MediaFile, MediaInput, MediaQuery, MediaRead,
+    MediaSettings, MediaUpload, Pictures, StorageError, Stripped, VARIANT_QUEUE, VARIANTS_PER_ADDRESS_PER_MINUTE,
 };
 pub use metrics::Metrics;
 pub use pages::{PageInput, PageView};
-pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery, PostSearch, SearchResult};
+pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery, PostSearch, PreviewToken, SearchResult};
 pub use posts::{FeedOf, FeedView, RELATED_DEFAULT, RELATED_MAX, RevisionRef, Sitemap, SitemapUrl};
 pub use rate_limit::Limit;
-pub use redirects::RedirectView;
+pub use redirects::{RedirectView, redirect_path};
 pub use replicas::ReplicaSettings;
 pub use tags::{TagInput, TagView};
 pub use views::*;

@@ -4,9 +4,11 @@
 
 use std::collections::HashMap;
 
+use colophon_domain::Version;
 use colophon_domain::{Actor, Author, EventKind, PageId, PageLimit, PostStatus, Role, SitePage, Slug, Timestamp};
 use colophon_store::{self as store, DbConnection, PageFilter};
 
+use crate::Paging;
 use crate::cache_keys::CacheKey;
 use crate::catalog::{assemble, widget_authors};
 use crate::content::{
@@ -41,13 +43,14 @@ pub struct PageView {
 impl Colophon {
     /// Pages in slug order: the published ones for everyone; with `status`, staff's pages of that
     /// status (contributors and authors: their own).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_pages(
         &self,
         caller: Caller,
         status: Option<PostStatus>,
-        limit: Option<i64>,
-        cursor: Option<String>,
+        paging: Paging,
     ) -> ServiceResult<CursorPage<PageView>> {
+        let Paging { limit, cursor } = paging;
         let limit = PageLimit::parse(limit).map_err(|m| ServiceError::bad_request("limit", m))?;
         let status = status.unwrap_or(PostStatus::Published);
         let author_id = match status {
@@ -82,6 +85,7 @@ impl Colophon {
     }
 
     /// One page by slug; a page the caller may not read (a draft, to the public) is 404.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn get_page(&self, caller: Caller, key: Key) -> ServiceResult<PageView> {
         let (urls, actor) = (self.site_urls().clone(), caller.as_actor());
         let found = self
@@ -111,6 +115,7 @@ impl Colophon {
     }
 
     /// Creates a page as the caller (contributors: drafts only).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_page(&self, caller: Caller, input: PageInput) -> ServiceResult<PageView> {
         let writer = caller.writer()?;
         let actor = *writer;
@@ -129,12 +134,13 @@ impl Colophon {
 
     /// Applies a partial update. With `expected_version` (`If-Match`), a page edited since is
     /// refused with 412 and nothing is written.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_page(
         &self,
         caller: Caller,
         key: Key,
         input: PageInput,
-        expected_version: Option<i64>,
+        expected_version: Option<Version>,
     ) -> ServiceResult<PageView> {
         let writer = caller.writer()?;
         let actor = *writer;
@@ -157,7 +163,8 @@ impl Colophon {
     }
 
     /// Deletes a page the caller may edit (412 with a stale `expected_version`).
-    pub async fn delete_page(&self, caller: Caller, key: Key, expected_version: Option<i64>) -> ServiceResult<()> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn delete_page(&self, caller: Caller, key: Key, expected_version: Option<Version>) -> ServiceResult<()> {
         let writer = caller.writer()?;
         let actor = *writer;
         self.write(writer, move |conn, now, changed| {

@@ -146,6 +146,7 @@ impl Colophon {
 
     /// Drops shared windows older than a day (every limit's window is shorter); any process may,
     /// and doing it twice drops nothing more.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn prune_rate_windows(&self) -> ServiceResult<usize> {
         if !self.shares_limits() {
             return Ok(0);

@@ -20,11 +20,17 @@ pub struct RedirectView {
     pub slug: Slug,
 }
 
+/// An old address as a client asked for it (`?path=`), read as a redirect's path: 400 when it
+/// is none (too long, or not a path or URL).
+pub fn redirect_path(value: &str) -> ServiceResult<RedirectPath> {
+    RedirectPath::parse(value).map_err(|e| ServiceError::bad_request("path", e))
+}
+
 impl Colophon {
     /// The published post or page an old address (a path, or a whole URL) leads to; 404 when it
     /// leads nowhere, or to something the public cannot see.
-    pub async fn redirect_for(&self, path: String) -> ServiceResult<RedirectView> {
-        let path = RedirectPath::parse(&path).map_err(|e| ServiceError::bad_request("path", e))?;
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn redirect_for(&self, path: RedirectPath) -> ServiceResult<RedirectView> {
         let urls = self.site_urls().clone();
         let found = self
             .db(move |conn, now| {

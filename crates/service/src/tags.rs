@@ -1,9 +1,11 @@
 //! Tags: the list with counts and descriptions, one tag's page, and editors' changes to a tag's
 //! name and description (tags themselves come and go with the posts that name them).
 
-use colophon_domain::{BoundedText, PageLimit, Slug, Tag, ValidationErrors};
+use colophon_domain::{BoundedText, PageLimit, Tag, ValidationErrors};
 use colophon_store as store;
 
+use crate::Paging;
+use crate::SlugKey;
 use crate::cache_keys::CacheKey;
 use crate::catalog::curating_writer;
 use crate::write::{Action, Target, Written};
@@ -33,7 +35,9 @@ pub struct TagInput {
 
 impl Colophon {
     /// Tags in slug order, with their counts: two statements a page.
-    pub async fn list_tags(&self, limit: Option<i64>, cursor: Option<String>) -> ServiceResult<CursorPage<TagView>> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn list_tags(&self, paging: Paging) -> ServiceResult<CursorPage<TagView>> {
+        let Paging { limit, cursor } = paging;
         let limit = PageLimit::parse(limit).map_err(|m| ServiceError::bad_request("limit", m))?;
         let after = match cursor.as_deref() {
             None | Some("") => None,
@@ -67,8 +71,9 @@ impl Colophon {
     }
 
     /// One tag by slug, with its count; 404 for a tag no published post carries.
-    pub async fn get_tag(&self, slug: String) -> ServiceResult<TagView> {
-        let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("tag"))?;
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn get_tag(&self, slug: SlugKey) -> ServiceResult<TagView> {
+        let slug = slug.found("tag")?;
         let key = CacheKey::TagPosts(slug.as_str().to_string());
         let found = self
             .db(move |conn, now| {
@@ -81,6 +86,7 @@ impl Colophon {
     }
 
     /// The published-post counts of many tags in one statement (GraphQL's batched loader).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn tag_post_counts(&self, tags: Vec<Tag>) -> ServiceResult<std::collections::HashMap<Tag, i64>> {
         for tag in &tags {
             self.saw_key(CacheKey::TagPosts(tag.slug.as_str().to_string()));
@@ -94,9 +100,10 @@ impl Colophon {
     }
 
     /// Renames a tag or rewrites its description (editors and admins).
-    pub async fn update_tag(&self, caller: Caller, slug: String, input: TagInput) -> ServiceResult<TagView> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn update_tag(&self, caller: Caller, slug: SlugKey, input: TagInput) -> ServiceResult<TagView> {
         let writer = curating_writer(caller)?;
-        let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("tag"))?;
+        let slug = slug.found("tag")?;
         let mut errors = ValidationErrors::default();
         let name = input.name.and_then(|n| errors.check("name", TagName::parse(n))).map(TagName::into_string);
         let description = input.description.and_then(|d| {

@@ -218,6 +218,9 @@ impl Colophon {
         self.db_write(move |conn, now, changed| {
             changed.by(actor);
             let written = work(conn, now, changed)?;
+            for audit in &written.audits {
+                tracing::debug!(action = audit.action.as_str(), target = %audit.target, "wrote");
+            }
             Ok(changed.done(written))
         })
         .await

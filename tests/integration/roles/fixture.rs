@@ -2,12 +2,11 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use colophon_domain::{AuthorId, BlockRuleKind, CommentStatus, EventKind, PostStatus, Role, Slug, Widget};
-use colophon_store::{NewAuthor, NewProduct, NewSidebar};
+use colophon_domain::{AuthorId, BlockRuleKind, EventKind, PostStatus, Slug, Widget};
+use colophon_store::{NewProduct, NewSidebar};
 
-use crate::comments::comment;
-use crate::support::TestApp;
 use crate::support::server::test_now;
+use crate::support::{TestApp, fixtures};
 
 /// Fresh targets for one cell of the matrix, so that no cell sees another's writes.
 pub(super) struct Fixture {
@@ -74,19 +73,11 @@ pub(super) fn fixture(app: &TestApp, owners: &Owners) -> Fixture {
     let mut conn = app.conn();
     let post = |slug: String, author: i64, status: PostStatus| {
         let at = (status == PostStatus::Published).then(|| test_now() - chrono::Duration::days(1));
-        crate::support::fixtures::post(&slug)
-            .title("Fixture")
-            .body("<p>Fixture</p>")
-            .by(AuthorId(author))
-            .status(status, at)
-            .build()
+        fixtures::post(&slug).title("Fixture").body("<p>Fixture</p>").by(AuthorId(author)).status(status, at)
     };
-    let published =
-        colophon_store::insert_post(&mut conn, &post(format!("fixture-post-{n}"), author, PostStatus::Published))
-            .unwrap();
-    let draft =
-        colophon_store::insert_post(&mut conn, &post(format!("fixture-draft-{n}"), contributor, PostStatus::Draft))
-            .unwrap();
+    let (published, comments) =
+        post(format!("fixture-post-{n}"), author, PostStatus::Published).insert_with_comments(&mut conn, &["Reader"]);
+    let draft = post(format!("fixture-draft-{n}"), contributor, PostStatus::Draft).insert(&mut conn);
     let product = colophon_store::insert_product(
         &mut conn,
         &NewProduct {
@@ -110,24 +101,7 @@ pub(super) fn fixture(app: &TestApp, owners: &Owners) -> Fixture {
         },
     )
     .unwrap();
-    let comment =
-        colophon_store::insert_comment(&mut conn, &comment(published.id.0, "Reader", CommentStatus::Approved, None))
-            .unwrap();
-    let spare = colophon_store::insert_author(
-        &mut conn,
-        &NewAuthor {
-            slug: Slug::parse(format!("spare-{n}")).unwrap(),
-            name: "Spare".into(),
-            email: None,
-            role: Role::Contributor,
-            password_hash: None,
-            bio_html: String::new(),
-            avatar_url: None,
-            website_url: None,
-            now: test_now(),
-        },
-    )
-    .unwrap();
+    let spare = fixtures::author(&format!("spare-{n}")).insert(&mut conn);
     // One revision of each post, as an earlier edit would have left.
     for post in [&published, &draft] {
         let content = colophon_domain::PostContent {
@@ -197,20 +171,7 @@ pub(super) fn fixture(app: &TestApp, owners: &Owners) -> Fixture {
     let block_rule =
         colophon_store::insert_block_rule(&mut conn, BlockRuleKind::Word, &format!("zzfixture{n}"), test_now())
             .unwrap();
-    let key = colophon_store::insert_api_key(
-        &mut conn,
-        &colophon_store::NewApiKey {
-            name: "fixture",
-            prefix: &format!("fx{n:08}"),
-            secret_hash: "0",
-            owner: AuthorId(owners.admin),
-            role: Role::Admin,
-            read_only: false,
-            expires_at: None,
-        },
-        test_now(),
-    )
-    .unwrap();
+    let key = fixtures::key(AuthorId(owners.admin)).insert(&mut conn);
     let webhook = colophon_store::insert_webhook(
         &mut conn,
         "http://127.0.0.1:9/hook",
@@ -235,7 +196,7 @@ pub(super) fn fixture(app: &TestApp, owners: &Owners) -> Fixture {
         media: media.id.0,
         product: product.id.0,
         sidebar: sidebar.slug.to_string(),
-        comment: comment.id.0,
+        comment: comments[0].id.0,
         author_id: author,
         spare: spare.id.0,
         n,

@@ -14,11 +14,14 @@ pub(super) enum Body {
     Upload(Vec<u8>),
 }
 
+/// What a GraphQL cell sends: the query and its variables.
+type GraphqlCell = fn(&Fixture) -> (String, Value);
+
 pub(super) struct Row {
     pub name: &'static str,
     pub rest: fn(&Fixture) -> (&'static str, String, Body),
     /// `None` where GraphQL has no such mutation (uploads, settings, the blocklist).
-    pub graphql: Option<fn(&Fixture) -> (String, Value)>,
+    pub graphql: Option<GraphqlCell>,
     /// Expected REST status per caller in [`CALLERS`] order; GraphQL maps 2xx to no error and
     /// 401/403/404 to UNAUTHENTICATED/FORBIDDEN/NOT_FOUND.
     pub expect: [u16; 6],
@@ -354,9 +357,7 @@ pub(super) fn rows() -> Vec<Row> {
         Row {
             name: "create a key",
             rest: |f| ("POST", "/api/v1/keys".into(), Json(json!({ "name": format!("Key {}", f.n) }))),
-            graphql: Some(|f| {
-                q(&format!("mutation {{ createApiKey(input: {{ name: \"Key {}\" }}) {{ key }} }}", f.n))
-            }),
+            graphql: Some(|f| q(&format!("mutation {{ createApiKey(input: {{ name: \"Key {}\" }}) {{ key }} }}", f.n))),
             expect: [401, 403, 403, 403, 201, 403],
         },
         Row {

@@ -71,7 +71,7 @@ pub async fn comments(
     base: web::Data<PublicUrl>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (post, comments) = colophon.comment_feed(slug.into_inner(), FEED_ITEMS).await?;
+    let (post, comments) = colophon.comment_feed(slug.into_inner().into(), FEED_ITEMS).await?;
     let base = &base.0;
     let post_url = colophon.site_urls().post(&post).unwrap_or_else(|| format!("{base}/api/v1/posts/{}", post.slug));
     let entries: Vec<Entry> = comments

@@ -3,7 +3,10 @@
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
+use colophon_domain::{Hours, RevisionNumber, Version};
 use colophon_domain::{MediaId, MediaType, PreviewLinkId};
+use colophon_service::Paging;
+use colophon_service::PreviewToken;
 use colophon_service::{Colophon, CursorPage, Key, MediaInput, MediaQuery, RevisionRef, ServiceError};
 
 use super::context::{caller, int_id};
@@ -44,7 +47,7 @@ impl EditorialQuery {
     ) -> Result<Connection<String, RevisionNode>> {
         let colophon = service(ctx);
         let page = colophon
-            .list_revisions(caller(ctx).await?, Key::parse(&post), Some(i64::from(first)), after)
+            .list_revisions(caller(ctx).await?, Key::parse(&post), Paging::new(Some(i64::from(first)), after))
             .await
             .map_err(paging_error)?;
         Ok(connection(page, |r| colophon.revision_cursor(r), RevisionNode::from))
@@ -52,7 +55,7 @@ impl EditorialQuery {
 
     /// One revision of a post (whoever may edit the post).
     async fn post_revision(&self, ctx: &Context<'_>, post: ID, number: i64) -> Result<RevisionNode> {
-        Ok(service(ctx).get_revision(caller(ctx).await?, Key::parse(&post), number).await.gql()?.into())
+        Ok(service(ctx).get_revision(caller(ctx).await?, Key::parse(&post), RevisionNumber(number)).await.gql()?.into())
     }
 
     /// What changed from revision `from` to revision `to`, or to the current post when `to` is
@@ -77,7 +80,7 @@ impl EditorialQuery {
     ) -> Result<Connection<String, PreviewLinkNode>> {
         let colophon = service(ctx);
         let page = colophon
-            .list_preview_links(caller(ctx).await?, Key::parse(&post), Some(i64::from(first)), after)
+            .list_preview_links(caller(ctx).await?, Key::parse(&post), Paging::new(Some(i64::from(first)), after))
             .await
             .map_err(paging_error)?;
         Ok(connection(page, |v| colophon.preview_link_cursor(&v.link), PreviewLinkNode::from))
@@ -88,7 +91,7 @@ impl EditorialQuery {
     async fn preview(&self, ctx: &Context<'_>, token: String) -> Result<Option<PostNode>> {
         ctx.data_unchecked::<std::sync::Arc<RequestCost>>().keep_private();
         let colophon = service(ctx);
-        match colophon.preview(token).await {
+        match colophon.preview(PreviewToken(token)).await {
             Ok(detail) => Ok(Some(PostNode::new(detail.summary.post, colophon.now()))),
             Err(ServiceError::NotFound(_)) => Ok(None),
             Err(other) => Err(other).gql(),
@@ -151,8 +154,15 @@ impl EditorialMutation {
         expected_version: Option<i64>,
     ) -> Result<PostNode> {
         let colophon = service(ctx);
-        let detail =
-            colophon.restore_revision(caller(ctx).await?, Key::parse(&post), number, expected_version).await.gql()?;
+        let detail = colophon
+            .restore_revision(
+                caller(ctx).await?,
+                Key::parse(&post),
+                RevisionNumber(number),
+                expected_version.map(Version),
+            )
+            .await
+            .gql()?;
         Ok(PostNode::new(detail.summary.post, colophon.now()))
     }
 
@@ -164,8 +174,10 @@ impl EditorialMutation {
         post: ID,
         expires_in_hours: Option<i64>,
     ) -> Result<PreviewLinkNode> {
-        let view =
-            service(ctx).create_preview_link(caller(ctx).await?, Key::parse(&post), expires_in_hours).await.gql()?;
+        let view = service(ctx)
+            .create_preview_link(caller(ctx).await?, Key::parse(&post), expires_in_hours.map(Hours))
+            .await
+            .gql()?;
         Ok(view.into())
     }
 

@@ -5,6 +5,7 @@ use colophon_domain::{AuthorId, MediaId, ProductId};
 use colophon_service::{AuthorInput, FeaturedImageInput, PostInput, ProductInput, SeoInput, SidebarInput, WidgetInput};
 
 use super::content_input::{create_input, patch, update_input};
+use super::context::int_id;
 use super::types::{RoleEnum, WidgetKindEnum};
 
 #[derive(InputObject)]
@@ -18,15 +19,13 @@ pub struct FeaturedImageInputObject {
     media_id: Option<ID>,
 }
 
-impl From<FeaturedImageInputObject> for FeaturedImageInput {
-    fn from(i: FeaturedImageInputObject) -> Self {
-        Self { url: i.url, alt: i.alt, credit: i.credit, media_id: i.media_id.map(|id| MediaId(id_number(&id))) }
-    }
-}
+impl TryFrom<FeaturedImageInputObject> for FeaturedImageInput {
+    type Error = async_graphql::Error;
 
-/// A numeric id as given; anything else is an id no item has (0).
-pub(crate) fn id_number(id: &ID) -> i64 {
-    id.parse().unwrap_or(0)
+    fn try_from(i: FeaturedImageInputObject) -> Result<Self, Self::Error> {
+        let media_id = i.media_id.map(|id| int_id(&id, "featuredImage.mediaId").map(MediaId)).transpose()?;
+        Ok(Self { url: i.url, alt: i.alt, credit: i.credit, media_id })
+    }
 }
 
 /// Search-engine and link-preview fields: absent ones stay, `null` clears (the default shows again).
@@ -63,15 +62,17 @@ create_input! {
     }
 }
 
-impl From<CreatePostInput> for PostInput {
-    fn from(mut i: CreatePostInput) -> Self {
-        Self {
+impl TryFrom<CreatePostInput> for PostInput {
+    type Error = async_graphql::Error;
+
+    fn try_from(mut i: CreatePostInput) -> Result<Self, Self::Error> {
+        Ok(Self {
             content: i.content(),
-            featured_image: i.featured_image.map(Into::into).into(),
+            featured_image: i.featured_image.map(TryInto::try_into).transpose()?.into(),
             tags: i.tags,
             comments_enabled: i.comments_enabled,
             author: i.author,
-        }
+        })
     }
 }
 
@@ -87,15 +88,17 @@ update_input! {
     }
 }
 
-impl From<UpdatePostInput> for PostInput {
-    fn from(mut i: UpdatePostInput) -> Self {
-        Self {
+impl TryFrom<UpdatePostInput> for PostInput {
+    type Error = async_graphql::Error;
+
+    fn try_from(mut i: UpdatePostInput) -> Result<Self, Self::Error> {
+        Ok(Self {
             content: i.content(),
-            featured_image: patch(std::mem::take(&mut i.featured_image), Into::into),
+            featured_image: patch(std::mem::take(&mut i.featured_image), |v| v).try_map(TryInto::try_into)?,
             tags: i.tags,
             comments_enabled: i.comments_enabled,
             author: i.author,
-        }
+        })
     }
 }
 
@@ -169,17 +172,20 @@ pub struct CreateProductInput {
     edition: Option<String>,
 }
 
-impl From<CreateProductInput> for ProductInput {
-    fn from(i: CreateProductInput) -> Self {
-        Self {
+impl TryFrom<CreateProductInput> for ProductInput {
+    type Error = async_graphql::Error;
+
+    fn try_from(i: CreateProductInput) -> Result<Self, Self::Error> {
+        let image_media_id = i.image_media_id.map(|id| int_id(&id, "imageMediaId").map(MediaId)).transpose()?;
+        Ok(Self {
             title: Some(i.title),
             url: i.url.into(),
             image_url: i.image_url.into(),
-            image_media_id: i.image_media_id.map(|id| MediaId(id_number(&id))).into(),
+            image_media_id: image_media_id.into(),
             contributor_label: i.contributor_label.into(),
             contributors: i.contributors,
             edition: i.edition.into(),
-        }
+        })
     }
 }
 
@@ -195,17 +201,19 @@ pub struct UpdateProductInput {
     edition: MaybeUndefined<String>,
 }
 
-impl From<UpdateProductInput> for ProductInput {
-    fn from(i: UpdateProductInput) -> Self {
-        Self {
+impl TryFrom<UpdateProductInput> for ProductInput {
+    type Error = async_graphql::Error;
+
+    fn try_from(i: UpdateProductInput) -> Result<Self, Self::Error> {
+        Ok(Self {
             title: i.title,
             url: patch(i.url, |u| u),
             image_url: patch(i.image_url, |u| u),
-            image_media_id: patch(i.image_media_id, |id| MediaId(id_number(&id))),
+            image_media_id: patch(i.image_media_id, |id| id).try_map(|id| int_id(&id, "imageMediaId").map(MediaId))?,
             contributor_label: patch(i.contributor_label, |l| l),
             contributors: i.contributors,
             edition: patch(i.edition, |e| e),
-        }
+        })
     }
 }
 
@@ -228,25 +236,24 @@ pub struct SidebarInputObject {
     widgets: Vec<WidgetInputObject>,
 }
 
-impl From<SidebarInputObject> for SidebarInput {
-    fn from(i: SidebarInputObject) -> Self {
-        // An id that is not an integer names nothing: -1 is refused as "no such product/author".
-        let id = |id: Option<ID>| id.map(|id| id.parse::<i64>().unwrap_or(-1));
-        let (product, author) = (|i| id(i).map(ProductId), |i| id(i).map(AuthorId));
-        Self {
-            slug: i.slug,
-            title: Some(i.title),
-            widgets: i
-                .widgets
-                .into_iter()
-                .map(|w| WidgetInput {
+impl TryFrom<SidebarInputObject> for SidebarInput {
+    type Error = async_graphql::Error;
+
+    fn try_from(i: SidebarInputObject) -> Result<Self, Self::Error> {
+        let id = |id: Option<ID>, field: &str| id.map(|id| int_id(&id, field)).transpose();
+        let widgets = i
+            .widgets
+            .into_iter()
+            .map(|w| {
+                Ok(WidgetInput {
                     kind: w.kind.into(),
-                    product_id: product(w.product_id),
-                    author_id: author(w.author_id),
+                    product_id: id(w.product_id, "widgets.productId")?.map(ProductId),
+                    author_id: id(w.author_id, "widgets.authorId")?.map(AuthorId),
                     html: w.html,
                 })
-                .collect(),
-        }
+            })
+            .collect::<Result<_, Self::Error>>()?;
+        Ok(Self { slug: i.slug, title: Some(i.title), widgets })
     }
 }
 

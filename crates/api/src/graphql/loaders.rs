@@ -2,6 +2,7 @@
 //! `Post.sidebar`, `Post.comments`, `Post.previous`/`next` and `Comment.replies` of one query is
 //! fetched in one batch, whatever the page size.
 
+use colophon_service::Paging;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -78,7 +79,11 @@ impl Loader<CommentsKey> for CommentsLoader {
         }
         let mut pages = HashMap::with_capacity(keys.len());
         for ((first, after, order), posts) in groups {
-            let by_post = self.0.comments_of_posts(posts, Some(first), after.clone(), order).await.map_err(Arc::new)?;
+            let by_post = self
+                .0
+                .comments_of_posts(posts, Paging::new(Some(first), after.clone()), order)
+                .await
+                .map_err(Arc::new)?;
             for (post, page) in by_post {
                 pages.insert(CommentsKey { post, first, after: after.clone(), order }, page);
             }

@@ -1,6 +1,8 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use colophon_domain::Version;
 use colophon_domain::{ApiKeyId, CommentId, DeliveryId, ProductId, WebhookId};
 use colophon_service::{Colophon, Key, Session};
+use colophon_service::{RefreshToken, SignIn};
 
 use super::context::{RequestAuth, caller, int_id};
 use super::error::GqlResult;
@@ -43,17 +45,17 @@ impl MutationRoot {
     /// Signs in; unknown e-mail and wrong password give the same error.
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<AuthPayload> {
         let client = ctx.data_unchecked::<std::sync::Arc<RequestAuth>>().client.clone();
-        Ok(service(ctx).login(email, password, client).await.gql()?.into())
+        Ok(service(ctx).login(SignIn { email, password, client }).await.gql()?.into())
     }
 
     /// Rotates a refresh token; reusing an old one revokes its whole sign-in.
     async fn refresh_token(&self, ctx: &Context<'_>, refresh_token: String) -> Result<AuthPayload> {
-        Ok(service(ctx).refresh(refresh_token).await.gql()?.into())
+        Ok(service(ctx).refresh(RefreshToken(refresh_token)).await.gql()?.into())
     }
 
     /// Ends the sign-in the refresh token belongs to.
     async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
-        service(ctx).logout(caller(ctx).await?, refresh_token).await.gql()?;
+        service(ctx).logout(caller(ctx).await?, RefreshToken(refresh_token)).await.gql()?;
         Ok(true)
     }
 
@@ -66,7 +68,7 @@ impl MutationRoot {
 
     async fn create_post(&self, ctx: &Context<'_>, input: CreatePostInput) -> Result<PostNode> {
         let colophon = service(ctx);
-        let detail = colophon.create_post(caller(ctx).await?, input.into()).await.gql()?;
+        let detail = colophon.create_post(caller(ctx).await?, input.try_into()?).await.gql()?;
         Ok(PostNode::new(detail.summary.post, colophon.now()))
     }
 
@@ -80,13 +82,15 @@ impl MutationRoot {
         expected_version: Option<i64>,
     ) -> Result<PostNode> {
         let colophon = service(ctx);
-        let detail =
-            colophon.update_post(caller(ctx).await?, Key::parse(&id), input.into(), expected_version).await.gql()?;
+        let detail = colophon
+            .update_post(caller(ctx).await?, Key::parse(&id), input.try_into()?, expected_version.map(Version))
+            .await
+            .gql()?;
         Ok(PostNode::new(detail.summary.post, colophon.now()))
     }
 
     async fn delete_post(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i64>) -> Result<bool> {
-        service(ctx).delete_post(caller(ctx).await?, Key::parse(&id), expected_version).await.gql()?;
+        service(ctx).delete_post(caller(ctx).await?, Key::parse(&id), expected_version.map(Version)).await.gql()?;
         Ok(true)
     }
 
@@ -104,14 +108,14 @@ impl MutationRoot {
         expected_version: Option<i64>,
     ) -> Result<super::types::PageNode> {
         let view = service(ctx)
-            .update_page(caller(ctx).await?, Key::parse(&id), input.into(), expected_version)
+            .update_page(caller(ctx).await?, Key::parse(&id), input.into(), expected_version.map(Version))
             .await
             .gql()?;
         Ok(super::types::PageNode(view))
     }
 
     async fn delete_page(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i64>) -> Result<bool> {
-        service(ctx).delete_page(caller(ctx).await?, Key::parse(&id), expected_version).await.gql()?;
+        service(ctx).delete_page(caller(ctx).await?, Key::parse(&id), expected_version.map(Version)).await.gql()?;
         Ok(true)
     }
 
@@ -121,7 +125,7 @@ impl MutationRoot {
         let auth = ctx.data_unchecked::<std::sync::Arc<RequestAuth>>();
         let client = colophon_service::ClientInfo { address: auth.client.clone(), user_agent: auth.user_agent.clone() };
         let input = input.into_service()?;
-        Ok(service(ctx).submit_comment(caller(ctx).await?, post_slug, input, client).await.gql()?.into())
+        Ok(service(ctx).submit_comment(caller(ctx).await?, post_slug.into(), input, client).await.gql()?.into())
     }
 
     /// Sets the status of many comments at once, all or none (editors).
@@ -163,7 +167,7 @@ impl MutationRoot {
     }
 
     async fn create_product(&self, ctx: &Context<'_>, input: CreateProductInput) -> Result<ProductNode> {
-        Ok(service(ctx).create_product(caller(ctx).await?, input.into()).await.gql()?.into())
+        Ok(service(ctx).create_product(caller(ctx).await?, input.try_into()?).await.gql()?.into())
     }
 
     /// Renames a tag or rewrites its description (editors); its slug stays.
@@ -173,13 +177,13 @@ impl MutationRoot {
         slug: String,
         input: UpdateTagInput,
     ) -> Result<super::types::TagNode> {
-        let view = service(ctx).update_tag(caller(ctx).await?, slug, input.into()).await.gql()?;
+        let view = service(ctx).update_tag(caller(ctx).await?, slug.into(), input.into()).await.gql()?;
         Ok(super::types::TagNode(view.tag))
     }
 
     async fn update_product(&self, ctx: &Context<'_>, id: ID, input: UpdateProductInput) -> Result<ProductNode> {
         Ok(service(ctx)
-            .update_product(caller(ctx).await?, ProductId(int_id(&id, "id")?), input.into())
+            .update_product(caller(ctx).await?, ProductId(int_id(&id, "id")?), input.try_into()?)
             .await
             .gql()?
             .into())
@@ -192,11 +196,11 @@ impl MutationRoot {
 
     /// Replaces the sidebar at `slug`, or creates it.
     async fn put_sidebar(&self, ctx: &Context<'_>, slug: String, input: SidebarInputObject) -> Result<SidebarNode> {
-        Ok(service(ctx).put_sidebar(caller(ctx).await?, slug, input.into()).await.gql()?.0.into())
+        Ok(service(ctx).put_sidebar(caller(ctx).await?, slug.into(), input.try_into()?).await.gql()?.0.into())
     }
 
     async fn delete_sidebar(&self, ctx: &Context<'_>, slug: String) -> Result<bool> {
-        service(ctx).delete_sidebar(caller(ctx).await?, slug).await.gql()?;
+        service(ctx).delete_sidebar(caller(ctx).await?, slug.into()).await.gql()?;
         Ok(true)
     }
 

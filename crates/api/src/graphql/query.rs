@@ -2,6 +2,7 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result};
 use colophon_domain::PostStatus;
 use colophon_service::{Colophon, PostListQuery, ServiceError};
+use colophon_service::{Key, Paging};
 
 use super::context::caller;
 use super::error::{GqlResult, paging_error};
@@ -111,7 +112,7 @@ impl QueryRoot {
     ) -> Result<Connection<String, super::types::PageNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
         let page = colophon
-            .list_pages(caller(ctx).await?, status.map(Into::into), Some(i64::from(first)), after)
+            .list_pages(caller(ctx).await?, status.map(Into::into), Paging::new(Some(i64::from(first)), after))
             .await
             .map_err(paging_error)?;
         let mut connection = Connection::new(false, page.next_cursor.is_some());
@@ -139,7 +140,7 @@ impl QueryRoot {
         after: Option<String>,
     ) -> Result<Connection<String, TagNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
-        let page = colophon.list_tags(Some(i64::from(first)), after).await.map_err(paging_error)?;
+        let page = colophon.list_tags(Paging::new(Some(i64::from(first)), after)).await.map_err(paging_error)?;
         let mut connection = Connection::new(false, page.next_cursor.is_some());
         connection.edges.extend(page.items.into_iter().map(|view| {
             let cursor = colophon.tag_cursor(&view.tag);
@@ -152,13 +153,13 @@ impl QueryRoot {
     /// it leads nowhere the public may go.
     async fn redirect(&self, ctx: &Context<'_>, path: String) -> Result<Option<RedirectNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
-        Ok(found(colophon.redirect_for(path).await)?.map(RedirectNode::from))
+        Ok(found(colophon.redirect_for(colophon_service::redirect_path(&path).gql()?).await)?.map(RedirectNode::from))
     }
 
     /// One tag by slug; null when no published post carries it.
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> Result<Option<TagNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
-        Ok(found(colophon.get_tag(slug).await)?.map(|view| TagNode(view.tag)))
+        Ok(found(colophon.get_tag(slug.into()).await)?.map(|view| TagNode(view.tag)))
     }
 
     /// One post by slug (or a renamed post's old slug); null when there is none or the caller
@@ -168,10 +169,10 @@ impl QueryRoot {
         let caller = caller(ctx).await?;
         let look_ahead = ctx.look_ahead();
         if PostNode::PAGE_FIELDS.iter().any(|field| look_ahead.field(field).exists()) {
-            return Ok(found(colophon.find_post_page(caller, slug).await)?.map(PostNode::from_page));
+            return Ok(found(colophon.find_post_page(caller, Key::parse(&slug)).await)?.map(PostNode::from_page));
         }
         let now = colophon.now();
-        Ok(found(colophon.find_post(caller, slug).await)?.map(|post| PostNode::new(post, now)))
+        Ok(found(colophon.find_post(caller, Key::parse(&slug)).await)?.map(|post| PostNode::new(post, now)))
     }
 
     /// The signed-in author's own record, private fields included; null when signed out.
@@ -185,25 +186,25 @@ impl QueryRoot {
 
     async fn author(&self, ctx: &Context<'_>, slug: String) -> Result<Option<AuthorNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
-        Ok(found(colophon.get_author(slug).await)?.map(|profile| profile.author.into()))
+        Ok(found(colophon.get_author(slug.into()).await)?.map(|profile| profile.author.into()))
     }
 
     /// The first 100 authors, oldest first.
     async fn authors(&self, ctx: &Context<'_>) -> Result<Vec<AuthorNode>> {
-        let page = ctx.data_unchecked::<Colophon>().list_authors(Some(UNPAGED_LIMIT), None).await.gql()?;
+        let page = ctx.data_unchecked::<Colophon>().list_authors(Paging::first(UNPAGED_LIMIT)).await.gql()?;
         Ok(page.items.into_iter().map(|p| p.author.into()).collect())
     }
 
     /// The first 100 products, oldest first.
     async fn products(&self, ctx: &Context<'_>) -> Result<Vec<ProductNode>> {
-        let page = ctx.data_unchecked::<Colophon>().list_products(Some(UNPAGED_LIMIT), None).await.gql()?;
+        let page = ctx.data_unchecked::<Colophon>().list_products(Paging::first(UNPAGED_LIMIT)).await.gql()?;
         Ok(page.items.into_iter().map(Into::into).collect())
     }
 
     /// The first 100 API keys, oldest first, revoked ones too (admins, signed in in person).
     async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKeyNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
-        let page = colophon.api_keys(caller(ctx).await?, Some(UNPAGED_LIMIT), None).await.gql()?;
+        let page = colophon.api_keys(caller(ctx).await?, Paging::first(UNPAGED_LIMIT)).await.gql()?;
         Ok(page.items.into_iter().map(Into::into).collect())
     }
 
@@ -248,11 +249,11 @@ impl QueryRoot {
     ) -> Result<Vec<DeliveryNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
         let id = colophon_domain::WebhookId(super::context::int_id(&webhook_id, "webhookId")?);
-        let page = colophon.webhook_deliveries(caller(ctx).await?, id, Some(i64::from(first)), None).await.gql()?;
+        let page = colophon.webhook_deliveries(caller(ctx).await?, id, Paging::first(i64::from(first))).await.gql()?;
         Ok(page.items.into_iter().map(Into::into).collect())
     }
 
     async fn sidebar(&self, ctx: &Context<'_>, slug: String) -> Result<Option<SidebarNode>> {
-        Ok(found(ctx.data_unchecked::<Colophon>().get_sidebar(slug).await)?.map(Into::into))
+        Ok(found(ctx.data_unchecked::<Colophon>().get_sidebar(slug.into()).await)?.map(Into::into))
     }
 }

@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{ApiKey, ApiKeyId, AuthorId, Role};
+use colophon_service::Paging;
 use colophon_service::{ApiKeyInput, IssuedApiKey};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -134,7 +135,7 @@ pub async fn list(
     params: crate::json::Query<ApiKeyListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let page = colophon.api_keys(caller, p.limit, p.cursor).await?;
+    let page = colophon.api_keys(caller, Paging::new(p.limit, p.cursor)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
         .json(ApiKeyPage::from_page(page, ApiKeyBody::from)))

@@ -2,6 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::Author;
 use colophon_service::AuthorProfile;
+use colophon_service::Paging;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -68,7 +69,7 @@ pub async fn list(
     page: crate::json::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
-    let authors = colophon.list_authors(page.limit, page.cursor).await?;
+    let authors = colophon.list_authors(Paging::new(page.limit, page.cursor)).await?;
     json_with_etag(&req, &AuthorPage::from_page(authors, AuthorBody::from))
 }
 
@@ -87,6 +88,6 @@ pub async fn get(
     colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let author = colophon.get_author(slug.into_inner()).await?;
+    let author = colophon.get_author(slug.into_inner().into()).await?;
     json_with_etag(&req, &AuthorBody::from(author))
 }

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use colophon_domain::{Product, ProductId};
+use colophon_service::Paging;
 use colophon_service::{SidebarView, WidgetView};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -100,7 +101,7 @@ pub async fn list_products(
     page: crate::json::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
-    let products = colophon.list_products(page.limit, page.cursor).await?;
+    let products = colophon.list_products(Paging::new(page.limit, page.cursor)).await?;
     json_with_etag(&req, &ProductPage::from_page(products, ProductBody::from))
 }
 
@@ -138,7 +139,7 @@ pub async fn list_sidebars(
     page: crate::json::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
-    let sidebars = colophon.list_sidebars(page.limit, page.cursor).await?;
+    let sidebars = colophon.list_sidebars(Paging::new(page.limit, page.cursor)).await?;
     json_with_etag(&req, &SidebarPage::from_page(sidebars, SidebarBody::from))
 }
 
@@ -157,6 +158,6 @@ pub async fn get_sidebar(
     colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let sidebar = colophon.get_sidebar(slug.into_inner()).await?;
+    let sidebar = colophon.get_sidebar(slug.into_inner().into()).await?;
     json_with_etag(&req, &SidebarBody::from(sidebar))
 }

@@ -223,7 +223,7 @@ pub async fn put_sidebar(
     slug: web::Path<String>,
     body: crate::json::Json<SidebarInputBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (sidebar, created) = colophon.put_sidebar(caller, slug.into_inner(), body.into_inner().into()).await?;
+    let (sidebar, created) = colophon.put_sidebar(caller, slug.into_inner().into(), body.into_inner().into()).await?;
     let mut response = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
     Ok(response.json(SidebarBody::from(sidebar)))
 }
@@ -242,6 +242,6 @@ pub async fn delete_sidebar(
     colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    colophon.delete_sidebar(caller, slug.into_inner()).await?;
+    colophon.delete_sidebar(caller, slug.into_inner().into()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{Comment, CommentId, CommentOrder, CommentStatus};
 use colophon_service::CommentInput;
+use colophon_service::Paging;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -148,7 +149,9 @@ pub async fn list(
     params: crate::json::Query<CommentListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let comments = colophon.list_comments(slug.into_inner(), p.limit, p.cursor, p.order.unwrap_or_default()).await?;
+    let comments = colophon
+        .list_comments(slug.into_inner().into(), Paging::new(p.limit, p.cursor), p.order.unwrap_or_default())
+        .await?;
     json_with_etag(&req, &CommentPage::from_page(comments, CommentBody::from))
 }
 
@@ -170,7 +173,7 @@ pub async fn submit(
     slug: web::Path<String>,
     body: Json<NewCommentBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let comment = colophon.submit_comment(caller, slug.into_inner(), body.into_inner().into(), client).await?;
+    let comment = colophon.submit_comment(caller, slug.into_inner().into(), body.into_inner().into(), client).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/comments/{}", comment.id)))
         .json(SubmittedBody { id: comment.id.0, status: comment.status }))
@@ -187,7 +190,7 @@ pub async fn submit(
     )
 )]
 pub async fn form_token(colophon: crate::cache::Service, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let token = colophon.comment_form_token(slug.into_inner()).await?;
+    let token = colophon.comment_form_token(slug.into_inner().into()).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(FormTokenBody { token }))
 }
 

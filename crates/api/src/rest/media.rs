@@ -373,7 +373,9 @@ pub async fn file(
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
     let held = move |etag: &str| if_none_match.as_deref().is_some_and(|v| crate::etag::none_match(v, etag));
     let client = crate::caller::client_address(&req);
-    let read = colophon.media_file(name.into_inner(), variant, range, client, held).await?;
+    let read = colophon
+        .media_file(colophon_service::FileRequest { name: name.into_inner(), variant, range, client }, held)
+        .await?;
     let file = match read {
         MediaRead::File(file) => file,
         MediaRead::NotModified { etag } => {

@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::PostStatus;
+use colophon_service::Paging;
 use colophon_service::{PageInput, PageView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -138,7 +139,7 @@ pub async fn list(
     params: crate::json::Query<PageListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let pages = colophon.list_pages(caller, p.status, p.limit, p.cursor).await?;
+    let pages = colophon.list_pages(caller, p.status, Paging::new(p.limit, p.cursor)).await?;
     crate::etag::json_with_etag(&req, &PagePage::from_page(pages, |v| PageSummaryBody::from(&v)))
 }
 

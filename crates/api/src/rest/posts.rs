@@ -3,7 +3,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{CommentOrder, EffectiveSeo, FeaturedImage, PostLink, PostStatus, Slug, Tag};
 use colophon_service::{
-    IncludedComments, Lookup, PageIncludes, PostDetail, PostListQuery, PostSearch, PostSummary, SearchResult,
+    IncludedComments, Key, Lookup, PageIncludes, PostDetail, PostListQuery, PostSearch, PostSummary, SearchResult,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -421,7 +421,7 @@ pub async fn get(
     params: crate::json::Query<PostParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    match colophon.get_post(caller, slug.into_inner(), p.includes()).await? {
+    match colophon.get_post(caller, Key::parse(&slug), p.includes()).await? {
         Lookup::Found(post) => {
             let version = post.summary.post.version;
             let body = PostBody::new(post, colophon.site_urls());

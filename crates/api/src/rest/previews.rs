@@ -4,6 +4,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::PreviewLinkId;
+use colophon_service::Paging;
 use colophon_service::{Key, PreviewLinkView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -73,7 +74,9 @@ pub async fn create(
     body: crate::json::Json<CreatePreviewBody>,
 ) -> Result<HttpResponse, ApiError> {
     caller.actor()?;
-    let view = colophon.create_preview_link(caller, Key::parse(&post), body.into_inner().expires_in_hours).await?;
+    let view = colophon
+        .create_preview_link(caller, Key::parse(&post), body.into_inner().expires_in_hours.map(colophon_domain::Hours))
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(PreviewLinkBody::new(view, &public_url.0)))
@@ -93,7 +96,7 @@ pub async fn list(
     params: crate::json::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let page = colophon.list_preview_links(caller, Key::parse(&post), p.limit, p.cursor).await?;
+    let page = colophon.list_preview_links(caller, Key::parse(&post), Paging::new(p.limit, p.cursor)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
         .json(PreviewLinkPage::from_page(page, |v| PreviewLinkBody::new(v, &public_url.0))))
@@ -131,7 +134,7 @@ pub async fn preview(
     colophon: web::Data<colophon_service::Colophon>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let detail = colophon.preview(token.into_inner()).await?;
+    let detail = colophon.preview(colophon_service::PreviewToken(token.into_inner())).await?;
     let mut response = HttpResponse::Ok().json(PostBody::from(detail));
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));

@@ -55,6 +55,6 @@ pub async fn find(
     colophon: crate::cache::Service,
     params: crate::json::Query<RedirectParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = colophon.redirect_for(params.into_inner().path).await?;
+    let found = colophon.redirect_for(colophon_service::redirect_path(&params.into_inner().path)?).await?;
     json_with_etag(&req, &RedirectBody::from(found))
 }

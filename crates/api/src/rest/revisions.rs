@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{PostContent, PostStatus, Revision};
+use colophon_service::Paging;
 use colophon_service::{Key, RevisionDiff, RevisionRef, ServiceError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -166,7 +167,7 @@ pub async fn list(
     params: crate::json::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let page = colophon.list_revisions(caller, Key::parse(&post), p.limit, p.cursor).await?;
+    let page = colophon.list_revisions(caller, Key::parse(&post), Paging::new(p.limit, p.cursor)).await?;
     Ok(private(RevisionPage::from_page(page, RevisionBody::from)))
 }
 
@@ -183,7 +184,7 @@ pub async fn get(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (post, number) = path.into_inner();
-    let revision = colophon.get_revision(caller, Key::parse(&post), number).await?;
+    let revision = colophon.get_revision(caller, Key::parse(&post), colophon_domain::RevisionNumber(number)).await?;
     Ok(private(RevisionBody::from(revision)))
 }
 
@@ -225,7 +226,9 @@ pub async fn restore(
 ) -> Result<HttpResponse, ApiError> {
     caller.actor()?;
     let (post, number) = path.into_inner();
-    let detail = colophon.restore_revision(caller, Key::parse(&post), number, if_match_version(&req)?).await?;
+    let detail = colophon
+        .restore_revision(caller, Key::parse(&post), colophon_domain::RevisionNumber(number), if_match_version(&req)?)
+        .await?;
     let version = detail.summary.post.version;
     post_with_etag(&req, &PostBody::from(detail), version)
 }

@@ -80,7 +80,9 @@ pub async fn login(
     body: crate::json::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let session = colophon.login(body.email, body.password, client.address).await?;
+    let session = colophon
+        .login(colophon_service::SignIn { email: body.email, password: body.password, client: client.address })
+        .await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(SessionBody::from(session)))
 }
 
@@ -97,7 +99,7 @@ pub async fn refresh(
     colophon: crate::cache::Service,
     body: crate::json::Json<RefreshBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = colophon.refresh(body.into_inner().refresh_token).await?;
+    let session = colophon.refresh(colophon_service::RefreshToken(body.into_inner().refresh_token)).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(SessionBody::from(session)))
 }
 
@@ -115,7 +117,7 @@ pub async fn logout(
     colophon: crate::cache::Service,
     body: crate::json::Json<RefreshBody>,
 ) -> Result<HttpResponse, ApiError> {
-    colophon.logout(caller, body.into_inner().refresh_token).await?;
+    colophon.logout(caller, colophon_service::RefreshToken(body.into_inner().refresh_token)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

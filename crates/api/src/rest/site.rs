@@ -117,7 +117,7 @@ pub async fn add_block_rule(
     body: Json<NewBlockRuleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
-    let rule = colophon.add_block_rule(caller, b.kind, b.value).await?;
+    let rule = colophon.add_block_rule(caller, colophon_service::NewBlockRule { kind: b.kind, value: b.value }).await?;
     Ok(HttpResponse::Created().json(BlockRuleBody::from(rule)))
 }
 

@@ -2,6 +2,7 @@
 //! posts are `GET /posts?tag={slug}`.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use colophon_service::Paging;
 use colophon_service::{TagInput, TagView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -71,7 +72,7 @@ pub async fn list(
     page: crate::json::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page.into_inner();
-    let tags = colophon.list_tags(page.limit, page.cursor).await?;
+    let tags = colophon.list_tags(Paging::new(page.limit, page.cursor)).await?;
     json_with_etag(&req, &TagPage::from_page(tags, TagPageBody::from))
 }
 
@@ -90,7 +91,7 @@ pub async fn get(
     colophon: crate::cache::Service,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let tag = colophon.get_tag(slug.into_inner()).await?;
+    let tag = colophon.get_tag(slug.into_inner().into()).await?;
     json_with_etag(&req, &TagPageBody::from(tag))
 }
 
@@ -110,6 +111,6 @@ pub async fn update(
     slug: web::Path<String>,
     body: crate::json::Json<UpdateTagBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let tag = colophon.update_tag(caller, slug.into_inner(), body.into_inner().into()).await?;
+    let tag = colophon.update_tag(caller, slug.into_inner().into(), body.into_inner().into()).await?;
     Ok(HttpResponse::Ok().json(TagPageBody::from(tag)))
 }

@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use colophon_domain::{Attempt, Delivery, DeliveryId, DeliveryState, EventKind, Webhook, WebhookId};
+use colophon_service::Paging;
 use colophon_service::{CreatedWebhook, WebhookInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -218,7 +219,7 @@ pub async fn deliveries(
     params: crate::json::Query<DeliveryListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
-    let page = colophon.webhook_deliveries(caller, id.into_inner(), p.limit, p.cursor).await?;
+    let page = colophon.webhook_deliveries(caller, id.into_inner(), Paging::new(p.limit, p.cursor)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
         .json(DeliveryPage::from_page(page, DeliveryBody::from)))

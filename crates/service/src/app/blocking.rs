@@ -46,7 +46,7 @@ impl Colophon {
         let service = self.clone();
         self.compute(move || {
             if let Some((index, mut conn)) = replicas.as_ref().and_then(|r| r.connection()) {
-                match f.clone()(&mut conn, now) {
+                match timed("replica", || f.clone()(&mut conn, now)) {
                     Err(ServiceError::Unavailable(cause)) => {
                         if let Some(replicas) = &replicas {
                             replicas.failed_read(index, &cause.to_string());
@@ -56,7 +56,7 @@ impl Colophon {
                 }
             }
             let mut conn = service.primary()?;
-            f(&mut conn, now)
+            timed("primary", || f(&mut conn, now))
         })
         .await?
     }
@@ -79,7 +79,7 @@ impl Colophon {
         let service = self.clone();
         self.compute(move || {
             let mut conn = service.primary()?;
-            f(&mut conn, now)
+            timed("primary", || f(&mut conn, now))
         })
         .await?
     }
@@ -231,4 +231,14 @@ impl Colophon {
         self.inner.freshness.invalidate_all();
         result
     }
+}
+
+/// Runs one use case's statements, and says at debug level how long they took and where: with
+/// the use case's span around it (`#[instrument]` on each), a request's log names what ran.
+fn timed<T>(on: &'static str, statements: impl FnOnce() -> ServiceResult<T>) -> ServiceResult<T> {
+    let started = std::time::Instant::now();
+    let result = statements();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::debug!(on, ms, ok = result.is_ok(), "statements");
+    result
 }

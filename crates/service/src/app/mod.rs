@@ -282,6 +282,7 @@ impl Colophon {
     }
 
     /// Readiness: the database answers a query.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn check_ready(&self) -> ServiceResult<()> {
         self.db(|conn, _| store::ping(conn).map_err(ServiceError::from)).await
     }

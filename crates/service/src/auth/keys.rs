@@ -11,6 +11,7 @@ use colophon_store::{self as store, DbConnection, NewApiKey};
 use sha2::{Digest, Sha256};
 
 use super::Caller;
+use crate::Paging;
 use crate::write::{Action, Target, Writer, Written};
 use crate::{Colophon, CursorPage, ServiceError, ServiceResult};
 
@@ -120,6 +121,7 @@ fn insert(
 
 impl Colophon {
     /// Creates a key (admins, in person). The whole key is in the answer and nowhere else.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_api_key(&self, caller: Caller, input: ApiKeyInput) -> ServiceResult<IssuedApiKey> {
         let writer = key_manager(caller)?;
         let checked = check(&input)?;
@@ -148,12 +150,9 @@ impl Colophon {
     }
 
     /// Every key, revoked ones too, in the order they were made (admins).
-    pub async fn api_keys(
-        &self,
-        caller: Caller,
-        limit: Option<i64>,
-        cursor: Option<String>,
-    ) -> ServiceResult<CursorPage<ApiKey>> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn api_keys(&self, caller: Caller, paging: Paging) -> ServiceResult<CursorPage<ApiKey>> {
+        let Paging { limit, cursor } = paging;
         key_manager(caller)?;
         let (limit, after) = self.id_page_args(LIST, limit, cursor)?;
         let codec = self.cursors().clone();
@@ -166,6 +165,7 @@ impl Colophon {
     }
 
     /// Revokes a key at once (admins); revoking a revoked key is 404.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn revoke_api_key(&self, caller: Caller, id: ApiKeyId) -> ServiceResult<()> {
         let writer = key_manager(caller)?;
         self.write(writer, move |conn, now, _| {
@@ -181,6 +181,7 @@ impl Colophon {
 
     /// Gives a key a new secret (and prefix), keeping its name, owner, role and expiry; the old
     /// secret stops working at once (admins).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn rotate_api_key(&self, caller: Caller, id: ApiKeyId) -> ServiceResult<IssuedApiKey> {
         let writer = key_manager(caller)?;
         self.write(writer, move |conn, now, _| {

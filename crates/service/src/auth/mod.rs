@@ -12,6 +12,7 @@ pub use keys::{ApiKeyInput, IssuedApiKey};
 pub use passwords::hash as hash_password;
 pub(crate) use passwords::verify as verify_password;
 pub(crate) use passwords::warm_up as warm_up_passwords;
+pub use sessions::{RefreshToken, SignIn};
 pub(crate) use tokens::TokenKeys;
 
 use crate::rate_limit::Limit;

@@ -30,9 +30,27 @@ enum Refreshed {
     Refused,
 }
 
+/// A sign-in attempt: the e-mail and password as typed, and the client's address (for the
+/// rate limits; `None` when unknown).
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    /// The e-mail as typed (case and surrounding spaces do not matter).
+    pub email: String,
+    /// The password as typed. Never logged.
+    pub password: String,
+    /// Where the attempt comes from.
+    pub client: Option<String>,
+}
+
+/// A refresh token as a client sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshToken(pub String);
+
 impl Colophon {
     /// Signs in. Unknown e-mail and wrong password give the same 401 after the same argon2 work.
-    pub async fn login(&self, email: String, password: String, client: Option<String>) -> ServiceResult<Session> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn login(&self, attempt: SignIn) -> ServiceResult<Session> {
+        let SignIn { email, password, client } = attempt;
         let now = self.now();
         let settings = self.auth_settings().clone();
         let account = email.trim().to_lowercase();
@@ -80,7 +98,9 @@ impl Colophon {
     }
 
     /// Rotates a refresh token: the old one dies; presenting a dead one revokes its whole family.
-    pub async fn refresh(&self, refresh_token: String) -> ServiceResult<Session> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn refresh(&self, refresh_token: RefreshToken) -> ServiceResult<Session> {
+        let RefreshToken(refresh_token) = refresh_token;
         let service = self.clone();
         let outcome = self
             .db_write(move |conn, now, _| {
@@ -112,7 +132,9 @@ impl Colophon {
     }
 
     /// Ends the session (refresh-token family) the token belongs to, if it is the caller's.
-    pub async fn logout(&self, caller: Caller, refresh_token: String) -> ServiceResult<()> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn logout(&self, caller: Caller, refresh_token: RefreshToken) -> ServiceResult<()> {
+        let RefreshToken(refresh_token) = refresh_token;
         let actor = *caller.writer()?;
         self.db_write(move |conn, now, _| {
             if let Some(token) = store::find_refresh_token(conn, &token_hash(&refresh_token))? {
@@ -126,6 +148,7 @@ impl Colophon {
     }
 
     /// The caller's own record, private fields included.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn me(&self, caller: Caller) -> ServiceResult<Author> {
         let actor = caller.actor()?;
         self.db(move |conn, _| store::find_author(conn, actor.id)?.ok_or(BAD_TOKEN)).await
@@ -134,6 +157,7 @@ impl Colophon {
     /// Checks a bearer token. A sign-in token (JWT): signature and claims, then the author's
     /// current role and token version (one indexed query), so a deleted, demoted or
     /// re-passworded author is out at once. An API key (`colophon_…`): see `authenticate_key`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn authenticate(&self, bearer: Option<&str>) -> ServiceResult<Caller> {
         let Some(token) = bearer else { return Ok(Caller::Anonymous) };
         if token.starts_with(colophon_domain::API_KEY_PREFIX) {

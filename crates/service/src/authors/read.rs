@@ -1,8 +1,10 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Author, AuthorId, Page, Slug};
+use colophon_domain::{Author, AuthorId, Page};
 use colophon_store as store;
 
+use crate::Paging;
+use crate::SlugKey;
 use crate::cache_keys::CacheKey;
 use crate::{AuthorProfile, Colophon, CursorPage, ServiceError, ServiceResult};
 
@@ -10,11 +12,9 @@ const LIST: &str = "authors";
 
 impl Colophon {
     /// Public author profiles in the order they joined, with their published post counts.
-    pub async fn list_authors(
-        &self,
-        limit: Option<i64>,
-        cursor: Option<String>,
-    ) -> ServiceResult<CursorPage<AuthorProfile>> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn list_authors(&self, paging: Paging) -> ServiceResult<CursorPage<AuthorProfile>> {
+        let Paging { limit, cursor } = paging;
         let (limit, after) = self.id_page_args(LIST, limit, cursor)?;
         let codec = self.cursors().clone();
         let page = self
@@ -35,10 +35,11 @@ impl Colophon {
     }
 
     /// One public author profile by slug, with its published post count.
-    pub async fn get_author(&self, slug: String) -> ServiceResult<AuthorProfile> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn get_author(&self, slug: SlugKey) -> ServiceResult<AuthorProfile> {
         let profile = self
             .db(move |conn, now| {
-                let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("author"))?;
+                let slug = slug.found("author")?;
                 let author = store::find_author_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("author"))?;
                 let counts = store::published_post_counts(conn, &[author.id], now)?;
                 Ok(profile(author, &counts))
@@ -50,6 +51,7 @@ impl Colophon {
     }
 
     /// Authors by id in one query (GraphQL's batched loader).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn authors_by_ids(&self, ids: Vec<AuthorId>) -> ServiceResult<Vec<Author>> {
         let authors = self.db(move |conn, _| Ok(store::authors_by_ids(conn, &ids)?)).await?;
         self.saw(&authors);
@@ -57,6 +59,7 @@ impl Colophon {
     }
 
     /// Published post counts by author in one query (GraphQL's batched loader).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn published_post_counts(&self, ids: Vec<AuthorId>) -> ServiceResult<HashMap<AuthorId, i64>> {
         for id in &ids {
             self.saw_key(CacheKey::AuthorPosts(*id));

@@ -75,6 +75,7 @@ fn in_person(actor: Actor) -> ServiceResult<Actor> {
 
 impl Colophon {
     /// Admins create accounts. Without a password the account exists but cannot sign in.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_author(&self, caller: Caller, input: AuthorInput) -> ServiceResult<Author> {
         let writer = caller.writer()?;
         in_person(*writer)?;
@@ -120,6 +121,7 @@ impl Colophon {
 
     /// Admins edit anyone; authors edit their own profile and password, not their role. A new
     /// role or password ends the author's sessions at once.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_author(&self, caller: Caller, key: Key, input: AuthorInput) -> ServiceResult<Author> {
         let writer = caller.writer()?;
         let actor = *writer;
@@ -195,6 +197,7 @@ impl Colophon {
     }
 
     /// Admins delete accounts that have no posts (reassign or delete those first).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_author(&self, caller: Caller, key: Key) -> ServiceResult<()> {
         let writer = caller.writer()?;
         let actor = in_person(*writer)?;
@@ -308,6 +311,7 @@ impl Colophon {
     }
 
     /// Ends every session of the caller, everywhere: refresh tokens revoked, access tokens dead.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn logout_everywhere(&self, caller: Caller) -> ServiceResult<()> {
         let writer = caller.writer()?;
         let actor = *writer;

@@ -71,6 +71,7 @@ fn parse(input: ProductInput) -> Result<ProductChanges, ValidationErrors> {
 
 impl Colophon {
     /// Adds a product (editors and admins).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_product(&self, caller: Caller, input: ProductInput) -> ServiceResult<Product> {
         let writer = curating_writer(caller)?;
         let changes = parse(input).map_err(ServiceError::Invalid)?;
@@ -96,6 +97,7 @@ impl Colophon {
     }
 
     /// Changes the fields sent (editors and admins).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_product(&self, caller: Caller, id: ProductId, input: ProductInput) -> ServiceResult<Product> {
         let writer = curating_writer(caller)?;
         let mut changes = parse(input).map_err(ServiceError::Invalid)?;
@@ -111,6 +113,7 @@ impl Colophon {
     }
 
     /// Deletes a product; the sidebar widgets that showed it go with it.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_product(&self, caller: Caller, id: ProductId) -> ServiceResult<()> {
         let writer = curating_writer(caller)?;
         self.write(writer, move |conn, _, changed| {

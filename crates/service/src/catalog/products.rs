@@ -1,6 +1,7 @@
 use colophon_domain::{Page, PageLimit, Product, ProductId};
 use colophon_store as store;
 
+use crate::Paging;
 use crate::cache_keys::CacheKey;
 use crate::{Colophon, CursorPage, ServiceError, ServiceResult};
 
@@ -8,11 +9,9 @@ const LIST: &str = "products";
 
 impl Colophon {
     /// Products in the order they were added.
-    pub async fn list_products(
-        &self,
-        limit: Option<i64>,
-        cursor: Option<String>,
-    ) -> ServiceResult<CursorPage<Product>> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn list_products(&self, paging: Paging) -> ServiceResult<CursorPage<Product>> {
+        let Paging { limit, cursor } = paging;
         let (limit, after) = self.id_page_args(LIST, limit, cursor)?;
         let codec = self.cursors().clone();
         let page = self
@@ -28,6 +27,7 @@ impl Colophon {
     }
 
     /// One product by id.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn get_product(&self, id: ProductId) -> ServiceResult<Product> {
         let product =
             self.db(move |conn, _| store::find_product(conn, id)?.ok_or(ServiceError::NotFound("product"))).await;

@@ -5,6 +5,7 @@ use colophon_store::{self as store, DbConnection, NewSidebar};
 
 use super::product_write::curating_writer;
 use super::sidebars::resolve_sidebars;
+use crate::SlugKey;
 use crate::webhooks::data;
 use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, ServiceError, ServiceResult, SidebarView};
@@ -105,6 +106,7 @@ fn check_targets(conn: &mut DbConnection, widgets: &[Widget]) -> ServiceResult<(
 
 impl Colophon {
     /// Creates a sidebar (editors and admins); its slug must be free.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_sidebar(&self, caller: Caller, input: SidebarInput) -> ServiceResult<SidebarView> {
         let writer = curating_writer(caller)?;
         let (slug, title, widgets) = self.compute(move || parse(input, None)).await?.map_err(ServiceError::Invalid)?;
@@ -124,17 +126,18 @@ impl Colophon {
     }
 
     /// Replaces the sidebar at `slug` (its slug may change), or creates it: `true` when created.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn put_sidebar(
         &self,
         caller: Caller,
-        slug: String,
+        slug: SlugKey,
         input: SidebarInput,
     ) -> ServiceResult<(SidebarView, bool)> {
         let writer = curating_writer(caller)?;
-        let from_path = slug.clone();
+        let from_path = slug.as_str().to_string();
         let (new_slug, title, widgets) =
             self.compute(move || parse(input, Some(&from_path))).await?.map_err(ServiceError::Invalid)?;
-        let path_slug = Slug::parse(slug).map_err(|m| ServiceError::invalid("slug", m))?;
+        let path_slug = Slug::parse(slug.as_str()).map_err(|m| ServiceError::invalid("slug", m))?;
         self.write(writer, move |conn, now, changed| {
             check_targets(conn, &widgets)?;
             let existing = store::find_sidebar_by_slug(conn, &path_slug)?;
@@ -158,10 +161,11 @@ impl Colophon {
     }
 
     /// Deletes a sidebar; posts that showed it show none.
-    pub async fn delete_sidebar(&self, caller: Caller, slug: String) -> ServiceResult<()> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn delete_sidebar(&self, caller: Caller, slug: SlugKey) -> ServiceResult<()> {
         let writer = curating_writer(caller)?;
         self.write(writer, move |conn, _, changed| {
-            let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
+            let slug = slug.found("sidebar")?;
             let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;
             // Posts that showed it name its key on their pages (derived from the target).
             store::delete_sidebar(conn, sidebar.id)?;

@@ -1,8 +1,10 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Author, AuthorId, Page, Product, ProductId, Sidebar, SidebarId, Slug, Widget};
+use colophon_domain::{Author, AuthorId, Page, Product, ProductId, Sidebar, SidebarId, Widget};
 use colophon_store::{self as store, DbConnection};
 
+use crate::Paging;
+use crate::SlugKey;
 use crate::cache_keys::CacheKey;
 use crate::{Colophon, CursorPage, ServiceError, ServiceResult, SidebarView, WidgetView};
 
@@ -10,11 +12,9 @@ const LIST: &str = "sidebars";
 
 impl Colophon {
     /// Sidebars in the order they were created, their widgets resolved.
-    pub async fn list_sidebars(
-        &self,
-        limit: Option<i64>,
-        cursor: Option<String>,
-    ) -> ServiceResult<CursorPage<SidebarView>> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn list_sidebars(&self, paging: Paging) -> ServiceResult<CursorPage<SidebarView>> {
+        let Paging { limit, cursor } = paging;
         let (limit, after) = self.id_page_args(LIST, limit, cursor)?;
         let codec = self.cursors().clone();
         let page = self
@@ -31,10 +31,11 @@ impl Colophon {
     }
 
     /// One sidebar by slug, its widgets resolved.
-    pub async fn get_sidebar(&self, slug: String) -> ServiceResult<SidebarView> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn get_sidebar(&self, slug: SlugKey) -> ServiceResult<SidebarView> {
         let sidebar = self
             .db(move |conn, _| {
-                let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("sidebar"))?;
+                let slug = slug.found("sidebar")?;
                 let sidebar = store::find_sidebar_by_slug(conn, &slug)?.ok_or(ServiceError::NotFound("sidebar"))?;
                 resolve_sidebars(conn, vec![sidebar])?.pop().ok_or(ServiceError::NotFound("sidebar"))
             })
@@ -45,6 +46,7 @@ impl Colophon {
     }
 
     /// Sidebars by id, resolved (for GraphQL's batched loader).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sidebars_by_ids(&self, ids: Vec<SidebarId>) -> ServiceResult<Vec<SidebarView>> {
         let sidebars = self
             .db(move |conn, _| {

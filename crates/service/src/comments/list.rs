@@ -1,10 +1,10 @@
 use std::collections::HashMap;
 
-use colophon_domain::{
-    Comment, CommentId, CommentOrder, CommentStatus, Page, PageLimit, Post, PostId, Slug, Timestamp,
-};
+use colophon_domain::{Comment, CommentId, CommentOrder, CommentStatus, Page, PageLimit, Post, PostId, Timestamp};
 use colophon_store::{self as store, CommentKey, DbConnection};
 
+use crate::Paging;
+use crate::SlugKey;
 use crate::cache_keys::CacheKey;
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
 use crate::{Colophon, CursorCodec, CursorPage, ServiceError, ServiceResult};
@@ -12,8 +12,8 @@ use crate::{Colophon, CursorCodec, CursorPage, ServiceError, ServiceResult};
 const LIST: &str = "comments";
 const THREAD: &str = "comment-thread";
 
-fn readable_post(conn: &mut DbConnection, slug: String, now: Timestamp) -> ServiceResult<Post> {
-    let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("post"))?;
+fn readable_post(conn: &mut DbConnection, slug: &SlugKey, now: Timestamp) -> ServiceResult<Post> {
+    let slug = slug.found("post")?;
     match store::find_post_by_slug(conn, &slug)? {
         Some(post) if post.is_visible_at(now) => Ok(post),
         _ => Err(ServiceError::NotFound("post")),
@@ -22,17 +22,18 @@ fn readable_post(conn: &mut DbConnection, slug: String, now: Timestamp) -> Servi
 
 impl Colophon {
     /// The approved comments of a readable post, in the order asked for.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_comments(
         &self,
-        post_slug: String,
-        limit: Option<i64>,
-        cursor: Option<String>,
+        post_slug: SlugKey,
+        paging: Paging,
         order: CommentOrder,
     ) -> ServiceResult<CursorPage<Comment>> {
+        let Paging { limit, cursor } = paging;
         let service = self.clone();
         let (post, page) = self
             .db(move |conn, now| {
-                let post = readable_post(conn, post_slug, now)?;
+                let post = readable_post(conn, &post_slug, now)?;
                 let page = service.comments_page(conn, post.id, limit, cursor, order)?;
                 Ok((post, page))
             })
@@ -44,6 +45,7 @@ impl Colophon {
     }
 
     /// One approved comment of a readable post (where a new comment's `Location` points).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn get_comment(&self, id: CommentId) -> ServiceResult<Comment> {
         let comment = self
             .db(move |conn, now| {
@@ -63,6 +65,7 @@ impl Colophon {
 
     /// The approved replies of each comment, oldest first, in one query (GraphQL's
     /// `Comment.replies` loader).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn approved_replies(&self, parents: Vec<CommentId>) -> ServiceResult<HashMap<CommentId, Vec<Comment>>> {
         let replies = self
             .db(move |conn, _| {
@@ -83,10 +86,11 @@ impl Colophon {
     }
 
     /// A readable post and its newest approved comments (its Atom feed).
-    pub async fn comment_feed(&self, post_slug: String, limit: i64) -> ServiceResult<(Post, Vec<Comment>)> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn comment_feed(&self, post_slug: SlugKey, limit: i64) -> ServiceResult<(Post, Vec<Comment>)> {
         let (post, comments) = self
             .db(move |conn, now| {
-                let post = readable_post(conn, post_slug, now)?;
+                let post = readable_post(conn, &post_slug, now)?;
                 let comments = store::latest_approved_comments(conn, post.id, limit)?;
                 Ok((post, comments))
             })
@@ -182,13 +186,14 @@ impl Colophon {
     /// One page of approved comments for each of several posts the caller already holds as
     /// readable, in one statement whatever their number (GraphQL's `Post.comments`, batched
     /// across a list of posts).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn comments_of_posts(
         &self,
         posts: Vec<PostId>,
-        limit: Option<i64>,
-        cursor: Option<String>,
+        paging: Paging,
         order: CommentOrder,
     ) -> ServiceResult<HashMap<PostId, CursorPage<Comment>>> {
+        let Paging { limit, cursor } = paging;
         for post in &posts {
             self.saw_key(CacheKey::Comments(*post));
         }

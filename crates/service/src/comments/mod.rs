@@ -4,5 +4,5 @@ mod settings;
 mod submit;
 
 pub use moderate::QueueQuery;
-pub use settings::{CommentSettings, SiteSettings};
+pub use settings::{CommentSettings, NewBlockRule, SiteSettings};
 pub use submit::{ClientInfo, CommentInput};

@@ -27,6 +27,7 @@ pub struct QueueQuery {
 impl Colophon {
     /// Comments for moderators, newest first, private fields included (e-mail, address and
     /// user agent are what moderators judge spam by).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn moderation_queue(&self, caller: Caller, query: QueueQuery) -> ServiceResult<CursorPage<Comment>> {
         curator(caller)?;
         let limit = PageLimit::parse(query.limit).map_err(|m| ServiceError::bad_request("limit", m))?;
@@ -50,6 +51,7 @@ impl Colophon {
     }
 
     /// Changes a comment's status; the post's approved count follows in the same transaction.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn moderate_comment(
         &self,
         caller: Caller,
@@ -67,6 +69,7 @@ impl Colophon {
     }
 
     /// Deletes a comment; its replies move up to its parent.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_comment(&self, caller: Caller, id: CommentId) -> ServiceResult<()> {
         let writer = curating_writer(caller)?;
         self.write(writer, move |conn, _, changed| {
@@ -102,6 +105,7 @@ pub const MAX_BULK: usize = 100;
 
 impl Colophon {
     /// Sets the status of many comments at once, all or none.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn moderate_comments(
         &self,
         caller: Caller,

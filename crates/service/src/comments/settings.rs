@@ -54,14 +54,25 @@ pub struct SiteSettings {
     pub comment_moderation: ModerationMode,
 }
 
+/// A blocklist rule to add, as a client wrote it (the value is checked for its kind).
+#[derive(Debug, Clone)]
+pub struct NewBlockRule {
+    /// What the rule matches.
+    pub kind: BlockRuleKind,
+    /// The word, address or e-mail.
+    pub value: String,
+}
+
 impl Colophon {
     /// The site settings (admins only).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn site_settings(&self, caller: Caller) -> ServiceResult<SiteSettings> {
         caller.admin()?;
         self.db(|conn, _| Ok(SiteSettings { comment_moderation: moderation_mode(conn)? })).await
     }
 
     /// Changes the settings given, and returns them all (admins only).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_site_settings(
         &self,
         caller: Caller,
@@ -80,14 +91,17 @@ impl Colophon {
     }
 
     /// Every rule of the spam blocklist (admins only).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn blocklist(&self, caller: Caller) -> ServiceResult<Vec<BlockRule>> {
         caller.admin()?;
         self.db(|conn, _| Ok(store::list_blocklist(conn)?)).await
     }
 
     /// Adds a rule: `word` (matched in the name, URL and text), `address` or `email`.
-    pub async fn add_block_rule(&self, caller: Caller, kind: BlockRuleKind, value: String) -> ServiceResult<BlockRule> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn add_block_rule(&self, caller: Caller, rule: NewBlockRule) -> ServiceResult<BlockRule> {
         let writer = caller.admin_writer()?;
+        let NewBlockRule { kind, value } = rule;
         let value = match kind {
             BlockRuleKind::Word => {
                 colophon_domain::BoundedText::<100>::parse(&value).map(|v| v.as_str().to_lowercase())
@@ -112,6 +126,7 @@ impl Colophon {
     }
 
     /// Removes a rule from the spam blocklist (admins only).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn remove_block_rule(&self, caller: Caller, id: BlockRuleId) -> ServiceResult<()> {
         let writer = caller.admin_writer()?;
         self.write(writer, move |conn, _, _| match store::delete_block_rule(conn, id)? {

@@ -3,11 +3,12 @@
 
 use colophon_domain::{
     Actor, BlockRuleKind, BoundedText, Comment, CommentBody, CommentId, CommentStatus, Email, EventKind, HttpUrl,
-    ModerationMode, Slug, Timestamp, ValidationErrors,
+    ModerationMode, Timestamp, ValidationErrors,
 };
 use colophon_store::{self as store, DbConnection, NewComment};
 
 use super::settings::moderation_mode;
+use crate::SlugKey;
 use crate::cache_keys::CacheKey;
 use crate::webhooks::data;
 use crate::write::Target;
@@ -97,10 +98,11 @@ impl Colophon {
     /// Takes a comment from the open internet. Signed-in authors' comments are registered and
     /// approved; others start as the moderation setting says, unless a spam rule marks them.
     /// A comment stored as spam is reported to the submitter as pending, so bots learn nothing.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn submit_comment(
         &self,
         caller: Caller,
-        post_slug: String,
+        post_slug: SlugKey,
         input: CommentInput,
         client: ClientInfo,
     ) -> ServiceResult<Comment> {
@@ -122,12 +124,12 @@ impl Colophon {
             signals.spam = true;
         }
         if let Some(token) = input.form_token.as_deref().filter(|t| !t.is_empty()) {
-            signals.spam |= !self.form_token_is_human(token, &post_slug, now);
+            signals.spam |= !self.form_token_is_human(token, post_slug.as_str(), now);
         }
         signals.too_many_links = colophon_domain::count_links(&parsed.html) > settings.max_links;
         let service = self.clone();
         self.db_write(move |conn, now, changed| {
-            let slug = Slug::parse(post_slug).map_err(|_| ServiceError::NotFound("post"))?;
+            let slug = post_slug.found("post")?;
             let post = match store::find_post_by_slug(conn, &slug)? {
                 Some(post) if post.is_visible_at(now) => post,
                 _ => return Err(ServiceError::NotFound("post")),
@@ -275,8 +277,9 @@ fn blocked(conn: &mut DbConnection, parsed: &Parsed, name: &str, client: &Client
 impl Colophon {
     /// A token for a comment form, issued when the form is shown: a submission that carries
     /// it sooner than the minimum time after, or with a forged one, is treated as spam.
-    pub async fn comment_form_token(&self, post_slug: String) -> ServiceResult<String> {
-        let slug = Slug::parse(post_slug).map_err(|_| ServiceError::NotFound("post"))?;
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn comment_form_token(&self, post_slug: SlugKey) -> ServiceResult<String> {
+        let slug = post_slug.found("post")?;
         let post = self
             .db(move |conn, now| match store::find_post_by_slug(conn, &slug)? {
                 Some(post) if post.is_visible_at(now) => Ok(post),

@@ -5,6 +5,7 @@
 mod input;
 mod slugs;
 
+use colophon_domain::Version;
 use colophon_domain::{Actor, AuthorId, Content, Excerpt, Patch, PostHtml, PostStatus, Publication, Slug, Timestamp};
 use colophon_store::{self as store, ContentChanges, DbConnection, NewContent, StoredBody};
 
@@ -136,9 +137,9 @@ pub(crate) fn content_changes(
 
 /// The sidebar a slug names, or 422 under `sidebar`.
 /// Refuses an edit based on another version than the stored one (`If-Match`; `None`: any).
-pub(crate) fn unchanged_since(content: &Content, expected_version: Option<i64>) -> ServiceResult<()> {
+pub(crate) fn unchanged_since(content: &Content, expected_version: Option<Version>) -> ServiceResult<()> {
     match expected_version {
-        Some(expected) if expected != content.version => Err(ServiceError::PreconditionFailed),
+        Some(Version(expected)) if expected != content.version => Err(ServiceError::PreconditionFailed),
         _ => Ok(()),
     }
 }

@@ -102,11 +102,10 @@ pub struct ImportedComment {
     pub planned: PlannedComment,
 }
 
-/// An author as an export names them.
+/// An author as an export names them (the export's key for them, a login or an id, is the
+/// [`ImportedFrom`] they are imported with).
 #[derive(Debug, Clone, Default)]
 pub struct ImportedAuthor {
-    /// What the export keys them by (a login, an id).
-    pub key: String,
     /// Their display name (the key when empty).
     pub name: String,
     /// Their e-mail, matched against existing accounts.

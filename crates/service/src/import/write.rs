@@ -29,11 +29,11 @@ impl Colophon {
     /// The author an export's author became: recorded by an earlier run, an account with the
     /// same e-mail, or a new author (without a password: they cannot sign in until an admin sets
     /// one). `true` when it was made now.
-    pub fn import_author(&self, source: &str, author: ImportedAuthor) -> ServiceResult<(AuthorId, bool)> {
-        let source = source.to_string();
+    pub fn import_author(&self, from: ImportedFrom, author: ImportedAuthor) -> ServiceResult<(AuthorId, bool)> {
+        let ImportedFrom { source, id: key } = from;
         let email = Email::parse(author.email.trim()).ok();
         let name: String =
-            Some(author.name.trim()).filter(|n| !n.is_empty()).unwrap_or(&author.key).chars().take(100).collect();
+            Some(author.name.trim()).filter(|n| !n.is_empty()).unwrap_or(&key).chars().take(100).collect();
         let bio = if author.bio_html.trim().is_empty() {
             String::new()
         } else {
@@ -42,7 +42,7 @@ impl Colophon {
         let url = |value: &str| HttpUrl::parse(value.trim()).ok().map(HttpUrl::into_string);
         let (website_url, avatar_url) = (url(&author.website_url), url(&author.avatar_url));
         self.write_blocking(move |conn, now| {
-            if let Some(id) = store::imported_id(conn, &source, "author", &author.key)? {
+            if let Some(id) = store::imported_id(conn, &source, "author", &key)? {
                 return Ok((AuthorId(id), false));
             }
             let existing = match &email {
@@ -50,12 +50,12 @@ impl Colophon {
                 None => None,
             };
             if let Some(existing) = existing {
-                store::record_import(conn, &source, "author", &author.key, existing.id.0)?;
+                store::record_import(conn, &source, "author", &key, existing.id.0)?;
                 return Ok((existing.id, false));
             }
             let wanted = Slug::parse(author.slug.trim())
                 .ok()
-                .or_else(|| Slug::derive(&author.key))
+                .or_else(|| Slug::derive(&key))
                 .or_else(|| Slug::derive(&name))
                 .or_else(|| Slug::derive("author"))
                 .ok_or_else(|| ServiceError::internal("no slug for an imported author"))?;
@@ -72,7 +72,7 @@ impl Colophon {
                 now,
             };
             let made = store::insert_author(conn, &new)?;
-            store::record_import(conn, &source, "author", &author.key, made.id.0)?;
+            store::record_import(conn, &source, "author", &key, made.id.0)?;
             Ok((made.id, true))
         })
     }

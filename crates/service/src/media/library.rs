@@ -86,6 +86,7 @@ impl Colophon {
     /// take, 413 past the size limit, 422 for a file that is not what it claims. The same bytes
     /// (after stripping) are stored once: uploading them again returns the item they already
     /// are, and `false`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn upload_media(&self, caller: Caller, upload: MediaUpload) -> ServiceResult<(MediaView, bool)> {
         let writer = caller.writer()?;
         let actor = *writer;
@@ -163,6 +164,7 @@ impl Colophon {
     }
 
     /// The library, newest first (anyone signed in).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_media(&self, caller: Caller, query: MediaQuery) -> ServiceResult<CursorPage<MediaView>> {
         caller.actor()?;
         let (limit, before) = self.id_page_args(LIST, query.limit, query.cursor)?;
@@ -185,6 +187,7 @@ impl Colophon {
     }
 
     /// One item (anyone signed in).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn get_media(&self, caller: Caller, id: MediaId) -> ServiceResult<MediaView> {
         caller.actor()?;
         let item =
@@ -195,6 +198,7 @@ impl Colophon {
     /// Changes an item's texts (its uploader and editors). A new alt text or credit reaches the
     /// posts and products that show the item with its old one and that the caller may change; a
     /// text written for one of them stays.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_media(&self, caller: Caller, id: MediaId, input: MediaInput) -> ServiceResult<MediaView> {
         let writer = caller.writer()?;
         let actor = *writer;
@@ -215,6 +219,7 @@ impl Colophon {
 
     /// Deletes an item and its files (its uploader and editors); 409 while a post or a product
     /// shows it.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_media(&self, caller: Caller, id: MediaId) -> ServiceResult<()> {
         let writer = caller.writer()?;
         let actor = *writer;

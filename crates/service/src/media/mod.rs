@@ -15,7 +15,7 @@ use colophon_store::{self as store, DbConnection};
 
 pub use library::{MediaInput, MediaQuery, MediaUpload};
 pub use pictures::{Pictures, Stripped};
-pub use serve::{ByteRange, MediaFile, MediaRead};
+pub use serve::{ByteRange, FileRequest, MediaFile, MediaRead};
 pub use storage::{Blob, BlobStore, StorageError};
 
 use crate::{ServiceError, ServiceResult};

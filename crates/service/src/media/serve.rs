@@ -71,19 +71,31 @@ fn parse_name(name: &str) -> Option<(&str, MediaType)> {
     Some((hash, MediaType::from_extension(extension)?)).filter(|_| hex)
 }
 
+/// A request for a media file, as its URL and headers make it.
+#[derive(Debug, Clone)]
+pub struct FileRequest {
+    /// The file's name, as media URLs name it (`<sha256>.<ext>`).
+    pub name: String,
+    /// The variant asked for (`?w=`, `?format=`), if any.
+    pub variant: Option<Variant>,
+    /// The byte range asked for, if any.
+    pub range: Option<ByteRange>,
+    /// The client's address: a variant not made yet counts against its limit.
+    pub client: Option<String>,
+}
+
 impl Colophon {
     /// The file `name` (as media URLs name it), or its `variant`, whole or the `range` asked
     /// for; not read at all when `held` says the client holds its entity tag. Files are public:
     /// their names are the hashes of their bytes. A variant not made yet is made for `client`
     /// (its address) within its limit: 429 past it, 503 when the queue is full.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn media_file(
         &self,
-        name: String,
-        variant: Option<Variant>,
-        range: Option<ByteRange>,
-        client: Option<String>,
+        request: FileRequest,
         held: impl Fn(&str) -> bool + Send + 'static,
     ) -> ServiceResult<MediaRead> {
+        let FileRequest { name, variant, range, client } = request;
         let (hash, media_type) = parse_name(&name).ok_or(ServiceError::NotFound("media file"))?;
         let storage = self.media().storage()?;
         let (served, served_type, etag) = match variant {

@@ -3,6 +3,7 @@
 use colophon_domain::Timestamp;
 use colophon_store as store;
 
+use crate::SlugKey;
 use crate::cache_keys::CacheKey;
 use crate::{Caller, Colophon, PostListQuery, PostSummary, ServiceError, ServiceResult};
 
@@ -47,15 +48,16 @@ pub enum Sitemap {
 impl Colophon {
     /// The newest `limit` posts of the site, a tag or an author; 404 for a tag or author
     /// nobody can read posts of.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn feed(&self, of: FeedOf, limit: i64) -> ServiceResult<FeedView> {
         let (name, query) = match &of {
             FeedOf::Site => (None, PostListQuery::default()),
             FeedOf::Tag(slug) => {
-                let tag = self.get_tag(slug.clone()).await?;
+                let tag = self.get_tag(SlugKey::new(slug.clone())).await?;
                 (Some(tag.tag.name), PostListQuery { tag: Some(slug.clone()), ..PostListQuery::default() })
             }
             FeedOf::Author(slug) => {
-                let author = self.get_author(slug.clone()).await?;
+                let author = self.get_author(SlugKey::new(slug.clone())).await?;
                 (Some(author.author.name), PostListQuery { author: Some(slug.clone()), ..PostListQuery::default() })
             }
         };
@@ -65,6 +67,7 @@ impl Colophon {
 
     /// `/sitemap.xml` (`page` `None`: every address, or the index past the size) or one
     /// numbered sitemap of the index (404 past the last).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sitemap(&self, page: Option<u32>) -> ServiceResult<Sitemap> {
         let size = self.sitemap_size().max(1);
         let urls = self.site_urls().clone();

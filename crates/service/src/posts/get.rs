@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use colophon_domain::{Actor, Post, PostId, Slug, Timestamp};
 use colophon_store::{self as store, DbConnection};
 
+use crate::Key;
 use crate::cache_keys::CacheKey;
 use crate::catalog::{assemble, widget_authors};
 use crate::{Caller, Colophon, PageIncludes, PostDetail, PostSummary, ServiceError, ServiceResult};
@@ -22,17 +23,18 @@ impl Colophon {
     ///
     /// With `comments`, the first page of its approved comments comes in the same trip to the
     /// database (a frontend's whole page in one request).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn get_post(
         &self,
         caller: Caller,
-        slug: String,
+        key: Key,
         includes: PageIncludes,
     ) -> ServiceResult<Lookup<PostDetail>> {
         let service = self.clone();
         let urls = self.site_urls().clone();
         let related_limit = includes.related.map(|n| super::related_limit(Some(n))).transpose()?;
         let lookup = self
-            .db(move |conn, now| match resolve(conn, &slug, caller.as_actor(), now)? {
+            .db(move |conn, now| match resolve(conn, &key, caller.as_actor(), now)? {
                 Lookup::Found(post) => {
                     let mut detail = detail(conn, post, caller.as_actor(), now, &urls)?;
                     let id = detail.summary.post.id;
@@ -56,18 +58,20 @@ impl Colophon {
 
     /// One readable post alone (one query), following a renamed post's old slug; GraphQL
     /// loads the rest only when asked.
-    pub async fn find_post(&self, caller: Caller, slug: String) -> ServiceResult<Post> {
-        let post = self.db(move |conn, now| follow(conn, &slug, caller.as_actor(), now)).await;
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn find_post(&self, caller: Caller, key: Key) -> ServiceResult<Post> {
+        let post = self.db(move |conn, now| follow(conn, &key, caller.as_actor(), now)).await;
         self.saw_found(post, CacheKey::Posts)
     }
 
     /// [`Self::get_post`] for GraphQL, which has no redirects to answer: an old slug resolves
     /// to the post it moved to. One trip to the database for the whole page.
-    pub async fn find_post_page(&self, caller: Caller, slug: String) -> ServiceResult<PostDetail> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn find_post_page(&self, caller: Caller, key: Key) -> ServiceResult<PostDetail> {
         let urls = self.site_urls().clone();
         let page = self
             .db(move |conn, now| {
-                let post = follow(conn, &slug, caller.as_actor(), now)?;
+                let post = follow(conn, &key, caller.as_actor(), now)?;
                 detail(conn, post, caller.as_actor(), now, &urls)
             })
             .await;
@@ -76,6 +80,7 @@ impl Colophon {
 
     /// The published posts just older and just newer than each of `posts` (keyed by their
     /// place in the published order), in one statement whatever their number.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn neighbours_of_posts(
         &self,
         posts: Vec<store::PostKey>,
@@ -96,12 +101,14 @@ fn readable(post: &Post, actor: Option<Actor>, now: Timestamp) -> bool {
 
 /// The readable post a path segment names: an id (as PATCH and DELETE take; a slug of digits
 /// alone is refused, so the two cannot collide), a slug, or an old slug it moved from.
-fn resolve(conn: &mut DbConnection, slug: &str, actor: Option<Actor>, now: Timestamp) -> ServiceResult<Lookup<Post>> {
-    if let crate::Key::Id(id) = crate::Key::parse(slug) {
-        let post = store::find_post(conn, PostId(id))?.filter(|post| readable(post, actor, now));
-        return post.map(Lookup::Found).ok_or(ServiceError::NotFound("post"));
-    }
-    let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound("post"))?;
+fn resolve(conn: &mut DbConnection, key: &Key, actor: Option<Actor>, now: Timestamp) -> ServiceResult<Lookup<Post>> {
+    let slug = match key {
+        Key::Id(id) => {
+            let post = store::find_post(conn, PostId(*id))?.filter(|post| readable(post, actor, now));
+            return post.map(Lookup::Found).ok_or(ServiceError::NotFound("post"));
+        }
+        Key::Slug(slug) => Slug::parse(slug.as_str()).map_err(|_| ServiceError::NotFound("post"))?,
+    };
     if let Some(post) = store::find_post_by_slug(conn, &slug)? {
         return if readable(&post, actor, now) { Ok(Lookup::Found(post)) } else { Err(ServiceError::NotFound("post")) };
     }
@@ -112,10 +119,10 @@ fn resolve(conn: &mut DbConnection, slug: &str, actor: Option<Actor>, now: Times
 }
 
 /// The readable post at `slug`, or at the slug it moved to.
-fn follow(conn: &mut DbConnection, slug: &str, actor: Option<Actor>, now: Timestamp) -> ServiceResult<Post> {
-    match resolve(conn, slug, actor, now)? {
+fn follow(conn: &mut DbConnection, key: &Key, actor: Option<Actor>, now: Timestamp) -> ServiceResult<Post> {
+    match resolve(conn, key, actor, now)? {
         Lookup::Found(post) => Ok(post),
-        Lookup::Moved(slug) => match resolve(conn, slug.as_str(), actor, now)? {
+        Lookup::Moved(slug) => match resolve(conn, &Key::Slug(slug.into_string()), actor, now)? {
             Lookup::Found(post) => Ok(post),
             Lookup::Moved(_) => Err(ServiceError::NotFound("post")),
         },

@@ -37,6 +37,7 @@ struct ParsedQuery {
 impl Colophon {
     /// Published posts, newest first (one query). GraphQL resolves authors and tags through
     /// its DataLoaders.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_posts(&self, query: PostListQuery) -> ServiceResult<CursorPage<Post>> {
         let parsed = self.parse_post_query(query)?;
         let codec = self.cursors().clone();
@@ -72,6 +73,7 @@ impl Colophon {
 
     /// Published posts, newest first, each with its author and tags: three queries for any
     /// page size. With `status`, the staff list of that status.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_post_summaries(
         &self,
         caller: Caller,
@@ -238,6 +240,7 @@ pub(crate) fn summarize(
 
 impl Colophon {
     /// The tags of each post, in order, in one query (GraphQL's batched loader).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn tags_of_posts(&self, posts: Vec<PostId>) -> ServiceResult<HashMap<PostId, Vec<colophon_domain::Tag>>> {
         let ids = posts.clone();
         let tags = self.db(move |conn, _| Ok(store::tags_for_posts(conn, &posts)?)).await?;

@@ -14,6 +14,7 @@ pub use get::Lookup;
 pub use input::{FeaturedImageInput, PostInput};
 pub use list::PostListQuery;
 pub(crate) use previews::PreviewKeys;
+pub use previews::PreviewToken;
 pub use related::{RELATED_DEFAULT, RELATED_MAX};
 pub(crate) use related::{related, related_limit};
 pub use revisions::RevisionRef;

@@ -7,6 +7,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use colophon_domain::Hours;
 use colophon_domain::{Page, PostStatus, PreviewLink, PreviewLinkId, Timestamp, preview_hours};
 use colophon_store::{self as store, NewPreviewLink};
 use hmac::{Hmac, Mac};
@@ -14,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::get::detail;
 use super::write::editable_post_by_key;
+use crate::Paging;
 use crate::keys::Key;
 use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, PostDetail, PreviewLinkView, ServiceError, ServiceResult};
@@ -79,14 +81,19 @@ fn secret_hash(secret: &[u8]) -> String {
     format!("{:x}", Sha256::digest(secret))
 }
 
+/// A preview token as a client sent it (the last segment of a preview link).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewToken(pub String);
+
 impl Colophon {
     /// Makes a preview link to a draft or scheduled post (whoever may edit it), lasting
     /// `hours` (24 by default, at most 30 days). The token is shown this once.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_preview_link(
         &self,
         caller: Caller,
         key: Key,
-        hours: Option<i64>,
+        hours: Option<Hours>,
     ) -> ServiceResult<PreviewLinkView> {
         let writer = caller.writer()?;
         let actor = *writer;
@@ -116,13 +123,14 @@ impl Colophon {
     }
 
     /// A post's preview links, newest first, revoked and expired ones too (whoever may edit it).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_preview_links(
         &self,
         caller: Caller,
         key: Key,
-        limit: Option<i64>,
-        cursor: Option<String>,
+        paging: Paging,
     ) -> ServiceResult<CursorPage<PreviewLinkView>> {
+        let Paging { limit, cursor } = paging;
         let actor = caller.actor()?;
         let (limit, before) = self.id_page_args(LIST, limit, cursor)?;
         let codec = self.cursors().clone();
@@ -145,6 +153,7 @@ impl Colophon {
 
     /// Ends a preview link at once (whoever may edit its post); 404 when it is not the post's,
     /// or already revoked.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn revoke_preview_link(&self, caller: Caller, key: Key, id: PreviewLinkId) -> ServiceResult<()> {
         let writer = caller.writer()?;
         let actor = *writer;
@@ -162,8 +171,9 @@ impl Colophon {
     /// The post a preview token shows, as its page would show it whatever its status, to
     /// anyone holding the token. A forged, expired or revoked token, one whose creator has
     /// signed out everywhere since, or one whose post is gone, is 404 alike. Never cached.
-    pub async fn preview(&self, token: String) -> ServiceResult<PostDetail> {
-        let (id, hash) = self.preview_keys().open(&token).ok_or(GONE)?;
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn preview(&self, token: PreviewToken) -> ServiceResult<PostDetail> {
+        let (id, hash) = self.preview_keys().open(&token.0).ok_or(GONE)?;
         let urls = self.site_urls().clone();
         self.db(move |conn, now| {
             let (link, stored) = store::find_preview_link(conn, id)?.ok_or(GONE)?;

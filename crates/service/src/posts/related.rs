@@ -41,6 +41,7 @@ pub(crate) fn related(
 
 impl Colophon {
     /// The related posts of many posts at once (GraphQL's batched loader): three statements.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn related_of_posts(
         &self,
         posts: Vec<PostId>,

@@ -2,9 +2,11 @@
 //! editors may list, read, compare and restore.
 
 use colophon_domain::{Actor, Page, Patch, Post, PostContent, PostId, Revision, Timestamp};
+use colophon_domain::{RevisionNumber, Version};
 use colophon_store::{self as store, DbConnection};
 
 use super::write::{EditKind, editable_post_by_key};
+use crate::Paging;
 use crate::content::{ContentInput, SeoInput};
 use crate::keys::Key;
 use crate::{Caller, Colophon, CursorPage, FeaturedImageInput, PostDetail, PostInput, ServiceError};
@@ -25,13 +27,14 @@ pub enum RevisionRef {
 
 impl Colophon {
     /// A post's revisions, newest first (whoever may edit the post).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_revisions(
         &self,
         caller: Caller,
         key: Key,
-        limit: Option<i64>,
-        cursor: Option<String>,
+        paging: Paging,
     ) -> ServiceResult<CursorPage<Revision>> {
+        let Paging { limit, cursor } = paging;
         let actor = caller.actor()?;
         let (limit, before) = self.id_page_args(LIST, limit, cursor)?;
         let codec = self.cursors().clone();
@@ -50,17 +53,19 @@ impl Colophon {
     }
 
     /// One revision of a post.
-    pub async fn get_revision(&self, caller: Caller, key: Key, number: i64) -> ServiceResult<Revision> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn get_revision(&self, caller: Caller, key: Key, number: RevisionNumber) -> ServiceResult<Revision> {
         let actor = caller.actor()?;
         self.db(move |conn, now| {
             let post = editable_post_by_key(conn, actor, &key, now)?;
-            store::find_revision(conn, post.id, number)?.ok_or(ServiceError::NotFound("revision"))
+            store::find_revision(conn, post.id, number.0)?.ok_or(ServiceError::NotFound("revision"))
         })
         .await
     }
 
     /// What changed from `from` to `to`: the fields, each field's two values, and a line diff of
     /// the body (its Markdown when both sides have some, else its HTML).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn diff_revisions(
         &self,
         caller: Caller,
@@ -90,12 +95,13 @@ impl Colophon {
     /// media item was deleted since is left out. The edit goes
     /// through the same checks as any (`expected_version`: 412 on a stale version), records a
     /// revision of its own, and sends the same events.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn restore_revision(
         &self,
         caller: Caller,
         key: Key,
-        number: i64,
-        expected_version: Option<i64>,
+        number: RevisionNumber,
+        expected_version: Option<Version>,
     ) -> ServiceResult<PostDetail> {
         let writer = caller.writer()?;
         let actor = *writer;
@@ -103,7 +109,7 @@ impl Colophon {
             .db(move |conn, now| {
                 let post = editable_post_by_key(conn, actor, &key, now)?;
                 let mut content =
-                    store::find_revision(conn, post.id, number)?.ok_or(ServiceError::NotFound("revision"))?.content;
+                    store::find_revision(conn, post.id, number.0)?.ok_or(ServiceError::NotFound("revision"))?.content;
                 // A media item deleted since cannot be shown again: the post comes back without
                 // that picture rather than not at all.
                 if let Some(media) = content.featured_image.as_ref().and_then(|i| i.media_id) {
@@ -114,7 +120,7 @@ impl Colophon {
                 Ok((post.id, content))
             })
             .await?;
-        self.edit_post(writer, Key::Id(id.0), restoring(content), expected_version, EditKind::Restore(number)).await
+        self.edit_post(writer, Key::Id(id.0), restoring(content), expected_version, EditKind::Restore(number.0)).await
     }
 }
 

@@ -46,6 +46,7 @@ impl Colophon {
     /// Posts matching `search`, best first: title weighs more than excerpt, excerpt more than
     /// body. Three statements whatever the page size: the ranked page with its snippets, the
     /// posts, their authors and tags.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn search_posts(&self, caller: Caller, search: PostSearch) -> ServiceResult<CursorPage<SearchResult>> {
         let query = SearchQuery::parse(&search.query).map_err(|m| ServiceError::bad_request("q", m))?;
         let limit =

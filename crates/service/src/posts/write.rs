@@ -1,3 +1,4 @@
+use colophon_domain::Version;
 use colophon_domain::{Actor, Author, Patch, Post, PostId, Slug, Timestamp};
 use colophon_store::{self as store, DbConnection, NewPost, PostChanges};
 
@@ -14,6 +15,7 @@ use crate::{Caller, Colophon, PostDetail, ServiceError, ServiceResult};
 impl Colophon {
     /// Creates a post as the caller (or, for editors, as another author). Contributors create
     /// drafts only; authors publish only their own posts.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_post(&self, caller: Caller, input: PostInput) -> ServiceResult<PostDetail> {
         let writer = caller.writer()?;
         let actor = *writer;
@@ -54,12 +56,13 @@ impl Colophon {
     /// Applies a partial update. With `expected_version` (`If-Match`, GraphQL `expectedVersion`)
     /// a post edited since is refused with 412 and nothing is written. The content before the
     /// change is kept as a revision.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_post(
         &self,
         caller: Caller,
         key: Key,
         input: PostInput,
-        expected_version: Option<i64>,
+        expected_version: Option<Version>,
     ) -> ServiceResult<PostDetail> {
         self.edit_post(caller.writer()?, key, input, expected_version, EditKind::Update).await
     }
@@ -70,7 +73,7 @@ impl Colophon {
         writer: Writer,
         key: Key,
         input: PostInput,
-        expected_version: Option<i64>,
+        expected_version: Option<Version>,
         kind: EditKind,
     ) -> ServiceResult<PostDetail> {
         let mut parsed = self.compute(move || parse(input)).await?.map_err(ServiceError::Invalid)?;
@@ -113,7 +116,8 @@ impl Colophon {
 
     /// Deletes a post the caller may edit. With `expected_version`, a post edited since is refused
     /// with 412 and kept.
-    pub async fn delete_post(&self, caller: Caller, key: Key, expected_version: Option<i64>) -> ServiceResult<()> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn delete_post(&self, caller: Caller, key: Key, expected_version: Option<Version>) -> ServiceResult<()> {
         let writer = caller.writer()?;
         let actor = *writer;
         self.write(writer, move |conn, now, changed| {

@@ -214,6 +214,7 @@ impl Colophon {
     /// One round, for tools and tests that drive delivery themselves: claims the due
     /// deliveries (up to `concurrency`), sends them at once, records what came of each.
     /// Returns how many were sent.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn deliver_due(&self, client: Arc<dyn WebhookClient>) -> ServiceResult<usize> {
         let settings = self.webhook_settings().clone();
         let quotas = ClaimQuota { default: settings.concurrency, ..ClaimQuota::default() };

@@ -16,6 +16,7 @@ pub use deliver::WebhookClient;
 pub(crate) use outbox::{Events, Outgoing, write as write_outbox};
 pub use signature::sign;
 
+use crate::Paging;
 use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, CursorPage, ServiceError, ServiceResult};
 
@@ -112,6 +113,7 @@ fn new_secret() -> String {
 
 impl Colophon {
     /// Subscribes `url` to `events` (all of them when empty); the secret is in the answer only.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_webhook(&self, caller: Caller, input: WebhookInput) -> ServiceResult<CreatedWebhook> {
         let writer = caller.admin_writer()?;
         let url = input.url.ok_or_else(|| ServiceError::invalid("url", "is required"))?;
@@ -132,12 +134,14 @@ impl Colophon {
     }
 
     /// Every subscription (without secrets).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn webhooks(&self, caller: Caller) -> ServiceResult<Vec<Webhook>> {
         caller.admin()?;
         self.db(|conn, _| Ok(store::list_webhooks(conn)?)).await
     }
 
     /// Changes a subscription's URL, events or active flag.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_webhook(&self, caller: Caller, id: WebhookId, input: WebhookInput) -> ServiceResult<Webhook> {
         let writer = caller.admin_writer()?;
         let url = input.url.map(|url| checked_url(&url, self.webhook_settings().allow_private)).transpose()?;
@@ -158,6 +162,7 @@ impl Colophon {
     }
 
     /// Ends a subscription and drops its deliveries.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_webhook(&self, caller: Caller, id: WebhookId) -> ServiceResult<()> {
         let writer = caller.admin_writer()?;
         self.write(writer, move |conn, _, _| {
@@ -170,13 +175,14 @@ impl Colophon {
     }
 
     /// A subscription's deliveries, newest first, each with its attempts.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn webhook_deliveries(
         &self,
         caller: Caller,
         id: WebhookId,
-        limit: Option<i64>,
-        cursor: Option<String>,
+        paging: Paging,
     ) -> ServiceResult<CursorPage<Delivery>> {
+        let Paging { limit, cursor } = paging;
         caller.admin()?;
         let (limit, before) = self.id_page_args(DELIVERIES, limit, cursor)?;
         let codec = self.cursors().clone();
@@ -199,6 +205,7 @@ impl Colophon {
     }
 
     /// Sends a delivery again now, whatever became of it (the same `webhook-id`).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn redeliver(&self, caller: Caller, webhook: WebhookId, delivery: DeliveryId) -> ServiceResult<()> {
         let writer = caller.admin_writer()?;
         self.write(writer, move |conn, now, _| {
