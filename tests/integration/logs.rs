@@ -11,19 +11,25 @@ use serde_json::Value;
 use crate::first_run::{colophon, free_port, wait_ready};
 use crate::support::{Backend, DEMO_POST, TestDb};
 
-#[test]
-fn a_failed_request_is_logged_with_its_id_and_whole_cause() {
+/// The binary serving a new SQLite site on a free port, logging JSON at `filter` to a pipe.
+fn serve_logging_json(filter: &str) -> (TestDb, u16, std::process::Child) {
     let db = TestDb::create(Backend::Sqlite).unwrap();
     let port = free_port();
     let mut child = colophon(&db.dir)
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("COLOPHON_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info,colophon_service=debug")
+        .env("RUST_LOG", filter)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     wait_ready(port, &mut child);
+    (db, port, child)
+}
+
+#[test]
+fn a_failed_request_is_logged_with_its_id_and_whole_cause() {
+    let (db, port, mut child) = serve_logging_json("info,colophon_service=debug");
     // Hand-edited data the domain refuses (no slug has spaces): reading the post fails in the store.
     let corrupt = format!(
         "UPDATE authors SET slug = 'the overlord' WHERE id = (SELECT author_id FROM posts WHERE slug = '{DEMO_POST}')"
@@ -133,17 +139,7 @@ fn a_failed_webhook_delivery_is_a_warning_with_its_reason() {
 /// says what it did (its audit action and target).
 #[test]
 fn a_request_log_names_its_use_case_and_the_time_of_its_statements() {
-    let db = TestDb::create(Backend::Sqlite).unwrap();
-    let port = free_port();
-    let mut child = colophon(&db.dir)
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("COLOPHON_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info,colophon_service=debug")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_ready(port, &mut child);
+    let (db, port, mut child) = serve_logging_json("info,colophon_service=debug");
     let made = colophon(&db.dir)
         .args(["key", "create", "--name", "spans", "--owner", "admin@colophon.test"])
         .output()

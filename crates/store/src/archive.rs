@@ -15,7 +15,8 @@ use crate::bulk::{NewAuthorRow, PostTagRow, per_backend};
 use crate::columns::{Stored, Write, WriteNullable, written};
 use crate::connection::MultiBackend;
 use crate::media::MediaRow;
-use crate::rows::{CommentRow, PostRow, ProductRow, SidebarRow, TagRow};
+use crate::posts::PostRow;
+use crate::rows::{CommentRow, ProductRow, SidebarRow, TagRow};
 use crate::schema::{
     authors, blocklist, comments, import_records, media, pages, post_revisions, post_tags, posts, products, redirects,
     settings, sidebar_widgets, sidebars, slug_redirects, tags,

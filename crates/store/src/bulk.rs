@@ -70,7 +70,7 @@ pub struct NewWidgetRow {
 /// A post written by a bulk load, with the text search indexes it by.
 #[derive(Debug, Clone)]
 pub struct BulkPostRow {
-    pub post: crate::rows::PostRow,
+    pub post: crate::posts::PostRow,
     pub body_text: Option<String>,
 }
 

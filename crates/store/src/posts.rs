@@ -1,9 +1,9 @@
-use colophon_domain::{AuthorId, FeaturedImage, Patch, Post, PostId, PostStatus, Slug, Timestamp};
+use colophon_domain::{AuthorId, FeaturedImage, MediaId, Patch, Post, PostId, PostStatus, SidebarId, Slug, Timestamp};
 use diesel::prelude::*;
 
 use crate::columns::Stored;
 use crate::content::{ContentChanges, NewContent, content_changeset, content_values};
-use crate::rows::{PostRow, convert, post_columns};
+use crate::rows::convert;
 use crate::schema::{authors, post_tags, posts, slug_redirects, tags};
 use crate::{DbConnection, StoreResult};
 
@@ -17,6 +17,16 @@ pub struct NewPost {
     pub featured_image: Option<FeaturedImage>,
     pub comments_enabled: bool,
     pub now: Timestamp,
+}
+
+impl NewPost {
+    /// A post of `content` (its body's words `body_text`), made `now`, with every own field at
+    /// its default: no picture, comments open. Callers set what differs with
+    /// `NewPost { field, ..NewPost::new(content, body_text, now) }`, so a new field with a default
+    /// changes none of them.
+    pub fn new(content: NewContent, body_text: String, now: Timestamp) -> Self {
+        Self { content, body_text, featured_image: None, comments_enabled: true, now }
+    }
 }
 
 pub fn insert_post(conn: &mut DbConnection, new: &NewPost) -> StoreResult<Post> {
@@ -353,4 +363,108 @@ pub fn indexable_posts(
             Ok(IndexablePost { id, slug: crate::rows::slug(slug)?, published_at, updated_at })
         })
         .collect()
+}
+
+/// [`PostRow`]'s columns: every post column but the indexed text, which only search reads.
+pub(crate) fn post_columns() -> <PostRow as Selectable<crate::connection::MultiBackend>>::SelectExpression {
+    <PostRow as Selectable<crate::connection::MultiBackend>>::construct_selection()
+}
+
+/// Read as a row, and written as one by bulk loads (explicit ids).
+/// Also a line of the site archive (`ArchiveRecord::Post`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = crate::schema::posts)]
+pub struct PostRow {
+    #[diesel(serialize_as = crate::columns::Write<PostId>)]
+    pub id: PostId,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub body_html: String,
+    pub body_markdown: Option<String>,
+    #[diesel(serialize_as = crate::columns::Write<PostStatus>)]
+    pub status: PostStatus,
+    pub published_at: Option<Timestamp>,
+    #[diesel(serialize_as = crate::columns::Write<AuthorId>)]
+    pub author_id: AuthorId,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_credit: Option<String>,
+    pub comments_enabled: bool,
+    pub comment_count: i64,
+    #[diesel(serialize_as = crate::columns::WriteNullable<SidebarId>)]
+    pub sidebar_id: Option<SidebarId>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub canonical_url: Option<String>,
+    pub og_image: Option<String>,
+    pub noindex: bool,
+    // Archives written before the media library have none of these.
+    #[serde(default)]
+    #[diesel(serialize_as = crate::columns::WriteNullable<MediaId>)]
+    pub featured_image_media_id: Option<MediaId>,
+    #[serde(default)]
+    pub featured_image_width: Option<i32>,
+    #[serde(default)]
+    pub featured_image_height: Option<i32>,
+}
+
+impl PostRow {
+    pub fn into_domain(self) -> StoreResult<Post> {
+        let image = FeaturedImage {
+            url: self.featured_image_url,
+            alt: self.featured_image_alt,
+            credit: self.featured_image_credit,
+            media_id: self.featured_image_media_id,
+            width: self.featured_image_width,
+            height: self.featured_image_height,
+        };
+        Ok(Post {
+            id: self.id,
+            featured_image: (!image.is_empty()).then_some(image),
+            comments_enabled: self.comments_enabled,
+            comment_count: self.comment_count,
+            content: crate::content::content_of_row!(self),
+        })
+    }
+}
+
+impl PostRow {
+    /// The row a bulk load writes for `new` under `id`, with its approved comments counted.
+    pub fn from_new(id: PostId, new: NewPost, comment_count: i64) -> Self {
+        let NewPost { content, featured_image, comments_enabled, now, body_text: _ } = new;
+        let image = featured_image.unwrap_or_default();
+        let seo = content.seo;
+        Self {
+            id,
+            slug: content.slug.into_string(),
+            title: content.title,
+            excerpt: content.excerpt,
+            body_html: content.body_html,
+            body_markdown: content.body_markdown,
+            status: content.publication.status,
+            published_at: content.publication.published_at,
+            author_id: content.author_id,
+            featured_image_url: image.url,
+            featured_image_alt: image.alt,
+            featured_image_credit: image.credit,
+            comments_enabled,
+            comment_count,
+            sidebar_id: content.sidebar_id,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            meta_title: seo.meta_title,
+            meta_description: seo.meta_description,
+            canonical_url: seo.canonical_url,
+            og_image: seo.og_image,
+            noindex: seo.noindex,
+            featured_image_media_id: image.media_id,
+            featured_image_width: image.width,
+            featured_image_height: image.height,
+        }
+    }
 }

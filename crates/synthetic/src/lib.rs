@@ -12,12 +12,12 @@ mod vocabulary;
 
 use chrono::{Duration, NaiveDate};
 use colophon_domain::{
-    AuthorId, CommentId, CommentStatus, PostId, PostStatus, ProductId, Role, SidebarId, TagId, Timestamp, WidgetKind,
-    html,
+    AuthorId, CommentId, CommentStatus, FeaturedImage, PostId, PostStatus, ProductId, Publication, Role, Seo,
+    SidebarId, Slug, TagId, Timestamp, WidgetKind, html,
 };
 use colophon_store::{
-    self as store, BulkPostRow, CommentRow, DbConnection, NewAuthorRow, NewWidgetRow, PostRow, PostTagRow, ProductRow,
-    SidebarRow, StoreResult, TagRow,
+    self as store, BulkPostRow, CommentRow, DbConnection, NewAuthorRow, NewContent, NewPost, NewWidgetRow, PostRow,
+    PostTagRow, ProductRow, SidebarRow, StoreResult, TagRow,
 };
 
 #[derive(Debug, Clone)]
@@ -173,6 +173,7 @@ pub fn seed(
         progress(&format!("{AUTHORS} authors, {TAGS} tags, {PRODUCTS} products and a sidebar of 14 widgets"));
         report.authors = AUTHORS as u64;
         let span_secs = 2 * 365 * 24 * 3600_i64;
+        let slug_base = Slug::parse("synthetic-post").map_err(store::StoreError::Corrupt)?;
         let mut next_comment = base.comments;
         let mut done = 0;
         while done < options.posts {
@@ -189,37 +190,27 @@ pub fn seed(
                         if draft { Vec::new() } else { comments_for(&mut rng, id, i, published, &mut next_comment) };
                     let approved =
                         post_comments.iter().filter(|c: &&CommentRow| c.status == CommentStatus::Approved).count();
-                    posts.push(BulkPostRow {
-                        body_text,
-                        post: PostRow {
-                            id,
-                            slug: format!("synthetic-post-{}", i + 1),
-                            title: format!("Synthetic post {}: {} and {}", i + 1, rng.pick(WORDS), rng.pick(WORDS)),
-                            excerpt,
-                            body_html,
-                            body_markdown: None,
-                            status: if draft { PostStatus::Draft } else { PostStatus::Published },
-                            published_at: (!draft).then_some(published),
-                            author_id: AuthorId(base.authors + 1 + rng.below(AUTHORS as u64) as i64),
-                            featured_image_url: Some(format!("https://images.example/{}.jpg", i + 1)),
-                            featured_image_alt: Some("A synthetic picture".into()),
-                            featured_image_credit: Some("Image via Snorgtees".into()),
-                            comments_enabled: true,
-                            comment_count: approved as i64,
-                            sidebar_id: Some(SidebarId(base.sidebars + 1)),
-                            version: 1,
-                            created_at: published,
-                            updated_at: published,
-                            meta_title: None,
-                            meta_description: None,
-                            canonical_url: None,
-                            og_image: None,
-                            noindex: false,
-                            featured_image_media_id: None,
-                            featured_image_width: None,
-                            featured_image_height: None,
-                        },
-                    });
+                    let status = if draft { PostStatus::Draft } else { PostStatus::Published };
+                    let content = NewContent {
+                        slug: slug_base.with_suffix(u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                        title: format!("Synthetic post {}: {} and {}", i + 1, rng.pick(WORDS), rng.pick(WORDS)),
+                        excerpt,
+                        body_html,
+                        body_markdown: None,
+                        publication: Publication { status, published_at: (!draft).then_some(published) },
+                        author_id: AuthorId(base.authors + 1 + rng.below(AUTHORS as u64) as i64),
+                        sidebar_id: Some(SidebarId(base.sidebars + 1)),
+                        seo: Seo::default(),
+                    };
+                    let picture = FeaturedImage {
+                        url: Some(format!("https://images.example/{}.jpg", i + 1)),
+                        alt: Some("A synthetic picture".into()),
+                        credit: Some("Image via Snorgtees".into()),
+                        ..FeaturedImage::default()
+                    };
+                    let new =
+                        NewPost { featured_image: Some(picture), ..NewPost::new(content, String::new(), published) };
+                    posts.push(BulkPostRow { body_text, post: PostRow::from_new(id, new, approved as i64) });
                     let first_tag = rng.below(TAGS as u64) as i64;
                     for position in 0..3 {
                         let tag_id = TagId(base.tags + 1 + (first_tag + position * 7) % TAGS);

@@ -70,23 +70,18 @@ impl PostFixture {
     }
 
     pub fn build(self) -> NewPost {
-        NewPost {
-            content: NewContent {
-                excerpt: format!("Excerpt of {}", self.slug),
-                slug: Slug::parse(self.slug).expect("a fixture's slug"),
-                title: self.title,
-                body_html: self.body_html,
-                body_markdown: None,
-                publication: self.publication,
-                author_id: self.author,
-                sidebar_id: None,
-                seo: Seo::default(),
-            },
-            body_text: String::new(),
-            featured_image: None,
-            comments_enabled: true,
-            now: test_now(),
-        }
+        let content = NewContent {
+            excerpt: format!("Excerpt of {}", self.slug),
+            slug: Slug::parse(self.slug).expect("a fixture's slug"),
+            title: self.title,
+            body_html: self.body_html,
+            body_markdown: None,
+            publication: self.publication,
+            author_id: self.author,
+            sidebar_id: None,
+            seo: Seo::default(),
+        };
+        NewPost::new(content, String::new(), test_now())
     }
 }
 

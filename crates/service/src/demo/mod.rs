@@ -184,29 +184,30 @@ impl Colophon {
                 let post = store::insert_post(
                     conn,
                     &NewPost {
-                        content: NewContent {
-                            slug: slug(&p.slug)?,
-                            title: p.title.clone(),
-                            excerpt: p.excerpt.clone(),
-                            body_html: p.body_html.clone(),
-                            body_markdown: None,
-                            publication: Publication {
-                                status: PostStatus::Published,
-                                published_at: Some(published_at),
-                            },
-                            author_id: author_id(&p.author)?,
-                            sidebar_id: p.sidebar.then_some(sidebar.id),
-                            seo: colophon_domain::Seo::default(),
-                        },
-                        body_text: colophon_domain::search_text(&p.body_html),
                         featured_image: p.featured_image.as_ref().map(|i| FeaturedImage {
                             url: i.url.clone(),
                             alt: i.alt.clone(),
                             credit: i.credit.clone(),
                             ..FeaturedImage::default()
                         }),
-                        comments_enabled: true,
-                        now: published_at,
+                        ..NewPost::new(
+                            NewContent {
+                                slug: slug(&p.slug)?,
+                                title: p.title.clone(),
+                                excerpt: p.excerpt.clone(),
+                                body_html: p.body_html.clone(),
+                                body_markdown: None,
+                                publication: Publication {
+                                    status: PostStatus::Published,
+                                    published_at: Some(published_at),
+                                },
+                                author_id: author_id(&p.author)?,
+                                sidebar_id: p.sidebar.then_some(sidebar.id),
+                                seo: colophon_domain::Seo::default(),
+                            },
+                            colophon_domain::search_text(&p.body_html),
+                            published_at,
+                        )
                     },
                 )?;
                 let wanted: Vec<(Slug, String)> = p

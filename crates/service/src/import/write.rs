@@ -196,7 +196,7 @@ fn insert_post(
     let (old_path, comments_enabled, made) = (entry.old_path.clone(), entry.comments_enabled, entry.made(now));
     let tags = std::mem::take(&mut entry.tags);
     let content = entry.into_content(slug, author_id);
-    let new = NewPost { content, body_text, featured_image: image, comments_enabled, now: made };
+    let new = NewPost { featured_image: image, comments_enabled, ..NewPost::new(content, body_text, made) };
     let post = store::insert_post(conn, &new)?;
     let tags = store::ensure_tags(conn, &tags)?;
     store::set_post_tags(conn, post.id, &tags)?;

@@ -3,6 +3,7 @@
 //! [`crate::content`].
 
 use colophon_domain::{BoundedText, FeaturedImage, HttpUrl, Patch, Slug, ValidationErrors};
+use colophon_store::{NewPost, PostChanges};
 
 use crate::content::{ContentInput, ParsedContent, parse_content};
 
@@ -46,12 +47,37 @@ pub struct ParsedPost {
     pub content: ParsedContent,
     pub featured_image: Patch<FeaturedImage>,
     pub tags: Option<Vec<(Slug, String)>>,
-    pub comments_enabled: Option<bool>,
+    pub settings: Settings,
     pub author: Option<Slug>,
+}
+
+/// A post's own simple fields, stored as sent (`None`: the default on create, unchanged on
+/// update). A new one is a field here, in [`PostInput`] and in the store: the use cases pass
+/// them through [`Settings::new_post`] and [`Settings::changes`] without naming them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    pub comments_enabled: Option<bool>,
+}
+
+impl Settings {
+    fn parse(input: &PostInput) -> Self {
+        Self { comments_enabled: input.comments_enabled }
+    }
+
+    /// A new post's settings, on top of `base` (which has their defaults).
+    pub fn new_post(self, base: NewPost) -> NewPost {
+        NewPost { comments_enabled: self.comments_enabled.unwrap_or(base.comments_enabled), ..base }
+    }
+
+    /// The changes of a post's settings, on top of `base` (which leaves them alone).
+    pub fn changes(self, base: PostChanges) -> PostChanges {
+        PostChanges { comments_enabled: self.comments_enabled, ..base }
+    }
 }
 
 pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
     let mut errors = ValidationErrors::default();
+    let settings = Settings::parse(&input);
     let content = parse_content(input.content, &mut errors);
     let featured_image = match input.featured_image {
         Patch::Keep => Patch::Keep,
@@ -60,7 +86,7 @@ pub fn parse(input: PostInput) -> Result<ParsedPost, ValidationErrors> {
     };
     let tags = input.tags.and_then(|tags| parse_tags(tags, &mut errors));
     let author = input.author.and_then(|author| errors.check("author", Slug::parse(author)));
-    let parsed = ParsedPost { content, featured_image, tags, comments_enabled: input.comments_enabled, author };
+    let parsed = ParsedPost { content, featured_image, tags, settings, author };
     errors.into_result().map(|()| parsed)
 }
 

@@ -34,13 +34,7 @@ impl Colophon {
             let (content, body_text) = new_content(conn, actor, parsed.content, author.id, &slugs, now)?;
             let featured_image =
                 parsed.featured_image.set().map(|i| with_media(conn, i, "featured_image", &media)).transpose()?;
-            let new = NewPost {
-                content,
-                body_text,
-                featured_image,
-                comments_enabled: parsed.comments_enabled.unwrap_or(true),
-                now,
-            };
+            let new = parsed.settings.new_post(NewPost { featured_image, ..NewPost::new(content, body_text, now) });
             let post = store::insert_post(conn, &new)?;
             if let Some(tags) = &parsed.tags {
                 let tags = store::ensure_tags(conn, tags)?;
@@ -210,7 +204,8 @@ fn changes(
     let publisher = author_id.unwrap_or(post.author_id);
     let (content, body_text) = content_changes(conn, actor, post, parsed.content, publisher, &slugs, now)?;
     let featured_image = parsed.featured_image.try_map(|i| with_media(conn, i, "featured_image", media))?;
-    Ok(PostChanges { content, body_text, author_id, featured_image, comments_enabled: parsed.comments_enabled })
+    let changes = PostChanges { content, body_text, author_id, featured_image, ..PostChanges::default() };
+    Ok(parsed.settings.changes(changes))
 }
 
 fn find_author(conn: &mut DbConnection, slug: &Slug) -> ServiceResult<Author> {
