@@ -169,3 +169,21 @@ macro_rules! content_of_row {
     };
 }
 pub(crate) use content_of_row;
+
+/// Keeps the rows of `$table` (posts or pages) in `$status` as readers see it at `$now`: a
+/// scheduled item is stored as published with a time still to come.
+macro_rules! with_status {
+    ($query:expr, $table:ident, $status:expr, $now:expr) => {
+        match $status {
+            PostStatus::Draft => $query.filter($table::status.eq(PostStatus::Draft.stored())),
+            PostStatus::Scheduled => {
+                $query.filter($table::status.eq(PostStatus::Published.stored())).filter($table::published_at.gt($now))
+            }
+            PostStatus::Published => {
+                $query.filter($table::status.eq(PostStatus::Published.stored())).filter($table::published_at.le($now))
+            }
+        }
+    };
+}
+pub(crate) use with_status;
+

@@ -4,7 +4,7 @@ use colophon_domain::{AuthorId, PageId, PostStatus, SidebarId, SitePage, Slug, T
 use diesel::prelude::*;
 
 use crate::columns::{Stored, Write, WriteNullable};
-use crate::content::{ContentChanges, NewContent, content_changeset, content_values};
+use crate::content::{ContentChanges, NewContent, content_changeset, content_values, with_status};
 use crate::rows::convert;
 use crate::schema::pages;
 use crate::{DbConnection, StoreResult};
@@ -88,15 +88,7 @@ pub fn list_pages(
     now: Timestamp,
 ) -> StoreResult<Vec<SitePage>> {
     let mut query = pages::table.into_boxed();
-    query = match filter.status {
-        PostStatus::Draft => query.filter(pages::status.eq(PostStatus::Draft.stored())),
-        PostStatus::Scheduled => {
-            query.filter(pages::status.eq(PostStatus::Published.stored())).filter(pages::published_at.gt(now))
-        }
-        PostStatus::Published => {
-            query.filter(pages::status.eq(PostStatus::Published.stored())).filter(pages::published_at.le(now))
-        }
-    };
+    query = with_status!(query, pages, filter.status, now);
     if let Some(author) = filter.author_id {
         query = query.filter(pages::author_id.eq(author.stored()));
     }

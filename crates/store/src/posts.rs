@@ -2,7 +2,7 @@ use colophon_domain::{AuthorId, FeaturedImage, MediaId, Patch, Post, PostId, Pos
 use diesel::prelude::*;
 
 use crate::columns::Stored;
-use crate::content::{ContentChanges, NewContent, content_changeset, content_values};
+use crate::content::{ContentChanges, NewContent, content_changeset, content_values, with_status};
 use crate::rows::convert;
 use crate::schema::{authors, post_tags, posts, slug_redirects, tags};
 use crate::{DbConnection, StoreResult};
@@ -299,15 +299,7 @@ pub fn list_for_staff(
     now: Timestamp,
 ) -> StoreResult<Vec<Post>> {
     let mut query = posts::table.into_boxed();
-    query = match filter.status {
-        PostStatus::Draft => query.filter(posts::status.eq(PostStatus::Draft.stored())),
-        PostStatus::Scheduled => {
-            query.filter(posts::status.eq(PostStatus::Published.stored())).filter(posts::published_at.gt(now))
-        }
-        PostStatus::Published => {
-            query.filter(posts::status.eq(PostStatus::Published.stored())).filter(posts::published_at.le(now))
-        }
-    };
+    query = with_status!(query, posts, filter.status, now);
     if let Some(author) = filter.author_id {
         query = query.filter(posts::author_id.eq(author.stored()));
     }
