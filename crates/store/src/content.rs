@@ -186,4 +186,3 @@ macro_rules! with_status {
     };
 }
 pub(crate) use with_status;
-
