@@ -30,6 +30,10 @@ fn reads() -> Vec<Read> {
         "/api/v1/posts?author=new-author".into(),
         "/api/v1/posts?tag=social-networking".into(),
         "/api/v1/posts?tag=bowling".into(),
+        // Filtered and sorted: by tags and author, by title, by edit time, by comment count.
+        "/api/v1/posts?filter=tag:%5Bsocial-networking,bowling%5D%2B-author:new-author&sort=title".into(),
+        "/api/v1/posts?sort=-updated_at&limit=2".into(),
+        "/api/v1/posts?filter=comment_count:%3C40&sort=-comment_count,title&limit=2".into(),
         format!("/api/v1/posts/{DEMO_POST}"),
         format!("/api/v1/posts/{PREVIOUS}"),
         format!("/api/v1/posts/{NEXT}"),
@@ -58,6 +62,10 @@ fn reads() -> Vec<Read> {
         ("query($s: String!) { post(slug: $s) { title } }", json!({ "s": "renamed-news" })),
         ("{ author(slug: \"new-author\") { name } }", json!({})),
         ("{ posts(first: 3, tag: \"bowling\") { edges { node { slug } } } }", json!({})),
+        (
+            "{ posts(first: 2, where: { or: [{ tag: { eq: \"bowling\" } }, { commentCount: { gt: 0 } }] }, orderBy: [{ field: TITLE, direction: DESC }]) { edges { cursor node { slug title } } } }",
+            json!({}),
+        ),
     ];
     rest.into_iter()
         .map(Read::Rest)

@@ -19,6 +19,7 @@ mod crashes;
 mod discovery;
 mod errors;
 mod faults;
+mod filters;
 mod first_run;
 mod freshness;
 mod graphql;

@@ -17,11 +17,13 @@ mod ids;
 pub mod markup;
 mod media;
 mod moderation;
+mod nql;
 mod page;
 mod password;
 mod patch;
 mod policy;
 mod post;
+mod post_query;
 mod preview;
 mod product;
 mod publication;
@@ -56,11 +58,16 @@ pub use ids::{
 pub use markup::MAX_NESTING;
 pub use media::{MAX_PIXELS, MediaItem, MediaType, VARIANT_WIDTHS, Variant, VariantFormat};
 pub use moderation::{BlockRule, BlockRuleKind, ModerationMode};
+pub use nql::parse_filter;
 pub use page::{Page, PageLimit};
 pub use password::Password;
 pub use patch::Patch;
 pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
+pub use post_query::{
+    Comparison, FILTER_MAX_CONDITIONS, FILTER_MAX_DEPTH, FILTER_MAX_LEN, FILTER_MAX_VALUES, FilterValue, PostCondition,
+    PostField, PostOrder, SORT_MAX_KEYS, SortField, SortKey, SortValue,
+};
 pub use preview::{PREVIEW_DEFAULT_HOURS, PREVIEW_MAX_HOURS, PreviewLink, preview_hours};
 pub use product::Product;
 pub use publication::Publication;

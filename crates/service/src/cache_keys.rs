@@ -10,6 +10,7 @@
 //! | `around:42` | which posts are the neighbours of post 42 | a post published, unpublished, re-dated or deleted next to it |
 //! | `comments:42` | the post's approved comments (lists, threads, feed) | approving, unapproving, deleting its comments |
 //! | `list:posts` | which posts the public list holds, in what order | publishing, unpublishing, re-dating, deleting |
+//! | `list:counts` | which posts a list filtered or sorted by comment count holds | a visible post's approved comments counted anew |
 //! | `list:published` | what search and the sitemap find: every published post's words, address and date | any change to a visible post |
 //! | `page:4`, `list:pages` | a visible page wherever shown / which pages the page list and sitemap hold | editing, publishing, deleting a page |
 //! | `tag:x` | a tag's name and description, in post lists and pages too | editing the tag |
@@ -40,6 +41,9 @@ pub enum CacheKey {
     Comments(PostId),
     /// Which posts the public list holds, in what order (`list:posts`).
     Posts,
+    /// Which posts a list filtered or sorted by comment count holds, in what order
+    /// (`list:counts`).
+    CommentCounts,
     /// What search and the sitemap find: every visible post's words, address and date
     /// (`list:published`).
     Published,
@@ -79,6 +83,7 @@ impl CacheKey {
             CacheKey::Comments(_) => "comments",
             CacheKey::Posts => "list:posts",
             CacheKey::Published => "list:published",
+            CacheKey::CommentCounts => "list:counts",
             CacheKey::AuthorPosts(_) => "list:author",
             CacheKey::TagPosts(_) => "list:tag",
             CacheKey::Tag(_) => "tag",
@@ -104,6 +109,7 @@ impl fmt::Display for CacheKey {
             CacheKey::Comments(id) => write!(f, "comments:{id}"),
             CacheKey::Posts => f.write_str("list:posts"),
             CacheKey::Published => f.write_str("list:published"),
+            CacheKey::CommentCounts => f.write_str("list:counts"),
             CacheKey::AuthorPosts(id) => write!(f, "list:author:{id}"),
             CacheKey::TagPosts(slug) => write!(f, "list:tag:{slug}"),
             CacheKey::Tag(slug) => write!(f, "tag:{slug}"),
@@ -139,6 +145,7 @@ impl std::str::FromStr for CacheKey {
             ("list", "tags") => CacheKey::Tags,
             ("list", "posts") => CacheKey::Posts,
             ("list", "published") => CacheKey::Published,
+            ("list", "counts") => CacheKey::CommentCounts,
             ("list", "authors") => CacheKey::Authors,
             ("list", "products") => CacheKey::Products,
             ("list", "sidebars") => CacheKey::Sidebars,
@@ -319,6 +326,7 @@ mod tests {
             CacheKey::Comments(PostId(42)),
             CacheKey::Posts,
             CacheKey::Published,
+            CacheKey::CommentCounts,
             CacheKey::AuthorPosts(AuthorId(7)),
             CacheKey::TagPosts("social-networking".into()),
             CacheKey::Tag("bowling".into()),

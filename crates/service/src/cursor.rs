@@ -50,27 +50,41 @@ impl CursorCodec {
     /// A cursor of `list` holding `fields`, signed so that a client can neither forge it nor use
     /// it on another list.
     pub fn encode(&self, list: &str, fields: &[i64]) -> String {
-        let mut bytes: Vec<u8> = fields.iter().flat_map(|f| f.to_le_bytes()).collect();
+        let bytes: Vec<u8> = fields.iter().flat_map(|f| f.to_le_bytes()).collect();
+        self.encode_bytes(list, bytes)
+    }
+
+    /// A cursor of `list` holding any bytes (a sorted list's position), signed the same way.
+    pub(crate) fn encode_bytes(&self, list: &str, mut bytes: Vec<u8>) -> String {
         let mac = self.mac(list, &bytes);
         bytes.extend_from_slice(&mac);
         URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    /// Decodes a cursor of `list` holding exactly `N` integers.
-    pub fn decode<const N: usize>(&self, list: &str, cursor: &str) -> Result<[i64; N], ServiceError> {
+    /// The bytes of a cursor of `list` at most `max_len` characters long, if it is one.
+    pub(crate) fn decode_bytes(&self, list: &str, cursor: &str, max_len: usize) -> Result<Vec<u8>, ServiceError> {
         let invalid = || ServiceError::bad_request("cursor", "is not a cursor this list issued");
-        if cursor.len() > MAX_CURSOR_LEN {
+        if cursor.len() > max_len {
             return Err(invalid());
         }
-        let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-        if bytes.len() != N * 8 + MAC_LEN {
+        let mut bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+        if bytes.len() < MAC_LEN {
             return Err(invalid());
         }
-        let (payload, mac) = bytes.split_at(N * 8);
-        let expected = self.mac(list, payload);
+        let mac = bytes.split_off(bytes.len() - MAC_LEN);
+        let expected = self.mac(list, &bytes);
         // Constant-time comparison: the MAC must not be guessable byte by byte.
         if mac.iter().zip(expected.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0 {
             return Err(invalid());
+        }
+        Ok(bytes)
+    }
+
+    /// Decodes a cursor of `list` holding exactly `N` integers.
+    pub fn decode<const N: usize>(&self, list: &str, cursor: &str) -> Result<[i64; N], ServiceError> {
+        let payload = self.decode_bytes(list, cursor, MAX_CURSOR_LEN)?;
+        if payload.len() != N * 8 {
+            return Err(ServiceError::bad_request("cursor", "is not a cursor this list issued"));
         }
         let mut out = [0_i64; N];
         for (slot, chunk) in out.iter_mut().zip(payload.chunks_exact(8)) {

@@ -25,6 +25,7 @@ mod neighbours;
 mod pages;
 #[cfg(test)]
 mod plans;
+mod post_query;
 mod posts;
 mod previews;
 mod products;
@@ -64,6 +65,7 @@ pub use migrate::{applied_migrations, run_migrations};
 pub use moderation::*;
 pub use neighbours::neighbours;
 pub use pages::*;
+pub use post_query::{SortedPosition, list_matching};
 pub use posts::PostRow;
 pub use posts::*;
 pub use previews::*;

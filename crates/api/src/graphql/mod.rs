@@ -9,6 +9,7 @@ mod http;
 mod inputs;
 mod loaders;
 mod mutation;
+mod post_where;
 mod query;
 mod types;
 

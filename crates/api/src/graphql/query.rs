@@ -6,6 +6,7 @@ use colophon_service::{Key, Paging};
 
 use super::context::caller;
 use super::error::{GqlResult, paging_error};
+use super::post_where::{PostOrderBy, PostWhere, post_condition, post_order};
 use super::types::{
     ApiKeyNode, AuthorNode, DeliveryNode, MeNode, PostNode, PostStatusEnum, ProductNode, RedirectNode,
     SearchResultNode, SidebarNode, TagNode, WebhookNode,
@@ -28,9 +29,10 @@ fn found<T>(result: Result<T, ServiceError>) -> Result<Option<T>> {
 
 #[Object(name = "SiteQuery")]
 impl QueryRoot {
-    /// Published posts, newest first. Signed-in staff may pass `status` for the posts of that
-    /// status, most recently edited first.
+    /// Published posts, newest first, or as `where` and `orderBy` ask (the public list only).
+    /// Signed-in staff may pass `status` for the posts of that status, most recently edited first.
     #[graphql(complexity = "(first.max(1) as usize) * child_complexity")]
+    #[allow(clippy::too_many_arguments, reason = "a GraphQL field's arguments are the resolver's")]
     async fn posts(
         &self,
         ctx: &Context<'_>,
@@ -39,6 +41,8 @@ impl QueryRoot {
         #[graphql(desc = "An author's slug")] author: Option<String>,
         #[graphql(desc = "A tag's slug")] tag: Option<String>,
         #[graphql(desc = "Staff only: draft, scheduled or published")] status: Option<String>,
+        #[graphql(name = "where", desc = "Only posts meeting this condition")] filter: Option<PostWhere>,
+        #[graphql(desc = "The order; the id breaks the last tie")] order_by: Option<Vec<PostOrderBy>>,
     ) -> Result<Connection<String, PostNode>> {
         let colophon = ctx.data_unchecked::<Colophon>();
         let status = status
@@ -46,7 +50,16 @@ impl QueryRoot {
             .transpose()
             .map_err(|message| ServiceError::bad_request("status", message))
             .gql()?;
-        let query = PostListQuery { author, tag, limit: Some(i64::from(first)), cursor: after, status };
+        let order = post_order(order_by).gql()?;
+        let query = PostListQuery {
+            author,
+            tag,
+            limit: Some(i64::from(first)),
+            cursor: after,
+            status,
+            filter: post_condition(filter).gql()?,
+            order: order.clone(),
+        };
         let staff = query.status.is_some();
         let page = if staff {
             let page = colophon.list_post_summaries(caller(ctx).await?, query).await.map_err(paging_error)?;
@@ -60,7 +73,7 @@ impl QueryRoot {
         let now = colophon.now();
         let mut connection = Connection::new(false, page.next_cursor.is_some());
         connection.edges.extend(page.items.into_iter().map(|post| {
-            let cursor = colophon.post_cursor(&post, staff);
+            let cursor = colophon.post_cursor(&post, staff, order.as_ref());
             Edge::new(cursor, PostNode::new(post, now))
         }));
         Ok(connection)

@@ -37,7 +37,7 @@ pub struct PostListParams {
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page (opaque and signed: any other value is 400).
-    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$")]
+    #[param(max_length = 2048, pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
     /// Signed-in staff: list posts of this status, most recently edited first. Contributors
     /// and authors see their own drafts only.
@@ -45,6 +45,19 @@ pub struct PostListParams {
     /// Only these fields of each post, comma-separated (`id,slug,title,excerpt`).
     #[param(max_length = 512, pattern = "^[a-z_]+(,[a-z_]+)*$")]
     pub fields: Option<String>,
+    /// Only posts meeting this condition, in Ghost's filter language (NQL): `field:value`,
+    /// `field:>value` (also `>=`, `<`, `<=`), `field:-value` or `-field:value` (not),
+    /// `field:[a,b]` (one of), `+` (and; a space too), `,` (or), parentheses. Fields: `tag`,
+    /// `author`, `slug` (slugs), `title` (whole), `published_at`, `updated_at` (`'2024-01-31'`
+    /// or a time, UTC), `comment_count`. Example: `tag:[news,bowling]+published_at:>'2024-01-01'`.
+    /// Public list only; combines with `author` and `tag`.
+    #[param(max_length = 1000)]
+    pub filter: Option<String>,
+    /// The order: fields separated by commas, `-` for largest first; the post's id breaks
+    /// ties. Fields: `published_at`, `updated_at`, `title`, `comment_count`. Default
+    /// `-published_at`. Example: `-comment_count,title`. Public list only.
+    #[param(max_length = 200)]
+    pub sort: Option<String>,
 }
 
 impl PostParams {
@@ -380,14 +393,28 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
     let page = match p.q.filter(|q| !q.trim().is_empty()) {
+        Some(_) if p.filter.is_some() || p.sort.is_some() => {
+            return Err(colophon_service::ServiceError::bad_request(
+                "q",
+                "a search is ordered by relevance and takes no filter or sort",
+            )
+            .into());
+        }
         Some(query) => {
             let search =
                 PostSearch { query, author: p.author, tag: p.tag, status: p.status, limit: p.limit, cursor: p.cursor };
             PostPage::from_page(colophon.search_posts(caller, search).await?, PostSummaryBody::from)
         }
         None => {
-            let query =
-                PostListQuery { author: p.author, tag: p.tag, limit: p.limit, cursor: p.cursor, status: p.status };
+            let query = PostListQuery {
+                filter: colophon_service::post_filter(p.filter.as_deref())?,
+                order: colophon_service::post_order(p.sort.as_deref())?,
+                author: p.author,
+                tag: p.tag,
+                limit: p.limit,
+                cursor: p.cursor,
+                status: p.status,
+            };
             PostPage::from_page(colophon.list_post_summaries(caller, query).await?, PostSummaryBody::from)
         }
     };

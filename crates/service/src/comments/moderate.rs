@@ -80,7 +80,7 @@ impl Colophon {
             // Its replies move up a level, whatever its own status.
             changed.add(CacheKey::Comments(comment.post_id));
             if comment.status == CommentStatus::Approved {
-                changed.add(CacheKey::Post(comment.post_id));
+                changed.extend([CacheKey::Post(comment.post_id), CacheKey::CommentCounts]);
             }
             store::delete_comment(conn, &comment)?;
             Ok(Written::new((), Action::CommentDelete, target))
@@ -94,7 +94,7 @@ impl Colophon {
 fn comment_changed(before: &Comment, after: &Comment, changed: &mut Changed) {
     let (was, is) = (before.status == CommentStatus::Approved, after.status == CommentStatus::Approved);
     if was != is {
-        changed.extend([CacheKey::Comments(after.post_id), CacheKey::Post(after.post_id)]);
+        changed.extend([CacheKey::Comments(after.post_id), CacheKey::Post(after.post_id), CacheKey::CommentCounts]);
         let kind = if is { EventKind::CommentApproved } else { EventKind::CommentUnapproved };
         changed.emit(kind, &Target::Comment(after.id), data::comment(after));
     }

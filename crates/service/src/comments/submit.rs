@@ -187,7 +187,7 @@ impl Colophon {
                 },
             )?;
             if comment.status == CommentStatus::Approved {
-                changed.extend([CacheKey::Comments(post.id), CacheKey::Post(post.id)]);
+                changed.extend([CacheKey::Comments(post.id), CacheKey::Post(post.id), CacheKey::CommentCounts]);
             }
             // Spam sends nothing: a bot must not be able to flood the subscribers.
             if comment.status != CommentStatus::Spam {

@@ -1,13 +1,16 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Actor, AuthorId, Page, PageLimit, Post, PostId, PostStatus, Role, Slug, Timestamp};
+use colophon_domain::{
+    Actor, AuthorId, Page, PageLimit, Post, PostCondition, PostId, PostOrder, PostStatus, Role, Slug, Timestamp,
+};
 use colophon_store::{self as store, DbConnection, EditKey, PostFilter, PostKey, StaffFilter};
 
+use super::sorted::SortedQuery;
 use crate::cache_keys::CacheKey;
 use crate::cursor::{micros_to_timestamp, timestamp_to_micros};
 use crate::{Caller, Colophon, CursorPage, PostSummary, ServiceError, ServiceResult};
 
-const LIST: &str = "posts";
+pub(super) const LIST: &str = "posts";
 const STAFF_LIST: &str = "staff-posts";
 
 /// The public list of posts: filters and paging as the caller gave them, not yet parsed.
@@ -24,6 +27,10 @@ pub struct PostListQuery {
     /// Staff only: posts of this status (`draft`, `scheduled`, `published`), most recently
     /// edited first. Contributors and authors see their own drafts and scheduled posts only.
     pub status: Option<PostStatus>,
+    /// Public list only: a condition on public fields (REST `filter=`, GraphQL `where:`).
+    pub filter: Option<PostCondition>,
+    /// Public list only: the order (newest first when absent).
+    pub order: Option<PostOrder>,
 }
 
 /// A parsed query.
@@ -39,6 +46,9 @@ impl Colophon {
     /// its DataLoaders.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_posts(&self, query: PostListQuery) -> ServiceResult<CursorPage<Post>> {
+        if let Some(sorted) = self.sorted_query(&query)? {
+            return self.sorted_posts(sorted, |_, posts, _| Ok(posts)).await;
+        }
         let parsed = self.parse_post_query(query)?;
         let codec = self.cursors().clone();
         let filter = parsed.filter.clone();
@@ -79,8 +89,14 @@ impl Colophon {
         caller: Caller,
         query: PostListQuery,
     ) -> ServiceResult<CursorPage<PostSummary>> {
+        // Refused with a status before the caller is asked for: the 400 says why.
+        let sorted = self.sorted_query(&query)?;
         if let Some(status) = query.status {
             return self.list_for_staff(caller.actor()?, status, query).await;
+        }
+        if let Some(sorted) = sorted {
+            let urls = self.site_urls().clone();
+            return self.sorted_posts(sorted, move |conn, posts, now| summarize(conn, posts, now, &urls)).await;
         }
         let parsed = self.parse_post_query(query)?;
         let codec = self.cursors().clone();
@@ -102,7 +118,10 @@ impl Colophon {
     /// The cursor that continues a post list after `post` (a Relay edge's cursor): the public
     /// list's (newest published first), or with `staff`, the staff list's (most recently edited
     /// first), which every post has, drafts included.
-    pub fn post_cursor(&self, post: &Post, staff: bool) -> String {
+    pub fn post_cursor(&self, post: &Post, staff: bool, order: Option<&PostOrder>) -> String {
+        if let Some(order) = order.filter(|o| !o.is_default()) {
+            return super::sorted::cursor_after(self.cursors(), order, post);
+        }
         if staff {
             return self.cursors().encode(STAFF_LIST, &[timestamp_to_micros(post.updated_at), post.id.0]);
         }
@@ -138,6 +157,66 @@ impl Colophon {
             .map_err(|m| ServiceError::bad_request("tag", m))?;
         let filter = PostFilter { author, tag };
         Ok(ParsedQuery { filter, limit, after })
+    }
+
+    /// The query as a filtered or sorted one, when it has a filter or an order other than
+    /// newest first (the plain list keeps statements of fixed shapes).
+    fn sorted_query(&self, query: &PostListQuery) -> ServiceResult<Option<SortedQuery>> {
+        let order = query.order.clone().unwrap_or_default();
+        if query.filter.is_none() && order.is_default() {
+            return Ok(None);
+        }
+        if query.status.is_some() {
+            return Err(ServiceError::bad_request(
+                "filter",
+                "filters and sorts apply to the public list, not with status",
+            ));
+        }
+        let slug = |name: &'static str, value: &Option<String>| {
+            value
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(Slug::parse)
+                .transpose()
+                .map_err(|m| ServiceError::bad_request(name, m))
+        };
+        let limit = PageLimit::parse(query.limit).map_err(|m| ServiceError::bad_request("limit", m))?;
+        let mut sorted = SortedQuery::new(
+            slug("author", &query.author)?,
+            slug("tag", &query.tag)?,
+            query.filter.clone(),
+            order,
+            limit,
+        );
+        if let Some(cursor) = query.cursor.as_deref().filter(|c| !c.is_empty()) {
+            sorted.after = Some(super::sorted::decode(self.cursors(), &sorted.order, cursor)?);
+        }
+        Ok(Some(sorted))
+    }
+
+    /// A page of a filtered or sorted list, its posts made into `T` on the same connection.
+    async fn sorted_posts<T>(
+        &self,
+        sorted: SortedQuery,
+        shape: impl Fn(&mut DbConnection, Vec<Post>, Timestamp) -> ServiceResult<Vec<T>> + Clone + Send + 'static,
+    ) -> ServiceResult<CursorPage<T>>
+    where
+        T: crate::cache_keys::Shows + Send + 'static,
+    {
+        let codec = self.cursors().clone();
+        let reads = sorted.reads();
+        let page = self
+            .db(move |conn, now| {
+                let page = sorted.page(conn, now)?;
+                let next_cursor = page.next.map(|position| super::sorted::encode(&codec, &sorted.order, &position));
+                Ok(CursorPage { items: shape(conn, page.items, now)?, next_cursor })
+            })
+            .await?;
+        self.saw(&page);
+        for key in reads {
+            self.saw_key(key);
+        }
+        Ok(page)
     }
 }
 

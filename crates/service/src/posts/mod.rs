@@ -7,6 +7,7 @@ mod previews;
 mod related;
 mod revisions;
 mod search;
+mod sorted;
 mod write;
 
 pub use feed::{FeedOf, FeedView, Sitemap, SitemapUrl};
@@ -21,4 +22,5 @@ pub use revisions::RevisionRef;
 pub(crate) use revisions::{content_of, record_revision};
 pub(crate) use search::prepare_search;
 pub use search::{PostSearch, SearchResult};
+pub use sorted::{post_filter, post_order};
 pub(crate) use write::set_featured_image;

@@ -109,7 +109,9 @@ impl TagNode {
         let now = colophon.now();
         let mut connection = Connection::new(false, page.next_cursor.is_some());
         connection.edges.extend(
-            page.items.into_iter().map(|post| Edge::new(colophon.post_cursor(&post, false), PostNode::new(post, now))),
+            page.items
+                .into_iter()
+                .map(|post| Edge::new(colophon.post_cursor(&post, false, None), PostNode::new(post, now))),
         );
         Ok(connection)
     }

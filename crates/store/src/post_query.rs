@@ -1,0 +1,249 @@
+//! The public post list under a condition and an order, in one statement: the parsed condition
+//! becomes a WHERE clause of bound parameters (never text of the client's), the order an ORDER BY
+//! with the id as the last tie-breaker, and a cursor's position a keyset condition.
+
+use colophon_domain::{
+    Comparison, FilterValue, Post, PostCondition, PostField, PostId, PostOrder, PostStatus, SortField, SortValue,
+    Timestamp,
+};
+use diesel::dsl::not;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use crate::columns::Stored;
+use crate::connection::MultiBackend;
+use crate::posts::post_columns;
+use crate::rows::convert;
+use crate::schema::{authors, post_tags, posts, tags};
+use crate::{DbConnection, PostRow, StoreError, StoreResult};
+
+type Condition = Box<dyn BoxableExpression<posts::table, MultiBackend, SqlType = Bool>>;
+
+/// Where a sorted page ends: the sort keys' values of its last post, and that post's id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortedPosition {
+    /// One value per sort key.
+    pub values: Vec<SortValue>,
+    /// The last post's id, the final tie-breaker.
+    pub id: PostId,
+}
+
+/// Published posts visible at `now` that meet `condition`, in `order`, strictly after `after`.
+pub fn list_matching(
+    conn: &mut DbConnection,
+    condition: Option<&PostCondition>,
+    order: &PostOrder,
+    after: Option<&SortedPosition>,
+    limit: i64,
+    now: Timestamp,
+) -> StoreResult<Vec<Post>> {
+    let mut query = posts::table
+        .filter(posts::status.eq(PostStatus::Published.stored()))
+        .filter(posts::published_at.le(now))
+        .into_boxed();
+    if let Some(condition) = condition {
+        query = query.filter(where_clause(condition)?);
+    }
+    if let Some(position) = after {
+        let keys = order.keys();
+        if position.values.len() != keys.len() {
+            return Err(StoreError::Config("a position has one value per sort key".into()));
+        }
+        // The first key's bound alone lets an index on it start at the position.
+        let first = (keys[0].field, &position.values[0]);
+        query = query.filter(if keys[0].descending { at_most(first)? } else { at_least(first)? });
+        query = query.filter(beyond(order, position)?);
+    }
+    for key in order.keys() {
+        query = match (key.field, key.descending) {
+            (SortField::PublishedAt, false) => query.then_order_by(posts::published_at.asc()),
+            (SortField::PublishedAt, true) => query.then_order_by(posts::published_at.desc()),
+            (SortField::UpdatedAt, false) => query.then_order_by(posts::updated_at.asc()),
+            (SortField::UpdatedAt, true) => query.then_order_by(posts::updated_at.desc()),
+            (SortField::Title, false) => query.then_order_by(posts::title.asc()),
+            (SortField::Title, true) => query.then_order_by(posts::title.desc()),
+            (SortField::CommentCount, false) => query.then_order_by(posts::comment_count.asc()),
+            (SortField::CommentCount, true) => query.then_order_by(posts::comment_count.desc()),
+        };
+    }
+    // The id breaks ties in the last key's direction, so one index serves the whole order.
+    query = if order.ties_descending() {
+        query.then_order_by(posts::id.desc())
+    } else {
+        query.then_order_by(posts::id.asc())
+    };
+    let rows: Vec<PostRow> = query.limit(limit).select(post_columns()).load(conn)?;
+    convert(rows, PostRow::into_domain)
+}
+
+/// The WHERE clause of a condition.
+fn where_clause(condition: &PostCondition) -> StoreResult<Condition> {
+    Ok(match condition {
+        PostCondition::Compare { field, op, value } => compare(*field, *op, value)?,
+        PostCondition::In { field, values } => one_of(*field, values)?,
+        PostCondition::Not(inner) => Box::new(not(where_clause(inner)?)),
+        PostCondition::All(parts) => joined(parts, |a, b| Box::new(a.and(b)))?,
+        PostCondition::Any(parts) => joined(parts, |a, b| Box::new(a.or(b)))?,
+    })
+}
+
+fn joined(parts: &[PostCondition], join: fn(Condition, Condition) -> Condition) -> StoreResult<Condition> {
+    let mut clauses = parts.iter().map(where_clause);
+    let first = clauses.next().ok_or_else(|| StoreError::Config("an empty group".into()))??;
+    clauses.try_fold(first, |joined, next| Ok(join(joined, next?)))
+}
+
+macro_rules! compared {
+    ($column:expr, $op:expr, $value:expr) => {{
+        let column = $column;
+        let value = $value;
+        let clause: Condition = match $op {
+            Comparison::Eq => Box::new(column.eq(value)),
+            Comparison::Ne => Box::new(column.ne(value)),
+            Comparison::Lt => Box::new(column.lt(value)),
+            Comparison::Le => Box::new(column.le(value)),
+            Comparison::Gt => Box::new(column.gt(value)),
+            Comparison::Ge => Box::new(column.ge(value)),
+        };
+        clause
+    }};
+}
+
+fn compare(field: PostField, op: Comparison, value: &FilterValue) -> StoreResult<Condition> {
+    Ok(match field {
+        // "Not tagged x" is every post without that tag, as Ghost reads it; not "tagged
+        // something other than x".
+        PostField::Tag | PostField::Author => {
+            let held = one_of(field, std::slice::from_ref(value))?;
+            match op {
+                Comparison::Eq => held,
+                Comparison::Ne => Box::new(not(held)),
+                _ => return Err(mismatch(field)),
+            }
+        }
+        PostField::Slug => compared!(posts::slug, op, slug(field, value)?),
+        PostField::Title => compared!(posts::title, op, text(field, value)?),
+        PostField::PublishedAt => compared!(posts::published_at.assume_not_null(), op, time(field, value)?),
+        PostField::UpdatedAt => compared!(posts::updated_at, op, time(field, value)?),
+        PostField::CommentCount => compared!(posts::comment_count, op, count(field, value)?),
+    })
+}
+
+fn one_of(field: PostField, values: &[FilterValue]) -> StoreResult<Condition> {
+    Ok(match field {
+        PostField::Tag => {
+            let slugs = values.iter().map(|v| slug(field, v)).collect::<StoreResult<Vec<_>>>()?;
+            let tagged =
+                post_tags::table.inner_join(tags::table).filter(tags::slug.eq_any(slugs)).select(post_tags::post_id);
+            Box::new(posts::id.eq_any(tagged))
+        }
+        PostField::Author => {
+            let slugs = values.iter().map(|v| slug(field, v)).collect::<StoreResult<Vec<_>>>()?;
+            let authored = authors::table.filter(authors::slug.eq_any(slugs)).select(authors::id);
+            Box::new(posts::author_id.eq_any(authored))
+        }
+        PostField::Slug => {
+            Box::new(posts::slug.eq_any(values.iter().map(|v| slug(field, v)).collect::<StoreResult<Vec<_>>>()?))
+        }
+        PostField::Title => {
+            Box::new(posts::title.eq_any(values.iter().map(|v| text(field, v)).collect::<StoreResult<Vec<_>>>()?))
+        }
+        PostField::PublishedAt => Box::new(
+            posts::published_at
+                .assume_not_null()
+                .eq_any(values.iter().map(|v| time(field, v)).collect::<StoreResult<Vec<_>>>()?),
+        ),
+        PostField::UpdatedAt => {
+            Box::new(posts::updated_at.eq_any(values.iter().map(|v| time(field, v)).collect::<StoreResult<Vec<_>>>()?))
+        }
+        PostField::CommentCount => Box::new(
+            posts::comment_count.eq_any(values.iter().map(|v| count(field, v)).collect::<StoreResult<Vec<_>>>()?),
+        ),
+    })
+}
+
+/// Posts after `position` in `order`: past it on the first key, or level on it and past it on
+/// the next, and so on down to the id.
+fn beyond(order: &PostOrder, position: &SortedPosition) -> StoreResult<Condition> {
+    let keys = order.keys();
+    let mut alternatives: Vec<Condition> = Vec::with_capacity(keys.len() + 1);
+    for level in 0..=keys.len() {
+        let mut clause: Condition = match keys.get(level) {
+            Some(key) => {
+                let at = (key.field, &position.values[level]);
+                if key.descending { below(at)? } else { above(at)? }
+            }
+            None if order.ties_descending() => Box::new(posts::id.lt(position.id.stored())),
+            None => Box::new(posts::id.gt(position.id.stored())),
+        };
+        for (key, value) in keys[..level].iter().zip(&position.values) {
+            clause = Box::new(level_with((key.field, value))?.and(clause));
+        }
+        alternatives.push(clause);
+    }
+    let mut alternatives = alternatives.into_iter();
+    let first = alternatives.next().ok_or_else(|| StoreError::Config("an order has a key".into()))?;
+    Ok(alternatives.fold(first, |any, next| Box::new(any.or(next))))
+}
+
+macro_rules! on_sort_field {
+    ($at:expr, $method:ident) => {{
+        let (field, value) = $at;
+        let clause: Condition = match (field, value) {
+            (SortField::PublishedAt, SortValue::Time(t)) => Box::new(posts::published_at.assume_not_null().$method(*t)),
+            (SortField::UpdatedAt, SortValue::Time(t)) => Box::new(posts::updated_at.$method(*t)),
+            (SortField::Title, SortValue::Text(t)) => Box::new(posts::title.$method(t.clone())),
+            (SortField::CommentCount, SortValue::Count(n)) => Box::new(posts::comment_count.$method(*n)),
+            _ => return Err(StoreError::Config(format!("a position's value does not fit {}", field.name()))),
+        };
+        Ok(clause)
+    }};
+}
+
+fn level_with(at: (SortField, &SortValue)) -> StoreResult<Condition> {
+    on_sort_field!(at, eq)
+}
+fn above(at: (SortField, &SortValue)) -> StoreResult<Condition> {
+    on_sort_field!(at, gt)
+}
+fn below(at: (SortField, &SortValue)) -> StoreResult<Condition> {
+    on_sort_field!(at, lt)
+}
+fn at_least(at: (SortField, &SortValue)) -> StoreResult<Condition> {
+    on_sort_field!(at, ge)
+}
+fn at_most(at: (SortField, &SortValue)) -> StoreResult<Condition> {
+    on_sort_field!(at, le)
+}
+
+fn mismatch(field: PostField) -> StoreError {
+    StoreError::Config(format!("a value that does not fit {}", field.name()))
+}
+
+fn slug(field: PostField, value: &FilterValue) -> StoreResult<String> {
+    match value {
+        FilterValue::Slug(s) => Ok(s.as_str().to_string()),
+        _ => Err(mismatch(field)),
+    }
+}
+
+fn text(field: PostField, value: &FilterValue) -> StoreResult<String> {
+    match value {
+        FilterValue::Text(s) => Ok(s.clone()),
+        _ => Err(mismatch(field)),
+    }
+}
+
+fn time(field: PostField, value: &FilterValue) -> StoreResult<Timestamp> {
+    match value {
+        FilterValue::Time(t) => Ok(*t),
+        _ => Err(mismatch(field)),
+    }
+}
+
+fn count(field: PostField, value: &FilterValue) -> StoreResult<i64> {
+    match value {
+        FilterValue::Count(n) => Ok(*n),
+        _ => Err(mismatch(field)),
+    }
+}

@@ -1,0 +1,2 @@
+DROP INDEX posts_by_status_title;
+DROP INDEX posts_by_status_comment_count;
