@@ -110,6 +110,12 @@ fn filters_and_sorts_answer_in_rest(backend: Backend) {
     // A `+` decoded as a space (an unencoded URL) is still an and.
     let spaced = app.get("/api/v1/posts?filter=tag:fx-news+comment_count:%3E0").json();
     assert_eq!(slugs(&spaced), ["f-b", "f-e"]);
+    // Ghost's `order=` is `sort=`; an empty filter or sort filters and sorts nothing.
+    assert_eq!(
+        rest_slugs(&app, &format!("filter={}&order=title%20desc", encoded("tag:fx-news")), 2),
+        ["f-e", "f-b", "f-a"]
+    );
+    assert_eq!(app.get("/api/v1/posts?q=alpha&filter=&sort=").status, 200);
     // `tag=` and `filter=` hold together.
     assert_eq!(rest_slugs(&app, &format!("tag=fx-bowl&filter={}", encoded("comment_count:>3")), 10), ["f-c"]);
 
@@ -216,9 +222,11 @@ fn bad_filters_and_sorts_are_400s_naming_them(backend: Backend) {
         assert!(text.contains(expected), "{param}={value}: {problem}");
         assert!(text.contains(&format!("\"{param}\"")), "{param}={value} names its parameter: {problem}");
     }
-    for (query, expected) in
-        [("q=bowling&sort=title", "takes no filter or sort"), ("status=draft&sort=title", "not with status")]
-    {
+    for (query, expected) in [
+        ("q=bowling&sort=title", "takes no filter or sort"),
+        ("status=draft&sort=title", "not with status"),
+        ("status=draft&sort=-published_at", "not with status"),
+    ] {
         let problem = app.get(&format!("/api/v1/posts?{query}")).problem(400);
         assert!(problem.to_string().contains(expected), "{query}: {problem}");
     }
@@ -243,6 +251,24 @@ fn bad_filters_and_sorts_are_400s_naming_them(backend: Backend) {
     }
     let unknown = app.graphql("{ posts(where: { email: { eq: \"a\" } }) { edges { cursor } } }", json!({}));
     assert!(unknown["errors"][0]["message"].as_str().unwrap().contains("email"), "{unknown}");
+    // Thousands of nested `not`s are refused before the parser recurses into them, in the
+    // document or in variables, and the server goes on answering.
+    let levels = 2_000;
+    let deep = format!(
+        "{{ posts(where: {}tag: {{ eq: \"a\" }}{}) {{ edges {{ cursor }} }} }}",
+        "{not:".repeat(levels),
+        "}".repeat(levels)
+    );
+    let answer = app.graphql(&deep, json!({}));
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "QUERY_TOO_DEEP", "{answer}");
+    let mut nested = json!({ "tag": { "eq": "a" } });
+    for _ in 0..levels {
+        nested = json!({ "not": nested });
+    }
+    let answer = app.post_json("/graphql", &json!({ "query": GRAPHQL, "variables": { "where": nested } }));
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(answer.json()["errors"][0]["message"].is_string(), "{}", answer.body);
+    assert_eq!(app.get("/api/v1/posts?sort=title&limit=1").status, 200);
 }
 
 /// A list filtered by comment count changes when a post it does not show gains comments: no

@@ -216,7 +216,7 @@ fn graphql_over_http_status_codes_and_media_types(backend: Backend) {
     assert_eq!(put.status, 405);
     assert_eq!(put.header("allow"), Some("GET, HEAD, POST"));
     assert_eq!(put.json()["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED");
-    let long = app.get_with(&format!("/graphql?query={}", "a".repeat(5_000)), &[("Accept", "application/json")]);
+    let long = app.get_with(&format!("/graphql?query={}", "a".repeat(9_000)), &[("Accept", "application/json")]);
     assert_eq!(long.status, 400);
     assert_eq!(long.json()["errors"][0]["extensions"]["code"], "QUERY_TOO_LONG");
 }

@@ -12,8 +12,9 @@ use actix_web::middleware::Next;
 
 use crate::problem::ApiError;
 
-/// Longest query string accepted (400 beyond: a status every operation documents).
-pub const MAX_QUERY: usize = 4 * 1024;
+/// Longest query string accepted (400 beyond: a status every operation documents). Room for the
+/// longest filter percent-encoded (3,000), a sorted list's longest cursor (2,048) and the rest.
+pub const MAX_QUERY: usize = 8 * 1024;
 /// Largest header block accepted (400 beyond).
 pub const MAX_HEADERS: usize = 16 * 1024;
 /// Longest a request may take inside the server before it is answered 503 (a write cut off this

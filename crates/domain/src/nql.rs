@@ -273,6 +273,9 @@ mod tests {
             ("tag:>news", "only equality"),
             ("comment_count:ten", "not a whole number"),
             ("published_at:>'yesterday'", "not a date"),
+            ("published_at:<'+262143-01-01T00:00:00Z'", "not a date"),
+            ("published_at:<'9999-12-31T23:59:59-01:00'", "outside years 1 to 9999"),
+            ("title:'a\u{0}b'", "no control characters"),
             ("tag:news+", "a condition is missing"),
             ("(tag:a", "not closed with `)`"),
             ("tag:[a,b", "not closed with `]`"),
@@ -285,6 +288,8 @@ mod tests {
             let message = parse_filter(filter).unwrap_err();
             assert!(message.contains(expected), "{filter}: {message}");
         }
+        // Four groups deep is allowed, however the groups alternate between and and or.
+        assert!(parse_filter("tag:a+(tag:b,(tag:c+(tag:d,(tag:e+tag:f))))").is_ok());
         let many = vec!["comment_count:>1"; FILTER_MAX_CONDITIONS + 1].join("+");
         assert!(parse_filter(&many).unwrap_err().contains("comparisons"));
         assert!(parse_filter(&"a".repeat(FILTER_MAX_LEN + 1)).unwrap_err().contains("longer"));

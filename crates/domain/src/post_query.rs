@@ -90,10 +90,18 @@ impl PostField {
                 Slug::parse(raw).map(FilterValue::Slug).map_err(|m| format!("{name}: `{}` {m}", shorten(raw)))
             }
             FieldKind::Text if raw.chars().count() > 300 => Err(format!("{name}: a title has at most 300 characters")),
+            // No title holds one, and PostgreSQL refuses a NUL in any text.
+            FieldKind::Text if raw.chars().any(char::is_control) => {
+                Err(format!("{name}: a title has no control characters"))
+            }
             FieldKind::Text => Ok(FilterValue::Text(raw.to_string())),
-            FieldKind::Time => parse_time(raw).map(FilterValue::Time).ok_or_else(|| {
-                format!("{name}: `{}` is not a date (2024-01-31, 2024-01-31 12:00:00 or RFC 3339)", shorten(raw))
-            }),
+            FieldKind::Time => match parse_time(raw) {
+                Some(moment) => FilterValue::time(moment).map_err(|m| format!("{name}: {m}")),
+                None => Err(format!(
+                    "{name}: `{}` is not a date (2024-01-31, 2024-01-31 12:00:00 or RFC 3339)",
+                    shorten(raw)
+                )),
+            },
             FieldKind::Count => raw
                 .parse::<i64>()
                 .ok()
@@ -172,6 +180,18 @@ pub enum PostCondition {
     Not(Box<PostCondition>),
 }
 
+impl FilterValue {
+    /// A moment, refused outside years 1 to 9999 (what both databases order alike).
+    pub fn time(moment: Timestamp) -> Result<Self, String> {
+        use chrono::Datelike;
+        if (1..=9999).contains(&moment.year()) {
+            Ok(Self::Time(crate::truncate_to_micros(moment)))
+        } else {
+            Err(format!("{moment} is outside years 1 to 9999"))
+        }
+    }
+}
+
 impl PostCondition {
     /// A comparison, refused when the field does not take it (`tag:>x`).
     pub fn compare(field: PostField, op: Comparison, value: FilterValue) -> Result<Self, String> {
@@ -194,7 +214,7 @@ impl PostCondition {
 
     /// Checks the bounds every condition keeps, however it was written (NQL or GraphQL).
     pub fn check_bounds(&self) -> Result<(), String> {
-        let (depth, comparisons) = self.measure();
+        let (depth, comparisons) = self.measure(false);
         if depth > FILTER_MAX_DEPTH {
             return Err(format!("nests {depth} deep; at most {FILTER_MAX_DEPTH} levels of groups and negations"));
         }
@@ -204,15 +224,19 @@ impl PostCondition {
         Ok(())
     }
 
-    fn measure(&self) -> (usize, usize) {
+    /// Nesting and comparisons, counted as NQL's parentheses and negations count: a negation is a
+    /// level, and so is a group inside another (the outermost and/or is none).
+    fn measure(&self, nested: bool) -> (usize, usize) {
         match self {
             Self::Compare { .. } | Self::In { .. } => (0, 1),
             Self::Not(inner) => {
-                let (depth, count) = inner.measure();
+                let (depth, count) = inner.measure(true);
                 (depth + 1, count)
             }
             Self::All(parts) | Self::Any(parts) => {
-                parts.iter().map(Self::measure).fold((1, 0), |(d, c), (pd, pc)| (d.max(pd + 1), c + pc))
+                let (depth, count) =
+                    parts.iter().map(|p| p.measure(true)).fold((0, 0), |(d, c), (pd, pc)| (d.max(pd), c + pc));
+                (depth + usize::from(nested), count)
             }
         }
     }

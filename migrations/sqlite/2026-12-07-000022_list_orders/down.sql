@@ -1,2 +1,3 @@
 DROP INDEX posts_by_status_title;
 DROP INDEX posts_by_status_comment_count;
+DROP INDEX posts_by_status_comment_count_title;

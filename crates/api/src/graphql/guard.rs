@@ -23,6 +23,11 @@ pub const MAX_DEPTH: usize = 12;
 pub const MAX_INTROSPECTION_DEPTH: usize = 24;
 /// Longest document accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// Deepest nesting of brackets (`{`, `[`, `(`) in a document, checked before it is parsed: the
+/// parser recurses once per level and argument values (a `where` of nested `not`s) have no other
+/// bound, so thousands of levels could exhaust a worker's stack. The deepest allowed query
+/// (24 levels of introspection) needs about 30.
+pub const MAX_BRACKETS: usize = 64;
 /// Most aliased fields one document may hold (aliases multiply work without deepening a query).
 pub const MAX_ALIASES: usize = 30;
 /// Most field selections one operation may make, counting repeats and expanded fragments.
@@ -98,6 +103,12 @@ impl Extension for GuardExtension {
                 format!("a GraphQL document may be at most {MAX_QUERY_BYTES} bytes, got {}", query.len()),
             ));
         }
+        if bracket_depth(query) > MAX_BRACKETS {
+            return Err(refusal(
+                "QUERY_TOO_DEEP",
+                format!("a GraphQL document may nest brackets at most {MAX_BRACKETS} deep"),
+            ));
+        }
         let document = next.run(ctx, query, variables).await.map_err(|mut error| {
             let mut extensions = error.extensions.take().unwrap_or_default();
             extensions.set("code", "GRAPHQL_PARSE_FAILED");
@@ -145,6 +156,42 @@ impl Extension for GuardExtension {
         }
         next.run(ctx, operation_name).await
     }
+}
+
+/// How deeply `{`, `[` and `(` nest in a document, outside strings and comments.
+fn bracket_depth(query: &str) -> usize {
+    let bytes = query.as_bytes();
+    let (mut depth, mut deepest, mut at) = (0_usize, 0_usize, 0);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'#' => {
+                while at < bytes.len() && bytes[at] != b'\n' {
+                    at += 1;
+                }
+            }
+            b'"' if bytes[at..].starts_with(b"\"\"\"") => {
+                at += 3;
+                while at < bytes.len() && !bytes[at..].starts_with(b"\"\"\"") {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                at += 2;
+            }
+            b'"' => {
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' && bytes[at] != b'\n' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        at += 1;
+    }
+    deepest
 }
 
 /// Aliases, selections and depth of a parsed document, fragments expanded (each fragment is

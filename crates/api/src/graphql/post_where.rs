@@ -193,15 +193,16 @@ impl StringFilter {
 
 impl DateTimeFilter {
     fn push(self, field: PostField, parts: &mut Vec<PostCondition>) -> Result<(), String> {
-        let time =
-            |t: Option<DateTime>| t.map(|t| FilterValue::Time(colophon_domain::truncate_to_micros(t.0.naive_utc())));
+        let time = |t: Option<DateTime>| {
+            t.map(|t| FilterValue::time(t.0.naive_utc()).map_err(|m| format!("{field}: {m}"))).transpose()
+        };
         let comparisons = [
-            (Comparison::Eq, time(self.eq)),
-            (Comparison::Ne, time(self.ne)),
-            (Comparison::Lt, time(self.lt)),
-            (Comparison::Le, time(self.lte)),
-            (Comparison::Gt, time(self.gt)),
-            (Comparison::Ge, time(self.gte)),
+            (Comparison::Eq, time(self.eq)?),
+            (Comparison::Ne, time(self.ne)?),
+            (Comparison::Lt, time(self.lt)?),
+            (Comparison::Le, time(self.lte)?),
+            (Comparison::Gt, time(self.gt)?),
+            (Comparison::Ge, time(self.gte)?),
         ];
         push_all(field, comparisons, None, parts)
     }

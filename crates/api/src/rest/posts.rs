@@ -55,8 +55,10 @@ pub struct PostListParams {
     pub filter: Option<String>,
     /// The order: fields separated by commas, `-` for largest first; the post's id breaks
     /// ties. Fields: `published_at`, `updated_at`, `title`, `comment_count`. Default
-    /// `-published_at`. Example: `-comment_count,title`. Public list only.
+    /// `-published_at`. Example: `-comment_count,title`. Public list only. (Ghost's `order=` is
+    /// read as `sort=`.)
     #[param(max_length = 200)]
+    #[serde(alias = "order")]
     pub sort: Option<String>,
 }
 
@@ -393,7 +395,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
     let page = match p.q.filter(|q| !q.trim().is_empty()) {
-        Some(_) if p.filter.is_some() || p.sort.is_some() => {
+        Some(_) if [&p.filter, &p.sort].iter().any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty())) => {
             return Err(colophon_service::ServiceError::bad_request(
                 "q",
                 "a search is ordered by relevance and takes no filter or sort",

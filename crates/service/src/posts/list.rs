@@ -162,15 +162,15 @@ impl Colophon {
     /// The query as a filtered or sorted one, when it has a filter or an order other than
     /// newest first (the plain list keeps statements of fixed shapes).
     fn sorted_query(&self, query: &PostListQuery) -> ServiceResult<Option<SortedQuery>> {
-        let order = query.order.clone().unwrap_or_default();
-        if query.filter.is_none() && order.is_default() {
-            return Ok(None);
-        }
-        if query.status.is_some() {
+        if query.status.is_some() && (query.filter.is_some() || query.order.is_some()) {
             return Err(ServiceError::bad_request(
                 "filter",
                 "filters and sorts apply to the public list, not with status",
             ));
+        }
+        let order = query.order.clone().unwrap_or_default();
+        if query.filter.is_none() && order.is_default() {
+            return Ok(None);
         }
         let slug = |name: &'static str, value: &Option<String>| {
             value
