@@ -141,21 +141,7 @@ impl Colophon {
                 Some(PostKey { published_at: micros_to_timestamp(micros)?, id: PostId(id) })
             }
         };
-        // A slug that cannot exist is a malformed filter (400); one that does not exist, an
-        // empty page.
-        let author = query
-            .author
-            .filter(|s| !s.is_empty())
-            .map(Slug::parse)
-            .transpose()
-            .map_err(|m| ServiceError::bad_request("author", m))?;
-        let tag = query
-            .tag
-            .filter(|s| !s.is_empty())
-            .map(Slug::parse)
-            .transpose()
-            .map_err(|m| ServiceError::bad_request("tag", m))?;
-        let filter = PostFilter { author, tag };
+        let filter = PostFilter { author: slug_param("author", &query.author)?, tag: slug_param("tag", &query.tag)? };
         Ok(ParsedQuery { filter, limit, after })
     }
 
@@ -172,18 +158,10 @@ impl Colophon {
         if query.filter.is_none() && order.is_default() {
             return Ok(None);
         }
-        let slug = |name: &'static str, value: &Option<String>| {
-            value
-                .as_deref()
-                .filter(|s| !s.is_empty())
-                .map(Slug::parse)
-                .transpose()
-                .map_err(|m| ServiceError::bad_request(name, m))
-        };
         let limit = PageLimit::parse(query.limit).map_err(|m| ServiceError::bad_request("limit", m))?;
         let mut sorted = SortedQuery::new(
-            slug("author", &query.author)?,
-            slug("tag", &query.tag)?,
+            slug_param("author", &query.author)?,
+            slug_param("tag", &query.tag)?,
             query.filter.clone(),
             order,
             limit,
@@ -235,12 +213,7 @@ impl Colophon {
                 Some(EditKey { updated_at: micros_to_timestamp(micros)?, id: PostId(id) })
             }
         };
-        let author = query
-            .author
-            .filter(|s| !s.is_empty())
-            .map(Slug::parse)
-            .transpose()
-            .map_err(|m| ServiceError::bad_request("author", m))?;
+        let author = slug_param("author", &query.author)?;
         let codec = self.cursors().clone();
         let urls = self.site_urls().clone();
         self.db(move |conn, now| {
@@ -260,6 +233,17 @@ impl Colophon {
         })
         .await
     }
+}
+
+/// An `author` or `tag` parameter: absent or empty filters nothing; a slug that cannot exist is
+/// a malformed filter (400), one that does not exist an empty page.
+fn slug_param(name: &str, value: &Option<String>) -> ServiceResult<Option<Slug>> {
+    value
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(Slug::parse)
+        .transpose()
+        .map_err(|m| ServiceError::bad_request(name, m))
 }
 
 /// The author an author-filtered list is about: read off its first post, or looked up when it
