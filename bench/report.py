@@ -12,6 +12,7 @@ posts, conns, warmup, duration = sys.argv[4:8]
 floor = {r[0]: float(r[2]) for r in rows if r[0].startswith("floor")}
 page_sql = floor.get("floor: (b) post page as one SQL statement")
 list_sql = floor.get("floor: (a) list of 20 as one SQL statement")
+graph_sql = floor.get("floor: (c) GraphQL seed page's selection as one SQL statement") or page_sql
 nginx = floor.get("floor: nginx serving (b)'s bytes (1 request)")
 read_only = {(r[1], r[0].endswith("[baseline]")): float(r[2]) for r in rows if r[0].startswith("(e) readers over all posts, no writes")}
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -25,7 +26,9 @@ for name, backend, rps, p50, p99, errors, cpu_s, hits in rows:
     # (b2) is two requests per page view: compare page views with the floors' page views.
     pages = rps / 2 if "(2 requests)" in name else rps
     vs_sql = ""
-    if page_sql and name.startswith(("(b", "(c")):
+    if graph_sql and name.startswith("(c"):
+        vs_sql = f"{pages / graph_sql:.2f}×"
+    elif page_sql and name.startswith("(b"):
         vs_sql = f"{pages / page_sql:.2f}×"
     elif list_sql and name.startswith("(a)"):
         vs_sql = f"{rps / list_sql:.2f}×"

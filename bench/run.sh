@@ -203,6 +203,7 @@ floor() {
 floor "floor: (b) post page as one SQL statement" bench/post_json.sql
 floor "floor: (b) post page without its sidebar as one SQL statement" bench/post_json_no_sidebar.sql
 floor "floor: (a) list of 20 as one SQL statement" bench/list_json.sql
+floor "floor: (c) GraphQL seed page's selection as one SQL statement" bench/seed_page_json.sql
 # nginx serving (b)'s bytes from a file.
 mkdir -p "$WORK/www" "$WORK/nginx"
 chmod a+rx "$WORK" "$WORK/www"   # nginx's workers run as nobody

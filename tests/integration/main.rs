@@ -14,6 +14,7 @@ mod authoring;
 mod cache;
 mod catalog;
 mod comments;
+mod compiled;
 mod contracts;
 mod crashes;
 mod discovery;

@@ -81,8 +81,22 @@ pub fn edit_base(caller: &colophon_service::Caller, req: &HttpRequest) -> Result
     if_match_version(req)
 }
 
+/// Like [`json_with_etag`] for an answer whose JSON is already written (by the read compiler).
+pub fn json_text_with_etag(req: &HttpRequest, body: String) -> HttpResponse {
+    respond_body(req, body.into_bytes(), None)
+}
+
+/// Like [`post_with_etag`] for a post whose JSON is already written (by the read compiler).
+pub fn post_text_with_etag(req: &HttpRequest, body: String, version: i64) -> HttpResponse {
+    respond_body(req, body.into_bytes(), Some(version))
+}
+
 fn respond<T: Serialize>(req: &HttpRequest, value: &T, version: Option<i64>) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(|e| ServiceError::internal_while("serialize", e))?;
+    Ok(respond_body(req, body, version))
+}
+
+fn respond_body(req: &HttpRequest, body: Vec<u8>, version: Option<i64>) -> HttpResponse {
     let hash = entity_tag(&body);
     let etag = match version {
         Some(version) => format!("\"v{version}-{}", &hash[1..]),
@@ -98,9 +112,9 @@ fn respond<T: Serialize>(req: &HttpRequest, value: &T, version: Option<i64>) -> 
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static(cache_control)));
     if matches {
-        return Ok(response.finish());
+        return response.finish();
     }
-    Ok(response.content_type("application/json").body(body))
+    response.content_type("application/json").body(body)
 }
 
 #[cfg(test)]

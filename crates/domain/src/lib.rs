@@ -14,6 +14,7 @@ mod error;
 pub mod html;
 mod http_url;
 mod ids;
+mod list_fields;
 pub mod markup;
 mod media;
 mod moderation;
@@ -30,6 +31,7 @@ mod publication;
 mod redirect;
 mod revision;
 mod search;
+mod selection;
 mod seo;
 mod sidebar;
 mod site_page;
@@ -55,6 +57,7 @@ pub use ids::{
     ApiKeyId, AuditId, AuthorId, BlockRuleId, CommentId, DeliveryId, EventId, MediaId, PageId, PostId, PreviewLinkId,
     ProductId, SidebarId, TagId, WebhookId,
 };
+pub use list_fields::SummaryField;
 pub use markup::MAX_NESTING;
 pub use media::{MAX_PIXELS, MediaItem, MediaType, VARIANT_WIDTHS, Variant, VariantFormat};
 pub use moderation::{BlockRule, BlockRuleKind, ModerationMode};
@@ -77,7 +80,8 @@ pub use search::{
     HIGHLIGHT_END, HIGHLIGHT_START, Highlighter, SEARCH_LANGUAGES, SEARCH_PREFIX_MIN, SEARCH_QUERY_MAX,
     SEARCH_TERMS_MAX, SEARCH_TEXT_MAX, SNIPPET_WORDS, SearchQuery, SearchTerm, highlight_html, search_text,
 };
-pub use seo::{EffectiveSeo, META_DESCRIPTION_DERIVED, Seo, UrlTemplate};
+pub use selection::{FieldName, Picked, Selection};
+pub use seo::{EffectiveSeo, META_DESCRIPTION_DERIVED, Seo, UrlPart, UrlTemplate};
 pub use sidebar::{Sidebar, Widget, WidgetKind};
 pub use site_page::SitePage;
 pub use slug::Slug;

@@ -40,10 +40,15 @@ impl Actor {
 
     /// Editors edit every post and page; authors their own; contributors only their own drafts.
     pub fn can_edit(&self, content: &Content) -> bool {
+        self.can_edit_by(content.author_id, content.status)
+    }
+
+    /// [`Actor::can_edit`] for content known by its author and stored status alone.
+    pub fn can_edit_by(&self, author: AuthorId, status: PostStatus) -> bool {
         match self.role {
             Role::Admin | Role::Editor => true,
-            Role::Author => content.author_id == self.id,
-            Role::Contributor => content.author_id == self.id && content.status == PostStatus::Draft,
+            Role::Author => author == self.id,
+            Role::Contributor => author == self.id && status == PostStatus::Draft,
         }
     }
 

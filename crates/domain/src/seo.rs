@@ -69,6 +69,11 @@ impl UrlTemplate {
         if !(lower.starts_with("http://") || lower.starts_with("https://")) || template.len() > 500 {
             return Err("must be an absolute http(s) URL of at most 500 characters".into());
         }
+        // The read compiler writes the template's text into SQL as a literal: nothing that
+        // could mean more than itself there (a backslash, a control character) is let in.
+        if template.chars().any(|c| c == '\\' || c.is_control()) {
+            return Err("must not hold a backslash or a control character".into());
+        }
         let mut rest = template;
         let mut names = Vec::new();
         while let Some(open) = rest.find('{') {
@@ -87,6 +92,30 @@ impl UrlTemplate {
             return Err("needs {slug} or {id}".into());
         }
         Ok(Self(template.to_string()))
+    }
+
+    /// The template's text and placeholders in order, for a database to fill in.
+    pub fn parts(&self) -> Vec<UrlPart<'_>> {
+        let mut parts = Vec::new();
+        let mut rest = self.0.as_str();
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map_or(rest.len(), |c| c + open);
+            if open > 0 {
+                parts.push(UrlPart::Text(&rest[..open]));
+            }
+            parts.push(match &rest[open + 1..close] {
+                "slug" => UrlPart::Slug,
+                "id" => UrlPart::Id,
+                "yyyy" => UrlPart::Year,
+                "mm" => UrlPart::Month,
+                _ => UrlPart::Day,
+            });
+            rest = rest.get(close + 1..).unwrap_or_default();
+        }
+        if !rest.is_empty() {
+            parts.push(UrlPart::Text(rest));
+        }
+        parts
     }
 
     /// The address of the item with this slug and id, published at `published_at`; `None` when
@@ -109,9 +138,47 @@ impl UrlTemplate {
     }
 }
 
+/// A piece of a [`UrlTemplate`]: text as written, or a placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlPart<'a> {
+    /// Text as written.
+    Text(&'a str),
+    /// `{slug}`.
+    Slug,
+    /// `{id}`.
+    Id,
+    /// `{yyyy}` of the publication date.
+    Year,
+    /// `{mm}`.
+    Month,
+    /// `{dd}`.
+    Day,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_split_into_parts() {
+        let template = UrlTemplate::parse("https://example.com/{yyyy}/{mm}/{dd}/{slug}-{id}").unwrap();
+        assert_eq!(
+            template.parts(),
+            [
+                UrlPart::Text("https://example.com/"),
+                UrlPart::Year,
+                UrlPart::Text("/"),
+                UrlPart::Month,
+                UrlPart::Text("/"),
+                UrlPart::Day,
+                UrlPart::Text("/"),
+                UrlPart::Slug,
+                UrlPart::Text("-"),
+                UrlPart::Id,
+            ]
+        );
+        assert_eq!(UrlTemplate::parse("http://x.test/{slug}/").unwrap().parts().last(), Some(&UrlPart::Text("/")));
+    }
 
     #[test]
     fn templates_fill_their_placeholders() {
@@ -127,6 +194,8 @@ mod tests {
             "https://x.test/{slug",
             "https://x.test/",
             "ftp://x/{slug}",
+            "https://x.test/a\\b/{slug}",
+            "https://x.test/\u{0}/{slug}",
         ] {
             assert!(UrlTemplate::parse(bad).is_err(), "{bad}");
         }

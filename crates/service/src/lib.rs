@@ -57,7 +57,9 @@ pub use media::{
 };
 pub use metrics::Metrics;
 pub use pages::{PageInput, PageView};
-pub use posts::{FeaturedImageInput, Lookup, PostInput, PostListQuery, PostSearch, PreviewToken, SearchResult};
+pub use posts::{
+    FeaturedImageInput, Lookup, PostInput, PostJson, PostListQuery, PostSearch, PreviewToken, SearchResult,
+};
 pub use posts::{FeedOf, FeedView, RELATED_DEFAULT, RELATED_MAX, RevisionRef, Sitemap, SitemapUrl};
 pub use posts::{post_filter, post_order};
 pub use rate_limit::Limit;

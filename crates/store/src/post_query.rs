@@ -37,6 +37,18 @@ pub fn list_matching(
     limit: i64,
     now: Timestamp,
 ) -> StoreResult<Vec<Post>> {
+    let rows: Vec<PostRow> = matching(condition, order, after, now)?.limit(limit).select(post_columns()).load(conn)?;
+    convert(rows, PostRow::into_domain)
+}
+
+/// The statement of [`list_matching`] before its selection: the read compiler selects the
+/// answer's JSON from the same rows.
+pub(crate) fn matching(
+    condition: Option<&PostCondition>,
+    order: &PostOrder,
+    after: Option<&SortedPosition>,
+    now: Timestamp,
+) -> StoreResult<posts::BoxedQuery<'static, MultiBackend>> {
     let mut query = posts::table
         .filter(posts::status.eq(PostStatus::Published.stored()))
         .filter(posts::published_at.le(now))
@@ -67,13 +79,11 @@ pub fn list_matching(
         };
     }
     // The id breaks ties in the last key's direction, so one index serves the whole order.
-    query = if order.ties_descending() {
+    Ok(if order.ties_descending() {
         query.then_order_by(posts::id.desc())
     } else {
         query.then_order_by(posts::id.asc())
-    };
-    let rows: Vec<PostRow> = query.limit(limit).select(post_columns()).load(conn)?;
-    convert(rows, PostRow::into_domain)
+    })
 }
 
 /// Where a tag condition stands decides how PostgreSQL can plan it: joined by `and` (negated or

@@ -198,6 +198,12 @@ pub async fn run(
         user_agent: user_agent(req),
     });
     let service = colophon.clone();
+    let mut batch = batch;
+    for request in batch.iter_mut() {
+        if super::compiled::PlainDocument::is(&request.query) {
+            request.data.insert(super::compiled::PlainDocument);
+        }
+    }
     let batch = batch.data(Loaders::new(&service)).data(service).data(auth).data(cost.clone());
     let response = schema.execute_batch(batch).await;
     let (value, failed, refused) = match response {

@@ -1,5 +1,6 @@
 //! The GraphQL face: `/graphql`, the same service calls as REST behind every resolver.
 
+mod compiled;
 mod content_input;
 mod context;
 mod editorial;

@@ -4,6 +4,7 @@ use colophon_domain::PostStatus;
 use colophon_service::{Colophon, PostListQuery, ServiceError};
 use colophon_service::{Key, Paging};
 
+use super::compiled::{self, PostAnswer};
 use super::context::caller;
 use super::error::{GqlResult, paging_error};
 use super::post_where::{PostOrderBy, PostWhere, post_condition, post_order};
@@ -177,15 +178,23 @@ impl QueryRoot {
 
     /// One post by slug (or a renamed post's old slug); null when there is none or the caller
     /// may not see it (drafts are for their author and editors).
-    async fn post(&self, ctx: &Context<'_>, slug: String) -> Result<Option<PostNode>> {
+    async fn post(&self, ctx: &Context<'_>, slug: String) -> Result<Option<PostAnswer>> {
         let colophon = ctx.data_unchecked::<Colophon>();
+        if let Some(selection) = compiled::selection(ctx) {
+            if let Some(json) = colophon.post_graph_json(Key::parse(&slug), &selection).await.gql()? {
+                let value = serde_json::from_str(&json).map_err(|_| "the compiled post is not JSON")?;
+                return Ok(Some(PostAnswer::Compiled(value)));
+            }
+        }
         let caller = caller(ctx).await?;
         let look_ahead = ctx.look_ahead();
         if PostNode::PAGE_FIELDS.iter().any(|field| look_ahead.field(field).exists()) {
-            return Ok(found(colophon.find_post_page(caller, Key::parse(&slug)).await)?.map(PostNode::from_page));
+            let page = found(colophon.find_post_page(caller, Key::parse(&slug)).await)?;
+            return Ok(page.map(|page| PostAnswer::Resolved(Box::new(PostNode::from_page(page)))));
         }
         let now = colophon.now();
-        Ok(found(colophon.find_post(caller, Key::parse(&slug)).await)?.map(|post| PostNode::new(post, now)))
+        let post = found(colophon.find_post(caller, Key::parse(&slug)).await)?;
+        Ok(post.map(|post| PostAnswer::Resolved(Box::new(PostNode::new(post, now)))))
     }
 
     /// The signed-in author's own record, private fields included; null when signed out.

@@ -1,6 +1,7 @@
 //! Sparse fieldsets (`fields=id,slug,title`): only the named top-level fields of each item, as
 //! Ghost and Directus offer. Unknown names are 400, naming them and the fields there are.
 
+use colophon_domain::SummaryField;
 use serde_json::{Map, Value};
 
 use crate::problem::ApiError;
@@ -8,14 +9,7 @@ use crate::problem::ApiError;
 /// Keeps the `fields` (comma-separated) of `value`, an item or a page `{data: [...]}`; `known` are
 /// the names an item may have.
 pub fn select(value: Value, fields: Option<&str>, known: &[&str]) -> Result<Value, ApiError> {
-    let Some(fields) = fields else { return Ok(value) };
-    let wanted: Vec<&str> = fields.split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
-    if wanted.is_empty() {
-        return Err(bad("name at least one field"));
-    }
-    if let Some(unknown) = wanted.iter().find(|f| !known.contains(f)) {
-        return Err(bad(&format!("unknown field {unknown}; the fields are {}", known.join(", "))));
-    }
+    let Some(wanted) = wanted(fields, known)? else { return Ok(value) };
     let pick = |item: Value| match item {
         Value::Object(mut map) => {
             let mut kept = Map::with_capacity(wanted.len());
@@ -37,6 +31,32 @@ pub fn select(value: Value, fields: Option<&str>, known: &[&str]) -> Result<Valu
         }
         item => pick(item),
     })
+}
+
+/// The names `fields` gives, each one of `known`; `None` without the parameter.
+fn wanted<'a>(fields: Option<&'a str>, known: &[&str]) -> Result<Option<Vec<&'a str>>, ApiError> {
+    let Some(fields) = fields else { return Ok(None) };
+    let wanted: Vec<&str> = fields.split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
+    if wanted.is_empty() {
+        return Err(bad("name at least one field"));
+    }
+    if let Some(unknown) = wanted.iter().find(|f| !known.contains(f)) {
+        return Err(bad(&format!("unknown field {unknown}; the fields are {}", known.join(", "))));
+    }
+    Ok(Some(wanted))
+}
+
+/// The fields of a list's posts for the read compiler, in the order given, each once; `known`
+/// may name fields only search results have (`snippet`), which a list leaves out.
+pub fn summary_fields(fields: Option<&str>, known: &[&str]) -> Result<Option<Vec<SummaryField>>, ApiError> {
+    let Some(wanted) = wanted(fields, known)? else { return Ok(None) };
+    let mut picked = Vec::with_capacity(wanted.len());
+    for field in wanted.into_iter().filter_map(SummaryField::parse) {
+        if !picked.contains(&field) {
+            picked.push(field);
+        }
+    }
+    Ok(Some(picked))
 }
 
 fn bad(message: &str) -> ApiError {

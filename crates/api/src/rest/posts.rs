@@ -14,7 +14,7 @@ use super::comments::{CommentBody, CommentPage};
 use super::fields;
 use super::paged;
 use crate::caller::Caller;
-use crate::etag::{json_with_etag, post_with_etag};
+use crate::etag::{json_text_with_etag, json_with_etag, post_text_with_etag, post_with_etag};
 use crate::problem::ApiError;
 use crate::rest::responses;
 
@@ -417,6 +417,12 @@ pub async fn list(
                 cursor: p.cursor,
                 status: p.status,
             };
+            // The public list's JSON is written by the database (the read compiler); a staff
+            // list of a status is assembled.
+            if query.status.is_none() {
+                let fields = fields::summary_fields(p.fields.as_deref(), &SUMMARY_FIELDS)?;
+                return Ok(json_text_with_etag(&req, colophon.list_posts_json(query, fields).await?));
+            }
             PostPage::from_page(colophon.list_post_summaries(caller, query).await?, PostSummaryBody::from)
         }
     };
@@ -450,6 +456,13 @@ pub async fn get(
     params: crate::json::Query<PostParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.into_inner();
+    // A published post's whole page comes from one statement; the rest (drafts, renamed posts,
+    // `fields`, threads, related posts) from the assembled path.
+    if p.fields.is_none() {
+        if let Some(page) = colophon.post_page_json(caller, Key::parse(&slug), p.includes()).await? {
+            return Ok(post_text_with_etag(&req, page.json, page.version));
+        }
+    }
     match colophon.get_post(caller, Key::parse(&slug), p.includes()).await? {
         Lookup::Found(post) => {
             let version = post.summary.post.version;

@@ -226,7 +226,7 @@ impl Colophon {
         encode(self.cursors(), CommentKey::of(comment))
     }
 
-    fn comment_page_args(
+    pub(crate) fn comment_page_args(
         &self,
         limit: Option<i64>,
         cursor: Option<String>,
@@ -258,6 +258,7 @@ fn page(codec: &CursorCodec, rows: Vec<Comment>, limit: PageLimit) -> CursorPage
     CursorPage { next_cursor: page.next.map(|key| encode(codec, key)), items: page.items }
 }
 
-fn encode(codec: &CursorCodec, key: CommentKey) -> String {
+/// The cursor of the comment list that continues after the comment `key` names.
+pub(crate) fn encode(codec: &CursorCodec, key: CommentKey) -> String {
     codec.encode(LIST, &[timestamp_to_micros(key.created_at), key.id.0])
 }

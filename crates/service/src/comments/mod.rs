@@ -1,4 +1,5 @@
 mod list;
+pub(crate) use list::encode as comment_cursor;
 mod moderate;
 mod settings;
 mod submit;

@@ -67,7 +67,7 @@ impl Colophon {
     /// Which posts a list holds changes with publications; a filtered list names its author or
     /// tag (a filter by an author slug nobody has yet names the author list, which changes when
     /// someone takes the slug).
-    fn saw_membership(&self, filter: &PostFilter, author: Option<AuthorId>) {
+    pub(super) fn saw_membership(&self, filter: &PostFilter, author: Option<AuthorId>) {
         match (&filter.author, author) {
             (None, _) => {}
             (Some(_), Some(author)) => self.saw_key(CacheKey::AuthorPosts(author)),
@@ -154,22 +154,26 @@ impl Colophon {
                 "filters and sorts apply to the public list, not with status",
             ));
         }
-        let order = query.order.clone().unwrap_or_default();
-        if query.filter.is_none() && order.is_default() {
+        if query.filter.is_none() && query.order.as_ref().is_none_or(PostOrder::is_default) {
             return Ok(None);
         }
+        self.listing(query).map(Some)
+    }
+
+    /// The public list's query, parsed, whatever its filter and order.
+    pub(super) fn listing(&self, query: &PostListQuery) -> ServiceResult<SortedQuery> {
         let limit = PageLimit::parse(query.limit).map_err(|m| ServiceError::bad_request("limit", m))?;
         let mut sorted = SortedQuery::new(
             slug_param("author", &query.author)?,
             slug_param("tag", &query.tag)?,
             query.filter.clone(),
-            order,
+            query.order.clone().unwrap_or_default(),
             limit,
         );
         if let Some(cursor) = query.cursor.as_deref().filter(|c| !c.is_empty()) {
             sorted.after = Some(super::sorted::decode(self.cursors(), &sorted.order, cursor)?);
         }
-        Ok(Some(sorted))
+        Ok(sorted)
     }
 
     /// A page of a filtered or sorted list, its posts made into `T` on the same connection.
@@ -237,7 +241,7 @@ impl Colophon {
 
 /// An `author` or `tag` parameter: absent or empty filters nothing; a slug that cannot exist is
 /// a malformed filter (400), one that does not exist an empty page.
-fn slug_param(name: &str, value: &Option<String>) -> ServiceResult<Option<Slug>> {
+pub(super) fn slug_param(name: &str, value: &Option<String>) -> ServiceResult<Option<Slug>> {
     value
         .as_deref()
         .filter(|s| !s.is_empty())
@@ -248,7 +252,7 @@ fn slug_param(name: &str, value: &Option<String>) -> ServiceResult<Option<Slug>>
 
 /// The author an author-filtered list is about: read off its first post, or looked up when it
 /// has none.
-fn filtered_author(
+pub(super) fn filtered_author(
     conn: &mut DbConnection,
     filter: &PostFilter,
     first: Option<AuthorId>,

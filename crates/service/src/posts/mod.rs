@@ -1,4 +1,7 @@
 mod changes;
+mod compiled;
+mod compiled_graph;
+mod compiled_page;
 mod feed;
 mod get;
 mod input;
@@ -10,6 +13,7 @@ mod search;
 mod sorted;
 mod write;
 
+pub use compiled_page::PostJson;
 pub use feed::{FeedOf, FeedView, Sitemap, SitemapUrl};
 pub use get::Lookup;
 pub use input::{FeaturedImageInput, PostInput};

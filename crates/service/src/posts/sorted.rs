@@ -82,6 +82,25 @@ impl SortedQuery {
         }))
     }
 
+    /// One page of it as JSON written by the database, in one statement (its probe row too).
+    pub fn json_page(
+        &self,
+        conn: &mut store::DbConnection,
+        now: colophon_domain::Timestamp,
+        shape: &store::ListShape,
+    ) -> ServiceResult<Page<store::JsonPost, SortedPosition>> {
+        let rows = store::list_matching_json(
+            conn,
+            self.condition.as_ref(),
+            &self.order,
+            self.after.as_ref(),
+            self.limit.probe(),
+            now,
+            shape,
+        )?;
+        Ok(Page::from_probe(rows, self.limit, |row| row.position.clone()))
+    }
+
     /// Everything the list's answer depends on beyond the posts it shows: which posts are
     /// visible and their fields (any change to a visible post), their comment counts when those
     /// are filtered or sorted on, the tags and authors named by slug.

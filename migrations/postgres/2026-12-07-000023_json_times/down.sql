@@ -1,0 +1,1 @@
+DROP FUNCTION colophon_time(timestamp);
