@@ -218,6 +218,17 @@ fn compiled_graphql_posts_say_what_resolvers_say(backend: Backend) {
     assert_eq!(odd["data"]["post"]["headline"], "Odd \" one", "{odd}");
     assert_eq!(odd["data"]["post"]["url"], "https://dude.example/2011/odd-one", "{odd}");
 
+    // Fields spelled twice, in fragments too, merge as GraphQL merges them: still one statement.
+    let merged = "query($s: String!) { post(slug: $s) { ...Card title author { bio } } }
+        fragment Card on Post { title slug author { name } }";
+    let (answer, statements) = app.count_queries(|| app.graphql(merged, json!({ "s": "odd-one" })));
+    assert_eq!(statements, 1, "{answer}");
+    let resolved =
+        app.graphql(&merged.replacen("title author", "title @include(if: true) author", 1), json!({ "s": "odd-one" }));
+    assert_eq!(answer, resolved);
+    let author = answer["data"]["post"]["author"].as_object().unwrap();
+    assert!(author.contains_key("name") && author.contains_key("bio"), "{answer}");
+
     // What the compiler does not write is answered by the resolvers: a draft for its author,
     // the Markdown, a field with an argument it does not know, a missing post.
     let draft = json!({ "title": "Secret draft", "body_markdown": "*hidden*" });

@@ -40,8 +40,9 @@ pub struct Picked {
     pub inside: Selection,
 }
 
-/// The fields picked from one object, in the order the answer shows them. Two picks with one
-/// key (which GraphQL merges) are refused: the compiler would write the key twice.
+/// The fields picked from one object, in the order the answer shows them, each key once: picks
+/// under one key (a field spelled again, or again in a fragment) are merged as GraphQL merges
+/// them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection(Vec<Picked>);
 
@@ -49,13 +50,23 @@ impl Selection {
     /// The largest selection the compiler takes, counting every nested field.
     pub const MAX_FIELDS: usize = 200;
 
-    /// `None` when a key repeats or the whole tree holds more than [`Self::MAX_FIELDS`].
+    /// `None` when two picks under one key differ in field or arguments (which GraphQL's
+    /// validation refuses anyway) or the whole tree holds more than [`Self::MAX_FIELDS`].
     pub fn new(picks: Vec<Picked>) -> Option<Self> {
-        let mut keys: Vec<&str> = picks.iter().map(|p| p.key.as_str()).collect();
-        keys.sort_unstable();
-        let repeated = keys.windows(2).any(|pair| pair[0] == pair[1]);
-        let selection = Self(picks);
-        (!repeated && selection.size() <= Self::MAX_FIELDS).then_some(selection)
+        let mut merged: Vec<Picked> = Vec::with_capacity(picks.len());
+        for pick in picks {
+            match merged.iter_mut().find(|m| m.key == pick.key) {
+                None => merged.push(pick),
+                Some(same) if same.field == pick.field && same.first == pick.first => {
+                    let mut inside = std::mem::take(&mut same.inside.0);
+                    inside.extend(pick.inside.0);
+                    same.inside = Self::new(inside)?;
+                }
+                Some(_) => return None,
+            }
+        }
+        let selection = Self(merged);
+        (selection.size() <= Self::MAX_FIELDS).then_some(selection)
     }
 
     /// The picks, in order.
@@ -103,9 +114,20 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_key_or_a_huge_tree_is_refused() {
+    fn picks_under_one_key_merge_and_clashes_or_huge_trees_are_refused() {
         assert!(Selection::new(vec![pick("t", "title"), pick("t", "slug")]).is_none());
-        assert!(Selection::new(vec![pick("t", "title"), pick("s", "slug")]).is_some());
+        let twice = Selection::new(vec![pick("title", "title"), pick("slug", "slug"), pick("title", "title")]).unwrap();
+        assert_eq!(twice.picks().iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["title", "slug"]);
+        let mut author = pick("author", "author");
+        author.inside = Selection::new(vec![pick("name", "name")]).unwrap();
+        let mut again = pick("author", "author");
+        again.inside = Selection::new(vec![pick("bio", "bio"), pick("name", "name")]).unwrap();
+        let merged = Selection::new(vec![author, again]).unwrap();
+        let inside: Vec<&str> = merged.picks()[0].inside.picks().iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(inside, ["name", "bio"]);
+        let mut first = pick("c", "comments");
+        first.first = Some(5);
+        assert!(Selection::new(vec![first, pick("c", "comments")]).is_none(), "other arguments clash");
         let many: Vec<Picked> = (0..=Selection::MAX_FIELDS).map(|n| pick(&format!("k{n}"), "title")).collect();
         assert!(Selection::new(many).is_none());
     }

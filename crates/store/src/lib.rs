@@ -70,7 +70,7 @@ pub use neighbours::neighbours;
 pub use pages::*;
 pub use post_graph_json::GraphPost;
 pub use post_json::{JsonPost, ListShape, list_matching_json};
-pub use post_page_json::{JsonPage, PageKey, post_page_graph, post_page_json};
+pub use post_page_json::{JsonPage, PageKey, Shows, post_page_graph, post_page_json};
 pub use post_query::{SortedPosition, list_matching};
 pub use posts::PostRow;
 pub use posts::*;

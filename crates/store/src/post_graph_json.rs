@@ -8,33 +8,45 @@
 //! Only names a GraphQL document can spell reach the text (see [`FieldName`]), quoted as
 //! literals; `first` is a number from 1 to 100.
 
-use std::collections::HashSet;
-use std::sync::{LazyLock, Mutex};
-
 use colophon_domain::{Picked, Selection, UrlTemplate};
 
-use crate::post_json::Dialect;
+use crate::post_json::{Dialect, TAGS_OF_POST};
+use crate::post_page_json::{APPROVED_COMMENTS, Shows, WIDGETS_SHOWN, neighbour};
 
 /// The most keys of one object: PostgreSQL's `json_build_object` takes 100 arguments.
 const MAX_KEYS: usize = 50;
+
+/// The most `comments` connections of one post: each is a subquery of its own (the resolvers'
+/// loader shares identical ones), so a document repeating it under aliases is not compiled.
+const MAX_CONNECTIONS: usize = 2;
 
 /// A post's selection compiled for both backends.
 #[derive(Debug, Clone)]
 pub struct GraphPost {
     postgres: String,
     sqlite: String,
-    /// Its comments are part of the answer (the cache keys them).
-    pub shows_comments: bool,
+    /// The parts of the page it shows (the cache keys them).
+    pub shows: Shows,
 }
 
 impl GraphPost {
     /// The selection as one expression over `posts`, or `None` when a part of it is not
     /// compiled.
     pub fn compile(selection: &Selection, url: &UrlTemplate) -> Option<Self> {
-        let shows_comments = selection.has("comments");
+        let connections = selection.picks().iter().filter(|p| p.field.as_str() == "comments").count();
+        if connections > MAX_CONNECTIONS {
+            return None;
+        }
+        let shows = Shows {
+            author: selection.has("author"),
+            tags: selection.has("tags"),
+            links: selection.has("previous") || selection.has("next"),
+            sidebar: selection.has("sidebar"),
+            comments: connections > 0,
+        };
         let postgres = post(Dialect::Postgres, selection, url)?;
         let sqlite = post(Dialect::Sqlite, selection, url)?;
-        Some(Self { postgres, sqlite, shows_comments })
+        Some(Self { postgres, sqlite, shows })
     }
 
     pub(crate) fn sql(&self, dialect: Dialect) -> &str {
@@ -43,18 +55,6 @@ impl GraphPost {
             Dialect::Sqlite => &self.sqlite,
         }
     }
-}
-
-/// Whether a statement may stay prepared on each connection: the first 64 texts may, so that
-/// a site's few documents are planned once while a client sending endless variations (aliases
-/// are free) cannot fill every connection's statement cache.
-pub(crate) fn keep_prepared(sql: &str) -> bool {
-    static KEPT: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
-    let mut kept = KEPT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if kept.contains(sql) {
-        return true;
-    }
-    kept.len() < 64 && kept.insert(sql.to_string())
 }
 
 /// An object of the picks, each written by `value` (`None`: not compiled).
@@ -86,22 +86,6 @@ fn date_time(dialect: Dialect, column: &str) -> String {
     match dialect {
         Dialect::Postgres => format!("(left({}, -1) || '+00:00')", dialect.time(column)),
         Dialect::Sqlite => format!("(replace({column}, ' ', 'T') || '+00:00')"),
-    }
-}
-
-/// A subquery's JSON array of `row` over `from` (which orders it by `order`).
-fn array(dialect: Dialect, row: &str, from: &str, order: &str) -> String {
-    match dialect {
-        Dialect::Postgres => format!("(SELECT coalesce(json_agg({row} ORDER BY {order}), '[]'::json) {from})"),
-        Dialect::Sqlite => format!("json((SELECT json_group_array(json({row}) ORDER BY {order}) {from}))"),
-    }
-}
-
-/// A value that is JSON or NULL behind a CASE (which makes SQLite forget the JSON).
-fn cased(dialect: Dialect, case: String) -> String {
-    match dialect {
-        Dialect::Postgres => case,
-        Dialect::Sqlite => format!("json({case})"),
     }
 }
 
@@ -138,14 +122,7 @@ fn image(dialect: Dialect, selection: &Selection, url: &str, prefix: &str) -> Op
         "mediaId" => leaf(pick, id(&column("media_id"))),
         _ => None,
     })?;
-    let (alt, credit, media) = (column("alt"), column("credit"), column("media_id"));
-    Some(cased(
-        dialect,
-        format!(
-            "CASE WHEN {url} IS NULL AND {alt} IS NULL AND {credit} IS NULL AND {media} IS NULL \
-             THEN NULL ELSE {object} END"
-        ),
-    ))
+    Some(dialect.image_when_set(url, prefix, &object))
 }
 
 /// The author whose id `author_id` holds (`Author`; its `postCount` is not compiled).
@@ -168,8 +145,7 @@ fn tags(dialect: Dialect, selection: &Selection) -> Option<String> {
         "slug" | "name" | "description" => leaf(pick, format!("t.{}", pick.field.as_str())),
         _ => None,
     })?;
-    let of_post = "FROM post_tags pt INNER JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = posts.id";
-    Some(array(dialect, &tag, of_post, "pt.position"))
+    Some(dialect.array(&tag, TAGS_OF_POST, "pt.position"))
 }
 
 /// The older (`previous`) or newer published neighbour (`PostLink`).
@@ -181,7 +157,7 @@ fn link(dialect: Dialect, selection: &Selection, older: bool) -> Option<String> 
         "publishedAt" => leaf(pick, date_time(dialect, "n.published_at")),
         _ => None,
     })?;
-    Some(dialect.embedded(&crate::post_page_json::neighbour(older, &object)))
+    Some(dialect.embedded(&neighbour(older, &object)))
 }
 
 fn sidebar(dialect: Dialect, selection: &Selection) -> Option<String> {
@@ -198,7 +174,7 @@ fn sidebar(dialect: Dialect, selection: &Selection) -> Option<String> {
 /// The sidebar's widgets in order, a widget whose product or author is gone left out (as
 /// `SidebarView` leaves it out); the field `kind` names is set, the others null.
 fn widgets(dialect: Dialect, selection: &Selection) -> Option<String> {
-    let when = |kind: &str, value: String| cased(dialect, format!("CASE WHEN w.kind = '{kind}' THEN {value} END"));
+    let when = |kind: &str, value: String| dialect.cased(format!("CASE WHEN w.kind = '{kind}' THEN {value} END"));
     let widget = object(dialect, selection, |pick| match pick.field.as_str() {
         "__typename" => leaf(pick, "'Widget'"),
         "kind" => {
@@ -209,24 +185,17 @@ fn widgets(dialect: Dialect, selection: &Selection) -> Option<String> {
         "author" => Some(when("author_bio", author(dialect, inner(pick)?, "w.author_id")?)),
         _ => None,
     })?;
-    let shown = "FROM sidebar_widgets w LEFT JOIN products pr ON pr.id = w.product_id \
-                 WHERE w.sidebar_id = s.id AND (w.kind = 'html' OR pr.id IS NOT NULL \
-                 OR EXISTS (SELECT 1 FROM authors wa WHERE wa.id = w.author_id))";
-    Some(array(dialect, &widget, shown, "w.position"))
+    Some(dialect.array(&widget, WIDGETS_SHOWN, "w.position"))
 }
 
 fn product(dialect: Dialect, selection: &Selection) -> Option<String> {
-    let contributors = match dialect {
-        Dialect::Postgres => "pr.contributors::json",
-        Dialect::Sqlite => "json(pr.contributors)",
-    };
     object(dialect, selection, |pick| match pick.field.as_str() {
         "__typename" => leaf(pick, "'Product'"),
         "id" => leaf(pick, id("pr.id")),
         "title" | "url" | "edition" => leaf(pick, format!("pr.{}", pick.field.as_str())),
         "imageUrl" => leaf(pick, "pr.image_url"),
         "contributorLabel" => leaf(pick, "pr.contributor_label"),
-        "contributors" => leaf(pick, contributors),
+        "contributors" => leaf(pick, dialect.contributors()),
         "image" => image(dialect, inner(pick)?, "pr.image_url", "pr.image_"),
         _ => None,
     })
@@ -239,10 +208,10 @@ fn comments(dialect: Dialect, pick: &Picked) -> Option<String> {
     if !(1..=100).contains(&first) {
         return None;
     }
-    let approved = "FROM comments c WHERE c.post_id = posts.id AND c.status = 'approved' ORDER BY c.created_at, c.id";
+    let approved = APPROVED_COMMENTS;
     let page = |row: String| {
         let rows = format!("FROM (SELECT c.created_at, c.id, {row} AS j {approved} LIMIT {first}) x");
-        array(dialect, "x.j", &rows, "x.created_at, x.id")
+        dialect.array("x.j", &rows, "x.created_at, x.id")
     };
     object(dialect, &pick.inside, |part| match part.field.as_str() {
         "__typename" => leaf(part, "'CommentConnection'"),
@@ -313,7 +282,7 @@ mod tests {
         let compiled = GraphPost::compile(&selection, &template()).unwrap();
         assert!(compiled.postgres.starts_with("json_build_object('headline', posts.title, 'author', "));
         assert!(compiled.sqlite.starts_with("json_object('headline', posts.title, 'author', json(("));
-        assert!(!compiled.shows_comments);
+        assert!(!compiled.shows.comments && compiled.shows.author && !compiled.shows.links);
     }
 
     #[test]
@@ -332,8 +301,14 @@ mod tests {
         let mut comments = pick("c", "comments", vec![pick("nodes", "nodes", vec![pick("id", "id", vec![])])]);
         comments.first = Some(101);
         assert!(GraphPost::compile(&Selection::new(vec![comments.clone()]).unwrap(), &template()).is_none());
+        let three: Vec<Picked> = ["a", "b", "c"]
+            .iter()
+            .map(|key| pick(key, "comments", vec![pick("nodes", "nodes", vec![pick("id", "id", vec![])])]))
+            .collect();
+        assert!(GraphPost::compile(&Selection::new(three.clone()).unwrap(), &template()).is_none());
+        assert!(GraphPost::compile(&Selection::new(three[..2].to_vec()).unwrap(), &template()).is_some());
         comments.first = Some(100);
         let compiled = GraphPost::compile(&Selection::new(vec![comments]).unwrap(), &template()).unwrap();
-        assert!(compiled.shows_comments && compiled.postgres.contains("LIMIT 100"));
+        assert!(compiled.shows.comments && compiled.postgres.contains("LIMIT 100"));
     }
 }

@@ -10,12 +10,19 @@
 use colophon_domain::{
     AuthorId, PostCondition, PostId, PostOrder, SortField, SortValue, SummaryField, Timestamp, UrlPart, UrlTemplate,
 };
+use std::collections::HashSet;
+use std::sync::{LazyLock, Mutex};
+
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
 use crate::post_query::{SortedPosition, matching};
 use crate::schema::posts;
 use crate::{DbConnection, StoreResult};
+
+/// The rows of `post_tags` and `tags` of the post `posts`.
+pub(crate) const TAGS_OF_POST: &str =
+    "FROM post_tags pt INNER JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = posts.id";
 
 /// What a compiled list answers: which fields of each post, and where the frontend shows one.
 #[derive(Debug, Clone)]
@@ -92,6 +99,19 @@ pub fn list_matching_json(
             }
         })
         .collect())
+}
+
+/// Whether a statement whose text varies with the request may stay prepared on each
+/// connection: the first 64 texts may, so that a site's few documents are planned once while a
+/// client sending endless variations (GraphQL aliases are free) cannot fill every connection's
+/// statement cache (diesel's has no bound). First come, first kept, until a restart.
+pub(crate) fn keep_prepared(sql: &str) -> bool {
+    static KEPT: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
+    let mut kept = KEPT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if kept.contains(sql) {
+        return true;
+    }
+    kept.len() < 64 && kept.insert(sql.to_string())
 }
 
 /// SQL text this module wrote, selected as a value of type `T`. Unlike diesel's `sql()` (which it
@@ -243,29 +263,47 @@ impl Dialect {
             ("width", column("width")),
             ("height", column("height")),
         ]);
-        let image = format!(
-            "CASE WHEN {url} IS NULL AND {alt} IS NULL AND {credit} IS NULL AND {media} IS NULL \
-             THEN NULL ELSE {object} END",
-            alt = column("alt"),
-            credit = column("credit"),
-            media = column("media_id"),
-        );
+        self.image_when_set(url, prefix, &object)
+    }
+
+    /// `object`, a picture's JSON, or null when none of the picture (`url`, the columns of
+    /// `prefix`) is set.
+    pub(crate) fn image_when_set(self, url: &str, prefix: &str, object: &str) -> String {
+        self.cased(format!(
+            "CASE WHEN {url} IS NULL AND {prefix}alt IS NULL AND {prefix}credit IS NULL \
+             AND {prefix}media_id IS NULL THEN NULL ELSE {object} END"
+        ))
+    }
+
+    /// A value that is JSON or NULL behind a CASE: SQLite keeps a value's JSON-ness only
+    /// through json(), and a CASE loses it.
+    pub(crate) fn cased(self, case: String) -> String {
         match self {
-            Self::Postgres => image,
-            // SQLite keeps a value's JSON-ness only through json(): a CASE loses it.
-            Self::Sqlite => format!("json({image})"),
+            Self::Postgres => case,
+            Self::Sqlite => format!("json({case})"),
+        }
+    }
+
+    /// A subquery's JSON array of `row`, each row of `from` in the order `order`; `[]` when
+    /// there is none.
+    pub(crate) fn array(self, row: &str, from: &str, order: &str) -> String {
+        match self {
+            Self::Postgres => format!("(SELECT coalesce(json_agg({row} ORDER BY {order}), '[]'::json) {from})"),
+            Self::Sqlite => format!("json((SELECT json_group_array(json({row}) ORDER BY {order}) {from}))"),
+        }
+    }
+
+    /// A product's `contributors` (stored as a JSON array's text) as JSON.
+    pub(crate) fn contributors(self) -> &'static str {
+        match self {
+            Self::Postgres => "pr.contributors::json",
+            Self::Sqlite => "json(pr.contributors)",
         }
     }
 
     pub(crate) fn tags(self) -> String {
         let tag = self.object(&[("slug", "t.slug".into()), ("name", "t.name".into())]);
-        let of_post = "FROM post_tags pt INNER JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = posts.id";
-        match self {
-            Self::Postgres => {
-                format!("(SELECT coalesce(json_agg({tag} ORDER BY pt.position), '[]'::json) {of_post})")
-            }
-            Self::Sqlite => format!("json((SELECT json_group_array({tag} ORDER BY pt.position) {of_post}))"),
-        }
+        self.array(&tag, TAGS_OF_POST, "pt.position")
     }
 
     /// The slugs of the post's tags, comma-separated (a slug has no comma).

@@ -13,8 +13,8 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp as SqlTimestamp, Untyped};
 
-use crate::post_graph_json::{GraphPost, keep_prepared};
-use crate::post_json::{Dialect, ListShape};
+use crate::post_graph_json::GraphPost;
+use crate::post_json::{Dialect, ListShape, keep_prepared};
 use crate::{DbConnection, StoreResult};
 
 /// Which post: an id, or a slug (already known to be a valid one).
@@ -22,6 +22,12 @@ use crate::{DbConnection, StoreResult};
 pub enum PageKey {
     Id(PostId),
     Slug(String),
+}
+
+impl PageKey {
+    fn is_id(&self) -> bool {
+        matches!(self, Self::Id(_))
+    }
 }
 
 /// A published post's page as the database wrote it, and what the service needs besides.
@@ -107,7 +113,8 @@ pub fn post_page_json(
     let dialect = Dialect::of(conn);
     let shown = comments.unwrap_or(1);
     let json = rest_json(dialect, shape);
-    let mut sql = page_sql(dialect, &json, comments.is_some(), matches!(key, PageKey::Id(_)));
+    let page = PageSql { json: &json, shows: Shows::all(comments.is_some()), rest: true, by_id: key.is_id() };
+    let mut sql = page_sql(dialect, page);
     let mut cacheable = true;
     if dialect == Dialect::Sqlite {
         // A bound LIMIT on the comments doubles SQLite's time for the page (1.15 ms against
@@ -128,7 +135,8 @@ pub fn post_page_graph(
     post: &GraphPost,
 ) -> StoreResult<Option<JsonPage>> {
     let dialect = Dialect::of(conn);
-    let sql = page_sql(dialect, post.sql(dialect), false, matches!(key, PageKey::Id(_)));
+    let page = PageSql { json: post.sql(dialect), shows: post.shows, rest: false, by_id: key.is_id() };
+    let sql = page_sql(dialect, page);
     let cacheable = keep_prepared(&sql);
     run(conn, dialect, PageQuery { sql, key, now, shown: 1, last: 0, cacheable })
 }
@@ -175,12 +183,41 @@ fn rest_json(dialect: Dialect, shape: &ListShape) -> String {
     dialect.object(&pairs)
 }
 
+/// The parts of a page an answer shows, whose ids the statement reports beside the JSON for
+/// the cache's keys (the post's own id always).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shows {
+    pub author: bool,
+    pub tags: bool,
+    /// Previous and next.
+    pub links: bool,
+    pub sidebar: bool,
+    pub comments: bool,
+}
+
+impl Shows {
+    /// REST's page: everything, the comments when asked for.
+    pub fn all(comments: bool) -> Self {
+        Self { author: true, tags: true, links: true, sidebar: true, comments }
+    }
+}
+
+/// A page's statement: the post's `json`, what it `shows`, and whether it is REST's (which
+/// reports the SEO inputs and the Markdown, and pages its comments beside the JSON).
+struct PageSql<'a> {
+    json: &'a str,
+    shows: Shows,
+    rest: bool,
+    by_id: bool,
+}
+
 /// The statement, its binds marked `{key}`, `{now}`, `{shown}` and `{last}`: no text of a URL
 /// template can hold a brace (`UrlTemplate::parse` refuses one outside its placeholders), and
 /// an unknown mark fails the statement rather than bind anything.
-fn page_sql(dialect: Dialect, json: &str, comments: bool, by_id: bool) -> String {
-    let approved = "FROM comments c WHERE c.post_id = posts.id AND c.status = 'approved' ORDER BY c.created_at, c.id";
-    let (comments, last_id, last_at) = if comments {
+fn page_sql(dialect: Dialect, page: PageSql<'_>) -> String {
+    let approved = APPROVED_COMMENTS;
+    let rest_comments = page.rest && page.shows.comments;
+    let (comments, last_id, last_at) = if rest_comments {
         let more = format!("EXISTS (SELECT 1 {approved} LIMIT 1 OFFSET {{shown}})");
         (
             dialect.as_text(&comment_page(dialect, approved)),
@@ -194,24 +231,34 @@ fn page_sql(dialect: Dialect, json: &str, comments: bool, by_id: bool) -> String
         Dialect::Postgres => "string_agg",
         Dialect::Sqlite => "group_concat",
     };
+    let sidebar_keys = format!(
+        "(SELECT {sidebar_keys}(w.kind || ':' || CAST(coalesce(w.product_id, w.author_id) AS TEXT), ',') \
+         FROM sidebar_widgets w WHERE w.sidebar_id = posts.sidebar_id AND w.kind <> 'html')"
+    );
+    let either = |shown: bool, sql: String| if shown { sql } else { "NULL".to_string() };
+    let rest = |column: &str| if page.rest { format!("posts.{column}") } else { "NULL".to_string() };
     format!(
         "SELECT posts.id AS id, posts.author_id AS author_id, posts.version AS version, posts.slug AS slug, \
          posts.title AS title, posts.excerpt AS excerpt, posts.published_at AS published_at, \
-         posts.meta_title AS meta_title, posts.meta_description AS meta_description, \
-         posts.canonical_url AS canonical_url, posts.og_image AS og_image, posts.noindex AS noindex, \
-         posts.featured_image_url AS featured_image_url, posts.body_markdown AS body_markdown, \
+         {meta_title} AS meta_title, {meta_description} AS meta_description, \
+         {canonical_url} AS canonical_url, {og_image} AS og_image, posts.noindex AS noindex, \
+         posts.featured_image_url AS featured_image_url, {body_markdown} AS body_markdown, \
          {tag_slugs} AS tag_slugs, {previous_id} AS previous_id, {next_id} AS next_id, \
-         posts.sidebar_id AS sidebar_id, \
-         (SELECT {sidebar_keys}(w.kind || ':' || CAST(coalesce(w.product_id, w.author_id) AS TEXT), ',') \
-          FROM sidebar_widgets w WHERE w.sidebar_id = posts.sidebar_id AND w.kind <> 'html') AS sidebar_keys, \
+         posts.sidebar_id AS sidebar_id, {sidebar_keys} AS sidebar_keys, \
          {comments} AS comments, {last_id} AS comments_last_id, {last_at} AS comments_last_at, \
          {json} AS json \
          FROM posts WHERE {key} AND posts.status = 'published' AND posts.published_at <= {{now}}",
-        tag_slugs = dialect.tag_slugs(),
-        previous_id = neighbour(true, "n.id"),
-        next_id = neighbour(false, "n.id"),
-        json = dialect.as_text(json),
-        key = if by_id { "posts.id = {key}" } else { "posts.slug = {key}" },
+        meta_title = rest("meta_title"),
+        meta_description = rest("meta_description"),
+        canonical_url = rest("canonical_url"),
+        og_image = rest("og_image"),
+        body_markdown = rest("body_markdown"),
+        tag_slugs = either(page.shows.tags, dialect.tag_slugs().to_string()),
+        previous_id = either(page.shows.links, neighbour(true, "n.id")),
+        next_id = either(page.shows.links, neighbour(false, "n.id")),
+        sidebar_keys = either(page.shows.sidebar, sidebar_keys),
+        json = dialect.as_text(page.json),
+        key = if page.by_id { "posts.id = {key}" } else { "posts.slug = {key}" },
     )
 }
 
@@ -233,24 +280,23 @@ fn comment_page(dialect: Dialect, approved: &str) -> String {
         ("body_html", "c.body_html".into()),
         ("created_at", dialect.time("c.created_at")),
     ]);
-    let rows = format!("SELECT c.created_at, c.id, {comment} AS j {approved} LIMIT {{shown}}");
-    match dialect {
-        Dialect::Postgres => {
-            format!("(SELECT coalesce(json_agg(x.j ORDER BY x.created_at, x.id), '[]'::json) FROM ({rows}) x)")
-        }
-        Dialect::Sqlite => {
-            format!("json((SELECT json_group_array(json(x.j) ORDER BY x.created_at, x.id) FROM ({rows}) x))")
-        }
-    }
+    let rows = format!("FROM (SELECT c.created_at, c.id, {comment} AS j {approved} LIMIT {{shown}}) x");
+    dialect.array("x.j", &rows, "x.created_at, x.id")
 }
+
+/// The approved comments of the post `posts` (`c`), oldest first.
+pub(crate) const APPROVED_COMMENTS: &str =
+    "FROM comments c WHERE c.post_id = posts.id AND c.status = 'approved' ORDER BY c.created_at, c.id";
+
+/// The widgets of the sidebar `s` (`w`, with its product `pr`) a sidebar shows: a widget whose
+/// product or author is gone is left out.
+pub(crate) const WIDGETS_SHOWN: &str = "FROM sidebar_widgets w LEFT JOIN products pr ON pr.id = w.product_id \
+     WHERE w.sidebar_id = s.id AND (w.kind = 'html' OR pr.id IS NOT NULL \
+     OR EXISTS (SELECT 1 FROM authors wa WHERE wa.id = w.author_id))";
 
 /// The post's sidebar as `SidebarBody` writes it: widgets in order, a widget whose product or
 /// author is gone left out.
 fn sidebar(dialect: Dialect) -> String {
-    let contributors = match dialect {
-        Dialect::Postgres => "pr.contributors::json",
-        Dialect::Sqlite => "json(pr.contributors)",
-    };
     let product = dialect.object(&[
         ("id", "pr.id".into()),
         ("title", "pr.title".into()),
@@ -258,7 +304,7 @@ fn sidebar(dialect: Dialect) -> String {
         ("image_url", "pr.image_url".into()),
         ("image", dialect.image("pr.image_url", "pr.image_")),
         ("contributor_label", "pr.contributor_label".into()),
-        ("contributors", contributors.into()),
+        ("contributors", dialect.contributors().into()),
         ("edition", "pr.edition".into()),
     ]);
     let widget = format!(
@@ -267,13 +313,7 @@ fn sidebar(dialect: Dialect) -> String {
         author = dialect.object(&[("kind", "'author_bio'".into()), ("author", dialect.author_of("w.author_id"))]),
         html = dialect.object(&[("kind", "'html'".into()), ("html", "w.html".into())]),
     );
-    let shown = "FROM sidebar_widgets w LEFT JOIN products pr ON pr.id = w.product_id \
-                 WHERE w.sidebar_id = s.id AND (w.kind = 'html' OR pr.id IS NOT NULL \
-                 OR EXISTS (SELECT 1 FROM authors wa WHERE wa.id = w.author_id))";
-    let widgets = match dialect {
-        Dialect::Postgres => format!("(SELECT coalesce(json_agg({widget} ORDER BY w.position), '[]'::json) {shown})"),
-        Dialect::Sqlite => format!("json((SELECT json_group_array(json({widget}) ORDER BY w.position) {shown}))"),
-    };
+    let widgets = dialect.array(&widget, WIDGETS_SHOWN, "w.position");
     let sidebar = dialect.object(&[
         ("id", "s.id".into()),
         ("slug", "s.slug".into()),
@@ -352,7 +392,8 @@ mod tests {
             url: colophon_domain::UrlTemplate::parse("https://x.test/{yyyy}/{slug}").unwrap(),
         };
         for dialect in [Dialect::Postgres, Dialect::Sqlite] {
-            let sql = page_sql(dialect, &rest_json(dialect, &shape), true, false);
+            let json = rest_json(dialect, &shape);
+            let sql = page_sql(dialect, PageSql { json: &json, shows: Shows::all(true), rest: true, by_id: false });
             let marks: std::collections::BTreeSet<&str> =
                 sql.split('{').skip(1).map(|part| part.split('}').next().unwrap()).collect();
             assert_eq!(marks.into_iter().collect::<Vec<_>>(), ["key", "last", "now", "shown"], "{sql}");

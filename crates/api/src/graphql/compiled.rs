@@ -8,6 +8,9 @@ use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
 use async_graphql::{Context, ContextSelectionSet, OutputType, Positioned, SelectionField, ServerResult, Value};
 use colophon_domain::{FieldName, Picked, Selection};
+use colophon_service::{Colophon, Key, ServiceError};
+
+use super::error::GqlResult;
 
 use super::types::PostNode;
 
@@ -49,6 +52,28 @@ fn picked(field: &SelectionField<'_>) -> Option<Picked> {
         }
     }
     Some(Picked { key, field: name, first, inside: selection_of(field)? })
+}
+
+/// The compiled answer of `post(slug:)`, `None` when the resolvers are to answer. A failure of
+/// the compiled statement itself (not of the database: that fails the resolvers too) is logged
+/// and left to them, so that the compiler can never cost a client an answer.
+pub async fn post(colophon: &Colophon, key: Key, selection: &Selection) -> async_graphql::Result<Option<PostAnswer>> {
+    let json = match colophon.post_graph_json(key, selection).await {
+        Ok(json) => json,
+        Err(error @ ServiceError::Unavailable(_)) => return Err(error).gql(),
+        Err(error) => {
+            tracing::error!(error = %error, "the compiled post failed; the resolvers answer");
+            None
+        }
+    };
+    let Some(json) = json else { return Ok(None) };
+    match serde_json::from_str(&json) {
+        Ok(value) => Ok(Some(PostAnswer::Compiled(value))),
+        Err(error) => {
+            tracing::error!(%error, "the compiled post is not JSON; the resolvers answer");
+            Ok(None)
+        }
+    }
 }
 
 /// A `Post` answered by its resolvers or by the compiler.

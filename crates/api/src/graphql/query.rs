@@ -181,9 +181,8 @@ impl QueryRoot {
     async fn post(&self, ctx: &Context<'_>, slug: String) -> Result<Option<PostAnswer>> {
         let colophon = ctx.data_unchecked::<Colophon>();
         if let Some(selection) = compiled::selection(ctx) {
-            if let Some(json) = colophon.post_graph_json(Key::parse(&slug), &selection).await.gql()? {
-                let value = serde_json::from_str(&json).map_err(|_| "the compiled post is not JSON")?;
-                return Ok(Some(PostAnswer::Compiled(value)));
+            if let Some(answer) = compiled::post(colophon, Key::parse(&slug), &selection).await? {
+                return Ok(Some(answer));
             }
         }
         let caller = caller(ctx).await?;

@@ -14,10 +14,10 @@ impl Colophon {
     pub async fn post_graph_json(&self, key: Key, selection: &Selection) -> ServiceResult<Option<String>> {
         let Some(post) = GraphPost::compile(selection, &self.site_urls().posts) else { return Ok(None) };
         let Some(key) = super::compiled_page::page_key(key) else { return Ok(None) };
-        let shows_comments = post.shows_comments;
+        let shows = post.shows;
         let found = self.db(move |conn, now| Ok(store::post_page_graph(conn, &key, now, &post)?)).await?;
         let Some(page) = found else { return Ok(None) };
-        self.saw_page(&page, page.id(), shows_comments);
+        self.saw_page(&page, shows);
         Ok(Some(page.json))
     }
 }

@@ -4,7 +4,7 @@
 //! at the end of the object, and records what the answer shows for the cache.
 
 use colophon_domain::{CommentId, CommentOrder, PostId, PostStatus, ProductId, Seo, Slug, SummaryField};
-use colophon_store::{self as store, CommentKey, ListShape, PageKey};
+use colophon_store::{self as store, CommentKey, ListShape, PageKey, Shows};
 
 use crate::cache_keys::CacheKey;
 use crate::{Caller, Colophon, Key, PageIncludes, ServiceError, ServiceResult};
@@ -49,7 +49,6 @@ impl Colophon {
         let shown = comments.map(|limit| i64::from(limit.get()));
         let found = self.db(move |conn, now| Ok(store::post_page_json(conn, &key, now, shown, &shape)?)).await?;
         let Some(page) = found else { return Ok(None) };
-        let id = page.id();
         let url = urls.posts.render(&page.slug, page.id, page.published_at);
         let seo = Seo {
             meta_title: page.meta_title.clone(),
@@ -87,16 +86,24 @@ impl Colophon {
             json.push_str(&format!(",\"comments\":{{\"data\":{comments},\"next_cursor\":{next}}}"));
         }
         json.push('}');
-        self.saw_page(&page, id, page.comments.is_some());
+        self.saw_page(&page, Shows::all(page.comments.is_some()));
         Ok(Some(PostJson { json, version: page.version }))
     }
 
-    /// Everything a compiled page shows, as [`crate::PostDetail`] reports it.
-    pub(super) fn saw_page(&self, page: &store::JsonPage, id: PostId, comments: bool) {
-        let mut keys = vec![CacheKey::Post(id), CacheKey::Author(page.author()), CacheKey::Around(id)];
+    /// Everything a compiled page shows, as [`crate::PostDetail`] reports it: of `shows`, the
+    /// parts the answer holds.
+    pub(super) fn saw_page(&self, page: &store::JsonPage, shows: Shows) {
+        let id = page.id();
+        let mut keys = vec![CacheKey::Post(id)];
+        if shows.author {
+            keys.push(CacheKey::Author(page.author()));
+        }
+        if shows.links {
+            keys.push(CacheKey::Around(id));
+            keys.extend([page.previous_id, page.next_id].into_iter().flatten().map(|n| CacheKey::Link(PostId(n))));
+        }
         keys.extend(page.tag_slugs.iter().flat_map(|s| s.split(',')).map(|slug| CacheKey::Tag(slug.to_string())));
-        keys.extend([page.previous_id, page.next_id].into_iter().flatten().map(|n| CacheKey::Link(PostId(n))));
-        if let Some(sidebar) = page.sidebar() {
+        if let Some(sidebar) = page.sidebar().filter(|_| shows.sidebar) {
             keys.push(CacheKey::Sidebar(sidebar));
         }
         for shown in page.sidebar_keys.iter().flat_map(|s| s.split(',')) {
@@ -106,7 +113,7 @@ impl Colophon {
                 _ => {}
             }
         }
-        if comments {
+        if shows.comments {
             keys.push(CacheKey::Comments(id));
         }
         for key in keys {
