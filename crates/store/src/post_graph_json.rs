@@ -84,7 +84,7 @@ fn id(column: &str) -> String {
 /// A time as the `DateTime` scalar writes it (`2010-04-20T15:00:00+00:00`, chrono's RFC 3339).
 fn date_time(dialect: Dialect, column: &str) -> String {
     match dialect {
-        Dialect::Postgres => format!("(left({}, -1) || '+00:00')", dialect.time(column)),
+        Dialect::Postgres => format!("colophon_date_time({column})"),
         Dialect::Sqlite => format!("(replace({column}, ' ', 'T') || '+00:00')"),
     }
 }
