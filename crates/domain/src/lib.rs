@@ -69,7 +69,7 @@ pub use policy::Actor;
 pub use post::{FeaturedImage, Post, PostLink, PostStatus, Tag};
 pub use post_query::{
     Comparison, FILTER_MAX_CONDITIONS, FILTER_MAX_DEPTH, FILTER_MAX_LEN, FILTER_MAX_VALUES, FilterValue, PostCondition,
-    PostField, PostOrder, SORT_MAX_KEYS, SortField, SortKey, SortValue,
+    PostField, PostOrder, SORT_MAX_KEYS, SortColumns, SortField, SortKey, SortValue,
 };
 pub use preview::{PREVIEW_DEFAULT_HOURS, PREVIEW_MAX_HOURS, PreviewLink, preview_hours};
 pub use product::Product;

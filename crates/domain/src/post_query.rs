@@ -298,12 +298,17 @@ impl SortField {
 
     /// The post's value of this field, as a cursor carries it.
     pub fn value_of(self, post: &Post) -> SortValue {
+        self.value_in(&SortColumns::of(post))
+    }
+
+    /// The value of this field among a post's sort columns, as a cursor carries it.
+    pub fn value_in(self, columns: &SortColumns<'_>) -> SortValue {
         match self {
             // A listed post is published, so it has a date; the creation time never shows.
-            Self::PublishedAt => SortValue::Time(post.published_at.unwrap_or(post.created_at)),
-            Self::UpdatedAt => SortValue::Time(post.updated_at),
-            Self::Title => SortValue::Text(post.title.clone()),
-            Self::CommentCount => SortValue::Count(post.comment_count),
+            Self::PublishedAt => SortValue::Time(columns.published_at.unwrap_or(columns.created_at)),
+            Self::UpdatedAt => SortValue::Time(columns.updated_at),
+            Self::Title => SortValue::Text(columns.title.to_string()),
+            Self::CommentCount => SortValue::Count(columns.comment_count),
         }
     }
 }
@@ -409,7 +414,40 @@ impl PostOrder {
 
     /// Where `post` stands in this order.
     pub fn position_of(&self, post: &Post) -> Vec<SortValue> {
-        self.keys.iter().map(|k| k.field.value_of(post)).collect()
+        self.position_in(&SortColumns::of(post))
+    }
+
+    /// Where the post of these sort columns stands in this order.
+    pub fn position_in(&self, columns: &SortColumns<'_>) -> Vec<SortValue> {
+        self.keys.iter().map(|k| k.field.value_in(columns)).collect()
+    }
+}
+
+/// The columns of a post that orders sort by, for reads that do not load the whole post.
+#[derive(Debug, Clone, Copy)]
+pub struct SortColumns<'a> {
+    /// When it was published.
+    pub published_at: Option<Timestamp>,
+    /// When it was created (in place of a missing publication date).
+    pub created_at: Timestamp,
+    /// When it was last edited.
+    pub updated_at: Timestamp,
+    /// Its title.
+    pub title: &'a str,
+    /// Its approved comments.
+    pub comment_count: i64,
+}
+
+impl<'a> SortColumns<'a> {
+    /// The post's.
+    pub fn of(post: &'a Post) -> Self {
+        Self {
+            published_at: post.published_at,
+            created_at: post.created_at,
+            updated_at: post.updated_at,
+            title: &post.title,
+            comment_count: post.comment_count,
+        }
     }
 }
 

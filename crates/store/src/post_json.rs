@@ -8,7 +8,7 @@
 //! bound parameter of the WHERE clause ([`crate::post_query`]).
 
 use colophon_domain::{
-    AuthorId, PostCondition, PostId, PostOrder, SortField, SortValue, SummaryField, Timestamp, UrlPart, UrlTemplate,
+    AuthorId, PostCondition, PostId, PostOrder, SortColumns, SummaryField, Timestamp, UrlPart, UrlTemplate,
 };
 use std::collections::HashSet;
 use std::sync::{LazyLock, Mutex};
@@ -47,7 +47,7 @@ pub struct JsonPost {
     pub json: String,
 }
 
-type Row = (PostId, AuthorId, Option<Timestamp>, Timestamp, String, i64, Option<String>, String);
+type Row = (PostId, AuthorId, Option<Timestamp>, Timestamp, Timestamp, String, i64, Option<String>, String);
 
 /// The published posts of [`crate::list_matching`], each as its JSON in `shape`.
 pub fn list_matching_json(
@@ -70,6 +70,7 @@ pub fn list_matching_json(
             posts::id,
             posts::author_id,
             posts::published_at,
+            posts::created_at,
             posts::updated_at,
             posts::title,
             posts::comment_count,
@@ -79,17 +80,9 @@ pub fn list_matching_json(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, author_id, published_at, updated_at, title, comment_count, slugs, json)| {
-            let values = order
-                .keys()
-                .iter()
-                .map(|key| match key.field {
-                    SortField::PublishedAt => SortValue::Time(published_at.unwrap_or(updated_at)),
-                    SortField::UpdatedAt => SortValue::Time(updated_at),
-                    SortField::Title => SortValue::Text(title.clone()),
-                    SortField::CommentCount => SortValue::Count(comment_count),
-                })
-                .collect();
+        .map(|(id, author_id, published_at, created_at, updated_at, title, comment_count, slugs, json)| {
+            let columns = SortColumns { published_at, created_at, updated_at, title: &title, comment_count };
+            let values = order.position_in(&columns);
             JsonPost {
                 id,
                 author_id,

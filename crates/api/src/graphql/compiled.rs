@@ -11,7 +11,6 @@ use colophon_domain::{FieldName, Picked, Selection};
 use colophon_service::{Colophon, Key, ServiceError};
 
 use super::error::GqlResult;
-
 use super::types::PostNode;
 
 /// Request data: the document has no `@` (so no directive can skip or include a part of the
