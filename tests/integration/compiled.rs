@@ -13,7 +13,7 @@ backend_tests!(
 );
 
 /// The fields a list's post shares with the post's page.
-const SUMMARY: [&str; 13] = [
+const SUMMARY: [&str; 14] = [
     "id",
     "slug",
     "title",
@@ -27,6 +27,7 @@ const SUMMARY: [&str; 13] = [
     "comments_enabled",
     "comment_count",
     "url",
+    "custom_fields",
 ];
 
 fn compiled_lists_say_what_each_post_page_says(backend: Backend) {
@@ -47,8 +48,14 @@ fn compiled_lists_say_what_each_post_page_says(backend: Backend) {
         json!({ "title": "Micro", "status": "published", "published_at": "2009-01-02T03:04:05.123456Z",
                 "excerpt": "Ünïcödé — “curly”", "comments_enabled": false,
                 "featured_image": { "url": "https://img.example/a.jpg", "alt": "An alt", "credit": "C" } }),
-        json!({ "title": "Plain", "status": "published", "published_at": "2008-12-31T23:59:59Z" }),
+        json!({ "title": "Plain", "status": "published", "published_at": "2008-12-31T23:59:59Z",
+                "custom_fields": { "sub": "Über \"x\"", "n": 3, "ok": true } }),
     ];
+    for (name, kind) in [("sub", "text"), ("n", "integer"), ("ok", "boolean")] {
+        let spec = json!({ "type": kind });
+        let made = app.send("PUT", &format!("/api/v1/fields/posts/{name}"), Some(&admin), Some(&spec), &[]);
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
     for body in &odd {
         let created = app.send("POST", "/api/v1/posts", Some(&admin), Some(body), &[]);
         assert_eq!(created.status, 201, "{}", created.body);
@@ -117,7 +124,7 @@ fn compiled_lists_keep_the_fields_asked_for_in_order(backend: Backend) {
 
 /// Every field of a post's page: asking for them all (`fields=`) takes the assembled path.
 const PAGE_FIELDS: &str = "url,seo,id,slug,title,excerpt,status,published_at,updated_at,author,featured_image,tags,\
-comments_enabled,comment_count,version,body_markdown,body_html,previous,next,sidebar,comments";
+comments_enabled,comment_count,custom_fields,version,body_markdown,body_html,previous,next,sidebar,comments";
 
 fn compiled_pages_say_what_assembled_pages_say(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, |config, _| {
@@ -126,10 +133,23 @@ fn compiled_pages_say_what_assembled_pages_say(backend: Backend) {
         return;
     };
     let admin = app.admin_token();
+    // Custom fields of each kind of JSON value, one of them for staff only.
+    for (name, spec) in [
+        ("subtitle", json!({ "type": "text" })),
+        ("minutes", json!({ "type": "number" })),
+        ("cast", json!({ "type": "list", "of": "text" })),
+        ("notes", json!({ "type": "markdown", "public": false })),
+        ("live", json!({ "type": "boolean" })),
+    ] {
+        let made = app.send("PUT", &format!("/api/v1/fields/posts/{name}"), Some(&admin), Some(&spec), &[]);
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+    let values = json!({ "subtitle": "Odd \" \u{e9}", "minutes": 2.5, "cast": ["Walter", "Donny"], "notes": "*x*",
+        "live": false });
     let seo = json!({ "meta_title": "Own title", "canonical_url": "https://elsewhere.example/x", "noindex": true });
     let body = json!({ "title": "Odd \" one", "status": "published", "published_at": "2011-02-03T04:05:06.7Z",
         "excerpt": "word ".repeat(60), "body_markdown": "Some *Markdown*", "tags": ["b", "a"], "seo": seo,
-        "featured_image": { "url": "https://img.example/p.jpg", "alt": "Alt" } });
+        "featured_image": { "url": "https://img.example/p.jpg", "alt": "Alt" }, "custom_fields": values });
     let created = app.send("POST", "/api/v1/posts", Some(&admin), Some(&body), &[]);
     assert_eq!(created.status, 201, "{}", created.body);
     let list = app.get("/api/v1/posts?limit=100").json();
@@ -160,6 +180,8 @@ fn compiled_pages_say_what_assembled_pages_say(backend: Backend) {
     assert!(odd.get("body_markdown").is_none(), "the public never sees the source");
     let own = app.send("GET", "/api/v1/posts/odd-one", Some(&admin), None, &[]).json();
     assert_eq!(own["body_markdown"], "Some *Markdown*");
+    assert_eq!((odd["custom_fields"]["minutes"].clone(), odd["custom_fields"].get("notes")), (json!(2.5), None));
+    assert_eq!(own["custom_fields"]["notes"]["markdown"], "*x*");
 }
 
 /// Every field of a post the read compiler writes for GraphQL, with aliases, fragments, both

@@ -17,6 +17,7 @@ mod comments;
 mod compiled;
 mod contracts;
 mod crashes;
+mod custom_fields;
 mod discovery;
 mod errors;
 mod faults;

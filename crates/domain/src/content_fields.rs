@@ -1,7 +1,7 @@
 //! What posts and pages share: their content, who wrote it, where it shows and when it is
 //! public. A `Post` and a `SitePage` each hold one, and read as one (`post.title`).
 
-use crate::{AuthorId, PostStatus, Publication, Seo, SidebarId, Slug, Timestamp};
+use crate::{AuthorId, CustomValues, PostStatus, Publication, Seo, SidebarId, Slug, Timestamp};
 
 /// The fields every piece of written content has, as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +26,9 @@ pub struct Content {
     pub sidebar_id: Option<SidebarId>,
     /// What search engines and link previews read, as set (empty fields are derived).
     pub seo: Seo,
+    /// The site's own fields' values, as stored (those of deleted definitions too: see
+    /// [`CustomValues::shown`]).
+    pub custom_fields: CustomValues,
     /// Bumped by every edit; the `ETag` and the guard against lost edits.
     pub version: i64,
     /// When it was first saved.

@@ -9,6 +9,8 @@ mod comment;
 mod comment_html;
 mod content;
 mod content_fields;
+mod custom_fields;
+mod custom_values;
 mod email;
 mod error;
 pub mod html;
@@ -50,6 +52,10 @@ pub use comment_html::{
 };
 pub use content::{BODY_MAX, EXCERPT_MAX, Excerpt, PostHtml, RENDERED_MAX, plain_text, truncate_words};
 pub use content_fields::Content;
+pub use custom_fields::{
+    CustomFieldName, FieldDefinition, FieldEntity, FieldSpec, FieldSpecInput, FieldType, MAX_FIELDS,
+};
+pub use custom_values::{CustomValues, Reference};
 pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
 pub use http_url::HttpUrl;

@@ -30,11 +30,13 @@ pub enum SummaryField {
     CommentCount,
     /// `url`, the frontend's address of the post.
     Url,
+    /// `custom_fields`, the site's own fields (those the caller may see).
+    CustomFields,
 }
 
 impl SummaryField {
     /// Every field, in the answer's order.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::Id,
         Self::Slug,
         Self::Title,
@@ -48,6 +50,7 @@ impl SummaryField {
         Self::CommentsEnabled,
         Self::CommentCount,
         Self::Url,
+        Self::CustomFields,
     ];
 
     /// The field's name in an answer.
@@ -66,6 +69,7 @@ impl SummaryField {
             Self::CommentsEnabled => "comments_enabled",
             Self::CommentCount => "comment_count",
             Self::Url => "url",
+            Self::CustomFields => "custom_fields",
         }
     }
 

@@ -17,6 +17,7 @@ mod content;
 mod cursor;
 mod demo;
 mod error;
+mod fields;
 mod freshness;
 mod import;
 mod keys;
@@ -45,6 +46,7 @@ pub use content::{ContentInput, SeoInput};
 pub use cursor::{CursorCodec, Paging};
 pub use demo::{DEMO_ADMIN_EMAIL, DemoAdmin};
 pub use error::{Cause, ServiceError, ServiceResult, chain};
+pub use fields::FieldWritten;
 pub use freshness::Stamp;
 pub use import::{
     ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions, ImportProblem, ImportReport, ImportedAuthor, ImportedComment,

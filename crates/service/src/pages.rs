@@ -38,6 +38,8 @@ pub struct PageView {
     pub url: Option<String>,
     /// Whether the caller may edit it (and so sees its Markdown).
     pub editable: bool,
+    /// The site's own fields' values the caller may see, by name.
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Colophon {
@@ -259,9 +261,12 @@ fn views(
     author_ids.sort_unstable();
     author_ids.dedup();
     let authors: HashMap<_, _> = store::authors_by_ids(conn, &author_ids)?.into_iter().map(|a| (a.id, a)).collect();
+    let values: Vec<_> = pages.iter().map(|p| &p.custom_fields).collect();
+    let shown = crate::fields::shown_values(conn, colophon_domain::FieldEntity::Pages, &values, actor.is_some())?;
     pages
         .into_iter()
-        .map(|page| {
+        .zip(shown)
+        .map(|(page, custom_fields)| {
             let author = authors
                 .get(&page.author_id)
                 .cloned()
@@ -277,6 +282,7 @@ fn views(
                 author,
                 sidebar,
                 page,
+                custom_fields,
             })
         })
         .collect()

@@ -25,6 +25,8 @@ pub struct PostSummary {
     /// Where the frontend shows it (`COLOPHON_POST_URL`); `None` for a draft without a date when
     /// the address needs one.
     pub url: Option<String>,
+    /// The site's own fields' values the caller may see, by name.
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Everything the page of one post shows.

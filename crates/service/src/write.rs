@@ -97,6 +97,9 @@ actions! {
     SettingsUpdate = "settings.update",
     BlocklistAdd = "blocklist.add",
     BlocklistRemove = "blocklist.remove",
+    FieldCreate = "field.create",
+    FieldUpdate = "field.update",
+    FieldDelete = "field.delete",
 }
 
 /// What a write is about. Its name (`post:42`) is the audit row's target and the webhook
@@ -119,6 +122,7 @@ pub(crate) enum Target {
     Delivery(DeliveryId),
     Settings,
     BlockRule(BlockRuleId),
+    Field(colophon_domain::FieldEntity, colophon_domain::CustomFieldName),
 }
 
 impl fmt::Display for Target {
@@ -139,6 +143,7 @@ impl fmt::Display for Target {
             Target::Delivery(id) => write!(f, "delivery:{id}"),
             Target::Settings => f.write_str("settings"),
             Target::BlockRule(id) => write!(f, "blocklist:{id}"),
+            Target::Field(entity, name) => write!(f, "field:{entity}.{name}"),
         }
     }
 }
@@ -271,6 +276,8 @@ pub(crate) struct Changed {
     pub(crate) keys: Vec<CacheKey>,
     pub(crate) events: crate::webhooks::Events,
     pub(crate) audits: Vec<Audit>,
+    /// Whether what readers see may have changed anywhere (a field definition), beyond `keys`.
+    pub(crate) everything: bool,
 }
 
 impl Changed {
@@ -281,6 +288,11 @@ impl Changed {
         }
         self.audits.extend(written.audits);
         written.value
+    }
+
+    /// Says that every cached answer may be stale: a change no key describes.
+    pub(crate) fn everything(&mut self) {
+        self.everything = true;
     }
 
     /// Names who made the change, for the events' `actor`.

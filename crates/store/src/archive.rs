@@ -18,8 +18,8 @@ use crate::media::MediaRow;
 use crate::posts::PostRow;
 use crate::rows::{CommentRow, ProductRow, SidebarRow, TagRow};
 use crate::schema::{
-    authors, blocklist, comments, import_records, media, pages, post_revisions, post_tags, posts, products, redirects,
-    settings, sidebar_widgets, sidebars, slug_redirects, tags,
+    authors, blocklist, comments, field_definitions, import_records, media, pages, post_revisions, post_tags, posts,
+    products, redirects, settings, sidebar_widgets, sidebars, slug_redirects, tags,
 };
 use crate::{DbConnection, StoreResult};
 
@@ -83,6 +83,18 @@ pub struct ArchivedBlockRule {
     pub created_at: Timestamp,
 }
 
+/// A custom field's definition (its id is the database's own: nothing refers to it).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = field_definitions)]
+pub struct ArchivedField {
+    pub entity: String,
+    pub name: String,
+    pub spec: String,
+    pub public: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
 /// A post's revision; the API key it was made with is left out (keys are not archived).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = post_revisions)]
@@ -132,6 +144,8 @@ pub enum ArchiveRecord {
     Setting(ArchivedSetting),
     BlockRule(ArchivedBlockRule),
     ImportRecord(ArchivedImportRecord),
+    /// Last: archives written before custom fields end without them.
+    Field(ArchivedField),
 }
 
 /// Rows read per statement from the tables that grow with the site.
@@ -229,7 +243,12 @@ pub fn export_archive(
         .select(columns!(ArchivedImportRecord))
         .order((import_records::source, import_records::kind, import_records::external_id))
         .load::<ArchivedImportRecord>(conn)?;
-    all(rows.into_iter().map(ArchiveRecord::ImportRecord).collect(), sink)
+    all(rows.into_iter().map(ArchiveRecord::ImportRecord).collect(), sink)?;
+    let rows = field_definitions::table
+        .select(columns!(ArchivedField))
+        .order((field_definitions::entity, field_definitions::name))
+        .load::<ArchivedField>(conn)?;
+    all(rows.into_iter().map(ArchiveRecord::Field).collect(), sink)
 }
 
 /// Inserts one archived row with its id (restore order: what it refers to is already in).
@@ -262,6 +281,7 @@ pub fn restore_record(conn: &mut DbConnection, record: ArchiveRecord) -> StoreRe
         ArchiveRecord::Setting(row) => insert!(settings::table, row),
         ArchiveRecord::BlockRule(row) => insert!(blocklist::table, row),
         ArchiveRecord::ImportRecord(row) => insert!(import_records::table, row),
+        ArchiveRecord::Field(row) => insert!(field_definitions::table, row),
     }
     Ok(())
 }

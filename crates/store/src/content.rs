@@ -1,7 +1,7 @@
 //! What posts and pages share, in the store: a new row's values, an update's changes and a row's
 //! conversion, written once for both tables (`posts` and `pages` name the same columns).
 
-use colophon_domain::{AuthorId, Patch, Publication, Seo, SidebarId, Slug};
+use colophon_domain::{AuthorId, CustomValues, Patch, Publication, Seo, SidebarId, Slug};
 
 /// The fields of a new post or page that both share.
 #[derive(Debug, Clone)]
@@ -16,6 +16,8 @@ pub struct NewContent {
     pub author_id: AuthorId,
     pub sidebar_id: Option<SidebarId>,
     pub seo: Seo,
+    /// The site's own fields' values, checked.
+    pub custom_fields: CustomValues,
 }
 
 /// A body as stored: sanitized HTML and the Markdown it was rendered from, if any.
@@ -45,6 +47,8 @@ pub struct ContentChanges {
     pub publication: Option<Publication>,
     pub sidebar_id: Patch<SidebarId>,
     pub seo: SeoChanges,
+    /// All of the site's own fields' values, when any changes.
+    pub custom_fields: Option<CustomValues>,
 }
 
 impl ContentChanges {
@@ -63,6 +67,7 @@ impl ContentChanges {
             ("seo.canonical_url", self.seo.canonical_url.changes()),
             ("seo.og_image", self.seo.og_image.changes()),
             ("seo.noindex", self.seo.noindex.is_some()),
+            ("custom_fields", self.custom_fields.is_some()),
         ])
     }
 }
@@ -84,6 +89,7 @@ macro_rules! content_values {
                 $table::published_at.eq(new.publication.published_at),
                 $table::author_id.eq(new.author_id.stored()),
                 $table::sidebar_id.eq(new.sidebar_id),
+                $table::custom_fields.eq(new.custom_fields.to_stored()),
             ),
             (
                 $table::meta_title.eq(&new.seo.meta_title),
@@ -117,6 +123,7 @@ macro_rules! content_changeset {
                 publication.map(|p| $table::status.eq(p.status.stored())),
                 publication.map(|p| $table::published_at.eq(p.published_at)),
                 changes.sidebar_id.into_option().map(|sidebar| $table::sidebar_id.eq(sidebar)),
+                changes.custom_fields.as_ref().map(|values| $table::custom_fields.eq(values.to_stored())),
             ),
             (
                 changes.seo.meta_title.as_ref().into_option().map(|v| $table::meta_title.eq(v.map(String::as_str))),
@@ -162,6 +169,7 @@ macro_rules! content_of_row {
                 og_image: $row.og_image,
                 noindex: $row.noindex,
             },
+            custom_fields: colophon_domain::CustomValues::stored(&$row.custom_fields),
             version: $row.version,
             created_at: $row.created_at,
             updated_at: $row.updated_at,
@@ -186,3 +194,8 @@ macro_rules! with_status {
     };
 }
 pub(crate) use with_status;
+
+/// The stored values of an item without custom fields (an archive line written before them).
+pub(crate) fn no_custom_fields() -> String {
+    "{}".to_string()
+}

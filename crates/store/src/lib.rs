@@ -16,6 +16,7 @@ mod connection;
 mod content;
 mod counter;
 mod error;
+mod fields;
 pub mod id_columns;
 mod imports;
 mod media;
@@ -62,6 +63,7 @@ pub use connection::{
 pub use content::{ContentChanges, NewContent, SeoChanges, StoredBody};
 pub use counter::QueryCounter;
 pub use error::StoreError;
+pub use fields::*;
 pub use imports::*;
 pub use media::*;
 pub use migrate::{applied_migrations, run_migrations};

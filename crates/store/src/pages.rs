@@ -36,6 +36,9 @@ pub struct PageRow {
     pub version: i64,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    // Archives written before custom fields have none.
+    #[serde(default = "crate::content::no_custom_fields")]
+    pub custom_fields: String,
 }
 
 impl PageRow {

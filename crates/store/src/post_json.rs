@@ -8,7 +8,7 @@
 //! bound parameter of the WHERE clause ([`crate::post_query`]).
 
 use colophon_domain::{
-    AuthorId, PostCondition, PostId, PostOrder, SortColumns, SummaryField, Timestamp, UrlPart, UrlTemplate,
+    AuthorId, FieldEntity, PostCondition, PostId, PostOrder, SortColumns, SummaryField, Timestamp, UrlPart, UrlTemplate,
 };
 use std::collections::HashSet;
 use std::sync::{LazyLock, Mutex};
@@ -31,6 +31,8 @@ pub struct ListShape {
     pub fields: Vec<SummaryField>,
     /// The post's public address.
     pub url: UrlTemplate,
+    /// Whether the caller is staff (sees custom fields that are not public).
+    pub staff: bool,
 }
 
 /// One post of a compiled list: its JSON, and what the service needs besides (its position for
@@ -313,6 +315,30 @@ impl Dialect {
         }
     }
 
+    /// The values of `table`'s custom fields (`entity`'s definitions) as a JSON object, by name:
+    /// only those with a definition, and only public ones unless `staff`. An item without values
+    /// costs one comparison.
+    pub(crate) fn custom_fields(self, table: &str, entity: FieldEntity, staff: bool) -> String {
+        let entity = entity.as_str();
+        let public = if staff { "" } else { " AND d.public" };
+        // No braces in the text: the page statement's binds are marks in braces.
+        match self {
+            Self::Postgres => format!(
+                "CASE WHEN length({table}.custom_fields) <= 2 THEN json_build_object() ELSE (SELECT \
+                 coalesce(json_object_agg(d.name, j.value ORDER BY d.name), json_build_object()) \
+                 FROM field_definitions d JOIN json_each({table}.custom_fields::json) j ON j.key = d.name \
+                 WHERE d.entity = '{entity}'{public}) END"
+            ),
+            // `->` keeps a value's JSON form (json_each would read `true` as 1).
+            Self::Sqlite => format!(
+                "json(CASE WHEN length({table}.custom_fields) <= 2 THEN json_object() ELSE (SELECT \
+                 json_group_object(d.name, json({table}.custom_fields -> ('$.' || d.name)) ORDER BY d.name) \
+                 FROM field_definitions d WHERE d.entity = '{entity}'{public} \
+                 AND json_type({table}.custom_fields, '$.' || d.name) IS NOT NULL) END)"
+            ),
+        }
+    }
+
     /// A listed post's JSON (a published post, so its status is `published`).
     pub(crate) fn summary(self, shape: &ListShape) -> String {
         self.as_text(&self.object(&self.summary_pairs(shape)))
@@ -346,6 +372,7 @@ impl Dialect {
                     SummaryField::CommentsEnabled => self.boolean("posts.comments_enabled"),
                     SummaryField::CommentCount => "posts.comment_count".to_string(),
                     SummaryField::Url => self.url(&shape.url),
+                    SummaryField::CustomFields => self.custom_fields("posts", FieldEntity::Posts, shape.staff),
                 };
                 (field.name(), value)
             })
@@ -365,8 +392,11 @@ mod tests {
 
     #[test]
     fn only_the_fields_asked_for_are_built() {
-        let shape =
-            ListShape { fields: vec![SummaryField::Title], url: UrlTemplate::parse("https://x.test/{slug}").unwrap() };
+        let shape = ListShape {
+            fields: vec![SummaryField::Title],
+            url: UrlTemplate::parse("https://x.test/{slug}").unwrap(),
+            staff: false,
+        };
         assert_eq!(Dialect::Sqlite.summary(&shape), "json_object('title', posts.title)");
     }
 }

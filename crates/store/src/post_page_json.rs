@@ -174,7 +174,8 @@ fn rest_json(dialect: Dialect, shape: &ListShape) -> String {
         ]);
         dialect.embedded(&neighbour(older, &object))
     };
-    let mut pairs = dialect.summary_pairs(&ListShape { fields: SummaryField::ALL.to_vec(), url: shape.url.clone() });
+    let whole = ListShape { fields: SummaryField::ALL.to_vec(), ..shape.clone() };
+    let mut pairs = dialect.summary_pairs(&whole);
     pairs.push(("version", "posts.version".into()));
     pairs.push(("body_html", "posts.body_html".into()));
     pairs.push(("previous", link_json(true)));
@@ -390,6 +391,7 @@ mod tests {
         let shape = ListShape {
             fields: SummaryField::ALL.to_vec(),
             url: colophon_domain::UrlTemplate::parse("https://x.test/{yyyy}/{slug}").unwrap(),
+            staff: false,
         };
         for dialect in [Dialect::Postgres, Dialect::Sqlite] {
             let json = rest_json(dialect, &shape);

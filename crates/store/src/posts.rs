@@ -402,6 +402,9 @@ pub struct PostRow {
     pub featured_image_width: Option<i32>,
     #[serde(default)]
     pub featured_image_height: Option<i32>,
+    // Archives written before custom fields have none.
+    #[serde(default = "crate::content::no_custom_fields")]
+    pub custom_fields: String,
 }
 
 impl PostRow {
@@ -457,6 +460,7 @@ impl PostRow {
             featured_image_media_id: image.media_id,
             featured_image_width: image.width,
             featured_image_height: image.height,
+            custom_fields: content.custom_fields.to_stored(),
         }
     }
 }

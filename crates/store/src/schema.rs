@@ -112,6 +112,8 @@ diesel::table! {
         featured_image_media_id -> Nullable<MediaIdColumn>,
         featured_image_width -> Nullable<Integer>,
         featured_image_height -> Nullable<Integer>,
+        /// The site's own fields' values, a JSON object's text.
+        custom_fields -> Text,
     }
 }
 
@@ -352,6 +354,23 @@ diesel::table! {
         og_image -> Nullable<Text>,
         noindex -> Bool,
         version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        /// The site's own fields' values, a JSON object's text.
+        custom_fields -> Text,
+    }
+}
+
+diesel::table! {
+    /// A site's own fields: one per kind of content and name.
+    field_definitions (id) {
+        id -> BigInt,
+        entity -> Text,
+        name -> Text,
+        /// What the field accepts (`FieldSpec`), JSON text.
+        spec -> Text,
+        /// `spec.public`, as a column the read compiler filters on.
+        public -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

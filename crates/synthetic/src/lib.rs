@@ -201,6 +201,7 @@ pub fn seed(
                         author_id: AuthorId(base.authors + 1 + rng.below(AUTHORS as u64) as i64),
                         sidebar_id: Some(SidebarId(base.sidebars + 1)),
                         seo: Seo::default(),
+                        custom_fields: Default::default(),
                     };
                     let picture = FeaturedImage {
                         url: Some(format!("https://images.example/{}.jpg", i + 1)),

@@ -2,7 +2,10 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use colophon_domain::{AuthorId, BlockRuleKind, EventKind, PostStatus, Slug, Widget};
+use colophon_domain::{
+    AuthorId, BlockRuleKind, CustomFieldName, EventKind, FieldDefinition, FieldEntity, FieldSpec, FieldSpecInput,
+    FieldType, PostStatus, Slug, Widget,
+};
 use colophon_store::{NewProduct, NewSidebar};
 
 use crate::support::server::test_now;
@@ -32,6 +35,8 @@ pub(super) struct Fixture {
     /// A subscription (to `author.deleted`) with one delivery.
     pub webhook: i64,
     pub delivery: i64,
+    /// A text field of posts.
+    pub field: String,
     pub n: u32,
 }
 
@@ -55,6 +60,7 @@ impl Fixture {
             key: 11,
             webhook: 12,
             delivery: 13,
+            field: "sample".into(),
             n: 0,
         }
     }
@@ -184,7 +190,12 @@ pub(super) fn fixture(app: &TestApp, owners: &Owners) -> Fixture {
     colophon_store::queue_event(&mut conn, EventKind::AuthorDeleted, &object, "{}", test_now(), test_now()).unwrap();
     colophon_store::fan_out_events(&mut conn).unwrap();
     let delivery = colophon_store::deliveries_of(&mut conn, webhook.id, None, 1).unwrap()[0].id;
+    let field = CustomFieldName::parse(format!("fixture_{n}")).unwrap();
+    let spec = FieldSpec::parse(&field, FieldSpecInput { kind: Some(FieldType::Text), ..Default::default() }).unwrap();
+    let definition = FieldDefinition { entity: FieldEntity::Posts, name: field.clone(), spec };
+    colophon_store::put_field_definition(&mut conn, &definition, test_now()).unwrap();
     Fixture {
+        field: field.to_string(),
         page: page.id.0,
         block_rule: block_rule.id.0,
         key: key.id.0,

@@ -355,6 +355,19 @@ pub(super) fn rows() -> Vec<Row> {
             expect: [401, 403, 403, 403, 204, 403],
         },
         Row {
+            name: "define a field",
+            // Pages: every cell's fixture defines a field of posts, past the 50 allowed.
+            rest: |f| ("PUT", format!("/api/v1/fields/pages/made_{}", f.n), Json(json!({ "type": "text" }))),
+            graphql: None,
+            expect: [401, 403, 403, 403, 201, 403],
+        },
+        Row {
+            name: "delete a field",
+            rest: |f| ("DELETE", format!("/api/v1/fields/posts/{}", f.field), Empty),
+            graphql: None,
+            expect: [401, 403, 403, 403, 204, 403],
+        },
+        Row {
             name: "create a key",
             rest: |f| ("POST", "/api/v1/keys".into(), Json(json!({ "name": format!("Key {}", f.n) }))),
             graphql: Some(|f| q(&format!("mutation {{ createApiKey(input: {{ name: \"Key {}\" }}) {{ key }} }}", f.n))),

@@ -80,6 +80,7 @@ impl PostFixture {
             author_id: self.author,
             sidebar_id: None,
             seo: Seo::default(),
+            custom_fields: Default::default(),
         };
         NewPost::new(content, String::new(), test_now())
     }

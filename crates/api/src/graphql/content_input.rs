@@ -49,6 +49,8 @@ macro_rules! create_input {
                     published_at: self.published_at.take().map(|t| t.0).into(),
                     sidebar: self.sidebar.take().into(),
                     seo: self.seo.take().map(Into::into).unwrap_or_default(),
+                    // GraphQL's typed custom fields are still to come (issue 26).
+                    custom_fields: None,
                 }
             }
         }
@@ -91,6 +93,8 @@ macro_rules! update_input {
                     published_at: patch(std::mem::take(&mut self.published_at), |t| t.0),
                     sidebar: patch(std::mem::take(&mut self.sidebar), |s| s),
                     seo: self.seo.take().map(Into::into).unwrap_or_default(),
+                    // GraphQL's typed custom fields are still to come (issue 26).
+                    custom_fields: None,
                 }
             }
         }

@@ -28,6 +28,9 @@ macro_rules! create_body {
             pub sidebar: Option<String>,
             $($end)*
             pub seo: Option<crate::rest::post_write::SeoInputBody>,
+            /// The site's own fields (`GET /api/v1/fields`), by name.
+            #[schema(value_type = Option<Object>)]
+            pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
         }
 
         impl $name {
@@ -43,6 +46,7 @@ macro_rules! create_body {
                     published_at: self.published_at.take().into(),
                     sidebar: self.sidebar.take().into(),
                     seo: self.seo.take().map(Into::into).unwrap_or_default(),
+                    custom_fields: self.custom_fields.take(),
                 }
             }
         }
@@ -79,6 +83,9 @@ macro_rules! update_body {
             $($end)*
             /// Only the fields given change.
             pub seo: Option<crate::rest::post_write::SeoInputBody>,
+            /// Only the fields given change; `null` removes one.
+            #[schema(value_type = Option<Object>)]
+            pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
         }
 
         impl $name {
@@ -94,6 +101,7 @@ macro_rules! update_body {
                     published_at: std::mem::take(&mut self.published_at),
                     sidebar: std::mem::take(&mut self.sidebar),
                     seo: self.seo.take().map(Into::into).unwrap_or_default(),
+                    custom_fields: self.custom_fields.take(),
                 }
             }
         }

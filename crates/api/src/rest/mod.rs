@@ -9,6 +9,7 @@ pub mod catalog_write;
 pub mod comments;
 mod content_body;
 pub mod content_writes;
+pub mod custom_fields;
 mod deserialize;
 mod fields;
 mod health;
@@ -92,6 +93,7 @@ pub(crate) use paged;
         catalog_write::create_product, catalog_write::update_product, catalog_write::delete_product,
         tags::list, tags::get, tags::update,
         redirects::find,
+        custom_fields::list, custom_fields::put, custom_fields::delete,
         pages::list, pages::get, pages::create, pages::update, pages::delete,
         catalog::list_sidebars, catalog::get_sidebar,
         catalog_write::create_sidebar, catalog_write::put_sidebar, catalog_write::delete_sidebar,
@@ -113,6 +115,7 @@ pub(crate) use paged;
         (name = "authors", description = "Author profiles"),
         (name = "tags", description = "Tags, with counts and descriptions"),
         (name = "redirects", description = "Old addresses of imported posts and pages, for frontends to redirect"),
+        (name = "fields", description = "A site's own fields on posts and pages: definitions (values are each item's `custom_fields`)"),
         (name = "pages", description = "Standalone pages (About, Contact)"),
         (name = "products", description = "The product catalogue"),
         (name = "sidebars", description = "Sidebars and their widgets"),
@@ -197,6 +200,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/pages/{page}").get(pages::get).patch(pages::update).delete(pages::delete).done())
             .service(resource("/tags").get(tags::list).done())
             .service(resource("/redirects").get(redirects::find).done())
+            .service(resource("/fields").get(custom_fields::list).done())
+            .service(resource("/fields/{entity}/{name}").put(custom_fields::put).delete(custom_fields::delete).done())
             .service(resource("/tags/{slug}").get(tags::get).patch(tags::update).done())
             .service(resource("/products").get(catalog::list_products).post(catalog_write::create_product).done())
             .service(

@@ -33,6 +33,10 @@ pub struct PageSummaryBody {
     pub author: AuthorRef,
     /// Where the frontend shows the page (`COLOPHON_PAGE_URL`; by default this API's address of it).
     pub url: Option<String>,
+    /// The site's own fields (`GET /api/v1/fields`), by name: public ones, and to signed-in staff
+    /// all of them.
+    #[schema(value_type = Object)]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 impl From<&PageView> for PageSummaryBody {
@@ -48,6 +52,7 @@ impl From<&PageView> for PageSummaryBody {
             updated_at: p.updated_at.and_utc(),
             author: AuthorRef::from(&v.author),
             url: v.url.clone(),
+            custom_fields: v.custom_fields.clone(),
         }
     }
 }

@@ -99,7 +99,7 @@ pub struct PostParams {
 }
 
 /// The fields a post in a list has (`snippet` and `score` in search results).
-const SUMMARY_FIELDS: [&str; 15] = [
+const SUMMARY_FIELDS: [&str; 16] = [
     "url",
     "snippet",
     "score",
@@ -115,9 +115,10 @@ const SUMMARY_FIELDS: [&str; 15] = [
     "tags",
     "comments_enabled",
     "comment_count",
+    "custom_fields",
 ];
 /// The fields one post has.
-const POST_FIELDS: [&str; 22] = [
+const POST_FIELDS: [&str; 23] = [
     "related",
     "url",
     "seo",
@@ -133,6 +134,7 @@ const POST_FIELDS: [&str; 22] = [
     "tags",
     "comments_enabled",
     "comment_count",
+    "custom_fields",
     "version",
     "body_markdown",
     "body_html",
@@ -202,6 +204,10 @@ pub struct PostSummaryBody {
     /// Where the frontend shows the post (`COLOPHON_POST_URL`; by default this API's address of
     /// it); null for a draft without a date when the address needs one.
     pub url: Option<String>,
+    /// The site's own fields (`GET /api/v1/fields`), by name: public ones, and to signed-in staff
+    /// all of them.
+    #[schema(value_type = Object)]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
     /// Search results only: words of the body around the best match, HTML-escaped, the matched
     /// words in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -235,6 +241,7 @@ impl From<PostSummary> for PostSummaryBody {
             comments_enabled: p.comments_enabled,
             comment_count: p.comment_count,
             url: s.url,
+            custom_fields: s.custom_fields,
             snippet: None,
             score: None,
         }
@@ -421,7 +428,7 @@ pub async fn list(
             // list of a status is assembled.
             if query.status.is_none() {
                 let fields = fields::summary_fields(p.fields.as_deref(), &SUMMARY_FIELDS)?;
-                return Ok(json_text_with_etag(&req, colophon.list_posts_json(query, fields).await?));
+                return Ok(json_text_with_etag(&req, colophon.list_posts_json(caller, query, fields).await?));
             }
             PostPage::from_page(colophon.list_post_summaries(caller, query).await?, PostSummaryBody::from)
         }

@@ -156,7 +156,10 @@ impl Colophon {
                         })
                         .collect();
                     store::insert_audit_entries(conn, &entries, now)?;
-                    let announcement = freshness.announcement(&changed.keys);
+                    let announcement = match changed.everything {
+                        true => freshness.announcement_of_everything(),
+                        false => freshness.announcement(&changed.keys),
+                    };
                     store::finish_keyed_write(conn, keyed, &announcement, "*", now)?;
                     Ok((value, changed, queued))
                 });
@@ -173,6 +176,9 @@ impl Colophon {
             Ok((value, changed, queued)) => {
                 self.inner.freshness.count(&changed.keys, "local");
                 self.inner.freshness.invalidate(&changed.keys);
+                if changed.everything {
+                    self.inner.freshness.invalidate_all();
+                }
                 if queued {
                     self.inner.deliveries.notify_one();
                 }

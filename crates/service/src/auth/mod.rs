@@ -110,6 +110,12 @@ impl Caller {
         if actor.can_manage_authors() { Ok(actor) } else { Err(ServiceError::Forbidden("admins only")) }
     }
 
+    /// Whether the caller is staff: signed in, or calling with an API key. Staff see the custom
+    /// fields that are not public.
+    pub fn is_staff(&self) -> bool {
+        matches!(self, Caller::Actor(_))
+    }
+
     /// The signed-in author, if any: for reads that show staff more than the public.
     pub fn as_actor(&self) -> Option<Actor> {
         match self {

@@ -28,6 +28,8 @@ pub struct ContentInput {
     pub sidebar: Patch<String>,
     /// Search-engine and link-preview fields.
     pub seo: SeoInput,
+    /// The site's own fields: each key set to its value, or removed by `null`; the others stay.
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// SEO fields as sent: an absent field is left as it is, a cleared one derived again.
@@ -80,6 +82,8 @@ pub struct ParsedContent {
     pub published_at: Patch<DateTime<Utc>>,
     pub sidebar: Patch<Slug>,
     pub seo: SeoChanges,
+    /// Checked in the write's transaction, against the definitions it reads.
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A slug given for content or an author: digits alone would read as an id in their paths.
@@ -110,7 +114,8 @@ pub fn parse_content(input: ContentInput, errors: &mut ValidationErrors) -> Pars
         (None, None) => None,
     };
     let seo = parse_seo(input.seo, errors);
-    ParsedContent { title, slug, body, excerpt, status: input.status, published_at, sidebar, seo }
+    let custom_fields = input.custom_fields;
+    ParsedContent { title, slug, body, excerpt, status: input.status, published_at, sidebar, seo, custom_fields }
 }
 
 /// A patched field parsed: a value that does not parse is reported and leaves the field as is.

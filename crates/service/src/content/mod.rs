@@ -6,13 +6,17 @@ mod input;
 mod slugs;
 
 use colophon_domain::Version;
-use colophon_domain::{Actor, AuthorId, Content, Excerpt, Patch, PostHtml, PostStatus, Publication, Slug, Timestamp};
+use colophon_domain::{
+    Actor, AuthorId, Content, CustomValues, Excerpt, FieldEntity, Patch, PostHtml, PostStatus, Publication, Slug,
+    Timestamp,
+};
 use colophon_store::{self as store, ContentChanges, DbConnection, NewContent, StoredBody};
 
 pub(crate) use input::{Body, ParsedContent, Title, addressable_slug, parse_content, patched};
 pub use input::{ContentInput, SeoInput};
 pub(crate) use slugs::{PageSlugs, PostSlugs, SlugSpace, first_free};
 
+use crate::fields::checked_values;
 use crate::{ServiceError, ServiceResult};
 
 /// Which content a use case writes: its name in messages.
@@ -23,6 +27,14 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// The kind of content whose field definitions apply.
+    fn fields(self) -> FieldEntity {
+        match self {
+            Kind::Post => FieldEntity::Posts,
+            Kind::Page => FieldEntity::Pages,
+        }
+    }
+
     fn noun(self) -> &'static str {
         match self {
             Kind::Post => "post",
@@ -72,6 +84,8 @@ pub(crate) fn new_content(
     let body = parsed.body.unwrap_or_else(Body::empty);
     let excerpt = parsed.excerpt.set().unwrap_or_else(|| Excerpt::derive(&body.html));
     let sidebar_id = parsed.sidebar.set().map(|slug| find_sidebar_id(conn, &slug)).transpose()?;
+    let custom_fields = checked_values(conn, kind.fields(), &CustomValues::default(), parsed.custom_fields, true, now)?
+        .unwrap_or_default();
     let new = NewContent {
         slug,
         title: title.into_string(),
@@ -82,6 +96,7 @@ pub(crate) fn new_content(
         author_id: author,
         sidebar_id,
         seo: SeoInput::new_seo(&parsed.seo),
+        custom_fields,
     };
     Ok((new, body.text))
 }
@@ -132,6 +147,13 @@ pub(crate) fn content_changes(
         body.text
     });
     changes.sidebar_id = parsed.sidebar.try_map(|slug| find_sidebar_id(conn, &slug))?;
+    // Required fields are checked when the item is published, and on any change of its values
+    // while it is.
+    let published = changes.publication.unwrap_or(current.publication()).status == PostStatus::Published;
+    let publishing = changes.publication.is_some_and(|next| current.publication().publishing_change(next));
+    let complete = published && (publishing || parsed.custom_fields.is_some());
+    changes.custom_fields =
+        checked_values(conn, kind.fields(), &current.custom_fields, parsed.custom_fields, complete, now)?;
     Ok((changes, text))
 }
 

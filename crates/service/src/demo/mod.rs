@@ -204,6 +204,7 @@ impl Colophon {
                                 author_id: author_id(&p.author)?,
                                 sidebar_id: p.sidebar.then_some(sidebar.id),
                                 seo: colophon_domain::Seo::default(),
+                                custom_fields: Default::default(),
                             },
                             colophon_domain::search_text(&p.body_html),
                             published_at,

@@ -64,6 +64,7 @@ impl PlannedEntry {
             author_id: author,
             sidebar_id: None,
             seo: self.seo,
+            custom_fields: Default::default(),
         }
     }
 }

@@ -7,7 +7,7 @@ use colophon_store::{ListShape, PostFilter};
 
 use super::list::{filtered_author, slug_param};
 use crate::cache_keys::CacheKey;
-use crate::{Colophon, PostListQuery, ServiceError, ServiceResult};
+use crate::{Caller, Colophon, PostListQuery, ServiceError, ServiceResult};
 
 impl Colophon {
     /// The public list's answer, `{"data":[…],"next_cursor":…}`, each post with only `fields`
@@ -16,6 +16,7 @@ impl Colophon {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_posts_json(
         &self,
+        caller: Caller,
         query: PostListQuery,
         fields: Option<Vec<SummaryField>>,
     ) -> ServiceResult<String> {
@@ -27,7 +28,7 @@ impl Colophon {
         let filter = PostFilter { author: slug_param("author", &query.author)?, tag: slug_param("tag", &query.tag)? };
         let fields = fields.unwrap_or_else(|| SummaryField::ALL.to_vec());
         let shows_author = fields.contains(&SummaryField::Author);
-        let shape = ListShape { fields, url: self.site_urls().posts.clone() };
+        let shape = ListShape { fields, url: self.site_urls().posts.clone(), staff: caller.is_staff() };
         let codec = self.cursors().clone();
         let reads = if plain { Vec::new() } else { sorted.reads() };
         let looked_up = filter.clone();

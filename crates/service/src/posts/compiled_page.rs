@@ -45,7 +45,7 @@ impl Colophon {
         let Some(key) = page_key(key) else { return Ok(None) };
         let comments = includes.comments.map(|c| self.comment_page_args(c.limit, None)).transpose()?.map(|(l, _)| l);
         let urls = self.site_urls().clone();
-        let shape = ListShape { fields: SummaryField::ALL.to_vec(), url: urls.posts.clone() };
+        let shape = ListShape { fields: SummaryField::ALL.to_vec(), url: urls.posts.clone(), staff: caller.is_staff() };
         let shown = comments.map(|limit| i64::from(limit.get()));
         let found = self.db(move |conn, now| Ok(store::post_page_json(conn, &key, now, shown, &shape)?)).await?;
         let Some(page) = found else { return Ok(None) };

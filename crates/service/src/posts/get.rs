@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use colophon_domain::{Actor, Post, PostId, Slug, Timestamp};
+use colophon_domain::{Actor, FieldEntity, Post, PostId, Slug, Timestamp};
 use colophon_store::{self as store, DbConnection};
 
 use crate::Key;
@@ -158,7 +158,9 @@ pub(crate) fn detail(
         let products: HashMap<_, _> = products.into_iter().map(|p| (p.id, p)).collect();
         assemble(sidebar, &products, &authors)
     });
-    let summary = PostSummary { status: post.status_at(now), author, tags, url: urls.post(&post), post };
+    let shown = crate::fields::shown_values(conn, FieldEntity::Posts, &[&post.custom_fields], actor.is_some())?;
+    let custom_fields = shown.into_iter().next().unwrap_or_default();
+    let summary = PostSummary { status: post.status_at(now), author, tags, url: urls.post(&post), post, custom_fields };
     Ok(PostDetail { summary, previous, next, sidebar, editable, comments: None, related: None })
 }
 

@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 
 use colophon_domain::{
-    Actor, AuthorId, Page, PageLimit, Post, PostCondition, PostId, PostOrder, PostStatus, Role, Slug, Timestamp,
+    Actor, AuthorId, FieldEntity, Page, PageLimit, Post, PostCondition, PostId, PostOrder, PostStatus, Role, Slug,
+    Timestamp,
 };
 use colophon_store::{self as store, DbConnection, EditKey, PostFilter, PostKey, StaffFilter};
 
@@ -91,12 +92,13 @@ impl Colophon {
     ) -> ServiceResult<CursorPage<PostSummary>> {
         // Refused with a status before the caller is asked for: the 400 says why.
         let sorted = self.sorted_query(&query)?;
+        let staff = caller.is_staff();
         if let Some(status) = query.status {
             return self.list_for_staff(caller.actor()?, status, query).await;
         }
         if let Some(sorted) = sorted {
             let urls = self.site_urls().clone();
-            return self.sorted_posts(sorted, move |conn, posts, now| summarize(conn, posts, now, &urls)).await;
+            return self.sorted_posts(sorted, move |conn, posts, now| summarize(conn, posts, now, &urls, staff)).await;
         }
         let parsed = self.parse_post_query(query)?;
         let codec = self.cursors().clone();
@@ -107,7 +109,7 @@ impl Colophon {
                 let page = published_page(conn, &parsed, now)?;
                 let author = filtered_author(conn, &parsed.filter, page.items.first().map(|p| p.author_id))?;
                 let next_cursor = page.next.map(|k| encode(&codec, k));
-                Ok((CursorPage { items: summarize(conn, page.items, now, &urls)?, next_cursor }, author))
+                Ok((CursorPage { items: summarize(conn, page.items, now, &urls, staff)?, next_cursor }, author))
             })
             .await?;
         self.saw(&page);
@@ -233,7 +235,7 @@ impl Colophon {
             let rows = store::list_for_staff(conn, &StaffFilter { status, author_id }, after, limit.probe(), now)?;
             let page = Page::from_probe(rows, limit, |p| EditKey { updated_at: p.updated_at, id: p.id });
             let next_cursor = page.next.map(|k| codec.encode(STAFF_LIST, &[timestamp_to_micros(k.updated_at), k.id.0]));
-            Ok(CursorPage { items: summarize(conn, page.items, now, &urls)?, next_cursor })
+            Ok(CursorPage { items: summarize(conn, page.items, now, &urls, true)?, next_cursor })
         })
         .await
     }
@@ -274,12 +276,14 @@ fn published_page(conn: &mut DbConnection, query: &ParsedQuery, now: Timestamp) 
     Ok(Page { items: page.items, next: page.next.flatten() })
 }
 
-/// Adds authors and tags to posts: two queries whatever the number of posts.
+/// Adds authors and tags to posts: two queries whatever the number of posts (a third for the
+/// field definitions when a post has custom field values; `staff` see those not public).
 pub(crate) fn summarize(
     conn: &mut DbConnection,
     posts: Vec<Post>,
     now: Timestamp,
     urls: &crate::SiteUrls,
+    staff: bool,
 ) -> ServiceResult<Vec<PostSummary>> {
     let mut author_ids: Vec<_> = posts.iter().map(|p| p.author_id).collect();
     author_ids.sort_unstable();
@@ -287,9 +291,12 @@ pub(crate) fn summarize(
     let authors: HashMap<_, _> = store::authors_by_ids(conn, &author_ids)?.into_iter().map(|a| (a.id, a)).collect();
     let post_ids: Vec<_> = posts.iter().map(|p| p.id).collect();
     let mut tags = store::tags_for_posts(conn, &post_ids)?;
+    let values: Vec<_> = posts.iter().map(|p| &p.custom_fields).collect();
+    let shown = crate::fields::shown_values(conn, FieldEntity::Posts, &values, staff)?;
     posts
         .into_iter()
-        .map(|post| {
+        .zip(shown)
+        .map(|(post, custom_fields)| {
             let author = authors
                 .get(&post.author_id)
                 .cloned()
@@ -300,6 +307,7 @@ pub(crate) fn summarize(
                 author,
                 url: urls.post(&post),
                 post,
+                custom_fields,
             })
         })
         .collect()

@@ -104,7 +104,7 @@ impl Colophon {
                     store::posts_by_ids(conn, &ids)?.into_iter().map(|p| (p.id, p)).collect();
                 let found: Vec<_> = ids.iter().filter_map(|id| posts.remove(id)).collect();
                 let mut summaries: HashMap<PostId, PostSummary> =
-                    summarize(conn, found, now, &urls)?.into_iter().map(|s| (s.post.id, s)).collect();
+                    summarize(conn, found, now, &urls, false)?.into_iter().map(|s| (s.post.id, s)).collect();
                 let cursor =
                     |hit: &store::SearchHit| codec.encode(SEARCH, &[hit.score.to_bits() as i64, hit.id.0, fingerprint]);
                 let next_cursor = hits.last().filter(|_| more).map(cursor);

@@ -1,0 +1,136 @@
+//! A site's own fields (issue 26): admins define them per kind of content; every write of an
+//! item checks its values against the definitions in the same transaction; every read shows
+//! the values the caller may see.
+
+mod values;
+
+use colophon_domain::{
+    CustomFieldName, FieldDefinition, FieldEntity, FieldSpec, FieldSpecInput, MAX_FIELDS, ValidationErrors,
+};
+use colophon_store as store;
+
+pub(crate) use values::{checked_values, shown_values};
+
+use crate::write::{Action, Target, Written};
+use crate::{Caller, Colophon, ServiceError, ServiceResult};
+
+/// How many items a refused change names.
+const NAMED: usize = 10;
+
+/// A definition written: what it is now, and whether it is new.
+#[derive(Debug, Clone)]
+pub struct FieldWritten {
+    /// The definition as stored now.
+    pub definition: FieldDefinition,
+    /// Whether it did not exist before.
+    pub created: bool,
+}
+
+impl Colophon {
+    /// The definitions of every kind (or of `entity`), by kind and name. The public sees the
+    /// public ones; staff see all.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn list_fields(
+        &self,
+        caller: Caller,
+        entity: Option<FieldEntity>,
+    ) -> ServiceResult<Vec<FieldDefinition>> {
+        let staff = caller.is_staff();
+        let definitions = self.db(move |conn, _| Ok(store::field_definitions(conn, entity)?)).await?;
+        Ok(definitions.into_iter().filter(|d| staff || d.spec.public).collect())
+    }
+
+    /// Creates or changes a definition (admins). A change every stored value survives is made,
+    /// the values converted where they need it (`"12"` to 12); otherwise 409 names the items whose
+    /// values would not convert, and nothing changes.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn put_field(
+        &self,
+        caller: Caller,
+        entity: FieldEntity,
+        name: &str,
+        input: FieldSpecInput,
+    ) -> ServiceResult<FieldWritten> {
+        let writer = caller.admin_writer()?;
+        let name = CustomFieldName::parse(name).map_err(|m| ServiceError::invalid("name", m))?;
+        let spec = FieldSpec::parse(&name, input).map_err(ServiceError::Invalid)?;
+        let definition = FieldDefinition { entity, name, spec };
+        self.write(writer, move |conn, now, changed| {
+            let existing = store::field_definitions(conn, Some(entity))?;
+            let before = existing.iter().find(|d| d.name == definition.name);
+            if before.is_none() && existing.len() >= MAX_FIELDS {
+                return Err(ServiceError::invalid(
+                    "name",
+                    format!("{entity} have {MAX_FIELDS} fields, the most allowed"),
+                ));
+            }
+            if before.is_some_and(|b| b.spec != definition.spec) {
+                convert_values(conn, &definition)?;
+            }
+            let created = store::put_field_definition(conn, &definition, now)?;
+            changed.everything();
+            let action = if created { Action::FieldCreate } else { Action::FieldUpdate };
+            let target = Target::Field(entity, definition.name.clone());
+            Ok(Written::new(FieldWritten { definition, created }, action, target))
+        })
+        .await
+    }
+
+    /// Deletes a definition (admins): its values stay, hidden from every answer, unless `purge`
+    /// removes them too. 404 when there is none.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn delete_field(
+        &self,
+        caller: Caller,
+        entity: FieldEntity,
+        name: &str,
+        purge: bool,
+    ) -> ServiceResult<()> {
+        let writer = caller.admin_writer()?;
+        let name = CustomFieldName::parse(name).map_err(|_| ServiceError::NotFound("field"))?;
+        self.write(writer, move |conn, _, changed| {
+            if !store::delete_field_definition(conn, entity, &name)? {
+                return Err(ServiceError::NotFound("field"));
+            }
+            if purge {
+                for item in store::items_with_field(conn, entity, &name)? {
+                    store::set_custom_values(conn, entity, item.id, &item.values.without(name.as_str()))?;
+                }
+            }
+            changed.everything();
+            let fields: &[&str] = if purge { &["values"] } else { &[] };
+            Ok(Written::new((), Action::FieldDelete, Target::Field(entity, name)).fields(fields))
+        })
+        .await
+    }
+}
+
+/// Converts every stored value of `definition`'s field to its new form, or refuses (409) naming
+/// the items whose values would not convert.
+fn convert_values(conn: &mut store::DbConnection, definition: &FieldDefinition) -> ServiceResult<()> {
+    let name = definition.name.as_str();
+    let items = store::items_with_field(conn, definition.entity, &definition.name)?;
+    let mut refused = ValidationErrors::default();
+    let mut converted = Vec::new();
+    for item in items {
+        match item.values.converted(name, &definition.spec) {
+            Some(Ok(value)) if item.values.get(name) == Some(&value) => {}
+            Some(Ok(value)) => converted.push((item.id, item.values.with(name, value))),
+            Some(Err(message)) => refused.push(format!("{}:{}", definition.entity, item.slug), message),
+            None => {}
+        }
+    }
+    if !refused.is_empty() {
+        let count = refused.0.len();
+        let named: Vec<String> = refused.0.iter().take(NAMED).map(|e| format!("{} ({})", e.field, e.message)).collect();
+        let more = if count > NAMED { format!(" and {} more", count - NAMED) } else { String::new() };
+        return Err(ServiceError::Conflict(format!(
+            "{count} stored values of {name} would not convert: {}{more}",
+            named.join(", ")
+        )));
+    }
+    for (id, values) in converted {
+        store::set_custom_values(conn, definition.entity, id, &values)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,3 @@
+ALTER TABLE pages DROP COLUMN custom_fields;
+ALTER TABLE posts DROP COLUMN custom_fields;
+DROP TABLE field_definitions;

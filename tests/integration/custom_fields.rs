@@ -1,0 +1,305 @@
+//! A site's own fields (issue 26): admins define them; every write checks its values against
+//! them; every answer, compiled or assembled, shows the values its caller may see.
+
+use serde_json::{Value, json};
+
+use crate::support::{Backend, DEMO_POST, TestApp};
+
+backend_tests!(
+    fields_are_defined_by_admins_with_every_rule_checked,
+    values_are_checked_merged_and_shown_as_allowed,
+    required_fields_and_references_are_enforced,
+    a_definition_change_converts_or_refuses,
+    deleted_fields_hide_their_values_until_purged,
+    pages_have_fields_of_their_own
+);
+
+fn put_field(app: &TestApp, token: &str, path: &str, spec: Value) -> crate::support::http::Response {
+    app.send("PUT", &format!("/api/v1/fields/{path}"), Some(token), Some(&spec), &[])
+}
+
+fn patch_post(app: &TestApp, token: &str, slug: &str, body: Value) -> crate::support::http::Response {
+    app.send("PATCH", &format!("/api/v1/posts/{slug}"), Some(token), Some(&body), &[])
+}
+
+fn error_fields(problem: &Value) -> Vec<String> {
+    let mut fields: Vec<String> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
+    fields.sort_unstable();
+    fields
+}
+
+fn fields_are_defined_by_admins_with_every_rule_checked(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    let (_, editor) = app.user("maude", "editor");
+    let made = put_field(&app, &admin, "posts/reading_minutes", json!({ "type": "integer", "min": 1, "max": 120 }));
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(made.json()["label"], "reading_minutes", "the label defaults to the name");
+    let again = put_field(&app, &admin, "posts/reading_minutes", json!({ "type": "integer", "label": "Minutes" }));
+    assert_eq!((again.status, again.json()["label"].clone()), (200, json!("Minutes")));
+    assert_eq!(put_field(&app, &editor, "posts/x", json!({ "type": "text" })).status, 403);
+    assert_eq!(app.send("PUT", "/api/v1/fields/posts/x", None, Some(&json!({ "type": "text" })), &[]).status, 401);
+    // Every problem of a definition at once; a bad name, a reserved one, an unknown kind.
+    let bad = put_field(
+        &app,
+        &admin,
+        "posts/mood",
+        json!({ "type": "select", "max_length": 3, "min": 2, "options": ["calm", "calm"] }),
+    )
+    .problem(422);
+    assert_eq!(error_fields(&bad), ["max_length", "min", "options[1]"]);
+    for name in ["Mood", "a__b", "id", "x-y", &"x".repeat(41)] {
+        let problem = put_field(&app, &admin, &format!("posts/{name}"), json!({ "type": "text" })).problem(422);
+        assert_eq!(problem["errors"][0]["field"], "name", "{name}");
+    }
+    put_field(&app, &admin, "widgets/x", json!({ "type": "text" })).problem(400);
+    put_field(&app, &admin, "posts/x", json!({ "type": "text", "pattern": "(" })).problem(422);
+    put_field(&app, &admin, "posts/x", json!({ "type": "list" })).problem(422);
+    put_field(&app, &admin, "posts/x", json!({ "type": "text", "filterable": true })).problem(422);
+    // At most 50 per kind.
+    for i in 1..50 {
+        assert_eq!(put_field(&app, &admin, &format!("posts/f{i}"), json!({ "type": "boolean" })).status, 201);
+    }
+    let too_many = put_field(&app, &admin, "posts/one_more", json!({ "type": "boolean" })).problem(422);
+    assert!(too_many["errors"][0]["message"].as_str().unwrap().contains("50"), "{too_many}");
+    assert_eq!(put_field(&app, &admin, "pages/one_more", json!({ "type": "boolean" })).status, 201);
+    // The public sees the public definitions; staff see all.
+    put_field(&app, &admin, "posts/f1", json!({ "type": "boolean", "public": false }));
+    let public = app.get("/api/v1/fields?entity=posts").json();
+    assert_eq!(public["data"].as_array().unwrap().len(), 49, "f1 is staff only");
+    let staff = app.send("GET", "/api/v1/fields?entity=posts", Some(&editor), None, &[]).json();
+    assert_eq!(staff["data"].as_array().unwrap().len(), 50);
+    let audit = app.send("GET", "/api/v1/audit?limit=2", Some(&admin), None, &[]).json();
+    assert_eq!(audit["data"][0]["action"], "field.update", "{audit}");
+    assert_eq!(audit["data"][0]["target"], "field:posts.f1");
+    assert_eq!(audit["data"][1]["action"], "field.create", "{audit}");
+    assert_eq!(audit["data"][1]["target"], "field:pages.one_more");
+}
+
+/// The fields the value tests use.
+fn define_post_fields(app: &TestApp, admin: &str) {
+    let fields = [
+        ("subtitle", json!({ "type": "text", "max_length": 40 })),
+        ("reading_minutes", json!({ "type": "integer", "min": 1, "max": 120 })),
+        ("mood", json!({ "type": "select", "options": ["calm", "angry"] })),
+        ("notes", json!({ "type": "markdown", "public": false })),
+        ("released", json!({ "type": "date" })),
+        ("cast", json!({ "type": "list", "of": "text", "max_items": 3 })),
+        ("isbn", json!({ "type": "text", "pattern": "[0-9]{3}-[0-9]{2}" })),
+        ("featured", json!({ "type": "boolean" })),
+    ];
+    for (name, spec) in fields {
+        let made = put_field(app, admin, &format!("posts/{name}"), spec);
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+}
+
+fn values_are_checked_merged_and_shown_as_allowed(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |config, _| config.cache = false) else { return };
+    let admin = app.admin_token();
+    define_post_fields(&app, &admin);
+    let values = json!({
+        "subtitle": "A head fake", "reading_minutes": 7, "mood": "calm", "notes": "*between us*",
+        "released": "1998-03-06", "cast": ["Jeff Bridges", "John Goodman"], "isbn": "123-45", "featured": true
+    });
+    let written = patch_post(&app, &admin, DEMO_POST, json!({ "custom_fields": values }));
+    assert_eq!(written.status, 200, "{}", written.body);
+    let shown = written.json()["custom_fields"].clone();
+    assert_eq!(shown["notes"], json!({ "markdown": "*between us*", "html": "<p><em>between us</em></p>\n" }));
+    assert_eq!(shown["featured"], true);
+    let values = shown;
+    // The public: every public value, on the page (compiled) and in the list (compiled), and the
+    // same through the assembled paths (`fields=`); no private one anywhere.
+    let mut public = values.clone();
+    public.as_object_mut().unwrap().remove("notes");
+    let (page, statements) = app.count_queries(|| app.get(&format!("/api/v1/posts/{DEMO_POST}")).json());
+    assert_eq!(page["custom_fields"], public);
+    assert_eq!(statements, 1, "still one statement");
+    let assembled = app.get(&format!("/api/v1/posts/{DEMO_POST}?fields=slug,custom_fields")).json();
+    assert_eq!(assembled["custom_fields"], public);
+    let listed = app.get("/api/v1/posts?limit=100").json();
+    let entry = listed["data"].as_array().unwrap().iter().find(|p| p["slug"] == DEMO_POST).unwrap().clone();
+    assert_eq!(entry["custom_fields"], public);
+    let other = listed["data"].as_array().unwrap().iter().find(|p| p["slug"] != DEMO_POST).unwrap().clone();
+    assert_eq!(other["custom_fields"], json!({}));
+    let sorted = app.get("/api/v1/posts?limit=100&sort=title").json();
+    let entry = sorted["data"].as_array().unwrap().iter().find(|p| p["slug"] == DEMO_POST).unwrap().clone();
+    assert_eq!(entry["custom_fields"], public);
+    // Staff see the private one too, compiled and assembled.
+    let (_, editor) = app.user("maude", "editor");
+    let staff_page = app.send("GET", &format!("/api/v1/posts/{DEMO_POST}"), Some(&editor), None, &[]).json();
+    assert_eq!(staff_page["custom_fields"], values);
+    let staff_list = app.send("GET", "/api/v1/posts?limit=100&fields=slug,custom_fields", Some(&editor), None, &[]);
+    let entry = staff_list.json()["data"].as_array().unwrap().iter().find(|p| p["slug"] == DEMO_POST).unwrap().clone();
+    assert_eq!(entry["custom_fields"], values);
+    // A patch merges per key; null removes one.
+    let merged = patch_post(&app, &admin, DEMO_POST, json!({ "custom_fields": { "mood": "angry", "cast": null } }));
+    let merged = merged.json()["custom_fields"].clone();
+    assert_eq!(
+        (merged["mood"].clone(), merged.get("cast"), merged["subtitle"].clone()),
+        (json!("angry"), None, json!("A head fake"))
+    );
+    // Every bad value is named by its path, and nothing is written.
+    let version = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["version"].clone();
+    let bad = patch_post(
+        &app,
+        &admin,
+        DEMO_POST,
+        json!({ "title": "Changed", "custom_fields": {
+            "subtitle": "x".repeat(41), "reading_minutes": 7.5, "mood": "sad", "released": "1998-02-30",
+            "cast": ["a", "b", "c", "d"], "isbn": "12-345", "featured": "yes", "undefined": 1, "notes": 5
+        } }),
+    )
+    .problem(422);
+    assert_eq!(
+        error_fields(&bad),
+        [
+            "custom_fields.cast",
+            "custom_fields.featured",
+            "custom_fields.isbn",
+            "custom_fields.mood",
+            "custom_fields.notes",
+            "custom_fields.reading_minutes",
+            "custom_fields.released",
+            "custom_fields.subtitle",
+            "custom_fields.undefined",
+        ]
+    );
+    let after = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json();
+    assert_eq!((after["version"].clone(), after["title"] == "Changed"), (version, false), "nothing half-written");
+    // Not an object at all: the body's own 422.
+    patch_post(&app, &admin, DEMO_POST, json!({ "custom_fields": [1] })).problem(422);
+    // Too large in all (each patch fits in a body; the two together do not).
+    for i in 0..30 {
+        assert_eq!(put_field(&app, &admin, &format!("posts/long{i}"), json!({ "type": "text" })).status, 201);
+    }
+    let half = |from: usize| -> serde_json::Map<String, Value> {
+        (from..from + 15).map(|i| (format!("long{i}"), json!("x".repeat(9_000)))).collect()
+    };
+    assert_eq!(patch_post(&app, &admin, DEMO_POST, json!({ "custom_fields": half(0) })).status, 200);
+    let problem = patch_post(&app, &admin, DEMO_POST, json!({ "custom_fields": half(15) })).problem(422);
+    assert_eq!(problem["errors"][0]["field"], "custom_fields", "{problem}");
+}
+
+fn required_fields_and_references_are_enforced(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    assert_eq!(put_field(&app, &admin, "posts/subtitle", json!({ "type": "text", "required": true })).status, 201);
+    assert_eq!(put_field(&app, &admin, "posts/hero", json!({ "type": "media" })).status, 201);
+    assert_eq!(put_field(&app, &admin, "posts/series", json!({ "type": "list", "of": "post" })).status, 201);
+    // On create, whatever the status.
+    let missing = app.send("POST", "/api/v1/posts", Some(&admin), Some(&json!({ "title": "No subtitle" })), &[]);
+    assert_eq!(missing.problem(422)["errors"][0]["field"], "custom_fields.subtitle");
+    let draft = app.send(
+        "POST",
+        "/api/v1/posts",
+        Some(&admin),
+        Some(&json!({ "title": "Draft", "custom_fields": { "subtitle": "Here" } })),
+        &[],
+    );
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    let slug = draft.json()["slug"].as_str().unwrap().to_string();
+    // A draft may lose it; publishing it without one is refused, with it allowed.
+    let cleared = patch_post(&app, &admin, &slug, json!({ "custom_fields": { "subtitle": null } }));
+    assert_eq!(cleared.status, 200, "{}", cleared.body);
+    let publish = patch_post(&app, &admin, &slug, json!({ "status": "published" })).problem(422);
+    assert_eq!(publish["errors"][0]["field"], "custom_fields.subtitle");
+    let published =
+        patch_post(&app, &admin, &slug, json!({ "status": "published", "custom_fields": { "subtitle": "Back" } }));
+    assert_eq!(published.status, 200, "{}", published.body);
+    // A published item cannot lose it.
+    patch_post(&app, &admin, &slug, json!({ "custom_fields": { "subtitle": null } })).problem(422);
+    // References: a missing media item, a draft, a missing post.
+    let draft_id = app
+        .send(
+            "POST",
+            "/api/v1/posts",
+            Some(&admin),
+            Some(&json!({ "title": "Hidden", "custom_fields": { "subtitle": "s" } })),
+            &[],
+        )
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let demo_id = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["id"].as_i64().unwrap();
+    let refs = patch_post(
+        &app,
+        &admin,
+        &slug,
+        json!({ "custom_fields": { "hero": 999_999, "series": [demo_id, draft_id, 999_999] } }),
+    )
+    .problem(422);
+    assert_eq!(error_fields(&refs), ["custom_fields.hero", "custom_fields.series[1]", "custom_fields.series[2]"]);
+    let fine = patch_post(&app, &admin, &slug, json!({ "custom_fields": { "series": [demo_id] } }));
+    assert_eq!(fine.json()["custom_fields"]["series"], json!([demo_id]));
+}
+
+fn a_definition_change_converts_or_refuses(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    assert_eq!(put_field(&app, &admin, "posts/minutes", json!({ "type": "text" })).status, 201);
+    assert_eq!(patch_post(&app, &admin, DEMO_POST, json!({ "custom_fields": { "minutes": "12" } })).status, 200);
+    let version = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["version"].clone();
+    // "12" reads as 12: the change is made and the value converted, without an edit.
+    assert_eq!(put_field(&app, &admin, "posts/minutes", json!({ "type": "integer" })).status, 200);
+    let post = app.get(&format!("/api/v1/posts/{DEMO_POST}")).json();
+    assert_eq!((post["custom_fields"]["minutes"].clone(), post["version"].clone()), (json!(12), version));
+    // A bound the value breaks: 409 naming the post, and the definition stays.
+    let refused = put_field(&app, &admin, "posts/minutes", json!({ "type": "integer", "max": 10 })).problem(409);
+    assert!(refused["detail"].as_str().unwrap().contains(DEMO_POST), "{refused}");
+    let fields = app.get("/api/v1/fields?entity=posts").json();
+    assert_eq!(fields["data"][0].get("max"), None, "{fields}");
+    // Back to text: 12 reads as "12".
+    assert_eq!(put_field(&app, &admin, "posts/minutes", json!({ "type": "text" })).status, 200);
+    assert_eq!(app.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["custom_fields"]["minutes"], "12");
+}
+
+fn deleted_fields_hide_their_values_until_purged(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    let path = format!("/api/v1/posts/{DEMO_POST}");
+    assert_eq!(put_field(&app, &admin, "posts/subtitle", json!({ "type": "text" })).status, 201);
+    assert_eq!(patch_post(&app, &admin, DEMO_POST, json!({ "custom_fields": { "subtitle": "Kept" } })).status, 200);
+    // Cached for the public, then dropped when the definition goes.
+    assert_eq!(app.get(&path).json()["custom_fields"]["subtitle"], "Kept");
+    assert_eq!(app.get(&path).json()["custom_fields"]["subtitle"], "Kept");
+    assert_eq!(app.send("DELETE", "/api/v1/fields/posts/subtitle", Some(&admin), None, &[]).status, 204);
+    assert_eq!(app.get(&path).json()["custom_fields"], json!({}));
+    assert_eq!(app.send("DELETE", "/api/v1/fields/posts/subtitle", Some(&admin), None, &[]).status, 404);
+    // Defined again, the kept value is back; purged, it is gone for good.
+    assert_eq!(put_field(&app, &admin, "posts/subtitle", json!({ "type": "text" })).status, 201);
+    assert_eq!(app.get(&path).json()["custom_fields"]["subtitle"], "Kept");
+    let purge = app.send("DELETE", "/api/v1/fields/posts/subtitle?purge=true", Some(&admin), None, &[]);
+    assert_eq!(purge.status, 204);
+    assert_eq!(put_field(&app, &admin, "posts/subtitle", json!({ "type": "text" })).status, 201);
+    assert_eq!(app.get(&path).json()["custom_fields"], json!({}));
+    // A private field's value leaves the public's cached answer when the field turns private.
+    assert_eq!(
+        patch_post(&app, &admin, DEMO_POST, json!({ "custom_fields": { "subtitle": "Soon hidden" } })).status,
+        200
+    );
+    assert_eq!(app.get(&path).json()["custom_fields"]["subtitle"], "Soon hidden");
+    assert_eq!(put_field(&app, &admin, "posts/subtitle", json!({ "type": "text", "public": false })).status, 200);
+    assert_eq!(app.get(&path).json()["custom_fields"], json!({}));
+}
+
+fn pages_have_fields_of_their_own(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    assert_eq!(put_field(&app, &admin, "pages/tagline", json!({ "type": "text" })).status, 201);
+    let page = json!({ "title": "About", "status": "published", "custom_fields": { "tagline": "We abide" } });
+    let made = app.send("POST", "/api/v1/pages", Some(&admin), Some(&page), &[]);
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(app.get("/api/v1/pages/about").json()["custom_fields"], json!({ "tagline": "We abide" }));
+    assert_eq!(app.get("/api/v1/pages").json()["data"][0]["custom_fields"]["tagline"], "We abide");
+    // A post's field is not a page's.
+    let post = app.send(
+        "POST",
+        "/api/v1/posts",
+        Some(&admin),
+        Some(&json!({ "title": "T", "custom_fields": { "tagline": "x" } })),
+        &[],
+    );
+    assert_eq!(post.problem(422)["errors"][0]["field"], "custom_fields.tagline");
+}
