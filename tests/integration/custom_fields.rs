@@ -11,7 +11,8 @@ backend_tests!(
     required_fields_and_references_are_enforced,
     a_definition_change_converts_or_refuses,
     deleted_fields_hide_their_values_until_purged,
-    pages_have_fields_of_their_own
+    pages_have_fields_of_their_own,
+    revisions_keep_values_and_bring_them_back
 );
 
 fn put_field(app: &TestApp, token: &str, path: &str, spec: Value) -> crate::support::http::Response {
@@ -302,4 +303,28 @@ fn pages_have_fields_of_their_own(backend: Backend) {
         &[],
     );
     assert_eq!(post.problem(422)["errors"][0]["field"], "custom_fields.tagline");
+}
+
+fn revisions_keep_values_and_bring_them_back(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    assert_eq!(put_field(&app, &admin, "posts/subtitle", json!({ "type": "text" })).status, 201);
+    assert_eq!(put_field(&app, &admin, "posts/minutes", json!({ "type": "integer" })).status, 201);
+    let first = json!({ "custom_fields": { "subtitle": "First", "minutes": 3 } });
+    assert_eq!(patch_post(&app, &admin, DEMO_POST, first).status, 200);
+    let second = json!({ "custom_fields": { "subtitle": "Second", "minutes": null } });
+    assert_eq!(patch_post(&app, &admin, DEMO_POST, second).status, 200);
+    let revisions = app.send("GET", &format!("/api/v1/posts/{DEMO_POST}/revisions"), Some(&admin), None, &[]).json();
+    let newest = &revisions["data"][0];
+    assert_eq!(newest["fields"], json!(["custom_fields"]), "{revisions}");
+    let number = newest["number"].as_i64().unwrap();
+    let kept = app.send("GET", &format!("/api/v1/posts/{DEMO_POST}/revisions/{number}"), Some(&admin), None, &[]);
+    assert_eq!(kept.json()["content"]["custom_fields"], json!({ "subtitle": "First", "minutes": 3 }));
+    let diff =
+        app.send("GET", &format!("/api/v1/posts/{DEMO_POST}/revisions/diff?from={number}"), Some(&admin), None, &[]);
+    assert_eq!(diff.json()["changes"][0]["field"], "custom_fields", "{}", diff.body);
+    let restored =
+        app.send("POST", &format!("/api/v1/posts/{DEMO_POST}/revisions/{number}/restore"), Some(&admin), None, &[]);
+    assert_eq!(restored.status, 200, "{}", restored.body);
+    assert_eq!(restored.json()["custom_fields"], json!({ "subtitle": "First", "minutes": 3 }));
 }

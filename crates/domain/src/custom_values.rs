@@ -17,7 +17,8 @@ const PATH: &str = "custom_fields";
 
 /// One item's values, as stored: keyed by field name. Values of a deleted definition stay (hidden)
 /// until purged, and a partial update leaves them alone.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct CustomValues(Map<String, Value>);
 
 /// What a value refers to, for the service to check exists (and, for posts, is published).
@@ -41,6 +42,11 @@ impl CustomValues {
     /// The text to store.
     pub fn to_stored(&self) -> String {
         Value::Object(self.0.clone()).to_string()
+    }
+
+    /// Every value, by name.
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.0
     }
 
     /// Whether there are none.

@@ -3,13 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ApiKeyId, AuthorId, FeaturedImage, PostId, PostStatus, Seo, Timestamp};
+use crate::{ApiKeyId, AuthorId, CustomValues, FeaturedImage, PostId, PostStatus, Seo, Timestamp};
 
 /// How many revisions a post keeps unless configured otherwise; older ones are dropped.
 pub const REVISIONS_KEPT: u32 = 100;
 
 /// What a revision keeps of a post: every field an editor writes, as it was.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostContent {
     /// The headline.
     pub title: String,
@@ -33,10 +33,13 @@ pub struct PostContent {
     pub status: PostStatus,
     /// When the post went or goes public.
     pub published_at: Option<Timestamp>,
+    /// The site's own fields' values, as stored (revisions kept before custom fields have none).
+    #[serde(default)]
+    pub custom_fields: CustomValues,
 }
 
 /// The content fields, by the names the API gives them, in the order they are listed.
-pub const CONTENT_FIELDS: [&str; 14] = [
+pub const CONTENT_FIELDS: [&str; 15] = [
     "title",
     "slug",
     "excerpt",
@@ -51,6 +54,7 @@ pub const CONTENT_FIELDS: [&str; 14] = [
     "noindex",
     "status",
     "published_at",
+    "custom_fields",
 ];
 
 impl PostContent {
@@ -72,6 +76,7 @@ impl PostContent {
             self.seo.noindex != other.seo.noindex,
             self.status != other.status,
             self.published_at != other.published_at,
+            self.custom_fields != other.custom_fields,
         ];
         CONTENT_FIELDS.iter().zip(differs).filter(|(_, d)| *d).map(|(name, _)| *name).collect()
     }
@@ -120,6 +125,7 @@ mod tests {
             seo: Seo::default(),
             status: PostStatus::Draft,
             published_at: None,
+            custom_fields: CustomValues::default(),
         }
     }
 

@@ -122,6 +122,7 @@ pub(super) fn fixture(app: &TestApp, owners: &Owners) -> Fixture {
             seo: colophon_domain::Seo::default(),
             status: post.status,
             published_at: post.published_at,
+            custom_fields: Default::default(),
         };
         let revision = colophon_store::NewRevision {
             post_id: post.id,

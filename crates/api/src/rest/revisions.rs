@@ -37,6 +37,9 @@ pub struct PostContentBody {
     pub noindex: bool,
     pub status: PostStatus,
     pub published_at: Option<DateTime<Utc>>,
+    /// The site's own fields' values, as stored then.
+    #[schema(value_type = Object)]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 impl From<PostContent> for PostContentBody {
@@ -57,6 +60,7 @@ impl From<PostContent> for PostContentBody {
             noindex: c.seo.noindex,
             status: c.status,
             published_at: c.published_at.map(|t| t.and_utc()),
+            custom_fields: c.custom_fields.as_map().clone(),
         }
     }
 }

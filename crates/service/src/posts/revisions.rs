@@ -1,7 +1,7 @@
 //! Revisions of posts: every change of a post's content keeps the content before it, which
 //! editors may list, read, compare and restore.
 
-use colophon_domain::{Actor, Page, Patch, Post, PostContent, PostId, Revision, Timestamp};
+use colophon_domain::{Actor, FieldEntity, Page, Patch, Post, PostContent, PostId, Revision, Timestamp};
 use colophon_domain::{RevisionNumber, Version};
 use colophon_store::{self as store, DbConnection};
 
@@ -105,7 +105,7 @@ impl Colophon {
     ) -> ServiceResult<PostDetail> {
         let writer = caller.writer()?;
         let actor = *writer;
-        let (id, content) = self
+        let (id, content, values) = self
             .db(move |conn, now| {
                 let post = editable_post_by_key(conn, actor, &key, now)?;
                 let mut content =
@@ -117,10 +117,21 @@ impl Colophon {
                         content.featured_image = None;
                     }
                 }
-                Ok((post.id, content))
+                // The defined fields come back as they were (checked as any edit's); the values
+                // of fields deleted since stay hidden as they are.
+                let definitions = store::field_definitions(conn, Some(FieldEntity::Posts))?;
+                let values: serde_json::Map<String, serde_json::Value> = definitions
+                    .iter()
+                    .map(|d| {
+                        let name = d.name.as_str();
+                        (name.to_string(), content.custom_fields.get(name).cloned().unwrap_or_default())
+                    })
+                    .collect();
+                Ok((post.id, content, values))
             })
             .await?;
-        self.edit_post(writer, Key::Id(id.0), restoring(content), expected_version, EditKind::Restore(number.0)).await
+        let input = restoring(content, values);
+        self.edit_post(writer, Key::Id(id.0), input, expected_version, EditKind::Restore(number.0)).await
     }
 }
 
@@ -143,6 +154,7 @@ pub(crate) fn content_of(conn: &mut DbConnection, post: &Post, now: Timestamp) -
         seo: post.seo.clone(),
         status: post.status_at(now),
         published_at: post.published_at,
+        custom_fields: post.custom_fields.clone(),
     })
 }
 
@@ -172,7 +184,7 @@ pub(crate) fn record_revision(
 }
 
 /// The edit that brings `content` back (everything but status and publication time).
-fn restoring(content: PostContent) -> PostInput {
+fn restoring(content: PostContent, custom_fields: serde_json::Map<String, serde_json::Value>) -> PostInput {
     let (body_markdown, body_html) = match content.body_markdown {
         Some(markdown) => (Some(markdown), None),
         None => (None, Some(content.body_html)),
@@ -192,6 +204,7 @@ fn restoring(content: PostContent) -> PostInput {
                 og_image: Patch::replacing(content.seo.og_image),
                 noindex: Some(content.seo.noindex),
             },
+            custom_fields: Some(custom_fields).filter(|values| !values.is_empty()),
             ..ContentInput::default()
         },
         featured_image: Patch::replacing(content.featured_image.map(|i| FeaturedImageInput {
@@ -272,6 +285,7 @@ mod tests {
             seo: Seo::default(),
             status: PostStatus::Draft,
             published_at: None,
+            custom_fields: Default::default(),
         }
     }
 

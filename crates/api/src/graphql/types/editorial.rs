@@ -30,6 +30,8 @@ pub struct PostContentNode {
     /// draft, scheduled or published.
     status: String,
     published_at: Option<DateTime>,
+    /// The site's own fields' values, as stored then, by name.
+    custom_fields: Json<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl From<PostContent> for PostContentNode {
@@ -50,6 +52,7 @@ impl From<PostContent> for PostContentNode {
             noindex: c.seo.noindex,
             status: c.status.as_str().to_string(),
             published_at: c.published_at.map(|t| DateTime(t.and_utc())),
+            custom_fields: Json(c.custom_fields.as_map().clone()),
         }
     }
 }
