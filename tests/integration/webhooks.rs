@@ -82,7 +82,14 @@ fn events_are_signed_and_describe_what_the_public_sees(backend: Backend) {
     let id = draft.json()["id"].as_i64().unwrap();
     let publish = |body: Value| app.send("PATCH", &format!("/api/v1/posts/{id}"), Some(&admin), Some(&body), &[]);
     assert_eq!(publish(json!({ "status": "published" })).status, 200);
-    assert_eq!(publish(json!({ "title": "Hooked again" })).status, 200);
+    // Custom fields travel too, the public ones only.
+    for (name, public) in [("subtitle", true), ("notes", false)] {
+        let spec = json!({ "type": "text", "public": public });
+        let made = app.send("PUT", &format!("/api/v1/fields/posts/{name}"), Some(&admin), Some(&spec), &[]);
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+    let values = json!({ "subtitle": "Seen", "notes": "Staff only" });
+    assert_eq!(publish(json!({ "title": "Hooked again", "custom_fields": values })).status, 200);
     let received = receiver.wait_for(2);
     assert_eq!(kinds(&received), ["post.published", "post.updated"]);
     for r in &received {
@@ -97,6 +104,8 @@ fn events_are_signed_and_describe_what_the_public_sees(backend: Backend) {
     let keys = published["data"]["surrogate_keys"].as_array().unwrap();
     assert!(keys.contains(&json!(format!("post:{id}"))) && keys.contains(&json!("list:posts")), "{keys:?}");
     assert_ne!(received[0].header("webhook-id"), received[1].header("webhook-id"));
+    assert_eq!(published["data"]["custom_fields"], json!({}));
+    assert_eq!(received[1].json()["data"]["custom_fields"], json!({ "subtitle": "Seen" }));
 
     // A held comment says so without its text; spam sends nothing; approval sends the text.
     let path = format!("/api/v1/posts/{DEMO_POST}/comments");

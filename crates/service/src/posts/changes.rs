@@ -1,6 +1,6 @@
 //! What a change to a post changes for readers: the cache keys a post write invalidates.
 
-use colophon_domain::{EventKind, Post, PostStatus, Timestamp};
+use colophon_domain::{EventKind, FieldEntity, Post, PostStatus, Timestamp};
 use colophon_store::{self as store, DbConnection};
 
 use crate::ServiceResult;
@@ -15,6 +15,8 @@ pub(crate) struct Seen {
     visible: bool,
     tags: Vec<String>,
     neighbours: Vec<colophon_domain::PostId>,
+    /// The public custom field values, for the events.
+    custom_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Reads what readers see of `post` now (its tags and neighbours), inside the write transaction.
@@ -33,7 +35,13 @@ pub(crate) fn seen(conn: &mut DbConnection, post: &Post, now: Timestamp) -> Serv
     } else {
         Vec::new()
     };
-    Ok(Seen { post: post.clone(), visible, tags, neighbours })
+    let custom_fields = match visible || post.status == PostStatus::Published {
+        true => crate::fields::shown_values(conn, FieldEntity::Posts, &[&post.custom_fields], false)?
+            .pop()
+            .unwrap_or_default(),
+        false => serde_json::Map::new(),
+    };
+    Ok(Seen { post: post.clone(), visible, tags, neighbours, custom_fields })
 }
 
 /// The keys a change from `before` to `after` (`None`: deleted) invalidates. A post no reader can
@@ -101,7 +109,7 @@ fn post_events(
     if was_scheduled {
         changed.withdraw(EventKind::PostPublished, &key);
     }
-    let shown = |s: &Seen| data::post(&s.post, &s.tags);
+    let shown = |s: &Seen| data::post(&s.post, &s.tags, &s.custom_fields);
     match (before.filter(|b| b.visible), after) {
         (None, Some(a)) if a.visible => changed.emit(EventKind::PostPublished, &key, shown(a)),
         (Some(_), Some(a)) if a.visible => changed.emit(EventKind::PostUpdated, &key, shown(a)),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::outbox::rfc3339;
 
 /// A visible post, as its page shows it (without the body: fetch the post for that).
-pub(crate) fn post(post: &Post, tags: &[String]) -> Value {
+pub(crate) fn post(post: &Post, tags: &[String], custom_fields: &serde_json::Map<String, Value>) -> Value {
     json!({
         "id": post.id.0,
         "slug": post.slug.as_str(),
@@ -19,6 +19,7 @@ pub(crate) fn post(post: &Post, tags: &[String]) -> Value {
         "tags": tags,
         "comment_count": post.comment_count,
         "version": post.version,
+        "custom_fields": custom_fields,
     })
 }
 
