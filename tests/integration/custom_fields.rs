@@ -1,6 +1,8 @@
 //! A site's own fields (issue 26): admins define them; every write checks its values against
 //! them; every answer, compiled or assembled, shows the values its caller may see.
 
+use std::time::{Duration, Instant};
+
 use serde_json::{Value, json};
 
 use crate::support::{Backend, DEMO_POST, TestApp};
@@ -12,7 +14,9 @@ backend_tests!(
     a_definition_change_converts_or_refuses,
     deleted_fields_hide_their_values_until_purged,
     pages_have_fields_of_their_own,
-    revisions_keep_values_and_bring_them_back
+    revisions_keep_values_and_bring_them_back,
+    search_finds_public_text_fields_only,
+    graphql_types_follow_the_definitions_on_every_node
 );
 
 fn put_field(app: &TestApp, token: &str, path: &str, spec: Value) -> crate::support::http::Response {
@@ -327,4 +331,115 @@ fn revisions_keep_values_and_bring_them_back(backend: Backend) {
         app.send("POST", &format!("/api/v1/posts/{DEMO_POST}/revisions/{number}/restore"), Some(&admin), None, &[]);
     assert_eq!(restored.status, 200, "{}", restored.body);
     assert_eq!(restored.json()["custom_fields"], json!({ "subtitle": "First", "minutes": 3 }));
+}
+
+fn search_finds_public_text_fields_only(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    let found = |word: &str| -> Vec<String> {
+        let hits = app.get(&format!("/api/v1/posts?q={word}")).json();
+        hits["data"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(put_field(&app, &admin, "posts/subtitle", json!({ "type": "text" })).status, 201);
+    assert_eq!(put_field(&app, &admin, "posts/notes", json!({ "type": "markdown", "public": false })).status, 201);
+    assert_eq!(put_field(&app, &admin, "posts/recap", json!({ "type": "list", "of": "markdown" })).status, 201);
+    let values = json!({ "subtitle": "Zorblax abides", "notes": "quuxword", "recap": ["*Flumph* twice"] });
+    assert_eq!(patch_post(&app, &admin, DEMO_POST, json!({ "custom_fields": values })).status, 200);
+    assert_eq!(found("zorblax"), [DEMO_POST]);
+    assert_eq!(found("flumph"), [DEMO_POST]);
+    assert!(found("quuxword").is_empty(), "a private field's words are not searched");
+    // The body's words still count; an edit of the body keeps the fields' words.
+    let body = json!({ "body_markdown": "Snarfblat and more." });
+    assert_eq!(patch_post(&app, &admin, DEMO_POST, body).status, 200);
+    assert_eq!((found("snarfblat"), found("zorblax")), (vec![DEMO_POST.to_string()], vec![DEMO_POST.to_string()]));
+    // Made private, or deleted, a field lends no words.
+    assert_eq!(put_field(&app, &admin, "posts/subtitle", json!({ "type": "text", "public": false })).status, 200);
+    assert!(found("zorblax").is_empty());
+    assert_eq!(app.send("DELETE", "/api/v1/fields/posts/recap", Some(&admin), None, &[]).status, 204);
+    assert!(found("flumph").is_empty());
+    assert_eq!(found("snarfblat"), [DEMO_POST]);
+}
+
+/// The fields of a GraphQL type, by name, with their types as SDL writes them.
+fn graphql_fields(app: &TestApp, type_name: &str) -> Vec<(String, String)> {
+    let query = "query($t: String!) { __type(name: $t) { fields { name type { kind name ofType { kind name ofType { name } } } } } }";
+    let answer = app.graphql(query, json!({ "t": type_name }));
+    let spelled = |ty: &Value| match ty["kind"].as_str() {
+        Some("LIST") => format!("[{}!]", ty["ofType"]["ofType"]["name"].as_str().unwrap_or("?")),
+        _ => ty["name"].as_str().unwrap_or("?").to_string(),
+    };
+    answer["data"]["__type"]["fields"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap().to_string(), spelled(&f["type"])))
+        .collect()
+}
+
+fn graphql_types_follow_the_definitions_on_every_node(backend: Backend) {
+    let Some(a) = TestApp::spawn(backend) else { return };
+    let b = TestApp::start_with_pool(a.db.sharing(), false, Default::default(), |_, _| {})
+        .expect("a second server on the same database");
+    let admin = a.admin_token();
+    // No definition yet: the placeholder, null.
+    assert_eq!(graphql_fields(&b, "PostCustomFields"), [("_".to_string(), "Boolean".to_string())]);
+    let document = "query($slug: String!) { post(slug: $slug) { title customFields { _ } } }";
+    let answer = a.graphql(document, json!({ "slug": DEMO_POST }));
+    assert_eq!(answer["data"]["post"]["customFields"], json!({ "_": null }), "{answer}");
+    let fields = [
+        ("subtitle", json!({ "type": "text" })),
+        ("reading_minutes", json!({ "type": "integer" })),
+        ("mood", json!({ "type": "select", "options": ["calm", "very angry"] })),
+        ("summary", json!({ "type": "markdown" })),
+        ("cast", json!({ "type": "list", "of": "text" })),
+        ("notes", json!({ "type": "text", "public": false })),
+    ];
+    for (name, spec) in fields {
+        assert_eq!(put_field(&a, &admin, &format!("posts/{name}"), spec).status, 201);
+    }
+    let defined = Instant::now();
+    let values = json!({ "subtitle": "A head fake", "reading_minutes": 7, "mood": "very angry", "summary": "*x*",
+        "cast": ["Walter", "Donny"], "notes": "staff only" });
+    assert_eq!(patch_post(&a, &admin, DEMO_POST, json!({ "custom_fields": values })).status, 200);
+    // Typed at once on the node that made them.
+    let expected = vec![
+        ("cast".to_string(), "[String!]".to_string()),
+        ("mood".to_string(), "PostMoodOption".to_string()),
+        ("notes".to_string(), "String".to_string()),
+        ("readingMinutes".to_string(), "Int".to_string()),
+        ("subtitle".to_string(), "String".to_string()),
+        ("summary".to_string(), "CustomMarkdown".to_string()),
+    ];
+    assert_eq!(graphql_fields(&a, "PostCustomFields"), expected);
+    // On the other node within a second.
+    while graphql_fields(&b, "PostCustomFields") != expected {
+        assert!(
+            defined.elapsed() < Duration::from_secs(1),
+            "node B still types {:?}",
+            graphql_fields(&b, "PostCustomFields")
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let document = "query($slug: String!) { post(slug: $slug) { title customFields { subtitle readingMinutes mood \
+        summary { html } cast notes } } }";
+    let public = b.graphql(document, json!({ "slug": DEMO_POST }));
+    let shown = &public["data"]["post"]["customFields"];
+    assert_eq!(
+        shown,
+        &json!({ "subtitle": "A head fake", "readingMinutes": 7, "mood": "VERY_ANGRY",
+            "summary": { "html": "<p><em>x</em></p>\n" }, "cast": ["Walter", "Donny"], "notes": null }),
+        "{public}"
+    );
+    let staff = b.graphql_as(&admin, document, json!({ "slug": DEMO_POST }));
+    assert_eq!(staff["data"]["post"]["customFields"]["notes"], "staff only", "{staff}");
+    let enum_values = b.graphql("{ __type(name: \"PostMoodOption\") { enumValues { name } } }", json!({}));
+    assert_eq!(enum_values["data"]["__type"]["enumValues"], json!([{ "name": "CALM" }, { "name": "VERY_ANGRY" }]));
+    // A field deleted is gone from the types; pages have their own.
+    assert_eq!(a.send("DELETE", "/api/v1/fields/posts/notes", Some(&admin), None, &[]).status, 204);
+    assert!(!graphql_fields(&a, "PostCustomFields").iter().any(|(name, _)| name == "notes"));
+    assert_eq!(put_field(&a, &admin, "pages/tagline", json!({ "type": "text" })).status, 201);
+    let page = json!({ "title": "About", "status": "published", "custom_fields": { "tagline": "We abide" } });
+    assert_eq!(a.send("POST", "/api/v1/pages", Some(&admin), Some(&page), &[]).status, 201);
+    let about = a.graphql("{ page(slug: \"about\") { customFields { tagline } } }", json!({}));
+    assert_eq!(about["data"]["page"]["customFields"]["tagline"], "We abide", "{about}");
 }

@@ -70,7 +70,7 @@ impl Application {
     pub fn build(colophon: Colophon, listener: TcpListener, config: ServerConfig) -> std::io::Result<Self> {
         let port = listener.local_addr()?.port();
         let colophon = web::Data::new(colophon);
-        let schema = web::Data::new(graphql::schema_with(config.graphql_introspection));
+        let schema = web::Data::new(graphql::SchemaHolder::new(config.graphql_introspection, &colophon));
         let (cors_origins, cors_writes) = (config.cors_origins.clone(), config.cors_allow_writes);
         let evictions = colophon.metrics().cache_evictions.clone();
         let cache = web::Data::new(

@@ -59,8 +59,8 @@ const OPTION_MAX: usize = 100;
 /// filters spell (`custom.x`).
 const RESERVED: [&str; 8] = ["id", "type", "custom", "custom_fields", "typename", "status", "version", "url"];
 
-/// A field's name: `[a-z][a-z0-9_]{0,39}`, without `__` or a trailing `_` (so that its GraphQL
-/// spelling, `reading_minutes` as `readingMinutes`, names one field only).
+/// A field's name: `[a-z][a-z0-9_]{0,39}`, each `_` followed by a letter (so that its GraphQL
+/// spelling, `reading_minutes` as `readingMinutes`, names one field only: `a_1` would be `a1`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct CustomFieldName(String);
 
@@ -71,10 +71,9 @@ impl CustomFieldName {
         let valid = value.len() <= 40
             && value.starts_with(|c: char| c.is_ascii_lowercase())
             && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            && !value.contains("__")
-            && !value.ends_with('_');
+            && value.split('_').skip(1).all(|part| part.starts_with(|c: char| c.is_ascii_lowercase()));
         if !valid {
-            return Err("must be 1 to 40 of a-z, 0-9 and _, start with a letter, without __ or a trailing _".into());
+            return Err("must be 1 to 40 of a-z, 0-9 and _, start with a letter, each _ followed by a letter".into());
         }
         if RESERVED.contains(&value) {
             return Err(format!("is reserved ({})", RESERVED.join(", ")));
@@ -90,6 +89,30 @@ impl CustomFieldName {
     /// The name.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Its GraphQL spelling: `reading_minutes` is `readingMinutes`.
+    pub fn camel_case(&self) -> String {
+        let mut out = String::with_capacity(self.0.len());
+        let mut upper = false;
+        for c in self.0.chars() {
+            match c {
+                '_' => upper = true,
+                c if upper => {
+                    out.push(c.to_ascii_uppercase());
+                    upper = false;
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Its spelling in GraphQL type names: `reading_minutes` is `ReadingMinutes`.
+    pub fn pascal_case(&self) -> String {
+        let camel = self.camel_case();
+        let mut chars = camel.chars();
+        chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
     }
 }
 
@@ -325,9 +348,16 @@ mod tests {
         for good in ["subtitle", "reading_minutes", "a1", &"x".repeat(40)] {
             assert!(CustomFieldName::parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "1a", "Subtitle", "a__b", "a_", "a-b", "id", "custom", &"x".repeat(41), "é"] {
+        for bad in ["", "1a", "Subtitle", "a__b", "a_", "a_1", "a-b", "id", "custom", &"x".repeat(41), "é"] {
             assert!(CustomFieldName::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn names_read_in_graphql_spelling() {
+        assert_eq!(name("reading_minutes").camel_case(), "readingMinutes");
+        assert_eq!(name("mood").pascal_case(), "Mood");
+        assert_eq!(name("a1_b2").pascal_case(), "A1B2");
     }
 
     #[test]

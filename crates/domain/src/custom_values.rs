@@ -108,6 +108,31 @@ impl CustomValues {
         (values, references)
     }
 
+    /// The words search finds the item by: those of its public text and Markdown fields (a
+    /// private field's words must not make a public search find it).
+    pub fn search_words(&self, definitions: &[FieldDefinition]) -> String {
+        let mut words = Vec::new();
+        for definition in definitions.iter().filter(|d| d.spec.public) {
+            let Some(value) = self.0.get(definition.name.as_str()) else { continue };
+            let items = match value {
+                Value::Array(items) => items.iter().collect(),
+                single => vec![single],
+            };
+            for item in items {
+                match (definition.spec.item_type(), item) {
+                    (FieldType::Text, Value::String(text)) => words.push(text.clone()),
+                    (FieldType::Markdown, Value::Object(markdown)) => {
+                        if let Some(Value::String(html)) = markdown.get("html") {
+                            words.push(crate::search_text(html));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        words.join(" ")
+    }
+
     /// Reports each required field without a value.
     pub fn check_required(&self, definitions: &[FieldDefinition], errors: &mut ValidationErrors) {
         for definition in definitions.iter().filter(|d| d.spec.required) {
@@ -408,6 +433,14 @@ mod tests {
         assert!(errors.is_empty());
         CustomValues::default().check_required(&definitions(), &mut errors);
         assert_eq!(errors.0[0].field, "custom_fields.subtitle");
+    }
+
+    #[test]
+    fn search_reads_public_text_only() {
+        let values = CustomValues::stored(
+            r#"{"subtitle":"Abide","notes":{"markdown":"x","html":"<p>secret <b>plan</b></p>"},"minutes":3,"isbn":"123-45"}"#,
+        );
+        assert_eq!(values.search_words(&definitions()), "Abide 123-45");
     }
 
     #[test]

@@ -149,3 +149,14 @@ pub fn set_custom_values(
     };
     Ok(())
 }
+
+/// A post's body, to index its words again.
+pub fn post_body_html(conn: &mut DbConnection, id: PostId) -> StoreResult<Option<String>> {
+    Ok(posts::table.find(id.stored()).select(posts::body_html).first(conn).optional()?)
+}
+
+/// Replaces the words search finds a post by (not an edit: its version stays).
+pub fn set_post_words(conn: &mut DbConnection, id: PostId, words: &str) -> StoreResult<()> {
+    diesel::update(posts::table.find(id.stored())).set(posts::body_text.eq(words)).execute(conn)?;
+    Ok(())
+}

@@ -40,13 +40,55 @@ pub type ColophonSchema = Schema<Query, Mutation, EmptySubscription>;
 pub use guard::{MAX_ALIASES, MAX_COMPLEXITY, MAX_DEPTH, MAX_QUERY_BYTES, MAX_SELECTIONS};
 pub use http::{MAX_BATCH, MediaType, refuse};
 
-/// The schema; the service is attached per request so that the SDL can be printed without one.
+/// The schema without custom fields (the contract's base shape); the service is attached per
+/// request so that the SDL can be printed without one.
 pub fn schema() -> ColophonSchema {
-    schema_with(true)
+    schema_for(true, std::sync::Arc::default())
 }
 
-/// The schema, with introspection on or off (`COLOPHON_GRAPHQL_INTROSPECTION=off` in production).
-pub fn schema_with(introspection: bool) -> ColophonSchema {
+/// The schema, with introspection on or off (`COLOPHON_GRAPHQL_INTROSPECTION=off` in production),
+/// its custom fields typed as `definitions` say.
+pub fn schema_for(
+    introspection: bool,
+    definitions: std::sync::Arc<Vec<colophon_domain::FieldDefinition>>,
+) -> ColophonSchema {
+    let fields = types::custom_fields::SchemaFields(definitions.clone());
+    types::custom_fields::building_with(definitions, || schema_with(introspection, fields))
+}
+
+/// The schema a server answers with: built again when the custom field definitions change (here,
+/// or on another node: the service's generation of them moves), between two requests.
+pub struct SchemaHolder {
+    introspection: bool,
+    current: std::sync::RwLock<(u64, std::sync::Arc<ColophonSchema>)>,
+}
+
+impl SchemaHolder {
+    pub fn new(introspection: bool, colophon: &Colophon) -> Self {
+        let (generation, definitions) = colophon.known_fields();
+        let schema = std::sync::Arc::new(schema_for(introspection, definitions));
+        Self { introspection, current: std::sync::RwLock::new((generation, schema)) }
+    }
+
+    /// The schema of the definitions the service knows now.
+    pub fn current(&self, colophon: &Colophon) -> std::sync::Arc<ColophonSchema> {
+        let (generation, definitions) = colophon.known_fields();
+        {
+            let current = self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if current.0 == generation {
+                return current.1.clone();
+            }
+        }
+        let schema = std::sync::Arc::new(schema_for(self.introspection, definitions));
+        let mut current = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if current.0 < generation {
+            *current = (generation, schema);
+        }
+        current.1.clone()
+    }
+}
+
+fn schema_with(introspection: bool, fields: types::custom_fields::SchemaFields) -> ColophonSchema {
     // The guard enforces the ordinary depth limit itself (introspection gets a deeper one);
     // the schema's own depth limit is the backstop for both.
     let builder = Schema::build(
@@ -54,6 +96,7 @@ pub fn schema_with(introspection: bool) -> ColophonSchema {
         Mutation(MutationRoot, editorial::EditorialMutation),
         EmptySubscription,
     )
+    .data(fields)
     .extension(guard::Guard)
     .limit_depth(guard::MAX_INTROSPECTION_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
@@ -70,7 +113,7 @@ pub fn sdl() -> String {
 /// their exact body, and dropped when what they show changes.
 pub async fn post(
     req: HttpRequest,
-    schema: web::Data<ColophonSchema>,
+    schema: web::Data<SchemaHolder>,
     colophon: web::Data<Colophon>,
     cache: web::Data<ResponseCache>,
     limit: web::Data<crate::json::JsonLimit>,
@@ -103,6 +146,7 @@ pub async fn post(
         BatchRequest::Batch(requests) => requests.iter().any(http::selects_a_write),
     };
     let recording = if writes { None } else { recording };
+    let schema = schema.current(&colophon);
     answer(&req, &schema, &colophon, &cache, key, recording, batch, media).await
 }
 
@@ -110,7 +154,7 @@ pub async fn post(
 /// gets the GraphiQL explorer.
 pub async fn get(
     req: HttpRequest,
-    schema: web::Data<ColophonSchema>,
+    schema: web::Data<SchemaHolder>,
     colophon: web::Data<Colophon>,
     cache: web::Data<ResponseCache>,
 ) -> HttpResponse {
@@ -133,6 +177,7 @@ pub async fn get(
             return entry.respond(&req, "hit");
         }
     }
+    let schema = schema.current(&colophon);
     answer(&req, &schema, &colophon, &cache, key, recording, BatchRequest::Single(request), media).await
 }
 

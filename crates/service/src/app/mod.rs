@@ -112,6 +112,8 @@ struct Inner {
     previews: crate::posts::PreviewKeys,
     metrics: Arc<crate::Metrics>,
     replicas: Option<Arc<crate::replicas::Replicas>>,
+    /// The custom field definitions, as GraphQL's types follow them.
+    fields: Arc<crate::fields::KnownFields>,
 }
 
 impl Drop for Inner {
@@ -120,6 +122,7 @@ impl Drop for Inner {
             replicas.stop();
         }
         self.freshness.stop();
+        self.fields.stop();
     }
 }
 
@@ -147,6 +150,8 @@ impl Colophon {
             tracing::info!(migrations = ?applied, "applied migrations");
         }
         crate::posts::prepare_search(&mut conn, &config.search_language)?;
+        let fields = crate::fields::KnownFields::load(&mut conn)?;
+        fields.watch(direct.clone());
         drop(conn);
         let pool = store::build_pool(target, pool, counter).map_err(ServiceError::from)?;
         crate::auth::warm_up_passwords();
@@ -184,6 +189,7 @@ impl Colophon {
             previews: crate::posts::PreviewKeys::new(&config.secret),
             metrics,
             replicas,
+            fields,
         })))
     }
 
@@ -194,6 +200,16 @@ impl Colophon {
     /// The current time by the service's clock (UTC, to the microsecond).
     pub fn now(&self) -> Timestamp {
         self.inner.clock.now()
+    }
+
+    /// The custom field definitions this process knows, and their generation (it moves when they
+    /// change, here or on another node: see `fields::known`).
+    pub fn known_fields(&self) -> (u64, Arc<Vec<colophon_domain::FieldDefinition>>) {
+        self.inner.fields.snapshot()
+    }
+
+    pub(crate) fn known_fields_now(&self) -> &crate::fields::KnownFields {
+        &self.inner.fields
     }
 
     /// The database this service reads and writes.

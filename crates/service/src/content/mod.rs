@@ -8,7 +8,7 @@ mod slugs;
 use colophon_domain::Version;
 use colophon_domain::{
     Actor, AuthorId, Content, CustomValues, Excerpt, FieldEntity, Patch, PostHtml, PostStatus, Publication, Slug,
-    Timestamp,
+    Timestamp, search_text,
 };
 use colophon_store::{self as store, ContentChanges, DbConnection, NewContent, StoredBody};
 
@@ -16,7 +16,7 @@ pub(crate) use input::{Body, ParsedContent, Title, addressable_slug, parse_conte
 pub use input::{ContentInput, SeoInput};
 pub(crate) use slugs::{PageSlugs, PostSlugs, SlugSpace, first_free};
 
-use crate::fields::checked_values;
+use crate::fields::{checked_values, searched_words};
 use crate::{ServiceError, ServiceResult};
 
 /// Which content a use case writes: its name in messages.
@@ -86,6 +86,7 @@ pub(crate) fn new_content(
     let sidebar_id = parsed.sidebar.set().map(|slug| find_sidebar_id(conn, &slug)).transpose()?;
     let custom_fields = checked_values(conn, kind.fields(), &CustomValues::default(), parsed.custom_fields, true, now)?
         .unwrap_or_default();
+    let text = searched_words(conn, kind.fields(), body.text, &custom_fields)?;
     let new = NewContent {
         slug,
         title: title.into_string(),
@@ -98,7 +99,7 @@ pub(crate) fn new_content(
         seo: SeoInput::new_seo(&parsed.seo),
         custom_fields,
     };
-    Ok((new, body.text))
+    Ok((new, text))
 }
 
 /// The changes an update makes to `current`'s shared fields (and the new body's search words):
@@ -154,6 +155,13 @@ pub(crate) fn content_changes(
     let complete = published && (publishing || parsed.custom_fields.is_some());
     changes.custom_fields =
         checked_values(conn, kind.fields(), &current.custom_fields, parsed.custom_fields, complete, now)?;
+    // Search reads the public text fields beside the body: either changing changes its words.
+    let values = changes.custom_fields.as_ref().unwrap_or(&current.custom_fields);
+    let text = match (text, changes.custom_fields.is_some()) {
+        (Some(words), _) => Some(searched_words(conn, kind.fields(), words, values)?),
+        (None, true) => Some(searched_words(conn, kind.fields(), search_text(&current.body_html), values)?),
+        (None, false) => None,
+    };
     Ok((changes, text))
 }
 

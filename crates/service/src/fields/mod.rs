@@ -2,6 +2,7 @@
 //! item checks its values against the definitions in the same transaction; every read shows
 //! the values the caller may see.
 
+mod known;
 mod values;
 
 use colophon_domain::{
@@ -9,7 +10,8 @@ use colophon_domain::{
 };
 use colophon_store as store;
 
-pub(crate) use values::{checked_values, shown_values};
+pub(crate) use known::KnownFields;
+pub(crate) use values::{checked_values, searched_words, shown_values};
 
 use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
@@ -55,25 +57,37 @@ impl Colophon {
         let name = CustomFieldName::parse(name).map_err(|m| ServiceError::invalid("name", m))?;
         let spec = FieldSpec::parse(&name, input).map_err(ServiceError::Invalid)?;
         let definition = FieldDefinition { entity, name, spec };
-        self.write(writer, move |conn, now, changed| {
-            let existing = store::field_definitions(conn, Some(entity))?;
-            let before = existing.iter().find(|d| d.name == definition.name);
-            if before.is_none() && existing.len() >= MAX_FIELDS {
-                return Err(ServiceError::invalid(
-                    "name",
-                    format!("{entity} have {MAX_FIELDS} fields, the most allowed"),
-                ));
-            }
-            if before.is_some_and(|b| b.spec != definition.spec) {
-                convert_values(conn, &definition)?;
-            }
-            let created = store::put_field_definition(conn, &definition, now)?;
-            changed.everything();
-            let action = if created { Action::FieldCreate } else { Action::FieldUpdate };
-            let target = Target::Field(entity, definition.name.clone());
-            Ok(Written::new(FieldWritten { definition, created }, action, target))
-        })
-        .await
+        let written = self
+            .write(writer, move |conn, now, changed| {
+                let existing = store::field_definitions(conn, Some(entity))?;
+                let before = existing.iter().find(|d| d.name == definition.name);
+                if before.is_none() && existing.len() >= MAX_FIELDS {
+                    return Err(ServiceError::invalid(
+                        "name",
+                        format!("{entity} have {MAX_FIELDS} fields, the most allowed"),
+                    ));
+                }
+                if before.is_some_and(|b| b.spec != definition.spec) {
+                    convert_values(conn, &definition)?;
+                }
+                let created = store::put_field_definition(conn, &definition, now)?;
+                index_words_again(conn, entity, &definition.name)?;
+                changed.everything();
+                let action = if created { Action::FieldCreate } else { Action::FieldUpdate };
+                let target = Target::Field(entity, definition.name.clone());
+                Ok(Written::new(FieldWritten { definition, created }, action, target))
+            })
+            .await?;
+        self.refresh_known_fields().await?;
+        Ok(written)
+    }
+
+    /// Reads the definitions again after this process changed them: GraphQL's types follow at
+    /// once here (other nodes within their watcher's quarter second).
+    async fn refresh_known_fields(&self) -> ServiceResult<()> {
+        let definitions = self.db(|conn, _| Ok(store::field_definitions(conn, None)?)).await?;
+        self.known_fields_now().set(definitions);
+        Ok(())
     }
 
     /// Deletes a definition (admins): its values stay, hidden from every answer, unless `purge`
@@ -92,6 +106,7 @@ impl Colophon {
             if !store::delete_field_definition(conn, entity, &name)? {
                 return Err(ServiceError::NotFound("field"));
             }
+            index_words_again(conn, entity, &name)?;
             if purge {
                 for item in store::items_with_field(conn, entity, &name)? {
                     store::set_custom_values(conn, entity, item.id, &item.values.without(name.as_str()))?;
@@ -101,8 +116,25 @@ impl Colophon {
             let fields: &[&str] = if purge { &["values"] } else { &[] };
             Ok(Written::new((), Action::FieldDelete, Target::Field(entity, name)).fields(fields))
         })
-        .await
+        .await?;
+        self.refresh_known_fields().await
     }
+}
+
+/// Indexes the words of each post holding a value of `name` again, after its definition changed
+/// (a field made private, deleted or of another type no longer lends its words to search).
+fn index_words_again(conn: &mut store::DbConnection, entity: FieldEntity, name: &CustomFieldName) -> ServiceResult<()> {
+    if entity != FieldEntity::Posts {
+        return Ok(());
+    }
+    let definitions = store::field_definitions(conn, Some(entity))?;
+    for item in store::items_with_field(conn, entity, name)? {
+        let id = colophon_domain::PostId(item.id);
+        let Some(body) = store::post_body_html(conn, id)? else { continue };
+        let words = values::with_words(colophon_domain::search_text(&body), &item.values.search_words(&definitions));
+        store::set_post_words(conn, id, &words)?;
+    }
+    Ok(())
 }
 
 /// Converts every stored value of `definition`'s field to its new form, or refuses (409) naming

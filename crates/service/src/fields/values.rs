@@ -23,6 +23,26 @@ pub(crate) fn shown_values(
     Ok(items.iter().map(|values| values.shown(&definitions, staff)).collect())
 }
 
+/// The words search indexes a post by: its body's (`body_words`), then those of its public text
+/// and Markdown fields. No statement when it has no values.
+pub(crate) fn searched_words(
+    conn: &mut DbConnection,
+    entity: FieldEntity,
+    body_words: String,
+    values: &CustomValues,
+) -> ServiceResult<String> {
+    if values.is_empty() {
+        return Ok(body_words);
+    }
+    let definitions = store::field_definitions(conn, Some(entity))?;
+    Ok(with_words(body_words, &values.search_words(&definitions)))
+}
+
+/// `body_words`, then `field_words` when there are any.
+pub(crate) fn with_words(body_words: String, field_words: &str) -> String {
+    if field_words.is_empty() { body_words } else { format!("{body_words} {field_words}") }
+}
+
 /// An item's values after `patch` (a key set, or removed by `null`), checked against the
 /// definitions: every bad value, missing reference and (when `complete`: a new item, or one being
 /// published) missing required field is a 422 under `custom_fields.<name>`. `None` when nothing

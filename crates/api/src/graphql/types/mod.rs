@@ -1,4 +1,5 @@
 mod catalog;
+pub mod custom_fields;
 mod date_time;
 mod editorial;
 mod enums;

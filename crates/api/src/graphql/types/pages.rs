@@ -1,8 +1,9 @@
 //! Standalone pages in GraphQL: read whole (author and sidebar come with them), written like posts.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, Object};
 use colophon_service::{Colophon, PageView};
 
+use super::custom_fields::{CustomFieldsNode, PageFields, SchemaFields};
 use super::{AuthorNode, DateTime, PostStatusEnum, SidebarNode};
 use crate::graphql::types::post::SeoNode;
 
@@ -66,6 +67,12 @@ impl PageNode {
     /// Where the frontend shows the page (COLOPHON_PAGE_URL; by default this API's address of it).
     async fn url(&self) -> Option<&str> {
         self.0.url.as_deref()
+    }
+
+    /// The site's own fields (GET /api/v1/fields), typed: public ones, and to staff all.
+    async fn custom_fields(&self, ctx: &Context<'_>) -> CustomFieldsNode<PageFields> {
+        let fields = ctx.data_unchecked::<SchemaFields>();
+        CustomFieldsNode::new(self.0.custom_fields.clone(), fields)
     }
 
     async fn seo(&self) -> SeoNode {

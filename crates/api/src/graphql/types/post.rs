@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use colophon_domain::{Author, CommentOrder, Post, PostLink, PostStatus, Tag};
 use colophon_service::{Colophon, Neighbours, PostDetail, PostKey, SidebarView};
 
+use super::custom_fields::{CustomFieldsNode, PostFields, SchemaFields};
 use super::{AuthorNode, CommentNode, CommentOrderEnum, DateTime, PostStatusEnum, SidebarNode};
 use crate::graphql::error::paging_error;
 use crate::graphql::loaders::{CommentsKey, Loaders, load_error};
@@ -256,6 +257,15 @@ impl PostNode {
     /// Approved comments only.
     async fn comment_count(&self) -> i64 {
         self.post.comment_count
+    }
+
+    /// The site's own fields (GET /api/v1/fields), typed: public ones, and to staff all.
+    async fn custom_fields(&self, ctx: &Context<'_>) -> Result<CustomFieldsNode<PostFields>> {
+        let staff = crate::graphql::context::caller(ctx).await?.is_staff();
+        let fields = ctx.data_unchecked::<SchemaFields>();
+        let definitions: Vec<_> =
+            fields.0.iter().filter(|d| d.entity == colophon_domain::FieldEntity::Posts).cloned().collect();
+        Ok(CustomFieldsNode::new(self.post.custom_fields.shown(&definitions, staff), fields))
     }
 
     async fn author(&self, ctx: &Context<'_>) -> Result<AuthorNode> {
