@@ -434,6 +434,23 @@ fn graphql_types_follow_the_definitions_on_every_node(backend: Backend) {
     assert_eq!(staff["data"]["post"]["customFields"]["notes"], "staff only", "{staff}");
     let enum_values = b.graphql("{ __type(name: \"PostMoodOption\") { enumValues { name } } }", json!({}));
     assert_eq!(enum_values["data"]["__type"]["enumValues"], json!([{ "name": "CALM" }, { "name": "VERY_ANGRY" }]));
+    // Written through GraphQL's typed input: set, removed by null, the others kept.
+    let id = a.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["id"].as_i64().unwrap();
+    let mutation = "mutation($id: ID!, $values: PostCustomFieldsInput) { updatePost(id: $id, input: { customFields: $values }) { customFields { subtitle mood readingMinutes cast } } }";
+    let values = json!({ "subtitle": "Via GraphQL", "mood": "CALM", "readingMinutes": null });
+    let written = a.graphql_as(&admin, mutation, json!({ "id": id.to_string(), "values": values }));
+    assert_eq!(
+        written["data"]["updatePost"]["customFields"],
+        json!({ "subtitle": "Via GraphQL", "mood": "CALM", "readingMinutes": null, "cast": ["Walter", "Donny"] }),
+        "{written}"
+    );
+    assert_eq!(a.get(&format!("/api/v1/posts/{DEMO_POST}")).json()["custom_fields"]["mood"], "calm");
+    // GraphQL refuses a value of the wrong type before the service sees it; an undefined one too.
+    let wrong =
+        a.graphql_as(&admin, mutation, json!({ "id": id.to_string(), "values": { "readingMinutes": "seven" } }));
+    assert!(wrong["errors"][0]["message"].as_str().unwrap().contains("readingMinutes"), "{wrong}");
+    let unknown = a.graphql_as(&admin, mutation, json!({ "id": id.to_string(), "values": { "nope": 1 } }));
+    assert!(unknown["errors"].is_array() && unknown["data"].is_null(), "{unknown}");
     // A field deleted is gone from the types; pages have their own.
     assert_eq!(a.send("DELETE", "/api/v1/fields/posts/notes", Some(&admin), None, &[]).status, 204);
     assert!(!graphql_fields(&a, "PostCustomFields").iter().any(|(name, _)| name == "notes"));

@@ -18,7 +18,7 @@ pub(crate) fn patch<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> P
 /// Declares a create input with the shared fields, the input's own `{ after publishedAt }` and
 /// `{ after sidebar }`.
 macro_rules! create_input {
-    ($(#[$meta:meta])* $name:ident { $($middle:tt)* } { $($end:tt)* }) => {
+    ($(#[$meta:meta])* $name:ident for $owner:ty { $($middle:tt)* } { $($end:tt)* }) => {
         $(#[$meta])*
         #[derive(async_graphql::InputObject)]
         pub struct $name {
@@ -34,6 +34,8 @@ macro_rules! create_input {
             sidebar: Option<String>,
             $($end)*
             seo: Option<super::inputs::SeoInputObject>,
+            /// The site's own fields: each given one set (null removes it), the others kept.
+            custom_fields: Option<super::types::custom_fields::CustomFieldsInput<$owner>>,
         }
 
         impl $name {
@@ -49,8 +51,8 @@ macro_rules! create_input {
                     published_at: self.published_at.take().map(|t| t.0).into(),
                     sidebar: self.sidebar.take().into(),
                     seo: self.seo.take().map(Into::into).unwrap_or_default(),
-                    // GraphQL's typed custom fields are still to come (issue 26).
-                    custom_fields: None,
+                    // In GraphQL's spelling until the resolver reads them (`custom_values`).
+                    custom_fields: self.custom_fields.take().map(|sent| sent.into_sent()),
                 }
             }
         }
@@ -62,7 +64,7 @@ pub(crate) use create_input;
 /// excerpt, publishedAt and sidebar), the input's own `{ after publishedAt }` and
 /// `{ after sidebar }`.
 macro_rules! update_input {
-    ($(#[$meta:meta])* $name:ident { $($middle:tt)* } { $($end:tt)* }) => {
+    ($(#[$meta:meta])* $name:ident for $owner:ty { $($middle:tt)* } { $($end:tt)* }) => {
         $(#[$meta])*
         #[derive(async_graphql::InputObject)]
         pub struct $name {
@@ -77,6 +79,8 @@ macro_rules! update_input {
             sidebar: async_graphql::MaybeUndefined<String>,
             $($end)*
             seo: Option<super::inputs::SeoInputObject>,
+            /// The site's own fields: each given one set (null removes it), the others kept.
+            custom_fields: Option<super::types::custom_fields::CustomFieldsInput<$owner>>,
         }
 
         impl $name {
@@ -93,8 +97,8 @@ macro_rules! update_input {
                     published_at: patch(std::mem::take(&mut self.published_at), |t| t.0),
                     sidebar: patch(std::mem::take(&mut self.sidebar), |s| s),
                     seo: self.seo.take().map(Into::into).unwrap_or_default(),
-                    // GraphQL's typed custom fields are still to come (issue 26).
-                    custom_fields: None,
+                    // In GraphQL's spelling until the resolver reads them (`custom_values`).
+                    custom_fields: self.custom_fields.take().map(|sent| sent.into_sent()),
                 }
             }
         }

@@ -52,7 +52,7 @@ impl From<SeoInputObject> for SeoInput {
 
 create_input! {
     /// A new post: send `bodyMarkdown` or `bodyHtml`, not both.
-    CreatePostInput {
+    CreatePostInput for super::types::custom_fields::PostFields {
         featured_image: Option<FeaturedImageInputObject>,
         tags: Option<Vec<String>>,
         comments_enabled: Option<bool>,
@@ -79,7 +79,7 @@ impl TryFrom<CreatePostInput> for PostInput {
 update_input! {
     /// A partial update: absent fields stay; `null` clears excerpt (derive again), publishedAt,
     /// featuredImage and sidebar.
-    UpdatePostInput {
+    UpdatePostInput for super::types::custom_fields::PostFields {
         featured_image: MaybeUndefined<FeaturedImageInputObject>,
         tags: Option<Vec<String>>,
         comments_enabled: Option<bool>,
@@ -305,7 +305,7 @@ impl From<UpdateTagInput> for colophon_service::TagInput {
 
 create_input! {
     /// A new page: send `bodyMarkdown` or `bodyHtml`, not both.
-    CreatePageInput {} {}
+    CreatePageInput for super::types::custom_fields::PageFields {} {}
 }
 
 impl From<CreatePageInput> for colophon_service::PageInput {
@@ -316,7 +316,7 @@ impl From<CreatePageInput> for colophon_service::PageInput {
 
 update_input! {
     /// A partial update of a page: absent fields stay; `null` clears excerpt, publishedAt, sidebar.
-    UpdatePageInput {} {}
+    UpdatePageInput for super::types::custom_fields::PageFields {} {}
 }
 
 impl From<UpdatePageInput> for colophon_service::PageInput {

@@ -1,12 +1,13 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use colophon_domain::Version;
 use colophon_domain::{ApiKeyId, CommentId, DeliveryId, ProductId, WebhookId};
-use colophon_service::{Colophon, Key, Session};
+use colophon_domain::{FieldEntity, Version};
+use colophon_service::{Colophon, ContentInput, Key, Session};
 use colophon_service::{RefreshToken, SignIn};
 
 use super::context::{RequestAuth, caller, int_id};
 use super::error::GqlResult;
 use super::inputs::*;
+use super::types::custom_fields::{SchemaFields, custom_values};
 use super::types::{
     CommentNode, CommentStatusEnum, CreateApiKeyInput, CreatedWebhookNode, IssuedApiKeyNode, MeNode, PostNode,
     ProductNode, SidebarNode, WebhookInputObject, WebhookNode,
@@ -34,6 +35,13 @@ impl From<Session> for AuthPayload {
             refresh_token: s.refresh_token,
         }
     }
+}
+
+/// `content` with its custom fields in the service's spelling (see `custom_values`).
+fn spelled(ctx: &Context<'_>, entity: FieldEntity, mut content: ContentInput) -> ContentInput {
+    let fields = ctx.data_unchecked::<SchemaFields>();
+    content.custom_fields = content.custom_fields.map(|sent| custom_values(entity, fields, sent));
+    content
 }
 
 fn service<'a>(ctx: &Context<'a>) -> &'a Colophon {
@@ -68,7 +76,9 @@ impl MutationRoot {
 
     async fn create_post(&self, ctx: &Context<'_>, input: CreatePostInput) -> Result<PostNode> {
         let colophon = service(ctx);
-        let detail = colophon.create_post(caller(ctx).await?, input.try_into()?).await.gql()?;
+        let mut input: colophon_service::PostInput = input.try_into()?;
+        input.content = spelled(ctx, FieldEntity::Posts, input.content);
+        let detail = colophon.create_post(caller(ctx).await?, input).await.gql()?;
         Ok(PostNode::new(detail.summary.post, colophon.now()))
     }
 
@@ -82,8 +92,10 @@ impl MutationRoot {
         expected_version: Option<i64>,
     ) -> Result<PostNode> {
         let colophon = service(ctx);
+        let mut input: colophon_service::PostInput = input.try_into()?;
+        input.content = spelled(ctx, FieldEntity::Posts, input.content);
         let detail = colophon
-            .update_post(caller(ctx).await?, Key::parse(&id), input.try_into()?, expected_version.map(Version))
+            .update_post(caller(ctx).await?, Key::parse(&id), input, expected_version.map(Version))
             .await
             .gql()?;
         Ok(PostNode::new(detail.summary.post, colophon.now()))
@@ -96,7 +108,8 @@ impl MutationRoot {
 
     /// Creates a page (contributors: drafts only; authors publish their own).
     async fn create_page(&self, ctx: &Context<'_>, input: CreatePageInput) -> Result<super::types::PageNode> {
-        Ok(super::types::PageNode(service(ctx).create_page(caller(ctx).await?, input.into()).await.gql()?))
+        let input = spelled(ctx, FieldEntity::Pages, input.into());
+        Ok(super::types::PageNode(service(ctx).create_page(caller(ctx).await?, input).await.gql()?))
     }
 
     /// With `expectedVersion`, an edit based on an older version fails with PRECONDITION_FAILED.
@@ -107,8 +120,9 @@ impl MutationRoot {
         input: UpdatePageInput,
         expected_version: Option<i64>,
     ) -> Result<super::types::PageNode> {
+        let input = spelled(ctx, FieldEntity::Pages, input.into());
         let view = service(ctx)
-            .update_page(caller(ctx).await?, Key::parse(&id), input.into(), expected_version.map(Version))
+            .update_page(caller(ctx).await?, Key::parse(&id), input, expected_version.map(Version))
             .await
             .gql()?;
         Ok(super::types::PageNode(view))

@@ -267,3 +267,137 @@ fn typed(definition: &FieldDefinition, option_names: &[String], value: &serde_js
         _ => Value::Null,
     }
 }
+
+/// The values a write sets, as GraphQL validated them against the schema's input type
+/// (`PostCustomFieldsInput`: one field per definition, `null` removes a value): kept as sent, in
+/// GraphQL's spelling, until [`CustomFieldsInput::values`] reads them with the schema's definitions.
+pub struct CustomFieldsInput<E: FieldOwner> {
+    sent: serde_json::Map<String, serde_json::Value>,
+    owner: PhantomData<E>,
+}
+
+impl<E: FieldOwner> CustomFieldsInput<E> {
+    /// The values as sent, in GraphQL's spelling (see [`custom_values`]).
+    pub fn into_sent(self) -> serde_json::Map<String, serde_json::Value> {
+        self.sent
+    }
+}
+
+/// Values sent in GraphQL's spelling (`readingMinutes`, `VERY_ANGRY`, ids as strings) in the
+/// service's (`reading_minutes`, `very angry`, ids as numbers), by the schema's definitions of
+/// `entity`. A name the schema does not know passes as it is, for the service to refuse.
+pub fn custom_values(
+    entity: FieldEntity,
+    fields: &SchemaFields,
+    sent: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    {
+        sent.into_iter()
+            .map(|(key, value)| {
+                let Some(definition) = fields.0.iter().find(|d| d.entity == entity && d.name.camel_case() == key)
+                else {
+                    return (key, value);
+                };
+                let names = option_names(&definition.spec.options);
+                let untyped = |v: serde_json::Value| match (definition.spec.item_type(), v) {
+                    (FieldType::Select, serde_json::Value::String(name)) => names
+                        .iter()
+                        .position(|n| *n == name)
+                        .map_or(serde_json::Value::String(name), |i| definition.spec.options[i].clone().into()),
+                    (FieldType::Media | FieldType::Post, serde_json::Value::String(id)) => {
+                        id.parse::<i64>().map_or(serde_json::Value::String(id), serde_json::Value::from)
+                    }
+                    (_, v) => v,
+                };
+                let value = match value {
+                    serde_json::Value::Array(items) => items.into_iter().map(untyped).collect(),
+                    single => untyped(single),
+                };
+                (definition.name.to_string(), value)
+            })
+            .collect()
+    }
+}
+
+/// The GraphQL input type of one value of `definition`.
+fn input_type<E: FieldOwner>(registry: &mut Registry, definition: &FieldDefinition) -> String {
+    match definition.spec.item_type() {
+        FieldType::Markdown => "String".into(),
+        _ => value_type::<E>(registry, definition),
+    }
+}
+
+impl<E: FieldOwner> async_graphql::InputType for CustomFieldsInput<E> {
+    type RawValueType = Self;
+
+    fn type_name() -> Cow<'static, str> {
+        Cow::Owned(format!("{}Input", E::TYPE_NAME))
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        registry.create_input_type::<Self, _>(MetaTypeId::InputObject, |registry| {
+            let definitions = BUILDING.with(|b| b.borrow().clone());
+            let mut input_fields = IndexMap::new();
+            let input =
+                |name: String, description: Option<String>, ty: String| async_graphql::registry::MetaInputValue {
+                    name,
+                    description,
+                    ty,
+                    deprecation: Deprecation::NoDeprecated,
+                    default_value: None,
+                    visible: None,
+                    inaccessible: false,
+                    tags: Vec::new(),
+                    is_secret: false,
+                    directive_invocations: Vec::new(),
+                };
+            for definition in definitions.iter().filter(|d| d.entity == E::ENTITY) {
+                let item = input_type::<E>(registry, definition);
+                let ty = if definition.spec.kind == FieldType::List { format!("[{item}!]") } else { item };
+                let name = definition.name.camel_case();
+                let description =
+                    Some(format!("{} (`{}`); null removes the value", definition.spec.label, definition.name));
+                input_fields.insert(name.clone(), input(name, description, ty));
+            }
+            if input_fields.is_empty() {
+                let description = Some("No field is defined yet (an input type needs one): ignored.".into());
+                input_fields.insert("_".into(), input("_".into(), description, "Boolean".into()));
+            }
+            MetaType::InputObject {
+                name: format!("{}Input", E::TYPE_NAME),
+                description: Some(format!(
+                    "Values of the site's own fields of {}: each given one set (null removes it), the others kept.",
+                    E::ENTITY
+                )),
+                input_fields,
+                visible: None,
+                inaccessible: false,
+                tags: Vec::new(),
+                rust_typename: Some(std::any::type_name::<Self>()),
+                oneof: false,
+                directive_invocations: Vec::new(),
+            }
+        })
+    }
+
+    fn parse(value: Option<Value>) -> async_graphql::InputValueResult<Self> {
+        let Some(Value::Object(object)) = value else {
+            return Err(async_graphql::InputValueError::expected_type(value.unwrap_or_default()));
+        };
+        let sent = object
+            .into_iter()
+            .filter(|(name, _)| name.as_str() != "_")
+            .map(|(name, value)| Ok((name.to_string(), value.into_json()?)))
+            .collect::<Result<_, serde_json::Error>>()
+            .map_err(|e| async_graphql::InputValueError::custom(e.to_string()))?;
+        Ok(Self { sent, owner: PhantomData })
+    }
+
+    fn to_value(&self) -> Value {
+        Value::from_json(serde_json::Value::Object(self.sent.clone())).unwrap_or_default()
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+}
