@@ -63,6 +63,10 @@ pub enum ImportCommand {
         /// Read and check everything, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Define a text custom field for each public post meta key that has none (otherwise
+        /// such meta is reported and left out).
+        #[arg(long)]
+        create_fields: bool,
         #[command(flatten)]
         data: DataArgs,
     },

@@ -42,7 +42,7 @@ fn warn_about_demo(colophon: &colophon_service::Colophon) -> anyhow::Result<()> 
 
 pub fn run(command: ImportCommand) -> anyhow::Result<()> {
     match command {
-        ImportCommand::Wxr { file, dry_run, data } => {
+        ImportCommand::Wxr { file, dry_run, create_fields, data } => {
             // The whole file first: a file refused makes no database.
             if let Err(why) = colophon_import::check_wxr_file(&file) {
                 println!("refused: {why}");
@@ -59,7 +59,7 @@ pub fn run(command: ImportCommand) -> anyhow::Result<()> {
             let colophon = open_for_cli(&data)?;
             warn_about_demo(&colophon)?;
             let mut progress = Progress::new();
-            let options = WxrImportOptions { dry_run, checked: true };
+            let options = WxrImportOptions { dry_run, checked: true, create_fields };
             let report = colophon_import::import_wxr(&colophon, &file, options, &mut |r| progress.show(r))?;
             conclude(&file, &progress, &report, dry_run)
         }

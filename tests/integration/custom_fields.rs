@@ -16,7 +16,8 @@ backend_tests!(
     pages_have_fields_of_their_own,
     revisions_keep_values_and_bring_them_back,
     search_finds_public_text_fields_only,
-    graphql_types_follow_the_definitions_on_every_node
+    graphql_types_follow_the_definitions_on_every_node,
+    wordpress_post_meta_fills_the_fields_of_its_names
 );
 
 fn put_field(app: &TestApp, token: &str, path: &str, spec: Value) -> crate::support::http::Response {
@@ -459,4 +460,81 @@ fn graphql_types_follow_the_definitions_on_every_node(backend: Backend) {
     assert_eq!(a.send("POST", "/api/v1/pages", Some(&admin), Some(&page), &[]).status, 201);
     let about = a.graphql("{ page(slug: \"about\") { customFields { tagline } } }", json!({}));
     assert_eq!(about["data"]["page"]["customFields"]["tagline"], "We abide", "{about}");
+}
+
+/// A WordPress export of one post and one page, with public and private post meta.
+fn export_with_meta() -> String {
+    let meta = |key: &str, value: &str| {
+        format!(
+            "<wp:postmeta><wp:meta_key><![CDATA[{key}]]></wp:meta_key><wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+        )
+    };
+    let item = |id: u32, kind: &str, name: &str, metas: &str| {
+        format!(
+            "<item><title>{name}</title><link>https://dude.example/{name}/</link><dc:creator>thedude</dc:creator>\
+             <content:encoded><![CDATA[Body of {name}.]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded>\
+             <wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2010-03-07 18:30:00</wp:post_date_gmt>\
+             <wp:post_name>{name}</wp:post_name><wp:status>publish</wp:status><wp:post_type>{kind}</wp:post_type>{metas}</item>"
+        )
+    };
+    let post_meta = [
+        meta("subtitle", "Abide"),
+        meta("reading_minutes", " 12 "),
+        meta("rating", "five"),
+        meta("mood", "calm"),
+        meta("_edit_lock", "1600000000:1"),
+    ]
+    .concat();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" ?><rss version=\"2.0\" \
+         xmlns:excerpt=\"http://wordpress.org/export/1.2/excerpt/\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>\
+         <wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://dude.example</wp:base_site_url>{}{}</channel></rss>",
+        item(10, "post", "meta-post", &post_meta),
+        item(11, "page", "meta-page", &meta("tagline", "We abide")),
+    )
+}
+
+fn wordpress_post_meta_fills_the_fields_of_its_names(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend) else { return };
+    let admin = app.admin_token();
+    for (path, spec) in [
+        ("posts/subtitle", json!({ "type": "text" })),
+        ("posts/reading_minutes", json!({ "type": "integer" })),
+        ("posts/rating", json!({ "type": "integer" })),
+    ] {
+        assert_eq!(put_field(&app, &admin, path, spec).status, 201);
+    }
+    let dir = std::env::temp_dir().join(format!("colophon-meta-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("meta.xml");
+    std::fs::write(&file, export_with_meta()).unwrap();
+    let report = colophon_import::import_wxr(&app.colophon, &file, Default::default(), &mut |_| {}).unwrap();
+    assert_eq!((report.posts, report.pages, report.problems.len()), (1, 1, 0), "{report:?}");
+    let post = app.get("/api/v1/posts/meta-post").json();
+    assert_eq!(post["custom_fields"], json!({ "subtitle": "Abide", "reading_minutes": 12 }), "{post}");
+    let notes: Vec<&str> = report.notes.iter().map(|n| n.reason.as_str()).collect();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("post meta rating: must be a whole number")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("post meta mood: no field of that name")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("post meta tagline: no field of that name")), "{notes:?}");
+    // Asked to, the import defines the fields it lacks, as text; a second run changes nothing.
+    let again = std::fs::read_to_string(&file).unwrap().replace("meta-", "more-").replace("post_id>1", "post_id>2");
+    std::fs::write(&file, again).unwrap();
+    let options = colophon_import::WxrImportOptions { create_fields: true, ..Default::default() };
+    let report = colophon_import::import_wxr(&app.colophon, &file, options, &mut |_| {}).unwrap();
+    assert_eq!((report.posts, report.pages), (1, 1), "{report:?}");
+    assert_eq!(app.get("/api/v1/posts/more-post").json()["custom_fields"]["mood"], "calm");
+    assert_eq!(app.get("/api/v1/pages/more-page").json()["custom_fields"], json!({ "tagline": "We abide" }));
+    let fields = app.get("/api/v1/fields").json();
+    let names: Vec<&str> = fields["data"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["tagline", "mood", "rating", "reading_minutes", "subtitle"], "{fields}");
+    let _ = std::fs::remove_dir_all(&dir);
+    // Searched by the imported text too.
+    let hits = app.get("/api/v1/posts?q=abide").json();
+    assert!(hits["data"].as_array().unwrap().iter().any(|p| p["slug"] == "meta-post"), "{hits}");
+}
+
+fn rand_suffix() -> String {
+    format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
 }

@@ -357,6 +357,7 @@ impl GhostRun<'_> {
                 seo,
                 // Ghost's permalinks are the slug, which is kept.
                 old_path: None,
+                meta: Default::default(),
             },
             notes,
         ))

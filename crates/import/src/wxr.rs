@@ -24,6 +24,9 @@ pub struct WxrImportOptions {
     pub dry_run: bool,
     /// The file passed [`check_wxr_file`] already: it is not read whole a second time.
     pub checked: bool,
+    /// Define a text custom field for each public post meta key without one (otherwise such
+    /// meta is reported and left out).
+    pub create_fields: bool,
 }
 
 /// Whether a WXR file can be imported whole: a file (not a pipe), readable, well-formed XML
@@ -68,6 +71,7 @@ pub fn import_wxr(
     let mut run = Run {
         colophon,
         dry_run: options.dry_run,
+        create_fields: options.create_fields,
         source: String::new(),
         authors: HashMap::new(),
         wp_author_ids: HashMap::new(),
@@ -114,6 +118,7 @@ fn check_whole(path: &Path, file: File) -> Option<String> {
 struct Run<'a> {
     colophon: &'a Colophon,
     dry_run: bool,
+    create_fields: bool,
     /// Keys the import records: the exporting site.
     source: String,
     /// Authors by login (`wp:author_login`, or the `dc:creator` of items without one).
@@ -186,6 +191,10 @@ impl Run<'_> {
             }
             kind @ (ItemKind::Post | ItemKind::Page) => match wxr_plan::plan_entry(item) {
                 Err(reason) => self.problem(label(item), reason),
+                Ok(mut entry) if self.create_fields => {
+                    entry.meta.create_fields = true;
+                    if kind == ItemKind::Page { self.page(item, entry)? } else { self.post(item, entry)? }
+                }
                 Ok(entry) if kind == ItemKind::Page => self.page(item, entry)?,
                 Ok(entry) => self.post(item, entry)?,
             },
@@ -225,7 +234,12 @@ impl Run<'_> {
         let from = ImportedFrom::new(&self.source, item.post_id.trim());
         let written = self.colophon.import_page(from, entry, author_id);
         match per_item(written)? {
-            Ok(Some(_)) => self.report.pages += 1,
+            Ok(Some((_, notes))) => {
+                self.report.pages += 1;
+                for note in notes {
+                    self.note(label(item), note);
+                }
+            }
             Ok(None) => self.report.unchanged += 1,
             Err(reason) => self.problem(label(item), reason),
         }
@@ -280,6 +294,9 @@ impl Run<'_> {
                 }
                 self.report.comments += post.comments;
                 self.report.unchanged += post.unchanged;
+                for note in post.notes {
+                    self.note(label(item), note);
+                }
                 for orphan in post.orphans {
                     self.note(
                         format!("comment {orphan} on {}", label(item)),

@@ -8,7 +8,7 @@ use colophon_domain::{
     RedirectPath, Seo, Slug, Timestamp, plain_text, truncate_words,
 };
 
-use colophon_service::{PlannedComment, PlannedEntry};
+use colophon_service::{ImportedMeta, PlannedComment, PlannedEntry};
 
 use crate::wxr_reader::{WxrComment, WxrItem};
 
@@ -86,6 +86,7 @@ pub fn plan_entry(item: &WxrItem) -> Result<PlannedEntry, String> {
         tags,
         seo: Seo::default(),
         old_path: RedirectPath::parse(&item.link).ok().filter(|p| !p.is_root()),
+        meta: ImportedMeta { pairs: item.meta.clone(), create_fields: false },
     })
 }
 

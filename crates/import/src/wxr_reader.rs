@@ -17,6 +17,9 @@ use quick_xml::events::{BytesStart, Event};
 /// reported and skipped.
 pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
 
+/// Public post meta pairs kept per item (a custom field kind has at most 50).
+pub const MAX_META: usize = 100;
+
 /// The most bytes one XML event (a text, a CDATA section, a tag) may span: quick-xml reads an
 /// event whole, so a larger one stops the file here rather than filling memory.
 pub const MAX_EVENT_BYTES: u64 = 64 * 1024 * 1024;
@@ -117,6 +120,8 @@ pub struct WxrItem {
     pub categories: Vec<WxrCategory>,
     /// `_thumbnail_id`: the attachment shown as the featured image.
     pub thumbnail_id: String,
+    /// Public post meta (keys not starting with `_`), at most [`MAX_META`] pairs.
+    pub meta: Vec<(String, String)>,
     pub comments: Vec<WxrComment>,
     /// An element's text was longer than [`MAX_TEXT_BYTES`].
     pub oversized: bool,
@@ -284,6 +289,9 @@ impl<R: BufRead> WxrReader<R> {
                         match key.trim() {
                             "_thumbnail_id" => item.thumbnail_id = value.trim().to_string(),
                             "_wp_attachment_image_alt" => item.attachment_alt = value,
+                            public if !public.starts_with('_') && !public.is_empty() && item.meta.len() < MAX_META => {
+                                item.meta.push((public.to_string(), value));
+                            }
                             _ => {}
                         }
                     }

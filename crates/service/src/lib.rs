@@ -50,7 +50,7 @@ pub use fields::FieldWritten;
 pub use freshness::Stamp;
 pub use import::{
     ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions, ImportProblem, ImportReport, ImportedAuthor, ImportedComment,
-    ImportedFrom, ImportedPost, PlannedComment, PlannedEntry, per_item,
+    ImportedFrom, ImportedMeta, ImportedPost, PlannedComment, PlannedEntry, per_item,
 };
 pub use keys::{Key, SlugKey};
 pub use media::{

@@ -44,6 +44,8 @@ pub struct PlannedEntry {
     pub seo: Seo,
     /// Its address on the old site (the item's `link`), which then redirects to it.
     pub old_path: Option<RedirectPath>,
+    /// Its public post meta, for the custom fields of the same names.
+    pub meta: super::ImportedMeta,
 }
 
 impl PlannedEntry {
@@ -53,7 +55,12 @@ impl PlannedEntry {
     }
 
     /// The fields posts and pages share, under `slug` (a free one) and `author`.
-    pub(crate) fn into_content(self, slug: Slug, author: colophon_domain::AuthorId) -> colophon_store::NewContent {
+    pub(crate) fn into_content(
+        self,
+        slug: Slug,
+        author: colophon_domain::AuthorId,
+        custom_fields: colophon_domain::CustomValues,
+    ) -> colophon_store::NewContent {
         colophon_store::NewContent {
             slug,
             title: self.title,
@@ -64,7 +71,7 @@ impl PlannedEntry {
             author_id: author,
             sidebar_id: None,
             seo: self.seo,
-            custom_fields: Default::default(),
+            custom_fields,
         }
     }
 }
@@ -134,4 +141,6 @@ pub struct ImportedPost {
     pub unchanged: u64,
     /// Comments whose parent is in neither this export nor an earlier import (made top-level).
     pub orphans: Vec<String>,
+    /// Post meta left out of its custom fields, and why.
+    pub notes: Vec<String>,
 }

@@ -4,10 +4,12 @@
 
 mod archive;
 mod entries;
+mod meta;
 mod write;
 
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveOptions};
 pub use entries::{ImportedAuthor, ImportedComment, ImportedFrom, ImportedPost, PlannedComment, PlannedEntry};
+pub use meta::ImportedMeta;
 pub use write::per_item;
 
 /// What an import did (or, on a dry run, would do), item by item.

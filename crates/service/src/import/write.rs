@@ -6,12 +6,14 @@
 use std::collections::HashMap;
 
 use colophon_domain::{
-    AuthorId, CommentId, Email, FeaturedImage, HttpUrl, PageId, PostHtml, PostId, Role, Slug, search_text,
+    AuthorId, CommentId, Email, FeaturedImage, FieldEntity, HttpUrl, PageId, PostHtml, PostId, Role, Slug, search_text,
 };
 use colophon_store::{self as store, DbConnection, NewAuthor, NewComment, NewPost, PostChanges};
 
 use super::entries::{ImportedAuthor, ImportedComment, ImportedFrom, ImportedPost, PlannedEntry};
+use super::meta::imported_values;
 use crate::content::first_free;
+use crate::fields::searched_words;
 use crate::{Colophon, ServiceError, ServiceResult};
 
 /// Splits an importer's errors: per-item refusals (a rule, a clash) are reported and the item
@@ -91,16 +93,25 @@ impl Colophon {
     ) -> ServiceResult<ImportedPost> {
         let max_depth = self.comment_settings().max_depth;
         self.write_blocking(move |conn, now| {
-            let (id, created) = match store::imported_id(conn, &from.source, "post", &from.id)? {
+            let (id, created, notes) = match store::imported_id(conn, &from.source, "post", &from.id)? {
                 Some(id) if store::find_post(conn, PostId(id))?.is_none() => {
-                    let gone =
-                        ImportedPost { id: PostId(id), created: false, comments: 0, unchanged: 0, orphans: vec![] };
+                    let gone = ImportedPost {
+                        id: PostId(id),
+                        created: false,
+                        comments: 0,
+                        unchanged: 0,
+                        orphans: vec![],
+                        notes: vec![],
+                    };
                     return Ok(gone);
                 }
-                Some(id) => (PostId(id), false),
-                None => (insert_post(conn, &from, entry, author_id, image, now)?, true),
+                Some(id) => (PostId(id), false, Vec::new()),
+                None => {
+                    let (id, notes) = insert_post(conn, &from, entry, author_id, image, now)?;
+                    (id, true, notes)
+                }
             };
-            let mut post = ImportedPost { id, created, comments: 0, unchanged: 0, orphans: Vec::new() };
+            let mut post = ImportedPost { id, created, comments: 0, unchanged: 0, orphans: Vec::new(), notes };
             let mut placed: HashMap<String, (CommentId, i32, Option<CommentId>)> = HashMap::new();
             for comment in comments {
                 let external = comment.id.trim().to_string();
@@ -147,19 +158,20 @@ impl Colophon {
         from: ImportedFrom,
         entry: PlannedEntry,
         author_id: AuthorId,
-    ) -> ServiceResult<Option<PageId>> {
+    ) -> ServiceResult<Option<(PageId, Vec<String>)>> {
         self.write_blocking(move |conn, now| {
             if store::imported_id(conn, &from.source, "page", &from.id)?.is_some() {
                 return Ok(None);
             }
             let slug = first_free(conn, &entry.slug, |conn, slug| Ok(store::page_slug_taken(conn, slug)?))?;
             let (old_path, made) = (entry.old_path.clone(), entry.made(now));
-            let page = store::insert_page(conn, &entry.into_content(slug, author_id), made)?;
+            let (values, notes) = imported_values(conn, FieldEntity::Pages, &entry.meta, now)?;
+            let page = store::insert_page(conn, &entry.into_content(slug, author_id, values), made)?;
             store::record_import(conn, &from.source, "page", &from.id, page.id.0)?;
             if let Some(path) = &old_path {
                 store::insert_redirect(conn, path, store::RedirectTarget::Page(page.id))?;
             }
-            Ok(Some(page.id))
+            Ok(Some((page.id, notes)))
         })
     }
 
@@ -190,12 +202,13 @@ fn insert_post(
     author_id: AuthorId,
     image: Option<FeaturedImage>,
     now: colophon_domain::Timestamp,
-) -> ServiceResult<PostId> {
+) -> ServiceResult<(PostId, Vec<String>)> {
     let slug = first_free(conn, &entry.slug, |conn, slug| Ok(store::slug_holder(conn, slug)?.is_some()))?;
-    let body_text = search_text(entry.body.as_str());
+    let (values, notes) = imported_values(conn, FieldEntity::Posts, &entry.meta, now)?;
+    let body_text = searched_words(conn, FieldEntity::Posts, search_text(entry.body.as_str()), &values)?;
     let (old_path, comments_enabled, made) = (entry.old_path.clone(), entry.comments_enabled, entry.made(now));
     let tags = std::mem::take(&mut entry.tags);
-    let content = entry.into_content(slug, author_id);
+    let content = entry.into_content(slug, author_id, values);
     let new = NewPost { featured_image: image, comments_enabled, ..NewPost::new(content, body_text, made) };
     let post = store::insert_post(conn, &new)?;
     let tags = store::ensure_tags(conn, &tags)?;
@@ -204,7 +217,7 @@ fn insert_post(
         store::insert_redirect(conn, path, store::RedirectTarget::Post(post.id))?;
     }
     store::record_import(conn, &from.source, "post", &from.id, post.id.0)?;
-    Ok(post.id)
+    Ok((post.id, notes))
 }
 
 /// The comment a reply hangs under: its parent, or the nearest ancestor shallow enough for the
