@@ -7,6 +7,7 @@
 #
 #   bench/custom_fields.sh                  # PostgreSQL, 2,000 posts, 3 rounds of 8 s per side
 #   BACKEND=sqlite bench/custom_fields.sh
+#   BUILD=0 bench/custom_fields.sh          # with target/release/colophon as it is
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +23,7 @@ BASE="http://127.0.0.1:$PORT"
 WORK=$(mktemp -d /tmp/colophon-fields-bench.XXXXXX)
 
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || { echo "wrk is missing" >&2; exit 1; }
-cargo build --release --locked --quiet
+[ "${BUILD:-1}" = 0 ] || cargo build --release --locked --quiet
 BIN=$PWD/target/release/colophon
 
 env_vars=(RUST_LOG=warn COLOPHON_JWT_SECRET=benchmark-secret-of-at-least-32-bytes!! COLOPHON_CACHE=off

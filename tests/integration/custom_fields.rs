@@ -273,6 +273,9 @@ fn deleted_fields_hide_their_values_until_purged(backend: Backend) {
     assert_eq!(app.send("DELETE", "/api/v1/fields/posts/subtitle", Some(&admin), None, &[]).status, 204);
     assert_eq!(app.get(&path).json()["custom_fields"], json!({}));
     assert_eq!(app.send("DELETE", "/api/v1/fields/posts/subtitle", Some(&admin), None, &[]).status, 404);
+    // Defined again under a type the kept value does not fit: refused, as a change would be.
+    put_field(&app, &admin, "posts/subtitle", json!({ "type": "integer" })).problem(409);
+    put_field(&app, &admin, "posts/subtitle", json!({ "type": "media" })).problem(409);
     // Defined again, the kept value is back; purged, it is gone for good.
     assert_eq!(put_field(&app, &admin, "posts/subtitle", json!({ "type": "text" })).status, 201);
     assert_eq!(app.get(&path).json()["custom_fields"]["subtitle"], "Kept");
@@ -363,8 +366,16 @@ fn search_finds_public_text_fields_only(backend: Backend) {
 
 /// The fields of a GraphQL type, by name, with their types as SDL writes them.
 fn graphql_fields(app: &TestApp, type_name: &str) -> Vec<(String, String)> {
+    graphql_fields_as(app, None, type_name)
+}
+
+/// [`graphql_fields`] as `token`'s holder sees them.
+fn graphql_fields_as(app: &TestApp, token: Option<&str>, type_name: &str) -> Vec<(String, String)> {
     let query = "query($t: String!) { __type(name: $t) { fields { name type { kind name ofType { kind name ofType { name } } } } } }";
-    let answer = app.graphql(query, json!({ "t": type_name }));
+    let answer = match token {
+        Some(token) => app.graphql_as(token, query, json!({ "t": type_name })),
+        None => app.graphql(query, json!({ "t": type_name })),
+    };
     let spelled = |ty: &Value| match ty["kind"].as_str() {
         Some("LIST") => format!("[{}!]", ty["ofType"]["ofType"]["name"].as_str().unwrap_or("?")),
         _ => ty["name"].as_str().unwrap_or("?").to_string(),
@@ -402,8 +413,8 @@ fn graphql_types_follow_the_definitions_on_every_node(backend: Backend) {
     let values = json!({ "subtitle": "A head fake", "reading_minutes": 7, "mood": "very angry", "summary": "*x*",
         "cast": ["Walter", "Donny"], "notes": "staff only" });
     assert_eq!(patch_post(&a, &admin, DEMO_POST, json!({ "custom_fields": values })).status, 200);
-    // Typed at once on the node that made them.
-    let expected = vec![
+    // Typed at once on the node that made them; the staff-only field exists for staff only.
+    let mut expected = vec![
         ("cast".to_string(), "[String!]".to_string()),
         ("mood".to_string(), "PostMoodOption".to_string()),
         ("notes".to_string(), "String".to_string()),
@@ -411,6 +422,8 @@ fn graphql_types_follow_the_definitions_on_every_node(backend: Backend) {
         ("subtitle".to_string(), "String".to_string()),
         ("summary".to_string(), "CustomMarkdown".to_string()),
     ];
+    assert_eq!(graphql_fields_as(&a, Some(&admin), "PostCustomFields"), expected);
+    expected.retain(|(name, _)| name != "notes");
     assert_eq!(graphql_fields(&a, "PostCustomFields"), expected);
     // On the other node within a second.
     while graphql_fields(&b, "PostCustomFields") != expected {
@@ -422,16 +435,20 @@ fn graphql_types_follow_the_definitions_on_every_node(backend: Backend) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let document = "query($slug: String!) { post(slug: $slug) { title customFields { subtitle readingMinutes mood \
-        summary { html } cast notes } } }";
+        summary { html } cast } } }";
     let public = b.graphql(document, json!({ "slug": DEMO_POST }));
     let shown = &public["data"]["post"]["customFields"];
     assert_eq!(
         shown,
         &json!({ "subtitle": "A head fake", "readingMinutes": 7, "mood": "VERY_ANGRY",
-            "summary": { "html": "<p><em>x</em></p>\n" }, "cast": ["Walter", "Donny"], "notes": null }),
+            "summary": { "html": "<p><em>x</em></p>\n" }, "cast": ["Walter", "Donny"] }),
         "{public}"
     );
-    let staff = b.graphql_as(&admin, document, json!({ "slug": DEMO_POST }));
+    let staff_document = "query($slug: String!) { post(slug: $slug) { customFields { notes } } }";
+    let hidden = b.graphql(staff_document, json!({ "slug": DEMO_POST }));
+    // Hidden from the public's introspection, and null for it if asked for all the same.
+    assert_eq!(hidden["data"]["post"]["customFields"]["notes"], Value::Null, "{hidden}");
+    let staff = b.graphql_as(&admin, staff_document, json!({ "slug": DEMO_POST }));
     assert_eq!(staff["data"]["post"]["customFields"]["notes"], "staff only", "{staff}");
     let enum_values = b.graphql("{ __type(name: \"PostMoodOption\") { enumValues { name } } }", json!({}));
     assert_eq!(enum_values["data"]["__type"]["enumValues"], json!([{ "name": "CALM" }, { "name": "VERY_ANGRY" }]));
@@ -454,7 +471,7 @@ fn graphql_types_follow_the_definitions_on_every_node(backend: Backend) {
     assert!(unknown["errors"].is_array() && unknown["data"].is_null(), "{unknown}");
     // A field deleted is gone from the types; pages have their own.
     assert_eq!(a.send("DELETE", "/api/v1/fields/posts/notes", Some(&admin), None, &[]).status, 204);
-    assert!(!graphql_fields(&a, "PostCustomFields").iter().any(|(name, _)| name == "notes"));
+    assert!(!graphql_fields_as(&a, Some(&admin), "PostCustomFields").iter().any(|(name, _)| name == "notes"));
     assert_eq!(put_field(&a, &admin, "pages/tagline", json!({ "type": "text" })).status, 201);
     let page = json!({ "title": "About", "status": "published", "custom_fields": { "tagline": "We abide" } });
     assert_eq!(a.send("POST", "/api/v1/pages", Some(&admin), Some(&page), &[]).status, 201);

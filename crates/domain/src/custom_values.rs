@@ -68,6 +68,14 @@ impl CustomValues {
             .collect()
     }
 
+    /// The text of the values the public sees (see [`Self::shown`]), as stored beside them.
+    pub fn public_text(&self, definitions: &[FieldDefinition]) -> String {
+        if self.0.is_empty() {
+            return "{}".into();
+        }
+        Value::Object(self.shown(definitions, false)).to_string()
+    }
+
     /// These values with `patch` applied: each key set to its checked value, or removed by
     /// `null`. Every bad value is reported under `custom_fields.<name>`; the references found are
     /// returned for the caller to check.

@@ -55,7 +55,7 @@ pub use content_fields::Content;
 pub use custom_fields::{
     CustomFieldName, FieldDefinition, FieldEntity, FieldSpec, FieldSpecInput, FieldType, MAX_FIELDS,
 };
-pub use custom_values::{CustomValues, Reference};
+pub use custom_values::{CustomValues, Reference, VALUES_MAX};
 pub use email::Email;
 pub use error::{FieldError, ValidationErrors};
 pub use http_url::HttpUrl;

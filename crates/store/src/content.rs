@@ -18,6 +18,8 @@ pub struct NewContent {
     pub seo: Seo,
     /// The site's own fields' values, checked.
     pub custom_fields: CustomValues,
+    /// The values the public sees, as stored for the read compiler (`CustomValues::public_text`).
+    pub public_custom_fields: String,
 }
 
 /// A body as stored: sanitized HTML and the Markdown it was rendered from, if any.
@@ -47,8 +49,8 @@ pub struct ContentChanges {
     pub publication: Option<Publication>,
     pub sidebar_id: Patch<SidebarId>,
     pub seo: SeoChanges,
-    /// All of the site's own fields' values, when any changes.
-    pub custom_fields: Option<CustomValues>,
+    /// All of the site's own fields' values, when any changes, with the public ones' text.
+    pub custom_fields: Option<(CustomValues, String)>,
 }
 
 impl ContentChanges {
@@ -90,6 +92,7 @@ macro_rules! content_values {
                 $table::author_id.eq(new.author_id.stored()),
                 $table::sidebar_id.eq(new.sidebar_id),
                 $table::custom_fields.eq(new.custom_fields.to_stored()),
+                $table::public_custom_fields.eq(&new.public_custom_fields),
             ),
             (
                 $table::meta_title.eq(&new.seo.meta_title),
@@ -123,7 +126,8 @@ macro_rules! content_changeset {
                 publication.map(|p| $table::status.eq(p.status.stored())),
                 publication.map(|p| $table::published_at.eq(p.published_at)),
                 changes.sidebar_id.into_option().map(|sidebar| $table::sidebar_id.eq(sidebar)),
-                changes.custom_fields.as_ref().map(|values| $table::custom_fields.eq(values.to_stored())),
+                changes.custom_fields.as_ref().map(|(values, _)| $table::custom_fields.eq(values.to_stored())),
+                changes.custom_fields.as_ref().map(|(_, public)| $table::public_custom_fields.eq(public.as_str())),
             ),
             (
                 changes.seo.meta_title.as_ref().into_option().map(|v| $table::meta_title.eq(v.map(String::as_str))),

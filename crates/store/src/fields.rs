@@ -160,3 +160,16 @@ pub fn set_post_words(conn: &mut DbConnection, id: PostId, words: &str) -> Store
     diesel::update(posts::table.find(id.stored())).set(posts::body_text.eq(words)).execute(conn)?;
     Ok(())
 }
+
+/// Stores the values the public sees of an item, after a definition changed.
+pub fn set_public_values(conn: &mut DbConnection, entity: FieldEntity, id: i64, public: &str) -> StoreResult<()> {
+    match entity {
+        FieldEntity::Posts => diesel::update(posts::table.find(PostId(id).stored()))
+            .set(posts::public_custom_fields.eq(public))
+            .execute(conn)?,
+        FieldEntity::Pages => diesel::update(pages::table.find(PageId(id).stored()))
+            .set(pages::public_custom_fields.eq(public))
+            .execute(conn)?,
+    };
+    Ok(())
+}

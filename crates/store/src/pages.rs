@@ -39,6 +39,8 @@ pub struct PageRow {
     // Archives written before custom fields have none.
     #[serde(default = "crate::content::no_custom_fields")]
     pub custom_fields: String,
+    #[serde(default = "crate::content::no_custom_fields")]
+    pub public_custom_fields: String,
 }
 
 impl PageRow {

@@ -405,6 +405,8 @@ pub struct PostRow {
     // Archives written before custom fields have none.
     #[serde(default = "crate::content::no_custom_fields")]
     pub custom_fields: String,
+    #[serde(default = "crate::content::no_custom_fields")]
+    pub public_custom_fields: String,
 }
 
 impl PostRow {
@@ -461,6 +463,7 @@ impl PostRow {
             featured_image_width: image.width,
             featured_image_height: image.height,
             custom_fields: content.custom_fields.to_stored(),
+            public_custom_fields: content.public_custom_fields,
         }
     }
 }

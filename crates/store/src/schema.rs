@@ -114,6 +114,8 @@ diesel::table! {
         featured_image_height -> Nullable<Integer>,
         /// The site's own fields' values, a JSON object's text.
         custom_fields -> Text,
+        /// The values the public sees (public fields only), kept in step by every write.
+        public_custom_fields -> Text,
     }
 }
 
@@ -358,6 +360,8 @@ diesel::table! {
         updated_at -> Timestamp,
         /// The site's own fields' values, a JSON object's text.
         custom_fields -> Text,
+        /// The values the public sees (public fields only), kept in step by every write.
+        public_custom_fields -> Text,
     }
 }
 

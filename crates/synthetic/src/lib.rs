@@ -202,6 +202,7 @@ pub fn seed(
                         sidebar_id: Some(SidebarId(base.sidebars + 1)),
                         seo: Seo::default(),
                         custom_fields: Default::default(),
+                        public_custom_fields: "{}".into(),
                     };
                     let picture = FeaturedImage {
                         url: Some(format!("https://images.example/{}.jpg", i + 1)),

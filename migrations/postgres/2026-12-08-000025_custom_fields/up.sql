@@ -11,6 +11,10 @@ CREATE TABLE field_definitions (
     updated_at TIMESTAMP NOT NULL,
     UNIQUE (entity, name)
 );
--- Each item's values: a JSON object keyed by field name.
+-- Each item's values: a JSON object keyed by field name (those of deleted fields kept, hidden);
+-- and the ones the public sees, kept in step by every write and every definition change, so a
+-- public answer passes them through rather than filter them per row.
 ALTER TABLE posts ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE posts ADD COLUMN public_custom_fields TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE pages ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE pages ADD COLUMN public_custom_fields TEXT NOT NULL DEFAULT '{}';

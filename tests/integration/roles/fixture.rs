@@ -191,7 +191,7 @@ pub(super) fn fixture(app: &TestApp, owners: &Owners) -> Fixture {
     colophon_store::queue_event(&mut conn, EventKind::AuthorDeleted, &object, "{}", test_now(), test_now()).unwrap();
     colophon_store::fan_out_events(&mut conn).unwrap();
     let delivery = colophon_store::deliveries_of(&mut conn, webhook.id, None, 1).unwrap()[0].id;
-    let field = CustomFieldName::parse(format!("fixture_{n}")).unwrap();
+    let field = CustomFieldName::parse(format!("fixture{n}")).unwrap();
     let spec = FieldSpec::parse(&field, FieldSpecInput { kind: Some(FieldType::Text), ..Default::default() }).unwrap();
     let definition = FieldDefinition { entity: FieldEntity::Posts, name: field.clone(), spec };
     colophon_store::put_field_definition(&mut conn, &definition, test_now()).unwrap();

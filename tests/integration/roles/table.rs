@@ -357,7 +357,7 @@ pub(super) fn rows() -> Vec<Row> {
         Row {
             name: "define a field",
             // Pages: every cell's fixture defines a field of posts, past the 50 allowed.
-            rest: |f| ("PUT", format!("/api/v1/fields/pages/made_{}", f.n), Json(json!({ "type": "text" }))),
+            rest: |f| ("PUT", format!("/api/v1/fields/pages/made{}", f.n), Json(json!({ "type": "text" }))),
             graphql: None,
             expect: [401, 403, 403, 403, 201, 403],
         },

@@ -81,6 +81,7 @@ impl PostFixture {
             sidebar_id: None,
             seo: Seo::default(),
             custom_fields: Default::default(),
+            public_custom_fields: "{}".into(),
         };
         NewPost::new(content, String::new(), test_now())
     }

@@ -150,8 +150,7 @@ impl Colophon {
             tracing::info!(migrations = ?applied, "applied migrations");
         }
         crate::posts::prepare_search(&mut conn, &config.search_language)?;
-        let fields = crate::fields::KnownFields::load(&mut conn)?;
-        fields.watch(direct.clone());
+        let definitions = store::field_definitions(&mut conn, None).map_err(ServiceError::from)?;
         drop(conn);
         let pool = store::build_pool(target, pool, counter).map_err(ServiceError::from)?;
         crate::auth::warm_up_passwords();
@@ -162,10 +161,12 @@ impl Colophon {
             None
         };
         let freshness = if config.cache {
-            Freshness::watch(direct, clock.clone(), metrics.clone(), replicas.clone())
+            Freshness::watch(direct.clone(), clock.clone(), metrics.clone(), replicas.clone())
         } else {
             Freshness::disabled()
         };
+        let fields = crate::fields::KnownFields::new(definitions, freshness.clone());
+        fields.watch(direct);
         Ok(Self::from_inner(Arc::new(Inner {
             pool,
             clock,

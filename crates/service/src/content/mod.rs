@@ -16,7 +16,7 @@ pub(crate) use input::{Body, ParsedContent, Title, addressable_slug, parse_conte
 pub use input::{ContentInput, SeoInput};
 pub(crate) use slugs::{PageSlugs, PostSlugs, SlugSpace, first_free};
 
-use crate::fields::{checked_values, searched_words};
+use crate::fields::{checked_values, public_text, searched_words};
 use crate::{ServiceError, ServiceResult};
 
 /// Which content a use case writes: its name in messages.
@@ -87,6 +87,7 @@ pub(crate) fn new_content(
     let custom_fields = checked_values(conn, kind.fields(), &CustomValues::default(), parsed.custom_fields, true, now)?
         .unwrap_or_default();
     let text = searched_words(conn, kind.fields(), body.text, &custom_fields)?;
+    let public_custom_fields = public_text(conn, kind.fields(), &custom_fields)?;
     let new = NewContent {
         slug,
         title: title.into_string(),
@@ -98,6 +99,7 @@ pub(crate) fn new_content(
         sidebar_id,
         seo: SeoInput::new_seo(&parsed.seo),
         custom_fields,
+        public_custom_fields,
     };
     Ok((new, text))
 }
@@ -154,9 +156,15 @@ pub(crate) fn content_changes(
     let publishing = changes.publication.is_some_and(|next| current.publication().publishing_change(next));
     let complete = published && (publishing || parsed.custom_fields.is_some());
     changes.custom_fields =
-        checked_values(conn, kind.fields(), &current.custom_fields, parsed.custom_fields, complete, now)?;
+        match checked_values(conn, kind.fields(), &current.custom_fields, parsed.custom_fields, complete, now)? {
+            Some(values) => {
+                let public = public_text(conn, kind.fields(), &values)?;
+                Some((values, public))
+            }
+            None => None,
+        };
     // Search reads the public text fields beside the body: either changing changes its words.
-    let values = changes.custom_fields.as_ref().unwrap_or(&current.custom_fields);
+    let values = changes.custom_fields.as_ref().map_or(&current.custom_fields, |(values, _)| values);
     let text = match (text, changes.custom_fields.is_some()) {
         (Some(words), _) => Some(searched_words(conn, kind.fields(), words, values)?),
         (None, true) => Some(searched_words(conn, kind.fields(), search_text(&current.body_html), values)?),

@@ -205,6 +205,7 @@ impl Colophon {
                                 sidebar_id: p.sidebar.then_some(sidebar.id),
                                 seo: colophon_domain::Seo::default(),
                                 custom_fields: Default::default(),
+                                public_custom_fields: "{}".into(),
                             },
                             colophon_domain::search_text(&p.body_html),
                             published_at,

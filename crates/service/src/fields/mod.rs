@@ -6,12 +6,12 @@ mod known;
 mod values;
 
 use colophon_domain::{
-    CustomFieldName, FieldDefinition, FieldEntity, FieldSpec, FieldSpecInput, MAX_FIELDS, ValidationErrors,
+    CustomFieldName, FieldDefinition, FieldEntity, FieldSpec, FieldSpecInput, FieldType, MAX_FIELDS, ValidationErrors,
 };
 use colophon_store as store;
 
 pub(crate) use known::KnownFields;
-pub(crate) use values::{checked_values, searched_words, shown_values};
+pub(crate) use values::{checked_values, public_text, searched_words, shown_values};
 
 use crate::write::{Action, Target, Written};
 use crate::{Caller, Colophon, ServiceError, ServiceResult};
@@ -67,11 +67,15 @@ impl Colophon {
                         format!("{entity} have {MAX_FIELDS} fields, the most allowed"),
                     ));
                 }
-                if before.is_some_and(|b| b.spec != definition.spec) {
-                    convert_values(conn, &definition)?;
+                // Values kept hidden since a deletion come back under the new definition: checked too.
+                let before = before.cloned();
+                if before.as_ref().is_none_or(|b| b.spec != definition.spec) {
+                    convert_values(conn, &definition, before.as_ref())?;
                 }
+                let searched = |d: &FieldDefinition| (d.spec.public, d.spec.kind, d.spec.of);
+                let words_change = before.as_ref().is_none_or(|b| searched(b) != searched(&definition));
                 let created = store::put_field_definition(conn, &definition, now)?;
-                index_words_again(conn, entity, &definition.name)?;
+                items_again(conn, entity, &definition.name, words_change)?;
                 changed.everything();
                 let action = if created { Action::FieldCreate } else { Action::FieldUpdate };
                 let target = Target::Field(entity, definition.name.clone());
@@ -80,6 +84,22 @@ impl Colophon {
             .await?;
         self.refresh_known_fields().await?;
         Ok(written)
+    }
+
+    /// The values of an item of `entity` that `caller` may see (public ones; staff all), by the
+    /// definitions this process knows: no statement (GraphQL's resolvers, for any number of items).
+    pub fn shown_custom_fields(
+        &self,
+        caller: Caller,
+        entity: FieldEntity,
+        values: &colophon_domain::CustomValues,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        if values.is_empty() {
+            return serde_json::Map::new();
+        }
+        let (_, definitions) = self.known_fields();
+        let of_entity: Vec<FieldDefinition> = definitions.iter().filter(|d| d.entity == entity).cloned().collect();
+        values.shown(&of_entity, caller.is_staff())
     }
 
     /// Reads the definitions again after this process changed them: GraphQL's types follow at
@@ -106,7 +126,7 @@ impl Colophon {
             if !store::delete_field_definition(conn, entity, &name)? {
                 return Err(ServiceError::NotFound("field"));
             }
-            index_words_again(conn, entity, &name)?;
+            items_again(conn, entity, &name, true)?;
             if purge {
                 for item in store::items_with_field(conn, entity, &name)? {
                     store::set_custom_values(conn, entity, item.id, &item.values.without(name.as_str()))?;
@@ -121,14 +141,21 @@ impl Colophon {
     }
 }
 
-/// Indexes the words of each post holding a value of `name` again, after its definition changed
-/// (a field made private, deleted or of another type no longer lends its words to search).
-fn index_words_again(conn: &mut store::DbConnection, entity: FieldEntity, name: &CustomFieldName) -> ServiceResult<()> {
-    if entity != FieldEntity::Posts {
-        return Ok(());
-    }
+/// Brings each item holding a value of `name` in step with the definitions after one changed:
+/// the values the public sees (a field made private or deleted leaves them), and with `words`,
+/// a post's words for search (such a field no longer lends its words either).
+fn items_again(
+    conn: &mut store::DbConnection,
+    entity: FieldEntity,
+    name: &CustomFieldName,
+    words: bool,
+) -> ServiceResult<()> {
     let definitions = store::field_definitions(conn, Some(entity))?;
     for item in store::items_with_field(conn, entity, name)? {
+        store::set_public_values(conn, entity, item.id, &item.values.public_text(&definitions))?;
+        if !words || entity != FieldEntity::Posts {
+            continue;
+        }
         let id = colophon_domain::PostId(item.id);
         let Some(body) = store::post_body_html(conn, id)? else { continue };
         let words = values::with_words(colophon_domain::search_text(&body), &item.values.search_words(&definitions));
@@ -138,10 +165,23 @@ fn index_words_again(conn: &mut store::DbConnection, entity: FieldEntity, name: 
 }
 
 /// Converts every stored value of `definition`'s field to its new form, or refuses (409) naming
-/// the items whose values would not convert.
-fn convert_values(conn: &mut store::DbConnection, definition: &FieldDefinition) -> ServiceResult<()> {
+/// the items whose values would not convert. Values do not become references (`media`, `post`)
+/// of another type's: a number or a text names no item here.
+fn convert_values(
+    conn: &mut store::DbConnection,
+    definition: &FieldDefinition,
+    before: Option<&FieldDefinition>,
+) -> ServiceResult<()> {
     let name = definition.name.as_str();
     let items = store::items_with_field(conn, definition.entity, &definition.name)?;
+    let references = |d: &FieldDefinition| matches!(d.spec.item_type(), FieldType::Media | FieldType::Post);
+    let was = before.map(|b| b.spec.item_type());
+    if !items.is_empty() && references(definition) && was != Some(definition.spec.item_type()) {
+        return Err(ServiceError::Conflict(format!(
+            "{} stored values of {name} would have to become references; purge them first (DELETE ?purge=true)",
+            items.len()
+        )));
+    }
     let mut refused = ValidationErrors::default();
     let mut converted = Vec::new();
     for item in items {

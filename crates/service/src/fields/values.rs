@@ -38,6 +38,20 @@ pub(crate) fn searched_words(
     Ok(with_words(body_words, &values.search_words(&definitions)))
 }
 
+/// The text of the values the public sees of an item, stored beside them for the read compiler.
+/// No statement when it has no values.
+pub(crate) fn public_text(
+    conn: &mut DbConnection,
+    entity: FieldEntity,
+    values: &CustomValues,
+) -> ServiceResult<String> {
+    if values.is_empty() {
+        return Ok(values.public_text(&[]));
+    }
+    let definitions = store::field_definitions(conn, Some(entity))?;
+    Ok(values.public_text(&definitions))
+}
+
 /// `body_words`, then `field_words` when there are any.
 pub(crate) fn with_words(body_words: String, field_words: &str) -> String {
     if field_words.is_empty() { body_words } else { format!("{body_words} {field_words}") }

@@ -60,6 +60,7 @@ impl PlannedEntry {
         slug: Slug,
         author: colophon_domain::AuthorId,
         custom_fields: colophon_domain::CustomValues,
+        public_custom_fields: String,
     ) -> colophon_store::NewContent {
         colophon_store::NewContent {
             slug,
@@ -72,6 +73,7 @@ impl PlannedEntry {
             sidebar_id: None,
             seo: self.seo,
             custom_fields,
+            public_custom_fields,
         }
     }
 }

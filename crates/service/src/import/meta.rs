@@ -5,6 +5,7 @@
 
 use colophon_domain::{
     CustomFieldName, CustomValues, FieldDefinition, FieldEntity, FieldSpec, FieldSpecInput, FieldType, MAX_FIELDS,
+    VALUES_MAX,
 };
 use colophon_store::{self as store, DbConnection};
 
@@ -58,7 +59,17 @@ pub(crate) fn imported_values(
         }
         let sent = values.clone().with(key, serde_json::Value::String(text.clone()));
         match sent.converted(key, &definition.spec) {
-            Some(Ok(value)) => values = values.with(key, value),
+            Some(Ok(value)) => {
+                let with = values.clone().with(key, value);
+                if with.to_stored().len() > VALUES_MAX {
+                    notes.push(format!(
+                        "post meta {key}: the item's values would pass {} KiB; left out",
+                        VALUES_MAX / 1024
+                    ));
+                } else {
+                    values = with;
+                }
+            }
             Some(Err(why)) => notes.push(format!("post meta {key}: {why}; left out")),
             None => {}
         }

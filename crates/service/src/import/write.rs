@@ -13,7 +13,7 @@ use colophon_store::{self as store, DbConnection, NewAuthor, NewComment, NewPost
 use super::entries::{ImportedAuthor, ImportedComment, ImportedFrom, ImportedPost, PlannedEntry};
 use super::meta::imported_values;
 use crate::content::first_free;
-use crate::fields::searched_words;
+use crate::fields::{public_text, searched_words};
 use crate::{Colophon, ServiceError, ServiceResult};
 
 /// Splits an importer's errors: per-item refusals (a rule, a clash) are reported and the item
@@ -166,7 +166,8 @@ impl Colophon {
             let slug = first_free(conn, &entry.slug, |conn, slug| Ok(store::page_slug_taken(conn, slug)?))?;
             let (old_path, made) = (entry.old_path.clone(), entry.made(now));
             let (values, notes) = imported_values(conn, FieldEntity::Pages, &entry.meta, now)?;
-            let page = store::insert_page(conn, &entry.into_content(slug, author_id, values), made)?;
+            let public = public_text(conn, FieldEntity::Pages, &values)?;
+            let page = store::insert_page(conn, &entry.into_content(slug, author_id, values, public), made)?;
             store::record_import(conn, &from.source, "page", &from.id, page.id.0)?;
             if let Some(path) = &old_path {
                 store::insert_redirect(conn, path, store::RedirectTarget::Page(page.id))?;
@@ -208,7 +209,8 @@ fn insert_post(
     let body_text = searched_words(conn, FieldEntity::Posts, search_text(entry.body.as_str()), &values)?;
     let (old_path, comments_enabled, made) = (entry.old_path.clone(), entry.comments_enabled, entry.made(now));
     let tags = std::mem::take(&mut entry.tags);
-    let content = entry.into_content(slug, author_id, values);
+    let public = public_text(conn, FieldEntity::Posts, &values)?;
+    let content = entry.into_content(slug, author_id, values, public);
     let new = NewPost { featured_image: image, comments_enabled, ..NewPost::new(content, body_text, made) };
     let post = store::insert_post(conn, &new)?;
     let tags = store::ensure_tags(conn, &tags)?;

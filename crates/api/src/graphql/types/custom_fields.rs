@@ -79,14 +79,19 @@ impl<E: FieldOwner> CustomFieldsNode<E> {
 }
 
 /// The GraphQL name of a select's option: upper case, `_` for anything else (`very calm` is
-/// `VERY_CALM`); `OPTION_<n>` when that is empty, starts with a digit, or is another option's.
+/// `VERY_CALM`); `OPTION_<n>` when that is empty, starts with a digit, or is another option's
+/// (with `_` added until it is no other option's either).
 fn option_names(options: &[String]) -> Vec<String> {
     let mut names: Vec<String> = Vec::with_capacity(options.len());
     for (i, option) in options.iter().enumerate() {
         let name: String =
             option.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
         let usable = name.starts_with(|c: char| c.is_ascii_alphabetic()) && !names.contains(&name);
-        names.push(if usable { name } else { format!("OPTION_{i}") });
+        let mut name = if usable { name } else { format!("OPTION_{i}") };
+        while names.contains(&name) {
+            name.push('_');
+        }
+        names.push(name);
     }
     names
 }
@@ -130,7 +135,7 @@ fn value_type<E: FieldOwner>(registry: &mut Registry, definition: &FieldDefiniti
                     name: name.clone(),
                     description: Some(format!("The options of {}.{}", E::ENTITY, definition.name)),
                     enum_values: values,
-                    visible: None,
+                    visible: visibility(definition),
                     inaccessible: false,
                     tags: Vec::new(),
                     rust_typename: None,
@@ -143,7 +148,26 @@ fn value_type<E: FieldOwner>(registry: &mut Registry, definition: &FieldDefiniti
     }
 }
 
-fn meta_field(name: String, description: Option<String>, ty: String) -> MetaField {
+/// Whether the caller is staff (the HTTP layer authenticates a request's token before it runs):
+/// a staff-only field (and its options) exists for staff only, in introspection and validation
+/// alike, as `GET /api/v1/fields` lists it for staff only.
+fn with_credentials(ctx: &Context<'_>) -> bool {
+    ctx.data_opt::<Arc<crate::graphql::context::RequestAuth>>()
+        .and_then(|auth| auth.caller.get())
+        .is_some_and(colophon_service::Caller::is_staff)
+}
+
+/// Who may see `definition` in the schema.
+fn visibility(definition: &FieldDefinition) -> Option<fn(&Context<'_>) -> bool> {
+    (!definition.spec.public).then_some(with_credentials as fn(&Context<'_>) -> bool)
+}
+
+fn meta_field(
+    name: String,
+    description: Option<String>,
+    ty: String,
+    visible: Option<fn(&Context<'_>) -> bool>,
+) -> MetaField {
     MetaField {
         name,
         description,
@@ -154,7 +178,7 @@ fn meta_field(name: String, description: Option<String>, ty: String) -> MetaFiel
         external: false,
         requires: None,
         provides: None,
-        visible: None,
+        visible,
         shareable: false,
         inaccessible: false,
         tags: Vec::new(),
@@ -179,11 +203,11 @@ impl<E: FieldOwner> OutputType for CustomFieldsNode<E> {
                 let ty = if definition.spec.kind == FieldType::List { format!("[{item}!]") } else { item };
                 let name = definition.name.camel_case();
                 let description = Some(format!("{} (`{}`)", definition.spec.label, definition.name));
-                fields.insert(name.clone(), meta_field(name, description, ty));
+                fields.insert(name.clone(), meta_field(name, description, ty, visibility(definition)));
             }
             if fields.is_empty() {
                 let description = Some("No field is defined yet (an object type needs one): always null.".into());
-                fields.insert("_".into(), meta_field("_".into(), description, "Boolean".into()));
+                fields.insert("_".into(), meta_field("_".into(), description, "Boolean".into(), None));
             }
             MetaType::Object {
                 name: E::TYPE_NAME.into(),
@@ -338,30 +362,31 @@ impl<E: FieldOwner> async_graphql::InputType for CustomFieldsInput<E> {
         registry.create_input_type::<Self, _>(MetaTypeId::InputObject, |registry| {
             let definitions = BUILDING.with(|b| b.borrow().clone());
             let mut input_fields = IndexMap::new();
-            let input =
-                |name: String, description: Option<String>, ty: String| async_graphql::registry::MetaInputValue {
+            let input = |name: String, description: Option<String>, ty: String, visible| {
+                async_graphql::registry::MetaInputValue {
                     name,
                     description,
                     ty,
                     deprecation: Deprecation::NoDeprecated,
                     default_value: None,
-                    visible: None,
+                    visible,
                     inaccessible: false,
                     tags: Vec::new(),
                     is_secret: false,
                     directive_invocations: Vec::new(),
-                };
+                }
+            };
             for definition in definitions.iter().filter(|d| d.entity == E::ENTITY) {
                 let item = input_type::<E>(registry, definition);
                 let ty = if definition.spec.kind == FieldType::List { format!("[{item}!]") } else { item };
                 let name = definition.name.camel_case();
                 let description =
                     Some(format!("{} (`{}`); null removes the value", definition.spec.label, definition.name));
-                input_fields.insert(name.clone(), input(name, description, ty));
+                input_fields.insert(name.clone(), input(name, description, ty, visibility(definition)));
             }
             if input_fields.is_empty() {
                 let description = Some("No field is defined yet (an input type needs one): ignored.".into());
-                input_fields.insert("_".into(), input("_".into(), description, "Boolean".into()));
+                input_fields.insert("_".into(), input("_".into(), description, "Boolean".into(), None));
             }
             MetaType::InputObject {
                 name: format!("{}Input", E::TYPE_NAME),
@@ -399,5 +424,19 @@ impl<E: FieldOwner> async_graphql::InputType for CustomFieldsInput<E> {
 
     fn as_raw_value(&self) -> Option<&Self::RawValueType> {
         Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::option_names;
+
+    #[test]
+    fn option_names_are_names_and_distinct() {
+        let options: Vec<String> =
+            ["very calm", "1", "option_1", "Very-Calm", ""].iter().map(ToString::to_string).collect();
+        assert_eq!(option_names(&options), ["VERY_CALM", "OPTION_1", "OPTION_2", "OPTION_3", "OPTION_4"]);
+        let clash: Vec<String> = ["option_1", "1"].iter().map(ToString::to_string).collect();
+        assert_eq!(option_names(&clash), ["OPTION_1", "OPTION_1_"]);
     }
 }

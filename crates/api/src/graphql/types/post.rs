@@ -261,11 +261,11 @@ impl PostNode {
 
     /// The site's own fields (GET /api/v1/fields), typed: public ones, and to staff all.
     async fn custom_fields(&self, ctx: &Context<'_>) -> Result<CustomFieldsNode<PostFields>> {
-        let staff = crate::graphql::context::caller(ctx).await?.is_staff();
-        let fields = ctx.data_unchecked::<SchemaFields>();
-        let definitions: Vec<_> =
-            fields.0.iter().filter(|d| d.entity == colophon_domain::FieldEntity::Posts).cloned().collect();
-        Ok(CustomFieldsNode::new(self.post.custom_fields.shown(&definitions, staff), fields))
+        let caller = crate::graphql::context::caller(ctx).await?;
+        let colophon = ctx.data_unchecked::<Colophon>();
+        let values =
+            colophon.shown_custom_fields(caller, colophon_domain::FieldEntity::Posts, &self.post.custom_fields);
+        Ok(CustomFieldsNode::new(values, ctx.data_unchecked::<SchemaFields>()))
     }
 
     async fn author(&self, ctx: &Context<'_>) -> Result<AuthorNode> {
