@@ -80,6 +80,8 @@ VALUES='{"subtitle":"A head fake, probably","kicker":"Rumour","series":"Gadgets"
 "summary":{"markdown":"A *prototype* left in a bar.","html":"<p>A <em>prototype</em> left in a bar.</p>\n"},
 "notes":"staff only"}'
 VALUES=$(echo "$VALUES" | tr -d '\n')
+# What the public sees, as every write keeps it beside the values: all but the staff-only notes.
+PUBLIC=$(python3 -c 'import json,sys; v=json.loads(sys.argv[1]); v.pop("notes"); print(json.dumps(dict(sorted(v.items())), separators=(",", ":")))' "$VALUES")
 
 run() { # NAME URL: one measured wrk run, "req/s p99" on stdout
   wrk -t2 -c"$CONNS" -d2s "$2" >/dev/null 2>&1 || true
@@ -92,9 +94,9 @@ echo "|---|---|---:|---:|---:|"
 for round in $(seq 1 "$ROUNDS"); do
   for answer in "list of 20|$BASE/api/v1/posts?limit=20" "post page|$BASE/api/v1/posts/synthetic-post-1"; do
     name=${answer%%|*} url=${answer#*|}
-    sql "UPDATE posts SET custom_fields = '{}'"
+    sql "UPDATE posts SET custom_fields = '{}', public_custom_fields = '{}'"
     read -r plain plain_p99 plain_errors <<<"$(run "$name" "$url")"
-    sql "UPDATE posts SET custom_fields = '$VALUES'"
+    sql "UPDATE posts SET custom_fields = '$VALUES', public_custom_fields = '$PUBLIC'"
     read -r with with_p99 with_errors <<<"$(run "$name" "$url")"
     ratio=$(python3 -c "print(f'{$with / max(1, $plain):.2f}')")
     echo "| $round | $name | $plain ($plain_p99, $plain_errors) | $with ($with_p99, $with_errors) | $ratio |"
