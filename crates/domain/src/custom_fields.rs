@@ -141,6 +141,7 @@ pub struct FieldSpecInput {
     /// Shown to everyone (the default); `false` keeps it for signed-in staff.
     pub public: Option<bool>,
     /// Text: the most characters (1 to 10,000).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10000))]
     pub max_length: Option<u32>,
     /// Integer, number: the least value.
     pub min: Option<f64>,
@@ -151,6 +152,7 @@ pub struct FieldSpecInput {
     /// Select: the values it accepts (1 to 100, each 1 to 100 characters).
     pub options: Option<Vec<String>>,
     /// List: the most items (1 to 100).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub max_items: Option<u32>,
 }
 

@@ -55,7 +55,7 @@ pub struct FieldDeleteParams {
 /// The site's own fields: to the public, the public ones; to staff, all.
 #[utoipa::path(
     get, operation_id = "list_fields", path = "/api/v1/fields", tag = "fields", params(FieldListParams),
-    responses((status = 200, description = "The definitions", body = FieldList), responses::PublicList)
+    responses((status = 200, description = "The definitions", body = FieldList), responses::CallerRead)
 )]
 pub async fn list(
     Caller(caller): Caller,
